@@ -1,0 +1,134 @@
+# aidigest: a daily AI-news digest generator.
+# make            build ./aidigest (installs missing Debian packages first)
+# make test       unit, conformance and command-line tests
+# make asan       the same tests built with AddressSanitizer and UBSan
+# make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
+# make bench      parse throughput against sfeed and python3-feedparser
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+FUZZ_SECONDS ?= 60
+VERSION = 0.1.0
+
+PKGS = libxml-2.0 jansson libcurl libpcre2-8 sqlite3 libcmark
+DEB_BUILD = gcc make pkg-config libc6-dev libxml2-dev libjansson-dev \
+	libcurl4-openssl-dev libpcre2-dev libsqlite3-dev libcmark-dev
+DEB_FUZZ = clang libclang-rt-14-dev
+DEB_BENCH = sfeed python3-feedparser time
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-nonliteral
+# CI builds with WERROR=1: any warning fails the build (-Werror).
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+# Recursively expanded on purpose: pkg-config runs after `deps` installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	-DAIDIGEST_VERSION='"$(VERSION)"' -I. $(WARN) $(PKG_CFLAGS) \
+	$(SAN) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+B ?= build
+LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c render/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_SRC = tests/unit.c tests/check.c $(sort $(wildcard tests/test_*.c))
+UNIT_OBJ = $(UNIT_SRC:%.c=$(B)/%.o)
+CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o
+BIN ?= aidigest
+
+.PHONY: all build test check asan fuzz bench install uninstall clean deps \
+	deps-fuzz deps-bench run format
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(BIN) $(B)/tests/unit $(B)/tests/conformance
+
+$(BIN): $(B)/aidigest.o $(B)/libaidigest.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libaidigest.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/tests/unit: $(UNIT_OBJ) $(B)/libaidigest.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/conformance: $(CONF_OBJ) $(B)/libaidigest.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(CONF_OBJ:.o=.d) $(B)/aidigest.d
+
+test: all
+	@$(MAKE) --no-print-directory check
+
+check: build
+	@AIDIGEST_BIN=./$(BIN) AIDIGEST_BUILD=$(B) sh tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/aidigest \
+		SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+		CFLAGS='-O1 -g' check
+
+fuzz: deps deps-fuzz
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+bench: all deps-bench
+	@sh bench/run.sh
+
+run: all
+	./$(BIN) run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/aidigest
+	install -m 644 docs/aidigest.1 $(DESTDIR)$(MANDIR)/man1/aidigest.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/aidigest $(DESTDIR)$(MANDIR)/man1/aidigest.1
+
+format:
+	clang-format -i aidigest.c $(LIB_SRC) $(wildcard */*.h) tests/*.c
+
+clean:
+	rm -rf build build-asan build-fuzz aidigest
+
+# Install the Debian packages the build needs, only when something is missing.
+APT = $(shell [ "$$(id -u)" = 0 ] || echo sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+define apt_install
+	$(APT) install -y --no-install-recommends $(1) || \
+		{ $(APT) update && $(APT) install -y --no-install-recommends $(1); }
+endef
+
+deps:
+	@if ! command -v $(CC) >/dev/null 2>&1 || \
+	    ! command -v pkg-config >/dev/null 2>&1 || \
+	    ! pkg-config --exists $(PKGS); then \
+		echo "aidigest: installing build dependencies: $(DEB_BUILD)"; \
+		$(call apt_install,$(DEB_BUILD)); \
+	fi
+
+deps-fuzz:
+	@if ! command -v clang >/dev/null 2>&1 || \
+	    ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then \
+		$(call apt_install,$(DEB_FUZZ)); \
+	fi
+
+deps-bench:
+	@if ! command -v sfeed >/dev/null 2>&1 || \
+	    ! python3 -c 'import feedparser' >/dev/null 2>&1 || \
+	    ! [ -x /usr/bin/time ]; then \
+		$(call apt_install,$(DEB_BENCH)); \
+	fi

@@ -1,0 +1,27 @@
+#ifndef AIDIGEST_DATE_H
+#define AIDIGEST_DATE_H
+
+#include <stdint.h>
+
+/* The one date parser: every form feeds and APIs write dates in.
+ *
+ * Accepted: RFC 822/1123/2822 in real-world forms (day names optional,
+ * zone names such as EST/PDT/MET/MEST/AT/ET/Etc/GMT/GMT-01:01, 2-digit years,
+ * missing seconds, no time at all, extra spaces and commas); asctime; RFC 3339
+ * / W3CDTF / ISO 8601 (fractional seconds, year-only and year-month, basic and
+ * truncated 2-digit-year forms such as 031231, -0312, 03335, ordinal days);
+ * Korean CMS forms (2024-05-01 09:00:00, 2004년 05월 28일 01:31:15, 오전/오후);
+ * Greek day and month names; 2006/09/15-style dates; Hungarian month names;
+ * Unix seconds written as 9 or more digits.
+ *
+ * tz_offset_sec is the zone (seconds east of UTC) of a date written without
+ * one; Korean-format dates (년/월/일, 오전/오후) without a zone are KST.
+ * Returns 0 and sets *out to UTC seconds, or -1 when s is not a date (out of
+ * range fields, garbage, empty): an unknown date stays unknown. */
+int date_parse(const char *s, int tz_offset_sec, int64_t *out);
+
+/* Parse a zone offset as "+09:00", "-0500", "+9", "Z" or "UTC" into seconds
+ * east of UTC. Returns 0, or -1 when s is not an offset. */
+int date_parse_offset(const char *s, int *out);
+
+#endif

@@ -1,0 +1,11 @@
+#ifndef AIDIGEST_TESTS_H
+#define AIDIGEST_TESTS_H
+
+/* One function per tested module; tests/unit.c calls them in turn. */
+void test_common(void);
+void test_date(void);
+void test_html(void);
+void test_charset(void);
+void test_feed(void);
+
+#endif

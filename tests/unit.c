@@ -1,0 +1,23 @@
+#include <stdio.h>
+
+#include "tests/check.h"
+#include "tests/tests.h"
+
+int main(void)
+{
+	static const struct {
+		const char *name;
+		void (*run)(void);
+	} suites[] = {
+		{ "common", test_common },   { "date", test_date },
+		{ "html", test_html },       { "charset", test_charset },
+		{ "feed", test_feed },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+		check_group(suites[i].name);
+		suites[i].run();
+	}
+	return check_summary();
+}
