@@ -1,0 +1,541 @@
+#include "fetch/feed.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/err.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+#include "fetch/charset.h"
+#include "fetch/date.h"
+#include "fetch/feed_impl.h"
+#include "fetch/html.h"
+
+#define FEED_MAX_NOTES 8
+
+static const char *const feed_format_names[] = {
+	[FEED_FORMAT_UNKNOWN] = "", [FEED_FORMAT_RSS090] = "rss090",
+	[FEED_FORMAT_RSS091] = "rss091", [FEED_FORMAT_RSS092] = "rss092",
+	[FEED_FORMAT_RSS093] = "rss093", [FEED_FORMAT_RSS094] = "rss094",
+	[FEED_FORMAT_RSS20] = "rss20",   [FEED_FORMAT_RSS] = "rss",
+	[FEED_FORMAT_RSS10] = "rss10",   [FEED_FORMAT_ATOM03] = "atom03",
+	[FEED_FORMAT_ATOM10] = "atom10", [FEED_FORMAT_JSON10] = "json1",
+	[FEED_FORMAT_JSON11] = "json11",
+};
+
+const char *feed_format_name(enum feed_format format)
+{
+	if ((size_t)format >= sizeof feed_format_names / sizeof *feed_format_names)
+		return "";
+	return feed_format_names[format];
+}
+
+void feed_set_str(char **dst, const char *s, size_t n)
+{
+	if (*dst)
+		return;
+	*dst = xstrndup(s, n);
+}
+
+void feed_set_date(struct feed_date *d, const char *s, int tz_offset_sec)
+{
+	int64_t t;
+
+	if (d->raw)
+		return;
+	d->raw = xstrdup(s);
+	d->known = date_parse(s, tz_offset_sec, &t) == 0;
+	d->time = d->known ? t : 0;
+}
+
+static bool feed_is_email_delim(unsigned char c)
+{
+	return c <= ' ' || strchr("()<>[],;\"'", c) != NULL;
+}
+
+void feed_person_parse(struct feed_person *p, const char *s)
+{
+	const char *at = strchr(s, '@'), *b, *e;
+	struct buf name = BUF_INIT(0);
+	size_t i, n;
+
+	if (!p->full)
+		p->full = xstrdup(s);
+	if (p->name || p->email)
+		return;
+	if (!at) {
+		text_collapse_space(s, strlen(s), &name);
+		if (name.len)
+			p->name = buf_detach(&name);
+		buf_free(&name);
+		return;
+	}
+	for (b = at; b > s && !feed_is_email_delim((unsigned char)b[-1]); b--)
+		;
+	for (e = at; *e && !feed_is_email_delim((unsigned char)*e); e++)
+		;
+	if (e - b > 7 && strncmp(b, "mailto:", 7) == 0)
+		p->email = xstrndup(b + 7, (size_t)(e - b - 7));
+	else
+		p->email = xstrndup(b, (size_t)(e - b));
+	/* The name is what is left once the address and the brackets or
+	 * parentheses around either are gone. */
+	buf_append(&name, s, (size_t)(b - s));
+	buf_putc(&name, ' ');
+	buf_puts(&name, e);
+	for (i = 0; i < name.len; i++)
+		if (strchr("()<>", name.data[i]))
+			name.data[i] = ' ';
+	n = name.len;
+	{
+		struct buf clean = BUF_INIT(0);
+
+		text_collapse_space(name.data, n, &clean);
+		if (clean.len)
+			p->name = buf_detach(&clean);
+		buf_free(&clean);
+	}
+	buf_free(&name);
+}
+
+void feed_text_clear(struct feed_text *t)
+{
+	free(t->raw);
+	free(t->text);
+	memset(t, 0, sizeof *t);
+}
+
+static void feed_person_clear(struct feed_person *p)
+{
+	free(p->full);
+	free(p->name);
+	free(p->email);
+	memset(p, 0, sizeof *p);
+}
+
+static void feed_date_clear(struct feed_date *d)
+{
+	free(d->raw);
+	memset(d, 0, sizeof *d);
+}
+
+void feed_entry_clear(struct feed_entry *e)
+{
+	size_t i;
+
+	feed_text_clear(&e->title);
+	feed_text_clear(&e->summary);
+	for (i = 0; i < e->ncontent; i++)
+		feed_text_clear(&e->content[i]);
+	free(e->content);
+	free(e->link);
+	free(e->id);
+	feed_date_clear(&e->published);
+	feed_date_clear(&e->updated);
+	feed_person_clear(&e->author);
+	for (i = 0; i < e->nenclosures; i++) {
+		free(e->enclosures[i].url);
+		free(e->enclosures[i].type);
+		free(e->enclosures[i].length);
+	}
+	free(e->enclosures);
+	memset(e, 0, sizeof *e);
+	e->comments = -1;
+}
+
+struct feed_enclosure *feed_entry_add_enclosure(struct feed_entry *e)
+{
+	struct feed_enclosure *enc;
+
+	e->enclosures = xreallocarray(e->enclosures, e->nenclosures + 1,
+				      sizeof *e->enclosures);
+	enc = &e->enclosures[e->nenclosures++];
+	memset(enc, 0, sizeof *enc);
+	return enc;
+}
+
+struct feed_text *feed_entry_add_content(struct feed_entry *e)
+{
+	struct feed_text *t;
+
+	e->content = xreallocarray(e->content, e->ncontent + 1,
+				   sizeof *e->content);
+	t = &e->content[e->ncontent++];
+	memset(t, 0, sizeof *t);
+	return t;
+}
+
+void feed_text_finish(struct feed_text *t, size_t max_text)
+{
+	struct buf out = BUF_INIT(max_text);
+	size_t n;
+
+	if (!t->raw || t->text)
+		return;
+	n = strlen(t->raw);
+	if (t->type == FEED_TEXT_TEXT)
+		text_collapse_space(t->raw, n, &out);
+	else
+		html_to_text(t->raw, n, &out);
+	t->text = buf_detach(&out);
+}
+
+static void feed_free_fields(struct feed *feed)
+{
+	size_t i;
+
+	feed_text_clear(&feed->title);
+	feed_text_clear(&feed->subtitle);
+	free(feed->link);
+	free(feed->id);
+	feed_date_clear(&feed->published);
+	feed_date_clear(&feed->updated);
+	feed_person_clear(&feed->author);
+	for (i = 0; i < feed->nentries; i++)
+		feed_entry_clear(&feed->entries[i]);
+	free(feed->entries);
+	buf_free(&feed->notes);
+}
+
+void feed_free(struct feed *feed)
+{
+	if (!feed)
+		return;
+	feed_free_fields(feed);
+	free(feed);
+}
+
+void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
+{
+	struct feed *feed = fb->feed;
+	size_t lines = 0, i;
+	va_list ap;
+
+	for (i = 0; i < feed->notes.len; i++)
+		lines += feed->notes.data[i] == '\n';
+	if (lines >= FEED_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&feed->notes, fmt, ap);
+	va_end(ap);
+	buf_putc(&feed->notes, '\n');
+}
+
+struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
+{
+	struct feed *feed = fb->feed;
+	struct feed_entry *e = &fb->scratch;
+
+	if (!fb->opt->on_entry) {
+		if (feed->nentries == feed->entries_cap) {
+			feed->entries_cap = feed->entries_cap ? feed->entries_cap * 2 : 16;
+			feed->entries = xreallocarray(feed->entries, feed->entries_cap,
+						      sizeof *feed->entries);
+		}
+		e = &feed->entries[feed->nentries];
+	}
+	memset(e, 0, sizeof *e);
+	e->comments = -1;
+	fb->entry = e;
+	return e;
+}
+
+static void feed_entry_finish(struct feed_entry *e, size_t max_text)
+{
+	size_t i;
+
+	feed_text_finish(&e->title, max_text);
+	feed_text_finish(&e->summary, max_text);
+	for (i = 0; i < e->ncontent; i++)
+		feed_text_finish(&e->content[i], max_text);
+}
+
+void feed_builder_end_entry(struct feed_builder *fb)
+{
+	struct feed *feed = fb->feed;
+	struct feed_entry *e = fb->entry;
+
+	if (!e)
+		return;
+	fb->entry = NULL;
+	feed_entry_finish(e, fb->max_text);
+	if (fb->opt->on_entry) {
+		feed->nentries++;
+		if (fb->opt->on_entry(fb->opt->ctx, feed, e))
+			fb->stopped = true;
+		feed_entry_clear(e);
+	} else {
+		feed->nentries++;
+	}
+	if (!fb->stopped && feed->nentries >= fb->max_entries) {
+		feed_builder_note(fb, "cut: more than %zu entries; the rest "
+				      "are ignored", fb->max_entries);
+		fb->entries_capped = true;
+		fb->stopped = true;
+	}
+}
+
+/* First non-space byte of the document, past a UTF-8 BOM. */
+static const char *feed_first_byte(const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end && strchr(" \t\r\n", *s) && *s)
+		s++;
+	return s < end ? s : NULL;
+}
+
+static bool feed_starts_icase(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - s) >= n && strncasecmp(s, word, n) == 0;
+}
+
+static int feed_sniff_not_xml(const char *s, size_t n, struct buf *err)
+{
+	const char *p = feed_first_byte(s, n), *end = s + n;
+
+	if (!p) {
+		buf_puts(err, "not a feed: the document is empty");
+		return ERR_NOT_FEED;
+	}
+	if (*p == '<') {
+		if (feed_starts_icase(p, end, "<!doctype html") ||
+		    feed_starts_icase(p, end, "<html")) {
+			buf_puts(err, "not a feed: looks like an HTML page");
+			return ERR_NOT_FEED;
+		}
+		return ERR_OK;
+	}
+	buf_puts(err, "not a feed: neither XML nor JSON");
+	return ERR_NOT_FEED;
+}
+
+int feed_parse(const char *data, size_t n, const struct feed_options *opt,
+	       struct feed **out, struct buf *err)
+{
+	static const struct feed_options defaults;
+	struct feed_builder fb;
+	struct charset_info ci;
+	struct buf converted = BUF_INIT(0);
+	struct feed *feed;
+	const char *text, *first;
+	size_t text_len;
+	long replaced = 0;
+	int rc, ret;
+
+	*out = NULL;
+	if (!opt)
+		opt = &defaults;
+	memset(&fb, 0, sizeof fb);
+	fb.opt = opt;
+	fb.max_entries = opt->max_entries ? opt->max_entries : FEED_DEFAULT_MAX_ENTRIES;
+	fb.max_depth = opt->max_depth ? opt->max_depth : FEED_DEFAULT_MAX_DEPTH;
+	fb.max_text = opt->max_text ? opt->max_text : FEED_DEFAULT_MAX_TEXT;
+	if (n > (opt->max_bytes ? opt->max_bytes : FEED_DEFAULT_MAX_BYTES)) {
+		buf_printf(err, "document of %zu bytes is over the cap of %zu bytes",
+			   n, opt->max_bytes ? opt->max_bytes : FEED_DEFAULT_MAX_BYTES);
+		return ERR_LIMIT;
+	}
+
+	feed = xcalloc(1, sizeof *feed);
+	buf_init(&feed->notes, 64 * 1024);
+	fb.feed = feed;
+
+	charset_detect(data, n, opt->content_type, &ci);
+	snprintf(feed->encoding, sizeof feed->encoding, "%s", ci.name);
+	converted.max = 2 * n + 64;
+	rc = charset_to_utf8(data, n, ci.name, &converted, &text, &text_len,
+			     &replaced);
+	if (rc == CHARSET_ERR_CAP) {
+		buf_puts(err, "document too large once converted to UTF-8");
+		ret = ERR_LIMIT;
+		goto out;
+	}
+	if (rc == CHARSET_UNKNOWN) {
+		feed->recovered = true;
+		feed_builder_note(&fb, "recovered: unknown encoding \"%s\", read as UTF-8",
+				  ci.name);
+	}
+	if (replaced > 0) {
+		feed->recovered = true;
+		feed_builder_note(&fb, "recovered: %ld invalid characters replaced",
+				  replaced);
+	}
+	if (ci.media_type_not_xml)
+		feed->recovered = true;
+
+	first = feed_first_byte(text, text_len);
+	if (first && (*first == '{' || *first == '['))
+		ret = feed_json_parse(&fb, text, text_len, err);
+	else if ((ret = feed_sniff_not_xml(text, text_len, err)) == ERR_OK)
+		ret = feed_xml_parse(&fb, text, text_len, err);
+out:
+	buf_free(&converted);
+	if (ret != ERR_OK) {
+		if (fb.entry)
+			feed_entry_clear(fb.entry);
+		feed_free(feed);
+		return ret;
+	}
+	feed_text_finish(&feed->title, fb.max_text);
+	feed_text_finish(&feed->subtitle, fb.max_text);
+	*out = feed;
+	return ERR_OK;
+}
+
+/* Output */
+
+static void feed_put_escaped(FILE *fp, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *esc = NULL;
+
+		switch (*s) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		fwrite(run, 1, (size_t)(s - run), fp);
+		fputs(esc, fp);
+		run = s + 1;
+	}
+	fwrite(run, 1, (size_t)(s - run), fp);
+}
+
+static void feed_put_field(FILE *fp, const char *prefix, const char *name,
+			   const char *value)
+{
+	if (!value || !*value)
+		return;
+	fprintf(fp, "%s%s\t", prefix, name);
+	feed_put_escaped(fp, value);
+	fputc('\n', fp);
+}
+
+static const char *feed_text_type_name(enum feed_text_type type)
+{
+	static const char *const names[] = { "text", "html", "xhtml" };
+
+	return names[type];
+}
+
+static void feed_put_text(FILE *fp, const char *prefix, const char *name,
+			  const struct feed_text *t)
+{
+	char key[64];
+
+	if (!t->raw)
+		return;
+	snprintf(key, sizeof key, "%s.raw", name);
+	feed_put_field(fp, prefix, key, t->raw);
+	snprintf(key, sizeof key, "%s.text", name);
+	feed_put_field(fp, prefix, key, t->text);
+	snprintf(key, sizeof key, "%s.type", name);
+	feed_put_field(fp, prefix, key, feed_text_type_name(t->type));
+}
+
+static void feed_put_date(FILE *fp, const char *prefix, const char *name,
+			  const struct feed_date *d)
+{
+	char key[64], utc[TIME_UTC_LEN];
+
+	if (!d->raw)
+		return;
+	if (d->known) {
+		time_format_utc(d->time, utc);
+		feed_put_field(fp, prefix, name, utc);
+	}
+	snprintf(key, sizeof key, "%s.raw", name);
+	feed_put_field(fp, prefix, key, d->raw);
+}
+
+static void feed_put_person(FILE *fp, const char *prefix,
+			    const struct feed_person *p)
+{
+	feed_put_field(fp, prefix, "author", p->full);
+	feed_put_field(fp, prefix, "author.name", p->name);
+	feed_put_field(fp, prefix, "author.email", p->email);
+}
+
+int feed_print_fields(FILE *fp, const struct feed *feed)
+{
+	char prefix[64], key[64];
+	size_t i, j;
+
+	fprintf(fp, "version\t%s\n", feed_format_name(feed->format));
+	feed_put_field(fp, "", "encoding", feed->encoding);
+	fprintf(fp, "bozo\t%d\n", feed->recovered ? 1 : 0);
+	feed_put_text(fp, "feed.", "title", &feed->title);
+	feed_put_text(fp, "feed.", "subtitle", &feed->subtitle);
+	feed_put_field(fp, "feed.", "link", feed->link);
+	feed_put_field(fp, "feed.", "id", feed->id);
+	feed_put_date(fp, "feed.", "published", &feed->published);
+	feed_put_date(fp, "feed.", "updated", &feed->updated);
+	feed_put_person(fp, "feed.", &feed->author);
+	fprintf(fp, "entries.count\t%zu\n", feed->nentries);
+	for (i = 0; feed->entries && i < feed->nentries; i++) {
+		const struct feed_entry *e = &feed->entries[i];
+
+		snprintf(prefix, sizeof prefix, "entries[%zu].", i);
+		feed_put_text(fp, prefix, "title", &e->title);
+		feed_put_text(fp, prefix, "summary", &e->summary);
+		for (j = 0; j < e->ncontent; j++) {
+			snprintf(key, sizeof key, "content[%zu]", j);
+			feed_put_text(fp, prefix, key, &e->content[j]);
+		}
+		feed_put_field(fp, prefix, "link", e->link);
+		feed_put_field(fp, prefix, "id", e->id);
+		feed_put_date(fp, prefix, "published", &e->published);
+		feed_put_date(fp, prefix, "updated", &e->updated);
+		feed_put_person(fp, prefix, &e->author);
+		for (j = 0; j < e->nenclosures; j++) {
+			snprintf(key, sizeof key, "enclosures[%zu].url", j);
+			feed_put_field(fp, prefix, key, e->enclosures[j].url);
+			snprintf(key, sizeof key, "enclosures[%zu].type", j);
+			feed_put_field(fp, prefix, key, e->enclosures[j].type);
+			snprintf(key, sizeof key, "enclosures[%zu].length", j);
+			feed_put_field(fp, prefix, key, e->enclosures[j].length);
+		}
+	}
+	return ferror(fp) ? ERR_IO : ERR_OK;
+}
+
+int feed_print_tsv(FILE *fp, const struct feed *feed,
+		   const struct feed_entry *entry)
+{
+	const struct feed_date *d = entry->published.known ? &entry->published
+							   : &entry->updated;
+	const char *summary = entry->summary.text;
+	char utc[TIME_UTC_LEN];
+
+	(void)feed;
+	if ((!summary || !*summary) && entry->ncontent)
+		summary = entry->content[0].text;
+	if (d->known) {
+		time_format_utc(d->time, utc);
+		fputs(utc, fp);
+	}
+	fputc('\t', fp);
+	feed_put_escaped(fp, entry->title.text ? entry->title.text : "");
+	fputc('\t', fp);
+	feed_put_escaped(fp, entry->link ? entry->link : "");
+	fputc('\t', fp);
+	feed_put_escaped(fp, entry->id ? entry->id : "");
+	fputc('\t', fp);
+	feed_put_escaped(fp, entry->author.full    ? entry->author.full
+			     : entry->author.name  ? entry->author.name
+			     : entry->author.email ? entry->author.email
+						   : "");
+	fputc('\t', fp);
+	feed_put_escaped(fp, summary ? summary : "");
+	fputc('\n', fp);
+	return ferror(fp) ? ERR_IO : ERR_OK;
+}

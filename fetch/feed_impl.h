@@ -1,0 +1,46 @@
+#ifndef AIDIGEST_FEED_IMPL_H
+#define AIDIGEST_FEED_IMPL_H
+
+/* Internal to fetch/: what feed.c shares with the format parsers
+ * (feed_xml.c, feed_json.c). Not a public header. */
+
+#include "fetch/feed.h"
+
+/* The state shared by the parsers of one document. */
+struct feed_builder {
+	struct feed *feed;
+	const struct feed_options *opt;
+	size_t max_entries, max_depth, max_text;
+	struct feed_entry *entry; /* the entry being read, or NULL */
+	struct feed_entry scratch; /* the entry when entries are streamed */
+	bool stopped;             /* the callback or a cap ended the parse */
+	bool entries_capped;
+};
+
+/* Start an entry; returns it (owned by the builder). */
+struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb);
+/* Complete the current entry: stream it or keep it. */
+void feed_builder_end_entry(struct feed_builder *fb);
+/* Add a note ("recovered: ...") to the feed, at most a few of each. */
+void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set *dst to a copy of s[0..n) unless it is already set (first wins). */
+void feed_set_str(char **dst, const char *s, size_t n);
+/* Set a date from its raw string (first wins). */
+void feed_set_date(struct feed_date *d, const char *s, int tz_offset_sec);
+/* Split an author string into name and email ("Jo (jo@x.org)"). */
+void feed_person_parse(struct feed_person *p, const char *s);
+void feed_text_clear(struct feed_text *t);
+void feed_entry_clear(struct feed_entry *e);
+struct feed_enclosure *feed_entry_add_enclosure(struct feed_entry *e);
+struct feed_text *feed_entry_add_content(struct feed_entry *e);
+/* Fill t->text from t->raw and t->type. */
+void feed_text_finish(struct feed_text *t, size_t max_text);
+
+int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
+		   struct buf *err);
+int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
+		    struct buf *err);
+
+#endif
