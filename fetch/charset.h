@@ -23,28 +23,30 @@ struct charset_info {
 	bool media_type_not_xml;
 };
 
-/* Decide the encoding of the feed document data[0..n), from (in order of
- * precedence): the charset parameter of the HTTP Content-Type header value
- * content_type (NULL when there is none; only for XML and text media
- * types), a byte order mark, the XML declaration's encoding, byte patterns
- * of UTF-16/32 without a BOM; else the RFC 3023 default: "us-ascii" for
- * text/ XML media types given without a charset, "utf-8" otherwise. */
+/* Decide the encoding of the feed document data[0..n) as feedparser does
+ * (RFC 3023). content_type is the HTTP Content-Type value, or NULL. With
+ * an application/ XML type (xml, xml-*, *+xml) its charset parameter wins,
+ * else the document decides; with a text/ XML type the charset wins, else
+ * "us-ascii"; with any other type media_type_not_xml is set and the charset
+ * wins, else the document decides. The document: a byte order mark, the
+ * UTF-16/32 byte pattern of "<", the XML declaration's encoding, "utf-8". */
 void charset_detect(const char *data, size_t n, const char *content_type,
-		    struct charset_info *ci);
+                    struct charset_info *ci);
 
-/* Convert data[0..n), in the encoding named (any name charset_detect gives,
- * or any label real servers send: euc-kr is decoded as its superset cp949,
- * gb2312 as gb18030, iso-8859-1 and us-ascii as windows-1252/utf-8 as
- * browsers do), to clean UTF-8: the BOM dropped, invalid or truncated
- * sequences as U+FFFD, characters XML forbids (C0 controls but TAB LF CR,
- * U+FFFE, U+FFFF) removed. *text and *text_len are set to the result: a
- * pointer into data itself when it was already clean UTF-8 (nothing is
- * copied), else into out. *replaced counts the U+FFFD substitutions and
- * removals. Returns CHARSET_OK; CHARSET_UNKNOWN when the encoding is not
- * known (the data was then decoded as UTF-8; the caller notes it); or
- * CHARSET_ERR_CAP when out's cap was reached. */
+/* Convert data[0..n) to clean UTF-8 that libxml2 takes as it is: the BOM
+ * dropped, invalid or truncated sequences as U+FFFD, characters XML forbids
+ * (C0 controls but TAB LF CR, U+FFFE, U+FFFF) removed. encoding is any name
+ * charset_detect gives or a label servers send: euc-kr is read as its
+ * superset cp949, gb2312 as gb18030, iso-8859-1 as windows-1252, us-ascii
+ * as UTF-8 when valid, else windows-1252; a BOM or UTF-16/32 pattern in the
+ * data beats the label. *text, *text_len get the result: a pointer into
+ * data when it was clean already (no copy), else into out (reset first;
+ * it needs up to 3 bytes per input byte). *replaced (may be NULL) counts
+ * replacements and removals. Returns CHARSET_OK; CHARSET_UNKNOWN when the
+ * encoding is unknown (read as UTF-8); CHARSET_ERR_CAP at out's cap, with
+ * *text NULL. */
 int charset_to_utf8(const char *data, size_t n, const char *encoding,
-		    struct buf *out, const char **text, size_t *text_len,
-		    long *replaced);
+                    struct buf *out, const char **text, size_t *text_len,
+                    long *replaced);
 
 #endif
