@@ -16,12 +16,17 @@
  *
  * tz_offset_sec is the zone (seconds east of UTC) of a date written without
  * one; Korean-format dates (년/월/일, 오전/오후) without a zone are KST.
- * Returns 0 and sets *out to UTC seconds, or -1 when s is not a date (out of
- * range fields, garbage, empty): an unknown date stays unknown. */
+ * 2-digit years 00-49 are 20xx, 50-99 19xx; second 60 reads as 59; five
+ * digits are YYDDD only with a leading 0 (03335), else a too-long year.
+ * Strings over 256 bytes are rejected.
+ * Returns 0 and sets *out to UTC seconds within 0000-01-01..9999-12-31, or
+ * -1 when s is not a date (out of range fields, garbage, empty): an unknown
+ * date stays unknown. */
 int date_parse(const char *s, int tz_offset_sec, int64_t *out);
 
-/* Parse a zone offset as "+09:00", "-0500", "+9", "Z" or "UTC" into seconds
- * east of UTC. Returns 0, or -1 when s is not an offset. */
+/* Parse a zone offset as "+09:00", "-0500", "+9", "Z", "UTC", "GMT" or
+ * another zone name date_parse knows, into seconds east of UTC. Returns 0,
+ * or -1 when s is not an offset. */
 int date_parse_offset(const char *s, int *out);
 
 #endif
