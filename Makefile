@@ -30,7 +30,7 @@ endif
 # Recursively expanded on purpose: pkg-config runs after `deps` installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE \
 	-DAIDIGEST_VERSION='"$(VERSION)"' -I. $(WARN) $(PKG_CFLAGS) \
 	$(SAN) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)

@@ -193,7 +193,7 @@ static void feed_free_fields(struct feed *feed)
 	feed_date_clear(&feed->published);
 	feed_date_clear(&feed->updated);
 	feed_person_clear(&feed->author);
-	for (i = 0; i < feed->nentries; i++)
+	for (i = 0; feed->entries && i < feed->nentries; i++)
 		feed_entry_clear(&feed->entries[i]);
 	free(feed->entries);
 	buf_free(&feed->notes);
@@ -347,7 +347,15 @@ int feed_parse(const char *data, size_t n, const struct feed_options *opt,
 
 	charset_detect(data, n, opt->content_type, &ci);
 	snprintf(feed->encoding, sizeof feed->encoding, "%s", ci.name);
-	converted.max = 2 * n + 64;
+	/* RFC 3023 makes text/xml without a charset us-ascii, which servers
+	 * ignore: it is reported so, but read in the document's own. */
+	if (strcmp(ci.source, "default") == 0 && opt->content_type) {
+		bool not_xml = ci.media_type_not_xml;
+
+		charset_detect(data, n, NULL, &ci);
+		ci.media_type_not_xml = not_xml;
+	}
+	converted.max = 3 * n + 64;
 	rc = charset_to_utf8(data, n, ci.name, &converted, &text, &text_len,
 			     &replaced);
 	if (rc == CHARSET_ERR_CAP) {

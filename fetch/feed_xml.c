@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <limits.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,8 @@
 #define XML_CHUNK 65536
 #define XML_NAME_MAX 64
 #define XML_BASE_MAX 32
+#define XML_MAX_DECLARED 64
+#define XML_DECLARED_TEXT_MAX 1024
 
 enum xml_ns {
 	NS_OTHER = 0,
@@ -95,7 +98,8 @@ enum xml_type_rule {
 };
 
 /* Element -> field. A field set by an element of a lower rank number is
- * not replaced by one of a higher number; equal ranks: the first wins. */
+ * not replaced by one of a higher number; of equal ranks the last wins, as
+ * in feedparser (a repeated <updated>). */
 static const struct xml_field_rule {
 	enum xml_ns ns;
 	const char *name; /* lower case */
@@ -123,6 +127,7 @@ static const struct xml_field_rule {
 	{ NS_ATOM, "content", CTX_ENTRY, F_CONTENT, 0, T_ATTR },
 	{ NS_CORE, "fullitem", CTX_ENTRY, F_CONTENT, 0, T_HTML },
 	{ NS_XHTML, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
+	{ NS_CORE, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
 	{ NS_CORE, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
 	{ NS_ATOM, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
 	{ NS_ATOM, "id", CTX_BOTH, F_ID, 0, T_PLAIN },
@@ -191,9 +196,16 @@ struct xml_state {
 	size_t nbases;
 	long errors;
 	xmlEntity entity; /* what getEntity hands back, reused */
-	char entity_text[64];
+	char entity_text[XML_DECLARED_TEXT_MAX];
 	struct buf *err;
 	char root_name[XML_NAME_MAX];
+	char *root_uri; /* the root's namespace: its names are the format's */
+	/* Internal general entities the document declares with plain text. */
+	struct xml_declared {
+		char *name;
+		char *text;
+	} declared[XML_MAX_DECLARED];
+	size_t ndeclared;
 };
 
 static enum xml_ns xml_ns_of(const xmlChar *uri)
@@ -348,7 +360,7 @@ static bool xml_take_rank(struct xml_state *st, bool in_entry, int field,
 {
 	unsigned char *ranks = in_entry ? st->entry_rank : st->feed_rank;
 
-	if (ranks[field] <= rank)
+	if (ranks[field] < rank)
 		return false;
 	ranks[field] = (unsigned char)rank;
 	return true;
@@ -562,7 +574,12 @@ static void xml_capture_end(struct xml_state *st)
 	case F_SUBTITLE:
 	case F_SUMMARY:
 	case F_CONTENT:
-		if (rule->field == F_CONTENT)
+		/* An RSS item with both <description> and <summary>: the
+		 * second is content, as feedparser reads it. */
+		if (rule->field == F_SUMMARY && !st->atom && rule->rank == 0 &&
+		    st->entry_rank[F_SUMMARY] == 0)
+			t = feed_entry_add_content(st->fb->entry);
+		else if (rule->field == F_CONTENT)
 			t = feed_entry_add_content(st->fb->entry);
 		else if (xml_take_rank(st, in_entry, rule->field, rule->rank))
 			t = xml_text_slot(st, in_entry, rule->field);
@@ -677,7 +694,9 @@ static void xml_root(struct xml_state *st, const char *name, enum xml_ns ns,
 	int i;
 
 	snprintf(st->root_name, sizeof st->root_name, "%s", name);
-	if (strcmp(name, "rss") == 0 && (ns == NS_CORE || ns == NS_OTHER)) {
+	if (ns == NS_OTHER && uri)
+		st->root_uri = xstrdup((const char *)uri);
+	if (strcmp(name, "rss") == 0) {
 		static const struct {
 			const char *v;
 			enum feed_format f;
@@ -694,14 +713,14 @@ static void xml_root(struct xml_state *st, const char *name, enum xml_ns ns,
 			if (strcmp(version, versions[i].v) == 0)
 				feed->format = versions[i].f;
 		free(version);
-	} else if (strcmp(name, "rdf") == 0 && (ns == NS_RDF || ns == NS_OTHER)) {
+	} else if (strcmp(name, "rdf") == 0) {
 		feed->format = FEED_FORMAT_RSS10;
 		for (i = 0; i < nns; i++)
 			if (namespaces[2 * i + 1] &&
 			    strcmp((const char *)namespaces[2 * i + 1],
 				   "http://my.netscape.com/rdf/simple/0.9/") == 0)
 				feed->format = FEED_FORMAT_RSS090;
-	} else if (strcmp(name, "feed") == 0 && (ns == NS_ATOM || ns == NS_CORE)) {
+	} else if (strcmp(name, "feed") == 0) {
 		version = xml_attr(attrs, nattrs, NS_OTHER, "version");
 		feed->format = (uri && strcmp((const char *)uri, "http://purl.org/atom/ns#") == 0) ||
 					       (version && strcmp(version, "0.3") == 0)
@@ -710,7 +729,7 @@ static void xml_root(struct xml_state *st, const char *name, enum xml_ns ns,
 		free(version);
 		st->atom = true;
 		st->feed_depth = 1;
-	} else if (strcmp(name, "channel") == 0 && ns == NS_CORE) {
+	} else if (strcmp(name, "channel") == 0) {
 		feed->format = FEED_FORMAT_RSS;
 		st->feed_depth = 1;
 	} else {
@@ -745,6 +764,16 @@ static void xml_entry_end(struct xml_state *st)
 		xml_stop(st);
 }
 
+static bool xml_blank(const struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (!strchr(" \t\r\n", b->data[i]))
+			return false;
+	return true;
+}
+
 /* Serialize a child element of a captured text construct. */
 static void xml_capture_child_start(struct xml_state *st, const char *name,
 				    const xmlChar **attrs, int nattrs)
@@ -752,6 +781,11 @@ static void xml_capture_child_start(struct xml_state *st, const char *name,
 	struct xml_capture *c = &st->cap;
 	int i;
 
+	/* Typepad wraps escaped HTML in an XHTML div: not content. */
+	if (!c->had_children && c->rule->type == T_ATTR &&
+	    st->depth == c->depth + 1 && strcmp(name, "div") == 0 &&
+	    c->type == FEED_TEXT_HTML && xml_blank(&c->text))
+		c->skip_depth = st->depth;
 	c->had_children = true;
 	if (c->rule->field == F_AUTHOR && st->depth == c->depth + 1) {
 		if (strcmp(name, "name") == 0)
@@ -843,6 +877,9 @@ static void xml_start(void *ctx, const xmlChar *localname,
 		return;
 	}
 	ns = xml_ns_of(uri);
+	if (ns == NS_OTHER && st->root_uri && uri &&
+	    strcmp((const char *)uri, st->root_uri) == 0)
+		ns = NS_CORE;
 	if (ns == NS_CORE && st->atom)
 		ns = NS_ATOM;
 	if (!st->root_seen) {
@@ -858,8 +895,17 @@ static void xml_start(void *ctx, const xmlChar *localname,
 	}
 	if ((ns == NS_CORE && strcmp(name, "item") == 0) ||
 	    (ns == NS_ATOM && strcmp(name, "entry") == 0)) {
-		if (st->entry_depth == 0 && !st->fb->stopped)
+		if (st->entry_depth == 0 && !st->fb->stopped) {
+			char *about = xml_attr(attrs, nattrs, NS_RDF, "about");
+
 			xml_entry_begin(st);
+			if (about && *about) {
+				st->entry_rank[F_ID] = 2;
+				st->fb->entry->id = about;
+				about = NULL;
+			}
+			free(about);
+		}
 		return;
 	}
 	in_entry = st->entry_depth != 0;
@@ -943,23 +989,44 @@ static void xml_chars(void *ctx, const xmlChar *s, int len)
 		xml_capture_append(st, &c->text, (const char *)s, (size_t)len);
 }
 
-/* HTML named references in a document without a DTD; any other name comes
- * back as its own literal text, so nothing declared is ever expanded. */
+/* HTML 4 meanings where HTML5 moved a name (feedparser reads HTML 4). */
+static const struct {
+	const char *name;
+	const char *text;
+} xml_html4_entities[] = {
+	{ "lang", "\xE2\x8C\xA9" }, /* U+2329 */
+	{ "rang", "\xE2\x8C\xAA" }, /* U+232A */
+};
+
+/* The text of the named reference: one the document declared with plain
+ * text, else an HTML name (feeds use them without a DTD), else NULL. */
+static const char *xml_entity_text(const struct xml_state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->ndeclared; i++)
+		if (strcmp(st->declared[i].name, name) == 0)
+			return st->declared[i].text;
+	for (i = 0; i < sizeof xml_html4_entities / sizeof *xml_html4_entities; i++)
+		if (strcmp(xml_html4_entities[i].name, name) == 0)
+			return xml_html4_entities[i].text;
+	return html_entity_lookup(name, strlen(name));
+}
+
+/* Any other name comes back as its own literal text, so nothing declared
+ * with markup or references is ever expanded (billion laughs) and nothing
+ * external is ever loaded (XXE). */
 static xmlEntityPtr xml_get_entity(void *ctx, const xmlChar *name)
 {
 	struct xml_state *st = ctx;
-	const char *text = html_entity_lookup((const char *)name,
-					      strlen((const char *)name));
+	const char *text = xml_entity_text(st, (const char *)name);
 	xmlEntity *ent = &st->entity;
 
-	if (!text) {
+	if (text)
+		snprintf(st->entity_text, sizeof st->entity_text, "%s", text);
+	else
 		snprintf(st->entity_text, sizeof st->entity_text, "&%.50s;",
 			 (const char *)name);
-		text = st->entity_text;
-	} else if (text != st->entity_text) {
-		snprintf(st->entity_text, sizeof st->entity_text, "%s", text);
-		text = st->entity_text;
-	}
 	memset(ent, 0, sizeof *ent);
 	ent->type = XML_ENTITY_DECL;
 	ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
@@ -968,6 +1035,26 @@ static xmlEntityPtr xml_get_entity(void *ctx, const xmlChar *name)
 	ent->orig = ent->content;
 	ent->length = (int)strlen(st->entity_text);
 	return ent;
+}
+
+/* Keep internal entities whose value is plain text (no '&', no '<'): a
+ * bounded number, each bounded; no other declaration is kept. */
+static void xml_entity_decl(void *ctx, const xmlChar *name, int type,
+			    const xmlChar *public_id, const xmlChar *system_id,
+			    xmlChar *content)
+{
+	struct xml_state *st = ctx;
+
+	(void)public_id;
+	(void)system_id;
+	if (type != XML_INTERNAL_GENERAL_ENTITY || !content || !name ||
+	    st->ndeclared == XML_MAX_DECLARED ||
+	    strlen((const char *)content) >= XML_DECLARED_TEXT_MAX ||
+	    strpbrk((const char *)content, "&<"))
+		return;
+	st->declared[st->ndeclared].name = xstrdup((const char *)name);
+	st->declared[st->ndeclared].text = xstrdup((const char *)content);
+	st->ndeclared++;
 }
 
 static void xml_error(void *ctx, xmlErrorPtr e)
@@ -989,9 +1076,115 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	}
 }
 
+static bool xml_is_name_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       c == ':';
+}
+
+static bool xml_is_name_char(unsigned char c)
+{
+	return xml_is_name_start(c) || (c >= '0' && c <= '9') || c == '-' ||
+	       c == '.';
+}
+
+/* Length of the character or entity reference at s ("&amp;", "&#38;"),
+ * or 0 when the '&' there starts none: a bare ampersand. */
+static size_t xml_ref_length(const char *s, const char *end)
+{
+	const char *p = s + 1;
+	size_t digits = 0;
+
+	if (p < end && *p == '#') {
+		p++;
+		if (p < end && (*p == 'x' || *p == 'X')) {
+			for (p++; p < end && isxdigit((unsigned char)*p) && digits < 16; p++)
+				digits++;
+		} else {
+			for (; p < end && *p >= '0' && *p <= '9' && digits < 16; p++)
+				digits++;
+		}
+	} else if (p < end && xml_is_name_start((unsigned char)*p)) {
+		for (; p < end && xml_is_name_char((unsigned char)*p) && digits < 64; p++)
+			digits++;
+	}
+	if (digits == 0 || p >= end || *p != ';')
+		return 0;
+	return (size_t)(p + 1 - s);
+}
+
+/* Past the CDATA section or comment starting at s (their '&' are data). */
+static const char *xml_skip_section(const char *s, const char *end)
+{
+	const char *close;
+
+	if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
+		close = memmem(s + 9, (size_t)(end - s - 9), "]]>", 3);
+		return close ? close + 3 : end;
+	}
+	close = memmem(s + 4, (size_t)(end - s - 4), "-->", 3);
+	return close ? close + 3 : end;
+}
+
+static const char *xml_next_section(const char *s, const char *end)
+{
+	const char *c = memmem(s, (size_t)(end - s), "<![CDATA[", 9);
+	const char *m = memmem(s, (size_t)(end - s), "<!--", 4);
+
+	if (!c)
+		return m ? m : end;
+	return m && m < c ? m : c;
+}
+
+/* Feeds are full of bare ampersands ("AT&T", "?a=1&b=2") that XML
+ * forbids and libxml2 drops. Escape them, and write HTML's "&#X41;" as
+ * XML's "&#x41;", outside CDATA sections and comments, into out; returns
+ * how many (0: out is untouched). */
+static long xml_escape_bare_ampersands(const char *data, size_t n,
+				       struct buf *out)
+{
+	const char *p = data, *end = data + n, *copied = data, *amp, *section;
+	long fixed = 0;
+
+	section = xml_next_section(p, end);
+	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
+		p = amp + 1;
+		if (section < amp) {
+			while (section < amp) {
+				p = xml_skip_section(section, end);
+				section = xml_next_section(p, end);
+			}
+			if (amp < p)
+				continue;
+			p = amp + 1;
+		}
+		if (xml_ref_length(amp, end)) {
+			if (amp[1] != '#' || amp[2] != 'X')
+				continue;
+			/* HTML's &#X41; is &#x41; to XML */
+			if (buf_append(out, copied, (size_t)(amp - copied)) != BUF_OK ||
+			    buf_puts(out, "&#x") != BUF_OK)
+				return -1;
+			copied = amp + 3;
+			fixed++;
+			continue;
+		}
+		if (buf_append(out, copied, (size_t)(amp - copied)) != BUF_OK ||
+		    buf_puts(out, "&amp;") != BUF_OK)
+			return -1;
+		copied = amp + 1;
+		fixed++;
+	}
+	if (fixed && buf_append(out, copied, (size_t)(end - copied)) != BUF_OK)
+		return -1;
+	return fixed;
+}
+
 int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 		   struct buf *err)
 {
+	struct buf repaired = BUF_INIT(0);
+	long bare;
 	xmlSAXHandler sax;
 	struct xml_state st;
 	size_t off, k;
@@ -1004,6 +1197,7 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	sax.characters = xml_chars;
 	sax.cdataBlock = xml_chars;
 	sax.getEntity = xml_get_entity;
+	sax.entityDecl = xml_entity_decl;
 	sax.serror = xml_error;
 
 	memset(&st, 0, sizeof st);
@@ -1013,9 +1207,21 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	buf_init(&st.cap.text, fb->max_text);
 	buf_init(&st.cap.sub_text, 64 * 1024);
 
+	repaired.max = n + n / 4 + 64;
+	bare = xml_escape_bare_ampersands(data, n, &repaired);
+	if (bare > 0) {
+		data = repaired.data;
+		n = repaired.len;
+		fb->feed->recovered = true;
+		feed_builder_note(fb, "recovered: %ld bare '&' read as text", bare);
+	} else if (bare < 0) {
+		feed_builder_note(fb, "too many bare '&' to repair; some are lost");
+	}
+
 	st.ctxt = xmlCreatePushParserCtxt(&sax, &st, NULL, 0, NULL);
 	if (!st.ctxt) {
 		buf_puts(err, "cannot create an XML parser");
+		buf_free(&repaired);
 		return ERR_PARSE;
 	}
 	xmlCtxtUseOptions(st.ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
@@ -1031,6 +1237,11 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	if (st.ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st.ctxt, NULL, 0, 1);
 
+	if (st.depth > 0 && !st.not_feed && !fb->stopped) {
+		fb->feed->recovered = true;
+		feed_builder_note(fb, "recovered: the document ends before its "
+				      "elements are closed (truncated?)");
+	}
 	if (st.cap.active && fb->entry == NULL && st.cap.in_entry)
 		st.cap.active = false;
 	if (st.cap.active)
@@ -1060,5 +1271,12 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	free(st.cap.name);
 	free(st.cap.email);
 	free(st.entry_guid_link);
+	free(st.root_uri);
+	while (st.ndeclared) {
+		st.ndeclared--;
+		free(st.declared[st.ndeclared].name);
+		free(st.declared[st.ndeclared].text);
+	}
+	buf_free(&repaired);
 	return ret;
 }
