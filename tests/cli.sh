@@ -1,0 +1,131 @@
+#!/bin/sh
+# Command-line tests: exit codes, messages, and golden outputs of `parse`.
+# Ends with "N passed, N failed".
+bin=${AIDIGEST_BIN:-./aidigest}
+fx=tests/fixtures/feeds
+golden=tests/fixtures/golden
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL [cli] $*" >&2; }
+
+# expect_exit CODE DESCRIPTION -- COMMAND...: run with a 10 s bound; stdout
+# to $tmp/out, stderr to $tmp/err.
+expect_exit() {
+	want=$1
+	what=$2
+	shift 3
+	timeout 10 "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 300 "$tmp/err")"; fi
+}
+
+expect_grep() {
+	file=$1
+	pattern=$2
+	what=$3
+	if grep -q -e "$pattern" "$file"; then ok; else bad "$what: '$pattern' not in $(head -c 300 "$file")"; fi
+}
+
+expect_same() {
+	if cmp -s "$1" "$2"; then ok; else bad "$3: output differs from $2"; diff "$2" "$1" | head -20 >&2; fi
+}
+
+# usage and help
+expect_exit 0 "--help" -- "$bin" --help
+expect_grep "$tmp/out" "^usage: aidigest" "--help on stdout"
+expect_grep "$tmp/out" "parse --date STRING" "--help lists parse --date"
+expect_exit 0 "parse --help" -- "$bin" parse --help
+expect_exit 0 "--version" -- "$bin" --version
+expect_grep "$tmp/out" "^aidigest [0-9]" "--version output"
+expect_exit 64 "no command" -- "$bin"
+expect_exit 64 "unknown command" -- "$bin" frobnicate
+expect_grep "$tmp/err" "unknown command 'frobnicate'" "unknown command message"
+expect_exit 64 "unknown global option" -- "$bin" --bogus parse x
+expect_exit 64 "unknown parse option" -- "$bin" parse --bogus x
+expect_exit 64 "parse without FILE" -- "$bin" parse
+expect_exit 64 "-c without a value" -- "$bin" parse "$fx/rss20.xml" -c
+expect_exit 64 "bad --tz" -- "$bin" parse --tz 9am "$fx/rss20.xml"
+expect_exit 64 "bad --max-bytes" -- "$bin" parse --max-bytes -5 "$fx/rss20.xml"
+expect_exit 64 "bad --header" -- "$bin" parse --header nocolon "$fx/rss20.xml"
+expect_exit 64 "--fields with two files" -- "$bin" parse --fields "$fx/rss20.xml" "$fx/rdf.xml"
+expect_exit 0 "global options before and after" -- "$bin" -q parse "$fx/rss20.xml" -v
+
+# dates
+expect_exit 0 "parse --date RFC 822" -- "$bin" parse --date "Mon, 01 Jan 2024 12:00:00 +0900"
+expect_grep "$tmp/out" "^2024-01-01T03:00:00Z$" "parse --date output"
+expect_exit 0 "parse --date with --tz" -- "$bin" parse --date "2024-05-01 09:00:00" --tz +09:00
+expect_grep "$tmp/out" "^2024-05-01T00:00:00Z$" "--tz applies to a zone-less date"
+expect_exit 0 "parse --date Korean" -- "$bin" parse --date "2004년 05월 28일  01:31:15"
+expect_grep "$tmp/out" "^2004-05-27T16:31:15Z$" "Korean date is KST"
+expect_exit 0 "parse --date Unix seconds" -- "$bin" parse --date 1700000000
+expect_grep "$tmp/out" "^2023-11-14T22:13:20Z$" "Unix seconds"
+expect_exit 1 "parse --date garbage" -- "$bin" parse --date "not a date"
+expect_grep "$tmp/err" "not a date" "not a date message"
+
+# golden outputs
+for f in rss20.xml atom10.xml atom03.xml rdf.xml rss091.xml jsonfeed.json euc-kr.xml korean-tz.xml broken-amp.xml; do
+	name=${f%.*}
+	expect_exit 0 "parse $f" -- "$bin" parse "$fx/$f"
+	expect_same "$tmp/out" "$golden/$name.tsv" "parse $f"
+	expect_exit 0 "parse --fields $f" -- "$bin" parse --fields "$fx/$f"
+	expect_same "$tmp/out" "$golden/$name.fields" "parse --fields $f"
+done
+
+# stdin, several files, failures
+expect_exit 0 "parse from stdin" -- sh -c "\"$bin\" parse - < $fx/rss20.xml"
+expect_same "$tmp/out" "$golden/rss20.tsv" "parse -"
+expect_exit 1 "parse an HTML page" -- "$bin" parse "$fx/not-feed.html"
+expect_grep "$tmp/err" "not a feed: looks like an HTML page" "HTML page message"
+expect_exit 1 "parse an empty file" -- "$bin" parse "$fx/empty.xml"
+expect_grep "$tmp/err" "not a feed: the document is empty" "empty message"
+expect_exit 1 "parse a JSON error body" -- "$bin" parse "$fx/error-body.json"
+expect_grep "$tmp/err" "JSON error body" "JSON error message"
+expect_exit 1 "parse a missing file" -- "$bin" parse "$tmp/nope.xml"
+expect_grep "$tmp/err" "No such file" "missing file message"
+expect_exit 1 "parse a directory" -- "$bin" parse "$fx"
+expect_exit 2 "one bad file of two" -- "$bin" parse "$fx/rss20.xml" "$fx/not-feed.html"
+expect_same "$tmp/out" "$golden/rss20.tsv" "good file still printed"
+expect_exit 0 "a recovered document exits 0" -- "$bin" parse "$fx/truncated.xml"
+expect_grep "$tmp/err" "recovered" "recovery is noted on stderr"
+expect_grep "$tmp/out" "Model 7B released" "partial entry kept"
+expect_exit 0 "-q silences notes" -- "$bin" -q parse "$fx/truncated.xml"
+if [ -s "$tmp/err" ]; then bad "-q: stderr not empty"; else ok; fi
+
+# limits and hostile input, each within the 10 s bound (and far less)
+expect_exit 1 "--max-bytes refuses a large file" -- "$bin" parse --max-bytes 100 "$fx/rss20.xml"
+expect_grep "$tmp/err" "over the cap of 100 bytes" "size cap message"
+expect_exit 1 "--max-bytes on stdin" -- sh -c "\"$bin\" parse --max-bytes 100 - < $fx/rss20.xml"
+expect_exit 0 "--max-entries" -- "$bin" parse --max-entries 1 "$fx/rss20.xml"
+if [ "$(wc -l < "$tmp/out")" -eq 1 ]; then ok; else bad "--max-entries 1 printed $(wc -l < "$tmp/out") lines"; fi
+expect_grep "$tmp/err" "more than 1 entries" "entries cap note"
+expect_exit 0 "billion laughs" -- "$bin" parse "$fx/billion-laughs.xml"
+expect_grep "$tmp/out" "&lol9;" "entity left unexpanded"
+expect_exit 0 "XXE" -- "$bin" parse --fields "$fx/xxe.xml"
+if [ -r /etc/hostname ] && [ -s /etc/hostname ] && grep -qF "$(head -n 1 /etc/hostname)" "$tmp/out"; then
+	bad "XXE: a local file was read"
+else
+	ok
+fi
+
+# an HTTP header's charset
+expect_exit 0 "--header charset" -- "$bin" parse --fields --header "Content-Type: text/xml; charset=windows-1252" "$fx/cp1252.xml"
+expect_grep "$tmp/out" "^encoding	windows-1252$" "header charset wins"
+expect_exit 0 "--header text/xml default" -- "$bin" parse --fields --header "Content-Type: text/xml" "$fx/euc-kr.xml"
+expect_grep "$tmp/out" "^encoding	us-ascii$" "RFC 3023 default reported"
+expect_grep "$tmp/out" "년 똠방각하" "but the document's own encoding read"
+
+# a large generated feed parses and streams
+awk 'BEGIN { print "<rss version=\"2.0\"><channel><title>big</title>";
+	for (i = 0; i < 20000; i++) printf "<item><title>t%d &amp; x</title><link>http://e.com/%d</link><description>&lt;p&gt;%d&lt;/p&gt;</description></item>\n", i, i, i;
+	print "</channel></rss>" }' > "$tmp/big.xml"
+expect_exit 0 "20000 items with the default cap" -- "$bin" parse --max-entries 20000 "$tmp/big.xml"
+if [ "$(wc -l < "$tmp/out")" -eq 20000 ]; then ok; else bad "big feed: $(wc -l < "$tmp/out") lines"; fi
+expect_exit 0 "default entry cap of 10000" -- "$bin" parse "$tmp/big.xml"
+if [ "$(wc -l < "$tmp/out")" -eq 10000 ]; then ok; else bad "entry cap: $(wc -l < "$tmp/out") lines"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
