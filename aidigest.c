@@ -211,13 +211,17 @@ static int read_input(const char *path, size_t max, struct buf *out,
 		buf_printf(err, "%s", strerror(errno));
 		return ERR_IO;
 	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fileno(fp), &st) != 0) {
+		buf_printf(err, "%s", strerror(errno));
+		ret = ERR_IO;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		buf_puts(err, "is a directory");
 		ret = ERR_IO;
 		goto out;
 	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size > max) {
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
 		buf_printf(err, "%lld bytes, over the cap of %zu bytes "
 				"(--max-bytes)",
 			   (long long)st.st_size, max);
@@ -225,6 +229,9 @@ static int read_input(const char *path, size_t max, struct buf *out,
 		goto out;
 	}
 	out->max = max + 1;
+	/* a regular file is read into one allocation of its size */
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		buf_reserve(out, (size_t)st.st_size + 1);
 	for (;;) {
 		dst = buf_reserve(out, 65536);
 		if (!dst)

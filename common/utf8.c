@@ -79,8 +79,17 @@ size_t utf8_valid_prefix(const char *s, size_t n)
 {
 	size_t i = 0, k;
 	uint32_t cp;
+	uint64_t w;
 
 	while (i < n) {
+		/* ASCII eight bytes at a time */
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if ((w & UINT64_C(0x8080808080808080)) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;

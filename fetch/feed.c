@@ -399,23 +399,21 @@ out:
 
 static void feed_put_escaped(FILE *fp, const char *s)
 {
-	const char *run = s;
+	size_t run;
 
-	for (; *s; s++) {
-		const char *esc = NULL;
-
+	for (;;) {
+		run = strcspn(s, "\\\t\n\r");
+		fwrite(s, 1, run, fp);
+		s += run;
 		switch (*s) {
-		case '\\': esc = "\\\\"; break;
-		case '\t': esc = "\\t"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		default: continue;
+		case '\0': return;
+		case '\\': fputs("\\\\", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		default: fputs("\\r", fp); break;
 		}
-		fwrite(run, 1, (size_t)(s - run), fp);
-		fputs(esc, fp);
-		run = s + 1;
+		s++;
 	}
-	fwrite(run, 1, (size_t)(s - run), fp);
 }
 
 static void feed_put_field(FILE *fp, const char *prefix, const char *name,

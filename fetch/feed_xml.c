@@ -482,8 +482,9 @@ static void xml_append_escaped(struct xml_state *st, const char *s, size_t n,
 	xml_capture_append(st, &st->cap.text, run, (size_t)(end - run));
 }
 
-/* The value of a finished capture, trimmed, as a new string. */
-static char *xml_capture_value(struct buf *b)
+/* The value of a finished capture, trimmed, as a new string; one cut at
+ * its cap may end inside a character, so that end is dropped. */
+static char *xml_capture_value(struct buf *b, bool truncated)
 {
 	const char *s = buf_cstr(b), *e = s + b->len;
 	size_t valid;
@@ -492,8 +493,8 @@ static char *xml_capture_value(struct buf *b)
 		s++;
 	while (e > s && strchr(" \t\r\n", e[-1]) && e[-1])
 		e--;
-	/* A capture cut at its cap may end inside a character. */
-	valid = utf8_valid_prefix(s, (size_t)(e - s));
+	valid = truncated ? utf8_valid_prefix(s, (size_t)(e - s))
+			  : (size_t)(e - s);
 	return xstrndup(s, valid);
 }
 
@@ -568,7 +569,7 @@ static void xml_capture_end(struct xml_state *st)
 	c->active = false;
 	if (in_entry && !st->fb->entry)
 		return;
-	value = xml_capture_value(&c->text);
+	value = xml_capture_value(&c->text, c->truncated);
 	switch (rule->field) {
 	case F_TITLE:
 	case F_SUBTITLE:
@@ -821,7 +822,7 @@ static void xml_capture_child_end(struct xml_state *st, const char *name)
 		char **slot = c->sub == 'n' ? &c->name : c->sub == 'e' ? &c->email : NULL;
 
 		if (slot && !*slot) {
-			char *v = xml_capture_value(&c->sub_text);
+			char *v = xml_capture_value(&c->sub_text, true);
 
 			if (*v)
 				*slot = v;
@@ -1113,27 +1114,38 @@ static size_t xml_ref_length(const char *s, const char *end)
 	return (size_t)(p + 1 - s);
 }
 
-/* Past the CDATA section or comment starting at s (their '&' are data). */
-static const char *xml_skip_section(const char *s, const char *end)
-{
-	const char *close;
+/* The next CDATA section or comment at or after p, whose '&' are data.
+ * Each kind's next place is kept and searched again only once passed, so
+ * the scan stays linear. */
+struct xml_sections {
+	const char *cdata, *comment, *end;
+};
 
-	if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-		close = memmem(s + 9, (size_t)(end - s - 9), "]]>", 3);
-		return close ? close + 3 : end;
-	}
-	close = memmem(s + 4, (size_t)(end - s - 4), "-->", 3);
-	return close ? close + 3 : end;
+static const char *xml_find(const char *p, const char *end, const char *what,
+			    size_t n)
+{
+	const char *r = memmem(p, (size_t)(end - p), what, n);
+
+	return r ? r : end;
 }
 
-static const char *xml_next_section(const char *s, const char *end)
+static const char *xml_next_section(struct xml_sections *sec, const char *p)
 {
-	const char *c = memmem(s, (size_t)(end - s), "<![CDATA[", 9);
-	const char *m = memmem(s, (size_t)(end - s), "<!--", 4);
+	if (sec->cdata < p)
+		sec->cdata = xml_find(p, sec->end, "<![CDATA[", 9);
+	if (sec->comment < p)
+		sec->comment = xml_find(p, sec->end, "<!--", 4);
+	return sec->cdata < sec->comment ? sec->cdata : sec->comment;
+}
 
-	if (!c)
-		return m ? m : end;
-	return m && m < c ? m : c;
+/* Past the CDATA section or comment starting at s. */
+static const char *xml_skip_section(const struct xml_sections *sec,
+				    const char *s)
+{
+	const char *close = s == sec->cdata ? xml_find(s + 9, sec->end, "]]>", 3)
+					    : xml_find(s + 4, sec->end, "-->", 3);
+
+	return close == sec->end ? close : close + 3;
 }
 
 /* Feeds are full of bare ampersands ("AT&T", "?a=1&b=2") that XML
@@ -1144,15 +1156,18 @@ static long xml_escape_bare_ampersands(const char *data, size_t n,
 				       struct buf *out)
 {
 	const char *p = data, *end = data + n, *copied = data, *amp, *section;
+	struct xml_sections sec = { NULL, NULL, end };
 	long fixed = 0;
 
-	section = xml_next_section(p, end);
+	sec.cdata = xml_find(data, end, "<![CDATA[", 9);
+	sec.comment = xml_find(data, end, "<!--", 4);
+	section = sec.cdata < sec.comment ? sec.cdata : sec.comment;
 	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
 		p = amp + 1;
 		if (section < amp) {
 			while (section < amp) {
-				p = xml_skip_section(section, end);
-				section = xml_next_section(p, end);
+				p = xml_skip_section(&sec, section);
+				section = xml_next_section(&sec, p);
 			}
 			if (amp < p)
 				continue;
