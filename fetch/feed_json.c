@@ -7,6 +7,7 @@
 #include "common/err.h"
 #include "common/xalloc.h"
 #include "fetch/feed_impl.h"
+#include "fetch/html.h"
 
 /* JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1). */
 
@@ -33,6 +34,8 @@ static char *json_resolve(const struct feed_builder *fb, const char *uri)
 	return out;
 }
 
+/* JSON Feed's plain-text fields often carry HTML entities ("&#8211;")
+ * from the CMS that wrote them: those are read as HTML. */
 static void json_set_text(struct feed_text *t, const char *s,
 			  enum feed_text_type type)
 {
@@ -40,7 +43,8 @@ static void json_set_text(struct feed_text *t, const char *s,
 		return;
 	t->raw = xstrdup(s);
 	t->type = type;
-	t->type_explicit = true;
+	if (type == FEED_TEXT_TEXT && html_looks_like(s, strlen(s)))
+		t->type = FEED_TEXT_HTML;
 }
 
 /* JSON Feed 1.1 "authors", 1.0 "author": the first one. */

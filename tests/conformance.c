@@ -397,6 +397,53 @@ out:
 	buf_free(&why);
 }
 
+/* What some captures must give, beyond parsing without error. */
+static const struct {
+	const char *file, *field, *want;
+} real_expect[] = {
+	{ "euckr_channel_title.rss.xml", "feed.title.text", "\xEB\x85\x84" },
+	{ "euckr_item_description.rss.xml", "entries[0].summary.text", "\xEB\x85\x84" },
+	{ "euckr_attribute_in_html.rss.xml", "entries[0].summary.raw",
+	  "<img alt=\"\xEB\x85\x84\" />" },
+	{ "euckr_channel_title.rss.xml", "encoding", "euc-kr" },
+	{ "jsonfeed_1.1_influxdata.json", "version", "json11" },
+	{ "jsonfeed_1.1_influxdata.json", "entries.count", "3" },
+	{ "jsonfeed_1.1_influxdata.json", "feed.title.text", "Blog \xE2\x80\x93 InfluxData" },
+	{ "biorxiv_rss1_rdf.xml", "version", "rss10" },
+	{ "iso8859-1_inovacao.rss.xml", "feed.title.text",
+	  "RSS Feed do Site Inova\xC3\xA7\xC3\xA3o Tecnol\xC3\xB3gica" },
+	{ "gb2312_baddate_kc0011.rss.xml", "encoding", "gb18030" },
+	{ "gb2312_baddate_kc0011.rss.xml", "entries[0].published", "2020-01-10T14:33:00Z" },
+	{ "est_tz_medscape.rss.xml", "entries[0].published", "2025-11-05T18:52:10Z" },
+	{ "bom_crlf_donthitsave.rss.xml", "version", "rss20" },
+	{ "arxiv_api_error_response.atom.xml", "entries[0].title.text", "Error" },
+	{ "reddit_r_rust.atom.xml", "entries[0].updated", "2020-05-18T05:44:47Z" },
+	{ "relative_urls_xmlbase.rss.xml", "version", "rss20" },
+	{ "olshansk_openai_research.rss.xml", "entries[0].id", "" },
+	{ "very_long_content_russcox.atom.xml", "entries.count", "19" },
+};
+
+static void check_real_fields(const char *name, const struct feed *feed)
+{
+	static struct fields f;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *mem = open_memstream(&text, &len);
+
+	feed_print_fields(mem, feed);
+	fclose(mem);
+	fields_load(&f, text);
+	for (i = 0; i < sizeof real_expect / sizeof *real_expect; i++) {
+		if (strcmp(real_expect[i].file, name) != 0)
+			continue;
+		if (!check_str(fields_get(&f, real_expect[i].field),
+			       real_expect[i].want, real_expect[i].field,
+			       __FILE__, __LINE__))
+			fprintf(stderr, "    in %s\n", name);
+	}
+	free(text);
+}
+
 /* Every capture in fixtures/real that is a feed parses without error. */
 static void run_real(const char *shared)
 {
@@ -440,6 +487,8 @@ static void run_real(const char *shared)
 				rc ? buf_cstr(&err) : "no entries");
 		}
 		check_true(rc == ERR_OK, name, __FILE__, __LINE__);
+		if (rc == ERR_OK)
+			check_real_fields(name, feed);
 		feed_free(feed);
 	}
 	closedir(d);
