@@ -1278,6 +1278,12 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	}
 	if (st.errors > 1)
 		feed_builder_note(fb, "recovered: %ld errors in all", st.errors);
+	/* libxml2 keeps declared entities in a document of its own "for
+	 * expat compatibility" even in SAX mode; they are never used here. */
+	if (st.ctxt->myDoc) {
+		xmlFreeDoc(st.ctxt->myDoc);
+		st.ctxt->myDoc = NULL;
+	}
 	xmlFreeParserCtxt(st.ctxt);
 	while (st.nbases)
 		free(st.bases[--st.nbases].uri);
