@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -198,20 +200,39 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
-static int read_input(const char *path, size_t max, struct buf *out,
+/* The bytes of a file, or of standard input for "-", at most max of them:
+ * a regular file is mapped, anything else read. */
+struct input {
+	const char *data;
+	size_t len;
+	void *map;
+	struct buf buf;
+};
+
+static void input_free(struct input *in)
+{
+	if (in->map)
+		munmap(in->map, in->len);
+	buf_free(&in->buf);
+	memset(in, 0, sizeof *in);
+}
+
+static int input_read(struct input *in, const char *path, size_t max,
 		      struct buf *err)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
 	struct stat st;
 	char *dst;
-	size_t got;
+	ssize_t got;
 	int ret = ERR_OK;
 
-	if (!fp) {
+	memset(in, 0, sizeof *in);
+	buf_init(&in->buf, max + 1);
+	if (fd < 0) {
 		buf_printf(err, "%s", strerror(errno));
 		return ERR_IO;
 	}
-	if (fstat(fileno(fp), &st) != 0) {
+	if (fstat(fd, &st) != 0) {
 		buf_printf(err, "%s", strerror(errno));
 		ret = ERR_IO;
 		goto out;
@@ -228,38 +249,43 @@ static int read_input(const char *path, size_t max, struct buf *out,
 		ret = ERR_LIMIT;
 		goto out;
 	}
-	out->max = max + 1;
-	/* a regular file is read into one allocation of its size */
-	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		buf_reserve(out, (size_t)st.st_size + 1);
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		in->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			       fd, 0);
+		if (in->map != MAP_FAILED) {
+			in->data = in->map;
+			in->len = (size_t)st.st_size;
+			goto out;
+		}
+		in->map = NULL;
+	}
 	for (;;) {
-		dst = buf_reserve(out, 65536);
+		dst = buf_reserve(&in->buf, 65536);
 		if (!dst)
-			dst = buf_reserve(out, out->max - out->len);
-		if (!dst || out->len >= out->max) {
+			dst = buf_reserve(&in->buf, in->buf.max - in->buf.len);
+		if (!dst || in->buf.len > max) {
 			buf_printf(err, "over the cap of %zu bytes (--max-bytes)",
 				   max);
 			ret = ERR_LIMIT;
 			goto out;
 		}
-		got = fread(dst, 1, out->cap - out->len - 1, fp);
+		got = read(fd, dst, in->buf.cap - in->buf.len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			buf_printf(err, "%s", strerror(errno));
+			ret = ERR_IO;
+			goto out;
+		}
 		if (got == 0)
 			break;
-		buf_commit(out, got);
-		if (out->len > max) {
-			buf_printf(err, "over the cap of %zu bytes (--max-bytes)",
-				   max);
-			ret = ERR_LIMIT;
-			goto out;
-		}
+		buf_commit(&in->buf, (size_t)got);
 	}
-	if (ferror(fp)) {
-		buf_printf(err, "%s", strerror(errno));
-		ret = ERR_IO;
-	}
+	in->data = buf_cstr(&in->buf);
+	in->len = in->buf.len;
 out:
-	if (fp != stdin)
-		fclose(fp);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return ret;
 }
 
@@ -284,7 +310,8 @@ static void print_notes(const char *file, const struct feed *feed)
 
 static int parse_one(const struct parse_args *pa, const char *file)
 {
-	struct buf data = BUF_INIT(0), err = BUF_INIT(4096);
+	struct buf err = BUF_INIT(4096);
+	struct input in;
 	struct feed_options opt;
 	struct feed *feed = NULL;
 	const char *content_type = NULL;
@@ -306,12 +333,14 @@ static int parse_one(const struct parse_args *pa, const char *file)
 	opt.tz_offset_sec = pa->tz_offset_sec;
 	opt.max_bytes = pa->max_bytes;
 	opt.max_entries = pa->max_entries;
-	if (!pa->fields)
+	if (!pa->fields) {
 		opt.on_entry = print_entry_tsv;
+		opt.summary_text_only = true;
+	}
 
-	rc = read_input(file, pa->max_bytes, &data, &err);
+	rc = input_read(&in, file, pa->max_bytes, &err);
 	if (rc == ERR_OK)
-		rc = feed_parse(data.data ? data.data : "", data.len, &opt, &feed, &err);
+		rc = feed_parse(in.data ? in.data : "", in.len, &opt, &feed, &err);
 	if (rc != ERR_OK) {
 		msg("parse", "%s: %s", file, buf_cstr(&err));
 	} else {
@@ -320,7 +349,7 @@ static int parse_one(const struct parse_args *pa, const char *file)
 		print_notes(file, feed);
 	}
 	feed_free(feed);
-	buf_free(&data);
+	input_free(&in);
 	buf_free(&err);
 	return rc;
 }

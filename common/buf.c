@@ -59,7 +59,7 @@ void buf_commit(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
-int buf_append(struct buf *b, const void *p, size_t n)
+int buf_append_slow(struct buf *b, const void *p, size_t n)
 {
 	char *dst = buf_reserve(b, n);
 

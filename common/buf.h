@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /* A growable byte buffer with a hard cap, always NUL-terminated.
  * Appends that would pass the cap append nothing and return BUF_ERR_CAP;
@@ -22,7 +23,7 @@ enum { BUF_OK = 0, BUF_ERR_CAP = 1 };
 void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b); /* length 0, memory kept */
-int buf_append(struct buf *b, const void *p, size_t n);
+int buf_append_slow(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, int c);
 int buf_printf(struct buf *b, const char *fmt, ...)
@@ -38,5 +39,19 @@ void buf_truncate(struct buf *b, size_t len);
 const char *buf_cstr(const struct buf *b);
 /* Hand the contents to the caller (free() it) and empty the buffer. */
 char *buf_detach(struct buf *b);
+
+/* Append n bytes. The common case, room already there, is inline: it is
+ * on the parser's hot path. */
+static inline int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len &&
+	    b->len + n <= (b->max ? b->max : BUF_DEFAULT_MAX)) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return BUF_OK;
+	}
+	return buf_append_slow(b, p, n);
+}
 
 #endif

@@ -773,6 +773,101 @@ static void date_trim(const char **p, const char **end)
 		(*end)--;
 }
 
+/* Exactly n digits at p (within end), as a number; -1 otherwise. */
+static int date_exact_digits(const char *p, const char *end, int n)
+{
+	int v = 0;
+
+	if (end - p < n)
+		return -1;
+	for (; n > 0; n--, p++) {
+		if (!date_is_digit(*p))
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+/* A numeric zone "+hh:mm", "+hhmm", or "Z", "GMT", "UT", "UTC", ending
+ * exactly at end; -1 when [p, end) is none of these. */
+static int date_fast_zone(const char *p, const char *end, int *zone)
+{
+	int h, m;
+	size_t n = (size_t)(end - p);
+
+	if ((n == 1 && *p == 'Z') || (n == 3 && memcmp(p, "GMT", 3) == 0) ||
+	    (n == 2 && memcmp(p, "UT", 2) == 0) ||
+	    (n == 3 && memcmp(p, "UTC", 3) == 0)) {
+		*zone = 0;
+		return 0;
+	}
+	if ((n != 5 && n != 6) || (*p != '+' && *p != '-'))
+		return -1;
+	h = date_exact_digits(p + 1, end, 2);
+	m = date_exact_digits(p + (n == 6 ? 4 : 3), end, 2);
+	if (h < 0 || m < 0 || (n == 6 && p[3] != ':') || h > 23 || m > 59)
+		return -1;
+	*zone = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	return 0;
+}
+
+/* The two forms nearly every feed writes, read without tokenizing:
+ * RFC 3339 "2024-05-01T09:00:00(.123)?(Z|+09:00)" and RFC 1123 "Wed, 01
+ * May 2024 09:00(:00)? (+0900|GMT)". Returns 1 when [p, end) is exactly
+ * one of them (f is then filled), 0 to leave it to the general parser. */
+static int date_fast(const char *p, const char *end, struct date_fields *f)
+{
+	const char *q;
+	int v[6], month = 0, k;
+
+	if (end - p >= 20 && p[4] == '-' && p[7] == '-' &&
+	    (p[10] == 'T' || p[10] == ' ') && p[13] == ':' && p[16] == ':') {
+		v[0] = date_exact_digits(p, end, 4);
+		v[1] = date_exact_digits(p + 5, end, 2);
+		v[2] = date_exact_digits(p + 8, end, 2);
+		v[3] = date_exact_digits(p + 11, end, 2);
+		v[4] = date_exact_digits(p + 14, end, 2);
+		v[5] = date_exact_digits(p + 17, end, 2);
+		q = p + 19;
+		if (q < end && *q == '.')
+			for (q++; q < end && date_is_digit(*q); q++)
+				;
+	} else if (end - p >= 22 && p[3] == ',' && p[4] == ' ' &&
+		   date_lookup(date_weekdays, 17, p, p + 3)) {
+		q = p + 5;
+		k = date_is_digit(q[1]) ? 2 : 1;
+		v[2] = date_exact_digits(q, end, k);
+		q += k;
+		if (end - q < 17 || *q != ' ' || q[4] != ' ' || q[9] != ' ')
+			return 0;
+		month = date_lookup(date_months, 24, q + 1, q + 4);
+		v[1] = month ? month : -1;
+		v[0] = date_exact_digits(q + 5, end, 4);
+		v[3] = date_exact_digits(q + 10, end, 2);
+		v[4] = q[12] == ':' ? date_exact_digits(q + 13, end, 2) : -1;
+		q += 15;
+		v[5] = 0;
+		if (q < end && *q == ':') {
+			v[5] = date_exact_digits(q + 1, end, 2);
+			q += 3;
+		}
+		if (q >= end || *q != ' ')
+			return 0;
+		q++;
+	} else {
+		return 0;
+	}
+	for (k = 0; k < 6; k++)
+		if (v[k] < 0)
+			return 0;
+	if (date_fast_zone(q, end, &f->zone) != 0)
+		return 0;
+	f->has_zone = true;
+	for (k = 0; k < 6; k++)
+		f->field[k] = v[k];
+	return 1;
+}
+
 int date_parse(const char *s, int tz_offset_sec, int64_t *out)
 {
 	struct date_fields f;
@@ -791,6 +886,8 @@ int date_parse(const char *s, int tz_offset_sec, int64_t *out)
 	if (p == end)
 		return -1;
 	date_fields_init(&f);
+	if (date_fast(p, end, &f))
+		return date_finish(&f, tz_offset_sec, out);
 	q = p;
 	n = date_digits(&q, end, &v);
 	if (q == end) {

@@ -242,12 +242,15 @@ struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
 	return e;
 }
 
-static void feed_entry_finish(struct feed_entry *e, size_t max_text)
+static void feed_entry_finish(struct feed_entry *e, size_t max_text,
+			      bool summary_text_only)
 {
 	size_t i;
 
 	feed_text_finish(&e->title, max_text);
 	feed_text_finish(&e->summary, max_text);
+	if (summary_text_only && e->summary.text && *e->summary.text)
+		return;
 	for (i = 0; i < e->ncontent; i++)
 		feed_text_finish(&e->content[i], max_text);
 }
@@ -260,7 +263,7 @@ void feed_builder_end_entry(struct feed_builder *fb)
 	if (!e)
 		return;
 	fb->entry = NULL;
-	feed_entry_finish(e, fb->max_text);
+	feed_entry_finish(e, fb->max_text, fb->opt->summary_text_only);
 	if (fb->opt->on_entry) {
 		feed->nentries++;
 		if (fb->opt->on_entry(fb->opt->ctx, feed, e))

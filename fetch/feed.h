@@ -108,6 +108,9 @@ struct feed_options {
 	size_t max_text;          /* bytes per field; 0: FEED_DEFAULT_MAX_TEXT */
 	feed_entry_fn on_entry;   /* NULL: entries are kept in feed->entries */
 	void *ctx;
+	/* Fill content[].text only for entries without a summary: all that a
+	 * one-line listing shows (.raw is always there). */
+	bool summary_text_only;
 };
 
 #define FEED_DEFAULT_MAX_BYTES ((size_t)16 << 20)

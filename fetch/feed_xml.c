@@ -39,7 +39,8 @@ enum xml_ns {
 	NS_XHTML,
 	NS_RDF,
 	NS_SLASH,
-	NS_XML
+	NS_XML,
+	NS_COUNT
 };
 
 static const struct {
@@ -97,7 +98,8 @@ enum xml_type_rule {
 	T_ATTR   /* Atom: the type (and 0.3 mode) attributes */
 };
 
-/* Element -> field. A field set by an element of a lower rank number is
+/* Element -> field, grouped by namespace (xml_start looks at one group).
+ * A field set by an element of a lower rank number is
  * not replaced by one of a higher number; of equal ranks the last wins, as
  * in feedparser (a repeated <updated>). */
 static const struct xml_field_rule {
@@ -109,47 +111,47 @@ static const struct xml_field_rule {
 	unsigned char type;
 } xml_fields[] = {
 	{ NS_CORE, "title", CTX_BOTH, F_TITLE, 0, T_PLAIN },
-	{ NS_ATOM, "title", CTX_BOTH, F_TITLE, 0, T_ATTR },
-	{ NS_DC, "title", CTX_BOTH, F_TITLE, 1, T_PLAIN },
-	{ NS_MEDIA, "title", CTX_ENTRY, F_TITLE, 2, T_PLAIN },
 	{ NS_CORE, "description", CTX_FEED, F_SUBTITLE, 0, T_HTML },
-	{ NS_ATOM, "subtitle", CTX_FEED, F_SUBTITLE, 0, T_ATTR },
-	{ NS_ATOM, "tagline", CTX_FEED, F_SUBTITLE, 0, T_ATTR },
-	{ NS_DC, "description", CTX_FEED, F_SUBTITLE, 1, T_HTML },
-	{ NS_ITUNES, "subtitle", CTX_FEED, F_SUBTITLE, 2, T_PLAIN },
 	{ NS_CORE, "description", CTX_ENTRY, F_SUMMARY, 0, T_HTML },
-	{ NS_ATOM, "summary", CTX_ENTRY, F_SUMMARY, 0, T_ATTR },
 	{ NS_CORE, "summary", CTX_ENTRY, F_SUMMARY, 0, T_HTML },
-	{ NS_DC, "description", CTX_ENTRY, F_SUMMARY, 1, T_HTML },
-	{ NS_ITUNES, "summary", CTX_ENTRY, F_SUMMARY, 2, T_PLAIN },
-	{ NS_MEDIA, "description", CTX_ENTRY, F_SUMMARY, 3, T_PLAIN },
-	{ NS_CONTENT, "encoded", CTX_ENTRY, F_CONTENT, 0, T_HTML },
-	{ NS_ATOM, "content", CTX_ENTRY, F_CONTENT, 0, T_ATTR },
 	{ NS_CORE, "fullitem", CTX_ENTRY, F_CONTENT, 0, T_HTML },
-	{ NS_XHTML, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
 	{ NS_CORE, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
 	{ NS_CORE, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
-	{ NS_ATOM, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
-	{ NS_ATOM, "id", CTX_BOTH, F_ID, 0, T_PLAIN },
 	{ NS_CORE, "guid", CTX_ENTRY, F_GUID, 0, T_PLAIN },
 	{ NS_CORE, "pubdate", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN },
+	{ NS_CORE, "lastbuilddate", CTX_FEED, F_UPDATED, 0, T_PLAIN },
+	{ NS_CORE, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN },
+	{ NS_CORE, "managingeditor", CTX_FEED, F_AUTHOR, 2, T_PLAIN },
+	{ NS_CORE, "enclosure", CTX_ENTRY, F_ENCLOSURE, 0, T_PLAIN },
+	{ NS_ATOM, "title", CTX_BOTH, F_TITLE, 0, T_ATTR },
+	{ NS_ATOM, "subtitle", CTX_FEED, F_SUBTITLE, 0, T_ATTR },
+	{ NS_ATOM, "tagline", CTX_FEED, F_SUBTITLE, 0, T_ATTR },
+	{ NS_ATOM, "summary", CTX_ENTRY, F_SUMMARY, 0, T_ATTR },
+	{ NS_ATOM, "content", CTX_ENTRY, F_CONTENT, 0, T_ATTR },
+	{ NS_ATOM, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
+	{ NS_ATOM, "id", CTX_BOTH, F_ID, 0, T_PLAIN },
 	{ NS_ATOM, "published", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN },
 	{ NS_ATOM, "issued", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN },
-	{ NS_DCTERMS, "issued", CTX_BOTH, F_PUBLISHED, 1, T_PLAIN },
 	{ NS_ATOM, "updated", CTX_BOTH, F_UPDATED, 0, T_PLAIN },
 	{ NS_ATOM, "modified", CTX_BOTH, F_UPDATED, 0, T_PLAIN },
-	{ NS_CORE, "lastbuilddate", CTX_FEED, F_UPDATED, 0, T_PLAIN },
-	{ NS_DC, "date", CTX_BOTH, F_UPDATED, 1, T_PLAIN },
-	{ NS_DCTERMS, "modified", CTX_BOTH, F_UPDATED, 1, T_PLAIN },
-	{ NS_CORE, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN },
 	{ NS_ATOM, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN },
+	{ NS_DC, "title", CTX_BOTH, F_TITLE, 1, T_PLAIN },
+	{ NS_DC, "description", CTX_FEED, F_SUBTITLE, 1, T_HTML },
+	{ NS_DC, "description", CTX_ENTRY, F_SUMMARY, 1, T_HTML },
+	{ NS_DC, "date", CTX_BOTH, F_UPDATED, 1, T_PLAIN },
 	{ NS_DC, "creator", CTX_BOTH, F_AUTHOR, 1, T_PLAIN },
 	{ NS_DC, "author", CTX_BOTH, F_AUTHOR, 1, T_PLAIN },
-	{ NS_CORE, "managingeditor", CTX_FEED, F_AUTHOR, 2, T_PLAIN },
-	{ NS_ITUNES, "author", CTX_BOTH, F_AUTHOR, 3, T_PLAIN },
-	{ NS_CORE, "enclosure", CTX_ENTRY, F_ENCLOSURE, 0, T_PLAIN },
-	{ NS_SLASH, "comments", CTX_ENTRY, F_COMMENTS, 0, T_PLAIN },
+	{ NS_DCTERMS, "issued", CTX_BOTH, F_PUBLISHED, 1, T_PLAIN },
+	{ NS_DCTERMS, "modified", CTX_BOTH, F_UPDATED, 1, T_PLAIN },
+	{ NS_CONTENT, "encoded", CTX_ENTRY, F_CONTENT, 0, T_HTML },
+	{ NS_MEDIA, "title", CTX_ENTRY, F_TITLE, 2, T_PLAIN },
+	{ NS_MEDIA, "description", CTX_ENTRY, F_SUMMARY, 3, T_PLAIN },
 	{ NS_MEDIA, "group", CTX_ENTRY, F_GROUP, 0, T_PLAIN },
+	{ NS_ITUNES, "subtitle", CTX_FEED, F_SUBTITLE, 2, T_PLAIN },
+	{ NS_ITUNES, "summary", CTX_ENTRY, F_SUMMARY, 2, T_PLAIN },
+	{ NS_ITUNES, "author", CTX_BOTH, F_AUTHOR, 3, T_PLAIN },
+	{ NS_XHTML, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
+	{ NS_SLASH, "comments", CTX_ENTRY, F_COMMENTS, 0, T_PLAIN },
 };
 
 struct xml_base {
@@ -200,6 +202,11 @@ struct xml_state {
 	struct buf *err;
 	char root_name[XML_NAME_MAX];
 	char *root_uri; /* the root's namespace: its names are the format's */
+	const xmlChar *last_uri;
+	enum xml_ns last_ns;
+	/* xml_fields[rule_first[ns] .. rule_end[ns]) are the namespace's */
+	unsigned char rule_first[NS_COUNT], rule_end[NS_COUNT];
+	bool last_uri_valid;
 	/* Internal general entities the document declares with plain text. */
 	struct xml_declared {
 		char *name;
@@ -208,7 +215,7 @@ struct xml_state {
 	size_t ndeclared;
 };
 
-static enum xml_ns xml_ns_of(const xmlChar *uri)
+static enum xml_ns xml_ns_lookup(const xmlChar *uri)
 {
 	size_t i;
 
@@ -218,6 +225,18 @@ static enum xml_ns xml_ns_of(const xmlChar *uri)
 		if (strcasecmp((const char *)uri, xml_namespaces[i].uri) == 0)
 			return xml_namespaces[i].ns;
 	return NS_OTHER;
+}
+
+/* The class of an element's namespace; libxml2 hands out one interned
+ * string per URI, so the last answer is kept by pointer. */
+static enum xml_ns xml_ns_of_cached(struct xml_state *st, const xmlChar *uri)
+{
+	if (uri != st->last_uri || !st->last_uri_valid) {
+		st->last_uri = uri;
+		st->last_ns = xml_ns_lookup(uri);
+		st->last_uri_valid = true;
+	}
+	return st->last_ns;
 }
 
 static void xml_lower(char *dst, const xmlChar *src)
@@ -237,6 +256,7 @@ static char *xml_attr(const xmlChar **attrs, int nattrs, enum xml_ns ns,
 {
 	struct buf v = BUF_INIT(1 << 20);
 	const char *p, *end, *amp;
+	size_t n;
 	int i;
 
 	for (i = 0; i < nattrs; i++) {
@@ -244,10 +264,13 @@ static char *xml_attr(const xmlChar **attrs, int nattrs, enum xml_ns ns,
 
 		if (strcasecmp((const char *)a[0], name) != 0)
 			continue;
-		if (ns != NS_OTHER && xml_ns_of(a[2]) != ns)
+		if (ns != NS_OTHER && xml_ns_lookup(a[2]) != ns)
 			continue;
 		p = (const char *)a[3];
 		end = (const char *)a[4];
+		n = (size_t)(end - p);
+		if (!memchr(p, '&', n) && utf8_valid_prefix(p, n) == n)
+			return xstrndup(p, n);
 		while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
 			buf_append(&v, p, (size_t)(amp - p));
 			buf_putc(&v, '&');
@@ -308,7 +331,17 @@ static char *xml_resolve(const struct xml_state *st, const char *uri)
 static void xml_push_base(struct xml_state *st, const xmlChar **attrs,
 			  int nattrs)
 {
-	char *base = xml_attr(attrs, nattrs, NS_XML, "base");
+	char *base = NULL;
+	int i;
+
+	/* the prefix xml is bound to the XML namespace by definition */
+	for (i = 0; i < nattrs; i++)
+		if (attrs[5 * i + 1] && strcmp((const char *)attrs[5 * i + 1], "xml") == 0 &&
+		    strcmp((const char *)attrs[5 * i], "base") == 0)
+			break;
+	if (i == nattrs)
+		return;
+	base = xml_attr(attrs, nattrs, NS_XML, "base");
 
 	if (!base)
 		return;
@@ -877,7 +910,7 @@ static void xml_start(void *ctx, const xmlChar *localname,
 		xml_capture_child_start(st, name, attrs, nattrs);
 		return;
 	}
-	ns = xml_ns_of(uri);
+	ns = xml_ns_of_cached(st, uri);
 	if (ns == NS_OTHER && st->root_uri && uri &&
 	    strcmp((const char *)uri, st->root_uri) == 0)
 		ns = NS_CORE;
@@ -918,10 +951,10 @@ static void xml_start(void *ctx, const xmlChar *localname,
 	if (!is_parent)
 		return;
 	/* Atom names in an RSS document keep their meaning (atom:link). */
-	for (i = 0; i < sizeof xml_fields / sizeof *xml_fields; i++) {
+	for (i = st->rule_first[ns]; i < st->rule_end[ns]; i++) {
 		const struct xml_field_rule *r = &xml_fields[i];
 
-		if (r->ns != ns || !(r->ctx & (in_entry ? CTX_ENTRY : CTX_FEED)) ||
+		if (!(r->ctx & (in_entry ? CTX_ENTRY : CTX_FEED)) ||
 		    strcmp(r->name, name) != 0)
 			continue;
 		switch (r->field) {
@@ -1096,6 +1129,15 @@ static size_t xml_ref_length(const char *s, const char *end)
 	const char *p = s + 1;
 	size_t digits = 0;
 
+	/* the references escaped HTML is made of, first */
+	if (end - s >= 6) {
+		if ((p[0] == 'l' || p[0] == 'g') && p[1] == 't' && p[2] == ';')
+			return 4;
+		if (p[0] == 'a' && p[1] == 'm' && p[2] == 'p' && p[3] == ';')
+			return 5;
+		if (p[0] == 'q' && memcmp(p, "quot;", 5) == 0)
+			return 6;
+	}
 	if (p < end && *p == '#') {
 		p++;
 		if (p < end && (*p == 'x' || *p == 'X')) {
@@ -1121,20 +1163,32 @@ struct xml_sections {
 	const char *cdata, *comment, *end;
 };
 
+/* The first `what` (n bytes) in [p, end), or end. Its byte at `rare`
+ * (one seldom seen in feeds: '!' of "<!", ']') is looked for with memchr,
+ * which is many times faster than a general substring search. */
 static const char *xml_find(const char *p, const char *end, const char *what,
-			    size_t n)
+			    size_t n, size_t rare)
 {
-	const char *r = memmem(p, (size_t)(end - p), what, n);
+	const char *hit;
 
-	return r ? r : end;
+	if ((size_t)(end - p) < n)
+		return end;
+	for (p += rare; (hit = memchr(p, what[rare], (size_t)(end - p))) != NULL;
+	     p = hit + 1) {
+		if ((size_t)(end - (hit - rare)) < n)
+			break;
+		if (memcmp(hit - rare, what, n) == 0)
+			return hit - rare;
+	}
+	return end;
 }
 
 static const char *xml_next_section(struct xml_sections *sec, const char *p)
 {
 	if (sec->cdata < p)
-		sec->cdata = xml_find(p, sec->end, "<![CDATA[", 9);
+		sec->cdata = xml_find(p, sec->end, "<![CDATA[", 9, 1);
 	if (sec->comment < p)
-		sec->comment = xml_find(p, sec->end, "<!--", 4);
+		sec->comment = xml_find(p, sec->end, "<!--", 4, 1);
 	return sec->cdata < sec->comment ? sec->cdata : sec->comment;
 }
 
@@ -1142,8 +1196,9 @@ static const char *xml_next_section(struct xml_sections *sec, const char *p)
 static const char *xml_skip_section(const struct xml_sections *sec,
 				    const char *s)
 {
-	const char *close = s == sec->cdata ? xml_find(s + 9, sec->end, "]]>", 3)
-					    : xml_find(s + 4, sec->end, "-->", 3);
+	const char *close = s == sec->cdata
+				    ? xml_find(s + 9, sec->end, "]]>", 3, 0)
+				    : xml_find(s + 4, sec->end, "-->", 3, 0);
 
 	return close == sec->end ? close : close + 3;
 }
@@ -1159,8 +1214,8 @@ static long xml_escape_bare_ampersands(const char *data, size_t n,
 	struct xml_sections sec = { NULL, NULL, end };
 	long fixed = 0;
 
-	sec.cdata = xml_find(data, end, "<![CDATA[", 9);
-	sec.comment = xml_find(data, end, "<!--", 4);
+	sec.cdata = xml_find(data, end, "<![CDATA[", 9, 1);
+	sec.comment = xml_find(data, end, "<!--", 4, 1);
 	section = sec.cdata < sec.comment ? sec.cdata : sec.comment;
 	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
 		p = amp + 1;
@@ -1219,6 +1274,11 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	st.fb = fb;
 	st.err = err;
 	memset(st.feed_rank, 0xff, sizeof st.feed_rank);
+	for (k = sizeof xml_fields / sizeof *xml_fields; k-- > 0;) {
+		st.rule_first[xml_fields[k].ns] = (unsigned char)k;
+		if (!st.rule_end[xml_fields[k].ns])
+			st.rule_end[xml_fields[k].ns] = (unsigned char)(k + 1);
+	}
 	buf_init(&st.cap.text, fb->max_text);
 	buf_init(&st.cap.sub_text, 64 * 1024);
 
