@@ -33,7 +33,8 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE \
 	-DAIDIGEST_VERSION='"$(VERSION)"' -I. $(WARN) $(PKG_CFLAGS) \
 	$(SAN) $(CFLAGS)
-ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+# --as-needed: a library is loaded only if it is used (start-up time).
+ALL_LDFLAGS = -Wl,--as-needed $(SAN) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
 
 B ?= build
