@@ -21,7 +21,7 @@ DEB_FUZZ = clang libclang-rt-14-dev
 DEB_BENCH = sfeed python3-feedparser time
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-nonliteral
+	-Wmissing-prototypes -Wformat=2 -Wvla
 # CI builds with WERROR=1: any warning fails the build (-Werror).
 ifneq ($(WERROR),)
 WARN += -Werror

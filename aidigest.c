@@ -106,10 +106,17 @@ static void msg(const char *context, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("aidigest: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\ntry 'aidigest --help'\n", stderr);
 	return EXIT_USAGE;
 }
@@ -429,7 +436,7 @@ static int cmd_parse(int argc, char **argv)
 
 		free(pa.files);
 		if (pa.nfiles)
-			return usage_error("parse --date takes no FILE%s", "");
+			return usage_error("parse --date takes no FILE");
 		if (date_parse(pa.date, pa.tz_offset_sec, &t) != 0) {
 			msg("parse", "not a date: '%s'", pa.date);
 			return EXIT_ERROR;
@@ -440,11 +447,11 @@ static int cmd_parse(int argc, char **argv)
 	}
 	if (pa.nfiles == 0) {
 		free(pa.files);
-		return usage_error("parse needs a FILE (or --date STRING)%s", "");
+		return usage_error("parse needs a FILE (or --date STRING)");
 	}
 	if (pa.fields && pa.nfiles > 1) {
 		free(pa.files);
-		return usage_error("parse --fields takes one FILE%s", "");
+		return usage_error("parse --fields takes one FILE");
 	}
 	for (k = 0; k < pa.nfiles; k++)
 		if (parse_one(&pa, pa.files[k]) != ERR_OK)
@@ -490,7 +497,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	if (!cmd)
-		return usage_error("a command is needed%s", "");
+		return usage_error("a command is needed");
 	if (strcmp(cmd, "parse") == 0)
 		return cmd_parse(argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof planned / sizeof *planned; k++)
