@@ -5,6 +5,7 @@
 #include <libxml/uri.h>
 
 #include "common/err.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "fetch/feed_impl.h"
 #include "fetch/html.h"
@@ -36,12 +37,21 @@ static char *json_resolve(const struct feed_builder *fb, const char *uri)
 
 /* JSON Feed's plain-text fields often carry HTML entities ("&#8211;")
  * from the CMS that wrote them: those are read as HTML. */
-static void json_set_text(struct feed_text *t, const char *s,
-			  enum feed_text_type type)
+static void json_set_text(struct feed_builder *fb, struct feed_text *t,
+			  const char *s, enum feed_text_type type)
 {
+	size_t n;
+
 	if (!s || t->raw)
 		return;
-	t->raw = xstrdup(s);
+	n = strlen(s);
+	if (n > fb->max_text) {
+		n = utf8_valid_prefix(s, fb->max_text);
+		feed_builder_note(fb, "cut: a field longer than %zu bytes was "
+				      "truncated",
+				  fb->max_text);
+	}
+	t->raw = xstrndup(s, n);
 	t->type = type;
 	if (type == FEED_TEXT_TEXT && html_looks_like(s, strlen(s)))
 		t->type = FEED_TEXT_HTML;
@@ -86,13 +96,13 @@ static void json_item(struct feed_builder *fb, const json_t *item)
 		url = json_str(item, "external_url");
 	if (url)
 		e->link = json_resolve(fb, url);
-	json_set_text(&e->title, json_str(item, "title"), FEED_TEXT_TEXT);
-	json_set_text(&e->summary, json_str(item, "summary"), FEED_TEXT_TEXT);
+	json_set_text(fb, &e->title, json_str(item, "title"), FEED_TEXT_TEXT);
+	json_set_text(fb, &e->summary, json_str(item, "summary"), FEED_TEXT_TEXT);
 	if (json_str(item, "content_html"))
-		json_set_text(feed_entry_add_content(e),
+		json_set_text(fb, feed_entry_add_content(e),
 			      json_str(item, "content_html"), FEED_TEXT_HTML);
 	if (json_str(item, "content_text"))
-		json_set_text(feed_entry_add_content(e),
+		json_set_text(fb, feed_entry_add_content(e),
 			      json_str(item, "content_text"), FEED_TEXT_TEXT);
 	if (json_str(item, "date_published"))
 		feed_set_date(&e->published, json_str(item, "date_published"),
@@ -169,8 +179,8 @@ int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
 	}
 	feed->format = strcmp(version + 29, "1") == 0 ? FEED_FORMAT_JSON10
 						      : FEED_FORMAT_JSON11;
-	json_set_text(&feed->title, json_str(root, "title"), FEED_TEXT_TEXT);
-	json_set_text(&feed->subtitle, json_str(root, "description"),
+	json_set_text(fb, &feed->title, json_str(root, "title"), FEED_TEXT_TEXT);
+	json_set_text(fb, &feed->subtitle, json_str(root, "description"),
 		      FEED_TEXT_TEXT);
 	if (json_str(root, "home_page_url"))
 		feed->link = json_resolve(fb, json_str(root, "home_page_url"));

@@ -239,6 +239,8 @@ static enum xml_ns xml_ns_of_cached(struct xml_state *st, const xmlChar *uri)
 	return st->last_ns;
 }
 
+/* The name in ASCII lower case, for matching; a longer name than any
+ * the tables know is cut, on a character boundary. */
 static void xml_lower(char *dst, const xmlChar *src)
 {
 	size_t i;
@@ -246,6 +248,8 @@ static void xml_lower(char *dst, const xmlChar *src)
 	for (i = 0; src[i] && i < XML_NAME_MAX - 1; i++)
 		dst[i] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] + 32
 								 : src[i]);
+	if (src[i])
+		i = utf8_valid_prefix(dst, i);
 	dst[i] = '\0';
 }
 
@@ -810,6 +814,7 @@ static bool xml_blank(const struct buf *b)
 
 /* Serialize a child element of a captured text construct. */
 static void xml_capture_child_start(struct xml_state *st, const char *name,
+				    const xmlChar *localname,
 				    const xmlChar **attrs, int nattrs)
 {
 	struct xml_capture *c = &st->cap;
@@ -832,7 +837,8 @@ static void xml_capture_child_start(struct xml_state *st, const char *name,
 	if (!c->markup || st->depth == c->skip_depth)
 		return;
 	xml_capture_append(st, &c->text, "<", 1);
-	xml_capture_append(st, &c->text, name, strlen(name));
+	xml_capture_append(st, &c->text, (const char *)localname,
+			   strlen((const char *)localname));
 	for (i = 0; i < nattrs; i++) {
 		const xmlChar **a = attrs + 5 * i;
 
@@ -847,7 +853,8 @@ static void xml_capture_child_start(struct xml_state *st, const char *name,
 	xml_capture_append(st, &c->text, ">", 1);
 }
 
-static void xml_capture_child_end(struct xml_state *st, const char *name)
+static void xml_capture_child_end(struct xml_state *st,
+				  const xmlChar *localname)
 {
 	struct xml_capture *c = &st->cap;
 
@@ -868,7 +875,8 @@ static void xml_capture_child_end(struct xml_state *st, const char *name)
 	if (!c->markup || st->depth == c->skip_depth)
 		return;
 	xml_capture_append(st, &c->text, "</", 2);
-	xml_capture_append(st, &c->text, name, strlen(name));
+	xml_capture_append(st, &c->text, (const char *)localname,
+			   strlen((const char *)localname));
 	xml_capture_append(st, &c->text, ">", 1);
 }
 
@@ -907,7 +915,7 @@ static void xml_start(void *ctx, const xmlChar *localname,
 		xml_push_base(st, attrs, nattrs);
 	xml_lower(name, localname);
 	if (st->cap.active) {
-		xml_capture_child_start(st, name, attrs, nattrs);
+		xml_capture_child_start(st, name, localname, attrs, nattrs);
 		return;
 	}
 	ns = xml_ns_of_cached(st, uri);
@@ -982,7 +990,6 @@ static void xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		    const xmlChar *uri)
 {
 	struct xml_state *st = ctx;
-	char name[XML_NAME_MAX];
 
 	(void)prefix;
 	(void)uri;
@@ -993,8 +1000,7 @@ static void xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if (st->depth == st->cap.depth) {
 			xml_capture_end(st);
 		} else {
-			xml_lower(name, localname);
-			xml_capture_child_end(st, name);
+			xml_capture_child_end(st, localname);
 		}
 	} else if (st->entry_depth && st->depth == st->entry_depth) {
 		xml_entry_end(st);
@@ -1100,13 +1106,17 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 		return;
 	st->fb->feed->recovered = true;
 	if (st->errors++ == 0) {
-		char msg[160];
+		struct buf msg = BUF_INIT(0);
+		const char *m = e->message ? e->message : "error";
 
-		snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-		n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		feed_builder_note(st->fb, "recovered: line %d: %s", e->line, msg);
+		/* messages quote the document: keep them valid and short */
+		utf8_sanitize_append(&msg, m, strnlen(m, 1024));
+		n = utf8_valid_prefix(msg.data, msg.len < 160 ? msg.len : 160);
+		while (n && (msg.data[n - 1] == '\n' || msg.data[n - 1] == ' '))
+			n--;
+		feed_builder_note(st->fb, "recovered: line %d: %.*s", e->line,
+				  (int)n, buf_cstr(&msg));
+		buf_free(&msg);
 	}
 }
 

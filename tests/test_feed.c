@@ -6,6 +6,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/timeutil.h"
+#include "common/utf8.h"
 #include "fetch/feed.h"
 #include "tests/check.h"
 #include "tests/tests.h"
@@ -565,6 +566,76 @@ static void test_output(void)
 	buf_free(&err);
 }
 
+static bool valid_utf8(const char *s)
+{
+	return !s || utf8_valid_prefix(s, strlen(s)) == strlen(s);
+}
+
+static bool text_valid(const struct feed_text *t)
+{
+	return valid_utf8(t->raw) && valid_utf8(t->text);
+}
+
+/* Every string the parser hands out is valid UTF-8. */
+static bool feed_all_utf8(const struct feed *f)
+{
+	bool ok = text_valid(&f->title) && text_valid(&f->subtitle) &&
+		  valid_utf8(f->link) && valid_utf8(f->id) &&
+		  valid_utf8(f->author.full) && valid_utf8(buf_cstr(&f->notes));
+	size_t i, j;
+
+	for (i = 0; f->entries && i < f->nentries; i++) {
+		const struct feed_entry *e = &f->entries[i];
+
+		ok = ok && text_valid(&e->title) && text_valid(&e->summary) &&
+		     valid_utf8(e->link) && valid_utf8(e->id) &&
+		     valid_utf8(e->author.full) && valid_utf8(e->author.name) &&
+		     valid_utf8(e->author.email);
+		for (j = 0; j < e->ncontent; j++)
+			ok = ok && text_valid(&e->content[j]);
+	}
+	return ok;
+}
+
+/* Inputs the fuzzer once broke (tests/fuzz/crashes, after their option
+ * byte) stay fixed. */
+static void test_fuzz_regressions(void)
+{
+	static const char *const files[] = {
+		"feed-crash-0839363b7bbdc879c5b995864a5a18eedfd345af",
+		"feed-notes-utf8",
+		"feed-root-name-utf8",
+		"feed-child-name-utf8",
+	};
+	struct buf data = BUF_INIT(0), err = BUF_INIT(0), path = BUF_INIT(0);
+	struct feed *f;
+	size_t i;
+	FILE *fp;
+	char chunk[4096];
+	size_t n;
+
+	for (i = 0; i < sizeof files / sizeof *files; i++) {
+		buf_reset(&data);
+		buf_reset(&err);
+		buf_reset(&path);
+		buf_printf(&path, "tests/fuzz/crashes/%s", files[i]);
+		fp = fopen(path.data, "rb");
+		if (!CHECK(fp != NULL))
+			continue;
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			buf_append(&data, chunk, n);
+		fclose(fp);
+		f = NULL;
+		if (feed_parse(data.data + 1, data.len - 1, NULL, &f, &err) == ERR_OK)
+			CHECK(feed_all_utf8(f));
+		CHECK(valid_utf8(buf_cstr(&err)));
+		feed_free(f);
+	}
+	buf_free(&data);
+	buf_free(&err);
+	buf_free(&path);
+}
+
 void test_feed(void)
 {
 	test_rss20();
@@ -578,4 +649,5 @@ void test_feed(void)
 	test_streaming();
 	test_dates_and_links();
 	test_output();
+	test_fuzz_regressions();
 }
