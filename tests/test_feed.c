@@ -445,6 +445,8 @@ struct stream_ctx {
 	int seen;
 	int stop_after;
 	char first_title[64];
+	int content_text_filled; /* entries whose content[0].text is there */
+	int content_entries;
 };
 
 static int on_entry(void *ctx, const struct feed *feed,
@@ -456,13 +458,17 @@ static int on_entry(void *ctx, const struct feed *feed,
 	if (sc->seen++ == 0)
 		snprintf(sc->first_title, sizeof sc->first_title, "%s",
 			 entry->title.text ? entry->title.text : "");
+	if (entry->ncontent) {
+		sc->content_entries++;
+		sc->content_text_filled += entry->content[0].text != NULL;
+	}
 	return sc->seen >= sc->stop_after;
 }
 
 static void test_streaming(void)
 {
 	struct buf err = BUF_INIT(0);
-	struct stream_ctx sc = { 0, 1, "" };
+	struct stream_ctx sc = { 0, 1, "", 0, 0 };
 	struct feed_options opt = { 0 };
 	struct feed *f;
 
@@ -475,6 +481,32 @@ static void test_streaming(void)
 		CHECK_STR(sc.first_title, "Model 7B released");
 	}
 	feed_free(f);
+
+	/* summary_text_only: content text only where there is no summary */
+	{
+		const char *doc =
+			"<rss><channel>"
+			"<item><description>s</description><content:encoded xmlns:content="
+			"\"http://purl.org/rss/1.0/modules/content/\">&lt;p&gt;c&lt;/p&gt;"
+			"</content:encoded></item>"
+			"<item><content:encoded xmlns:content="
+			"\"http://purl.org/rss/1.0/modules/content/\">&lt;p&gt;only&lt;/p&gt;"
+			"</content:encoded></item></channel></rss>";
+
+		memset(&sc, 0, sizeof sc);
+		sc.stop_after = 100;
+		opt.summary_text_only = true;
+		CHECK_INT(feed_parse(doc, strlen(doc), &opt, &f, &err), ERR_OK);
+		CHECK_INT(sc.content_entries, 2);
+		CHECK_INT(sc.content_text_filled, 1);
+		feed_free(f);
+		memset(&sc, 0, sizeof sc);
+		sc.stop_after = 100;
+		opt.summary_text_only = false;
+		CHECK_INT(feed_parse(doc, strlen(doc), &opt, &f, &err), ERR_OK);
+		CHECK_INT(sc.content_text_filled, 2);
+		feed_free(f);
+	}
 	buf_free(&err);
 }
 
