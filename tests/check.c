@@ -65,6 +65,27 @@ int check_summary(void)
 	return check_failed ? 1 : 0;
 }
 
+bool check_read_file(const char *path, struct buf *out)
+{
+	char chunk[65536];
+	size_t got;
+	FILE *fp = fopen(path, "rb");
+	bool ok = true;
+
+	buf_reset(out);
+	if (!fp)
+		return false;
+	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (buf_append(out, chunk, got) != BUF_OK) {
+			ok = false;
+			break;
+		}
+	if (ferror(fp))
+		ok = false;
+	fclose(fp);
+	return ok;
+}
+
 const char *check_shared_dir(void)
 {
 	static char path[4096];

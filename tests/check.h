@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+
 /* A minimal test harness: every CHECK counts as one pass or one failure;
  * a failure prints the file, line and what differed. */
 
@@ -16,6 +18,9 @@ bool check_int(long long got, long long want, const char *expr,
 void check_group(const char *name);
 /* Print "N passed, N failed" and return the process exit status. */
 int check_summary(void);
+/* Read the file at path into out (emptied first); false when it cannot
+ * be read whole or passes out's cap. */
+bool check_read_file(const char *path, struct buf *out);
 /* Directory of ../shared seen from the project root, or NULL when absent
  * (conformance suites then skip themselves with a notice). */
 const char *check_shared_dir(void);

@@ -39,19 +39,6 @@ static bool verbose;
 static char **known;
 static size_t nknown;
 
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *fp = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!fp)
-		return ERR_IO;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_append(out, chunk, n);
-	fclose(fp);
-	return ERR_OK;
-}
 
 /* Undo the corpus' escapes (\\ \t \n \r) in place. */
 static void unescape(char *s)
@@ -205,7 +192,7 @@ static void load_known(const char *path)
 	struct buf b = BUF_INIT(0);
 	char *line, *next, *sp;
 
-	if (read_file(path, &b) != ERR_OK)
+	if (!check_read_file(path, &b))
 		return;
 	for (line = b.data; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -241,7 +228,7 @@ static bool run_case(const char *root, const char *id, const char *xml,
 
 	(void)id;
 	buf_printf(&path, "%s/%s", root, expect);
-	if (read_file(path.data, &exp) != ERR_OK) {
+	if (!check_read_file(path.data, &exp)) {
 		buf_printf(why, "cannot read %s", path.data);
 		ok = false;
 		goto out;
@@ -265,7 +252,7 @@ static bool run_case(const char *root, const char *id, const char *xml,
 
 	buf_reset(&path);
 	buf_printf(&path, "%s/%s", root, xml);
-	if (read_file(path.data, &data) != ERR_OK) {
+	if (!check_read_file(path.data, &data)) {
 		buf_printf(why, "cannot read %s", path.data);
 		ok = false;
 		goto out;
@@ -328,7 +315,7 @@ static void run_set(const char *root, const char *manifest, double min_pct)
 	bool header = true;
 
 	buf_printf(&path, "%s/%s", root, manifest);
-	if (read_file(path.data, &man) != ERR_OK) {
+	if (!check_read_file(path.data, &man)) {
 		CHECK(!"manifest readable");
 		goto out;
 	}
@@ -476,7 +463,7 @@ static void run_real(const char *shared)
 		buf_reset(&data);
 		buf_reset(&err);
 		buf_printf(&path, "%s/%s", dir.data, name);
-		if (read_file(path.data, &data) != ERR_OK)
+		if (!check_read_file(path.data, &data))
 			continue;
 		total++;
 		rc = feed_parse(data.data, data.len, NULL, &feed, &err);

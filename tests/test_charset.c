@@ -375,28 +375,6 @@ static void test_cap(void)
 	buf_free(&out);
 }
 
-/* Read path into b, at most max bytes; false when it cannot. */
-static bool read_file_into(const char *path, struct buf *b, size_t max)
-{
-	char chunk[65536];
-	size_t got;
-	FILE *fp = fopen(path, "rb");
-	bool ok = true;
-
-	buf_reset(b);
-	if (!fp)
-		return false;
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-		if (b->len + got > max || buf_append(b, chunk, got)) {
-			ok = false;
-			break;
-		}
-	}
-	if (ferror(fp))
-		ok = false;
-	fclose(fp);
-	return ok;
-}
 
 static bool contains(const char *s, size_t n, const char *needle)
 {
@@ -443,7 +421,7 @@ static void test_real_captures(const char *shared)
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/fixtures/real/%s", shared, files[i].file);
-		if (!CHECK(read_file_into(buf_cstr(&path), &data, 1 << 24))) {
+		if (!CHECK(check_read_file(buf_cstr(&path), &data))) {
 			fprintf(stderr, "    cannot read %s\n",
 			        buf_cstr(&path));
 			continue;
@@ -523,7 +501,7 @@ static int corpus_case(const char *name, const char *tsv, const char *xml_path,
 	}
 	if (!have_want)
 		return 0;
-	if (!CHECK(read_file_into(xml_path, doc, 1 << 24))) {
+	if (!CHECK(check_read_file(xml_path, doc))) {
 		fprintf(stderr, "    cannot read %s\n", xml_path);
 		return 1;
 	}
@@ -563,7 +541,7 @@ static void test_corpus(const char *shared)
 		buf_reset(&xml_path);
 		buf_printf(&xml_path, "%s/%.*s.xml", buf_cstr(&dir),
 		           (int)(k - (sizeof suffix - 1)), de->d_name);
-		if (!CHECK(read_file_into(buf_cstr(&tsv_path), &tsv, 1 << 20)))
+		if (!CHECK(check_read_file(buf_cstr(&tsv_path), &tsv)))
 			continue;
 		total += corpus_case(de->d_name, buf_cstr(&tsv),
 		                     buf_cstr(&xml_path), &doc, &pass);

@@ -16,20 +16,12 @@
 static int load(const char *name, struct buf *out)
 {
 	char path[256];
-	char chunk[8192];
-	FILE *fp;
-	size_t n;
 
 	snprintf(path, sizeof path, FIXTURES "%s", name);
-	fp = fopen(path, "rb");
-	if (!fp) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_append(out, chunk, n);
-	fclose(fp);
-	return 0;
+	if (check_read_file(path, out))
+		return 0;
+	fprintf(stderr, "cannot read %s\n", path);
+	return -1;
 }
 
 /* Parse a fixture; returns the feed or NULL (err then says why). */
@@ -642,21 +634,14 @@ static void test_fuzz_regressions(void)
 	struct buf data = BUF_INIT(0), err = BUF_INIT(0), path = BUF_INIT(0);
 	struct feed *f;
 	size_t i;
-	FILE *fp;
-	char chunk[4096];
-	size_t n;
 
 	for (i = 0; i < sizeof files / sizeof *files; i++) {
 		buf_reset(&data);
 		buf_reset(&err);
 		buf_reset(&path);
 		buf_printf(&path, "tests/fuzz/crashes/%s", files[i]);
-		fp = fopen(path.data, "rb");
-		if (!CHECK(fp != NULL))
+		if (!CHECK(check_read_file(path.data, &data)) || data.len == 0)
 			continue;
-		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-			buf_append(&data, chunk, n);
-		fclose(fp);
 		f = NULL;
 		if (feed_parse(data.data + 1, data.len - 1, NULL, &f, &err) == ERR_OK)
 			CHECK(feed_all_utf8(f));
