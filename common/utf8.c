@@ -123,6 +123,21 @@ long utf8_sanitize_append(struct buf *out, const char *s, size_t n)
 	return replaced;
 }
 
+int utf8_append_cut(struct buf *out, const char *s, size_t max)
+{
+	struct buf clean = BUF_INIT(0);
+	size_t n;
+	int err = 0;
+
+	/* sanitize a little more than needed, then cut what it gave */
+	utf8_sanitize_append(&clean, s, strnlen(s, max + 4));
+	n = utf8_valid_prefix(buf_cstr(&clean), clean.len < max ? clean.len : max);
+	if (buf_append(out, buf_cstr(&clean), n) != BUF_OK)
+		err = -1;
+	buf_free(&clean);
+	return err;
+}
+
 size_t utf8_prefix_bytes(const char *s, size_t max_cp)
 {
 	const unsigned char *u = (const unsigned char *)s;

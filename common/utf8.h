@@ -25,6 +25,11 @@ size_t utf8_valid_prefix(const char *s, size_t n);
  * Returns the number of replacements, or -1 when out's cap was reached. */
 long utf8_sanitize_append(struct buf *out, const char *s, size_t n);
 
+/* Append at most max bytes of s (NUL-terminated, any bytes) to out as
+ * valid UTF-8, cut on a character boundary: for quoting input in messages.
+ * Returns 0, or -1 when out's cap was reached. */
+int utf8_append_cut(struct buf *out, const char *s, size_t max);
+
 /* Bytes in the first max_cp code points of the NUL-terminated valid UTF-8
  * string s: the place to cut it without splitting a character. */
 size_t utf8_prefix_bytes(const char *s, size_t max_cp);

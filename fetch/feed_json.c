@@ -150,9 +150,10 @@ static void json_not_feed(const json_t *root, struct buf *err)
 		m = json_string_value(e);
 	if (!m)
 		m = json_str(root, "message");
-	if (m)
-		buf_printf(err, "not a feed: a JSON error body: %.200s", m);
-	else
+	if (m) {
+		buf_puts(err, "not a feed: a JSON error body: ");
+		utf8_append_cut(err, m, 200);
+	} else
 		buf_puts(err, "not a feed: JSON without a JSON Feed version");
 }
 
@@ -167,8 +168,8 @@ int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
 
 	root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		buf_printf(err, "not a feed: broken JSON at line %d: %s", jerr.line,
-			   jerr.text);
+		buf_printf(err, "not a feed: broken JSON at line %d: ", jerr.line);
+		utf8_append_cut(err, jerr.text, sizeof jerr.text);
 		return ERR_NOT_FEED;
 	}
 	version = json_is_object(root) ? json_str(root, "version") : NULL;

@@ -1107,11 +1107,10 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	st->fb->feed->recovered = true;
 	if (st->errors++ == 0) {
 		struct buf msg = BUF_INIT(0);
-		const char *m = e->message ? e->message : "error";
 
 		/* messages quote the document: keep them valid and short */
-		utf8_sanitize_append(&msg, m, strnlen(m, 1024));
-		n = utf8_valid_prefix(msg.data, msg.len < 160 ? msg.len : 160);
+		utf8_append_cut(&msg, e->message ? e->message : "error", 160);
+		n = msg.len;
 		while (n && (msg.data[n - 1] == '\n' || msg.data[n - 1] == ' '))
 			n--;
 		feed_builder_note(st->fb, "recovered: line %d: %.*s", e->line,

@@ -630,6 +630,7 @@ static void test_fuzz_regressions(void)
 		"feed-notes-utf8",
 		"feed-root-name-utf8",
 		"feed-child-name-utf8",
+		"feed-json-error-cut",
 	};
 	struct buf data = BUF_INIT(0), err = BUF_INIT(0), path = BUF_INIT(0);
 	struct feed *f;
