@@ -76,6 +76,18 @@ static void test_utf8(void)
 	CHECK_STR(buf_cstr(&b), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD");
 	buf_free(&b);
 
+	/* quoting input in a message: valid, and cut between characters */
+	buf_init(&b, 0);
+	CHECK_INT(utf8_append_cut(&b, "한국어", 7), 0);
+	CHECK_STR(buf_cstr(&b), "한국");
+	buf_reset(&b);
+	utf8_append_cut(&b, "a\xFF" "b", 10);
+	CHECK_STR(buf_cstr(&b), "a\xEF\xBF\xBD" "b");
+	buf_reset(&b);
+	utf8_append_cut(&b, "abc", 2);
+	CHECK_STR(buf_cstr(&b), "ab");
+	buf_free(&b);
+
 	/* cutting Korean by code point, never inside a character */
 	CHECK_INT(utf8_prefix_bytes("한국어", 2), 6);
 	CHECK_INT(utf8_prefix_bytes("한국어", 10), 9);
