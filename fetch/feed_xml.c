@@ -253,14 +253,38 @@ static void xml_lower(char *dst, const xmlChar *src)
 	dst[i] = '\0';
 }
 
-/* Attributes come as 5-tuples: localname, prefix, URI, value, end. With
- * entity replacement off, libxml2 writes '&' in values as "&#38;". */
+/* The value of attribute tuple a (localname, prefix, URI, value, end) as
+ * a new string. With entity replacement off, libxml2 writes '&' in values
+ * as "&#38;"; and it copies only the first byte of an entity's text into
+ * a value, which can split a character: that becomes U+FFFD. */
+static char *xml_attr_text(const xmlChar **a)
+{
+	struct buf v = BUF_INIT(1 << 20), clean = BUF_INIT(1 << 21);
+	const char *p = (const char *)a[3], *end = (const char *)a[4], *amp;
+	size_t n = (size_t)(end - p);
+
+	if (!memchr(p, '&', n) && utf8_valid_prefix(p, n) == n)
+		return xstrndup(p, n);
+	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
+		buf_append(&v, p, (size_t)(amp - p));
+		buf_putc(&v, '&');
+		p = amp + 1;
+		if (end - p >= 4 && memcmp(p, "#38;", 4) == 0)
+			p += 4;
+	}
+	buf_append(&v, p, (size_t)(end - p));
+	if (utf8_valid_prefix(buf_cstr(&v), v.len) == v.len)
+		return buf_detach(&v);
+	utf8_sanitize_append(&clean, buf_cstr(&v), v.len);
+	buf_free(&v);
+	return buf_detach(&clean);
+}
+
+/* The value of the attribute `name` (in namespace ns, or any when
+ * NS_OTHER), or NULL. */
 static char *xml_attr(const xmlChar **attrs, int nattrs, enum xml_ns ns,
 		      const char *name)
 {
-	struct buf v = BUF_INIT(1 << 20);
-	const char *p, *end, *amp;
-	size_t n;
 	int i;
 
 	for (i = 0; i < nattrs; i++) {
@@ -270,29 +294,7 @@ static char *xml_attr(const xmlChar **attrs, int nattrs, enum xml_ns ns,
 			continue;
 		if (ns != NS_OTHER && xml_ns_lookup(a[2]) != ns)
 			continue;
-		p = (const char *)a[3];
-		end = (const char *)a[4];
-		n = (size_t)(end - p);
-		if (!memchr(p, '&', n) && utf8_valid_prefix(p, n) == n)
-			return xstrndup(p, n);
-		while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
-			buf_append(&v, p, (size_t)(amp - p));
-			buf_putc(&v, '&');
-			p = amp + 1;
-			if (end - p >= 4 && memcmp(p, "#38;", 4) == 0)
-				p += 4;
-		}
-		buf_append(&v, p, (size_t)(end - p));
-		/* libxml2 copies one byte of an entity's text into an
-		 * attribute value, which can split a character. */
-		if (utf8_valid_prefix(v.data, v.len) != v.len) {
-			struct buf clean = BUF_INIT(1 << 21);
-
-			utf8_sanitize_append(&clean, v.data, v.len);
-			buf_free(&v);
-			return buf_detach(&clean);
-		}
-		return buf_detach(&v);
+		return xml_attr_text(a);
 	}
 	return NULL;
 }
@@ -841,14 +843,15 @@ static void xml_capture_child_start(struct xml_state *st, const char *name,
 			   strlen((const char *)localname));
 	for (i = 0; i < nattrs; i++) {
 		const xmlChar **a = attrs + 5 * i;
+		char *value = xml_attr_text(a);
 
 		xml_capture_append(st, &c->text, " ", 1);
 		xml_capture_append(st, &c->text, (const char *)a[0],
 				   strlen((const char *)a[0]));
 		xml_capture_append(st, &c->text, "=\"", 2);
-		xml_append_escaped(st, (const char *)a[3],
-				   (size_t)(a[4] - a[3]), true);
+		xml_append_escaped(st, value, strlen(value), true);
 		xml_capture_append(st, &c->text, "\"", 1);
+		free(value);
 	}
 	xml_capture_append(st, &c->text, ">", 1);
 }

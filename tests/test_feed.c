@@ -631,6 +631,7 @@ static void test_fuzz_regressions(void)
 		"feed-root-name-utf8",
 		"feed-child-name-utf8",
 		"feed-json-error-cut",
+		"feed-attr-entity-split",
 	};
 	struct buf data = BUF_INIT(0), err = BUF_INIT(0), path = BUF_INIT(0);
 	struct feed *f;
