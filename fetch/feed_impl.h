@@ -38,6 +38,22 @@ struct feed_text *feed_entry_add_content(struct feed_entry *e);
 /* Fill t->text from t->raw and t->type. */
 void feed_text_finish(struct feed_text *t, size_t max_text);
 
+/* What feed_xml_prepare did. */
+struct feed_xml_prep {
+	long cdata;    /* text runs written as CDATA sections */
+	long bare_amp; /* '&' that began no reference, escaped */
+	long bare_lt;  /* '<' in text that began no markup, escaped */
+};
+
+/* Receives the rewritten document in order, in pieces; nonzero stops. */
+typedef int (*feed_xml_sink)(void *ctx, const char *s, size_t n);
+
+/* Rewrite an XML document for libxml2 (fetch/feed_xmlprep.c): escaped
+ * text as CDATA, bare '&' and '<' escaped; the result goes to sink.
+ * Returns 0, or 1 when the sink stopped it. */
+int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink,
+		     void *ctx, struct feed_xml_prep *res);
+
 int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 		   struct buf *err);
 int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,

@@ -1122,154 +1122,29 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	}
 }
 
-static bool xml_is_name_start(unsigned char c)
+/* The sink of feed_xml_prepare: the rewritten document into libxml2, in
+ * pieces of at most XML_CHUNK (a larger push trips its lookup limit). */
+static int xml_push(void *ctx, const char *s, size_t n)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       c == ':';
-}
+	xmlParserCtxtPtr ctxt = ctx;
+	size_t k;
 
-static bool xml_is_name_char(unsigned char c)
-{
-	return xml_is_name_start(c) || (c >= '0' && c <= '9') || c == '-' ||
-	       c == '.';
-}
-
-/* Length of the character or entity reference at s ("&amp;", "&#38;"),
- * or 0 when the '&' there starts none: a bare ampersand. */
-static size_t xml_ref_length(const char *s, const char *end)
-{
-	const char *p = s + 1;
-	size_t digits = 0;
-
-	/* the references escaped HTML is made of, first */
-	if (end - s >= 6) {
-		if ((p[0] == 'l' || p[0] == 'g') && p[1] == 't' && p[2] == ';')
-			return 4;
-		if (p[0] == 'a' && p[1] == 'm' && p[2] == 'p' && p[3] == ';')
-			return 5;
-		if (p[0] == 'q' && memcmp(p, "quot;", 5) == 0)
-			return 6;
+	for (; n > 0; s += k, n -= k) {
+		if (ctxt->disableSAX || ctxt->instate == XML_PARSER_EOF)
+			return 1;
+		k = n < XML_CHUNK ? n : XML_CHUNK;
+		xmlParseChunk(ctxt, s, (int)k, 0);
 	}
-	if (p < end && *p == '#') {
-		p++;
-		if (p < end && (*p == 'x' || *p == 'X')) {
-			for (p++; p < end && isxdigit((unsigned char)*p) && digits < 16; p++)
-				digits++;
-		} else {
-			for (; p < end && *p >= '0' && *p <= '9' && digits < 16; p++)
-				digits++;
-		}
-	} else if (p < end && xml_is_name_start((unsigned char)*p)) {
-		for (; p < end && xml_is_name_char((unsigned char)*p) && digits < 64; p++)
-			digits++;
-	}
-	if (digits == 0 || p >= end || *p != ';')
-		return 0;
-	return (size_t)(p + 1 - s);
-}
-
-/* The next CDATA section or comment at or after p, whose '&' are data.
- * Each kind's next place is kept and searched again only once passed, so
- * the scan stays linear. */
-struct xml_sections {
-	const char *cdata, *comment, *end;
-};
-
-/* The first `what` (n bytes) in [p, end), or end. Its byte at `rare`
- * (one seldom seen in feeds: '!' of "<!", ']') is looked for with memchr,
- * which is many times faster than a general substring search. */
-static const char *xml_find(const char *p, const char *end, const char *what,
-			    size_t n, size_t rare)
-{
-	const char *hit;
-
-	if ((size_t)(end - p) < n)
-		return end;
-	for (p += rare; (hit = memchr(p, what[rare], (size_t)(end - p))) != NULL;
-	     p = hit + 1) {
-		if ((size_t)(end - (hit - rare)) < n)
-			break;
-		if (memcmp(hit - rare, what, n) == 0)
-			return hit - rare;
-	}
-	return end;
-}
-
-static const char *xml_next_section(struct xml_sections *sec, const char *p)
-{
-	if (sec->cdata < p)
-		sec->cdata = xml_find(p, sec->end, "<![CDATA[", 9, 1);
-	if (sec->comment < p)
-		sec->comment = xml_find(p, sec->end, "<!--", 4, 1);
-	return sec->cdata < sec->comment ? sec->cdata : sec->comment;
-}
-
-/* Past the CDATA section or comment starting at s. */
-static const char *xml_skip_section(const struct xml_sections *sec,
-				    const char *s)
-{
-	const char *close = s == sec->cdata
-				    ? xml_find(s + 9, sec->end, "]]>", 3, 0)
-				    : xml_find(s + 4, sec->end, "-->", 3, 0);
-
-	return close == sec->end ? close : close + 3;
-}
-
-/* Feeds are full of bare ampersands ("AT&T", "?a=1&b=2") that XML
- * forbids and libxml2 drops. Escape them, and write HTML's "&#X41;" as
- * XML's "&#x41;", outside CDATA sections and comments, into out; returns
- * how many (0: out is untouched). */
-static long xml_escape_bare_ampersands(const char *data, size_t n,
-				       struct buf *out)
-{
-	const char *p = data, *end = data + n, *copied = data, *amp, *section;
-	struct xml_sections sec = { NULL, NULL, end };
-	long fixed = 0;
-
-	sec.cdata = xml_find(data, end, "<![CDATA[", 9, 1);
-	sec.comment = xml_find(data, end, "<!--", 4, 1);
-	section = sec.cdata < sec.comment ? sec.cdata : sec.comment;
-	while ((amp = memchr(p, '&', (size_t)(end - p))) != NULL) {
-		p = amp + 1;
-		if (section < amp) {
-			while (section < amp) {
-				p = xml_skip_section(&sec, section);
-				section = xml_next_section(&sec, p);
-			}
-			if (amp < p)
-				continue;
-			p = amp + 1;
-		}
-		if (xml_ref_length(amp, end)) {
-			if (amp[1] != '#' || amp[2] != 'X')
-				continue;
-			/* HTML's &#X41; is &#x41; to XML */
-			if (buf_append(out, copied, (size_t)(amp - copied)) != BUF_OK ||
-			    buf_puts(out, "&#x") != BUF_OK)
-				return -1;
-			copied = amp + 3;
-			fixed++;
-			continue;
-		}
-		if (buf_append(out, copied, (size_t)(amp - copied)) != BUF_OK ||
-		    buf_puts(out, "&amp;") != BUF_OK)
-			return -1;
-		copied = amp + 1;
-		fixed++;
-	}
-	if (fixed && buf_append(out, copied, (size_t)(end - copied)) != BUF_OK)
-		return -1;
-	return fixed;
+	return ctxt->instate == XML_PARSER_EOF;
 }
 
 int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 		   struct buf *err)
 {
-	struct buf repaired = BUF_INIT(0);
-	long bare;
+	struct feed_xml_prep prep;
 	xmlSAXHandler sax;
 	struct xml_state st;
-	size_t off, k;
+	size_t k;
 	int ret = ERR_OK;
 
 	memset(&sax, 0, sizeof sax);
@@ -1294,35 +1169,28 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	buf_init(&st.cap.text, fb->max_text);
 	buf_init(&st.cap.sub_text, 64 * 1024);
 
-	repaired.max = n + n / 4 + 64;
-	bare = xml_escape_bare_ampersands(data, n, &repaired);
-	if (bare > 0) {
-		data = repaired.data;
-		n = repaired.len;
-		fb->feed->recovered = true;
-		feed_builder_note(fb, "recovered: %ld bare '&' read as text", bare);
-	} else if (bare < 0) {
-		feed_builder_note(fb, "too many bare '&' to repair; some are lost");
-	}
-
 	st.ctxt = xmlCreatePushParserCtxt(&sax, &st, NULL, 0, NULL);
 	if (!st.ctxt) {
 		buf_puts(err, "cannot create an XML parser");
-		buf_free(&repaired);
 		return ERR_PARSE;
 	}
 	xmlCtxtUseOptions(st.ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 					   XML_PARSE_IGNORE_ENC |
 					   XML_PARSE_NOWARNING);
 	xmlSwitchEncoding(st.ctxt, XML_CHAR_ENCODING_UTF8);
-	for (off = 0; off < n && !st.ctxt->disableSAX; off += k) {
-		k = n - off < XML_CHUNK ? n - off : XML_CHUNK;
-		if (xmlParseChunk(st.ctxt, data + off, (int)k, 0) != 0 &&
-		    st.ctxt->instate == XML_PARSER_EOF)
-			break;
-	}
+	feed_xml_prepare(data, n, xml_push, st.ctxt, &prep);
 	if (st.ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st.ctxt, NULL, 0, 1);
+	if (prep.bare_amp) {
+		fb->feed->recovered = true;
+		feed_builder_note(fb, "recovered: %ld bare '&' read as text",
+				  prep.bare_amp);
+	}
+	if (prep.bare_lt) {
+		fb->feed->recovered = true;
+		feed_builder_note(fb, "recovered: %ld bare '<' read as text",
+				  prep.bare_lt);
+	}
 
 	if (st.depth > 0 && !st.not_feed && !fb->stopped) {
 		fb->feed->recovered = true;
@@ -1370,6 +1238,5 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 		free(st.declared[st.ndeclared].name);
 		free(st.declared[st.ndeclared].text);
 	}
-	buf_free(&repaired);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include "common/timeutil.h"
 #include "common/utf8.h"
 #include "fetch/feed.h"
+#include "fetch/feed_impl.h"
 #include "tests/check.h"
 #include "tests/tests.h"
 
@@ -655,6 +656,73 @@ static void test_fuzz_regressions(void)
 	buf_free(&path);
 }
 
+static int sink_to_buf(void *ctx, const char *s, size_t n)
+{
+	return buf_append(ctx, s, n) != BUF_OK;
+}
+
+/* The pass before libxml2: escaped text as CDATA, repairs, nothing else */
+static void test_xml_prepare(void)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: unchanged */
+		long cdata, bare_amp, bare_lt;
+	} cases[] = {
+		{ "<a>x &lt;b&gt; y</a>", "<a><![CDATA[x <b> y]]></a>", 1, 0, 0 },
+		{ "<a>AT&T &amp; co</a>", "<a><![CDATA[AT&T & co]]></a>", 1, 1, 0 },
+		{ "<a>caf&eacute;</a>", NULL, 0, 0, 0 },
+		{ "<a>AT&T &eacute;</a>", "<a>AT&amp;T &eacute;</a>", 0, 1, 0 },
+		{ "<a href=\"?a=1&b=2\">x</a>", "<a href=\"?a=1&amp;b=2\">x</a>", 0, 1, 0 },
+		{ "<a href='&amp;'>x</a>", NULL, 0, 0, 0 },
+		{ "<a>1 < 2</a>", "<a>1 &lt; 2</a>", 0, 0, 1 },
+		{ "<a>1 < 2 &amp; 3</a>", "<a><![CDATA[1 < 2 & 3]]></a>", 1, 0, 0 },
+		{ "<a>]]&gt;</a>", NULL, 0, 0, 0 },
+		{ "<a><![CDATA[&]]></a>", NULL, 0, 0, 0 },
+		{ "<a><!-- & < --></a>", NULL, 0, 0, 0 },
+		{ "<?xml version=\"1.0\"?><a>&amp;</a>",
+		  "<?xml version=\"1.0\"?><a><![CDATA[&]]></a>", 1, 0, 0 },
+		{ "<!DOCTYPE a [<!ENTITY e \"x>y & z\">]><a>&e;</a>", NULL, 0, 0, 0 },
+		{ "<a>&#X41;&#x42;&#67;</a>", "<a><![CDATA[ABC]]></a>", 1, 0, 0 },
+		{ "<a>&#13;</a>", NULL, 0, 0, 0 },
+		{ "<a>&#10;</a>", NULL, 0, 0, 0 }, /* keeps the line count */
+		{ "<a>&#X41; &eacute;</a>", "<a>&#x41; &eacute;</a>", 0, 1, 0 },
+		{ "<a>x\n&amp;\ny</a>", "<a><![CDATA[x\n&\ny]]></a>", 1, 0, 0 },
+		{ "<a t=\"1>2\">&lt;</a>", "<a t=\"1>2\"><![CDATA[<]]></a>", 1, 0, 0 },
+		{ "<a>&#8217;</a>", "<a><![CDATA[\xE2\x80\x99]]></a>", 1, 0, 0 },
+		{ "<a>unclosed &lt", "<a><![CDATA[unclosed &lt]]>", 1, 1, 0 },
+	};
+	struct buf out = BUF_INIT(0), big = BUF_INIT(0), want = BUF_INIT(0);
+	struct feed_xml_prep res;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf_reset(&out);
+		CHECK_INT(feed_xml_prepare(cases[i].in, strlen(cases[i].in),
+					   sink_to_buf, &out, &res), 0);
+		CHECK_STR(buf_cstr(&out), cases[i].out ? cases[i].out : cases[i].in);
+		CHECK_INT(res.cdata, cases[i].cdata);
+		CHECK_INT(res.bare_amp, cases[i].bare_amp);
+		CHECK_INT(res.bare_lt, cases[i].bare_lt);
+	}
+	/* a document of many pieces comes out whole, in order */
+	for (i = 0; i < 20000; i++) {
+		buf_printf(&big, "<i n=\"%zu\">t&amp;%zu</i>\n", i, i);
+		buf_printf(&want, "<i n=\"%zu\"><![CDATA[t&%zu]]></i>\n", i, i);
+	}
+	buf_reset(&out);
+	CHECK_INT(feed_xml_prepare(big.data, big.len, sink_to_buf, &out, &res), 0);
+	CHECK_INT(out.len, want.len);
+	CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0);
+	CHECK_INT(res.cdata, 20000);
+	/* a sink that stops, stops it */
+	out.max = 10;
+	buf_reset(&out);
+	CHECK_INT(feed_xml_prepare(big.data, big.len, sink_to_buf, &out, &res), 1);
+	buf_free(&out);
+	buf_free(&big);
+	buf_free(&want);
+}
+
 void test_feed(void)
 {
 	test_rss20();
@@ -669,4 +737,5 @@ void test_feed(void)
 	test_dates_and_links();
 	test_output();
 	test_fuzz_regressions();
+	test_xml_prepare();
 }
