@@ -326,6 +326,19 @@ static void test_recovery(void)
 	}
 	feed_free(f);
 
+	/* a '<' that starts no markup is text */
+	{
+		const char *doc = "<rss><channel><item><title>1 < 2 & 3 > 0"
+				  "</title></item></channel></rss>";
+
+		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err), ERR_OK);
+		if (f) {
+			CHECK_STR(f->entries[0].title.text, "1 < 2 & 3 > 0");
+			CHECK(f->recovered);
+		}
+		feed_free(f);
+	}
+
 	/* a CDATA section keeps its '&' as data */
 	{
 		const char *doc = "<rss><channel><item><title><![CDATA[R&D]]> & "
