@@ -1067,9 +1067,15 @@ static xmlEntityPtr xml_get_entity(void *ctx, const xmlChar *name)
 
 	if (text)
 		snprintf(st->entity_text, sizeof st->entity_text, "%s", text);
-	else
-		snprintf(st->entity_text, sizeof st->entity_text, "&%.50s;",
-			 (const char *)name);
+	else {
+		/* a name is any length: keep 50 bytes, whole characters */
+		size_t n = strlen((const char *)name);
+
+		if (n > 50)
+			n = utf8_valid_prefix((const char *)name, 50);
+		snprintf(st->entity_text, sizeof st->entity_text, "&%.*s;",
+			 (int)n, (const char *)name);
+	}
 	memset(ent, 0, sizeof *ent);
 	ent->type = XML_ENTITY_DECL;
 	ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;

@@ -646,6 +646,7 @@ static void test_fuzz_regressions(void)
 		"feed-child-name-utf8",
 		"feed-json-error-cut",
 		"feed-attr-entity-split",
+		"feed-entity-name-cut",
 	};
 	struct buf data = BUF_INIT(0), err = BUF_INIT(0), path = BUF_INIT(0);
 	struct feed *f;
