@@ -129,7 +129,7 @@ deps-fuzz:
 
 deps-bench:
 	@if ! command -v sfeed >/dev/null 2>&1 || \
-	    ! python3 -c 'import feedparser' >/dev/null 2>&1 || \
+	    ! { python3 -c "import feedparser" || /usr/bin/python3 -c "import feedparser"; } >/dev/null 2>&1 || \
 	    ! [ -x /usr/bin/time ]; then \
 		$(call apt_install,$(DEB_BENCH)); \
 	fi
