@@ -60,38 +60,38 @@ struct parse_args {
 static struct globals g;
 
 static const char usage_text[] =
-	"usage: aidigest [global options] COMMAND [options]\n"
-	"\n"
-	"A daily AI-news digest generator: it reads the day's feeds, lets a\n"
-	"panel of judges rank the stories and publishes one Korean markdown\n"
-	"post.\n"
-	"\n"
-	"Commands:\n"
-	"  parse [--fields] [--header 'Name: value']... [--tz +HH:MM]\n"
-	"        [--url URL] [--max-bytes N] [--max-entries N] FILE...\n"
-	"                      parse feed files (RSS, RDF, Atom, JSON Feed);\n"
-	"                      print one entry a line, or with --fields the\n"
-	"                      neutral field<TAB>value lines; FILE - is stdin\n"
-	"  parse --date STRING [--tz +HH:MM]\n"
-	"                      print a date as UTC YYYY-MM-DDTHH:MM:SSZ\n"
-	"\n"
-	"  run, fetch, items, rank, preview, render and feeds are planned\n"
-	"  (see README.md) and not available in this version.\n"
-	"\n"
-	"Global options (before or after the command):\n"
-	"  -c FILE        configuration file\n"
-	"  --feeds FILE   sources file (default feeds.txt)\n"
-	"  --db FILE      state database\n"
-	"  --out DIR      blog folder to publish into\n"
-	"  -q, -v         fewer or more messages\n"
-	"  --help         this text\n"
-	"  --version      the version\n"
-	"\n"
-	"Exit status: 0 all well, 1 error, 2 done but some inputs failed,\n"
-	"64 usage error.\n";
+        "usage: aidigest [global options] COMMAND [options]\n"
+        "\n"
+        "A daily AI-news digest generator: it reads the day's feeds, lets a\n"
+        "panel of judges rank the stories and publishes one Korean markdown\n"
+        "post.\n"
+        "\n"
+        "Commands:\n"
+        "  parse [--fields] [--header 'Name: value']... [--tz +HH:MM]\n"
+        "        [--url URL] [--max-bytes N] [--max-entries N] FILE...\n"
+        "                      parse feed files (RSS, RDF, Atom, JSON Feed);\n"
+        "                      print one entry a line, or with --fields the\n"
+        "                      neutral field<TAB>value lines; FILE - is stdin\n"
+        "  parse --date STRING [--tz +HH:MM]\n"
+        "                      print a date as UTC YYYY-MM-DDTHH:MM:SSZ\n"
+        "\n"
+        "  run, fetch, items, rank, preview, render and feeds are planned\n"
+        "  (see README.md) and not available in this version.\n"
+        "\n"
+        "Global options (before or after the command):\n"
+        "  -c FILE        configuration file\n"
+        "  --feeds FILE   sources file (default feeds.txt)\n"
+        "  --db FILE      state database\n"
+        "  --out DIR      blog folder to publish into\n"
+        "  -q, -v         fewer or more messages\n"
+        "  --help         this text\n"
+        "  --version      the version\n"
+        "\n"
+        "Exit status: 0 all well, 1 error, 2 done but some inputs failed,\n"
+        "64 usage error.\n";
 
 static void msg(const char *context, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 static void msg(const char *context, const char *fmt, ...)
 {
@@ -107,7 +107,7 @@ static void msg(const char *context, const char *fmt, ...)
 }
 
 static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+        __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
 {
@@ -150,11 +150,9 @@ static int take_global(int argc, char **argv, int *i)
 		const char *name;
 		const char **slot;
 	} with_arg[] = {
-		{ "-c", &g.config },
-		{ "--config", &g.config },
-		{ "--feeds", &g.feeds },
-		{ "--db", &g.db },
-		{ "--out", &g.out },
+	        {"-c", &g.config},     {"--config", &g.config},
+	        {"--feeds", &g.feeds}, {"--db", &g.db},
+	        {"--out", &g.out},
 	};
 	const char *a = argv[*i];
 	size_t k, n;
@@ -189,7 +187,7 @@ static int take_global(int argc, char **argv, int *i)
  * "--name=VALUE"; NULL when argv[*i] is another option. Sets *missing when
  * the value is absent. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name,
-			     bool *missing)
+                             bool *missing)
 {
 	const char *a = argv[*i];
 	size_t n = strlen(name);
@@ -225,7 +223,7 @@ static void input_free(struct input *in)
 }
 
 static int input_read(struct input *in, const char *path, size_t max,
-		      struct buf *err)
+                      struct buf *err)
 {
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
 	struct stat st;
@@ -250,15 +248,16 @@ static int input_read(struct input *in, const char *path, size_t max,
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
-		buf_printf(err, "%lld bytes, over the cap of %zu bytes "
-				"(--max-bytes)",
-			   (long long)st.st_size, max);
+		buf_printf(err,
+		           "%lld bytes, over the cap of %zu bytes "
+		           "(--max-bytes)",
+		           (long long)st.st_size, max);
 		ret = ERR_LIMIT;
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		in->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			       fd, 0);
+		               fd, 0);
 		if (in->map != MAP_FAILED) {
 			in->data = in->map;
 			in->len = (size_t)st.st_size;
@@ -271,8 +270,9 @@ static int input_read(struct input *in, const char *path, size_t max,
 		if (!dst)
 			dst = buf_reserve(&in->buf, in->buf.max - in->buf.len);
 		if (!dst || in->buf.len > max) {
-			buf_printf(err, "over the cap of %zu bytes (--max-bytes)",
-				   max);
+			buf_printf(err,
+			           "over the cap of %zu bytes (--max-bytes)",
+			           max);
 			ret = ERR_LIMIT;
 			goto out;
 		}
@@ -297,7 +297,7 @@ out:
 }
 
 static int print_entry_tsv(void *ctx, const struct feed *feed,
-			   const struct feed_entry *entry)
+                           const struct feed_entry *entry)
 {
 	(void)ctx;
 	return feed_print_tsv(stdout, feed, entry) != ERR_OK;
@@ -347,7 +347,8 @@ static int parse_one(const struct parse_args *pa, const char *file)
 
 	rc = input_read(&in, file, pa->max_bytes, &err);
 	if (rc == ERR_OK)
-		rc = feed_parse(in.data ? in.data : "", in.len, &opt, &feed, &err);
+		rc = feed_parse(in.data ? in.data : "", in.len, &opt, &feed,
+		                &err);
 	if (rc != ERR_OK) {
 		msg("parse", "%s: %s", file, buf_cstr(&err));
 	} else {
@@ -391,34 +392,46 @@ static int cmd_parse(int argc, char **argv)
 		}
 		if (strcmp(a, "--fields") == 0) {
 			pa.fields = true;
-		} else if ((v = opt_value(argc, argv, &i, "--date", &missing))) {
+		} else if ((v = opt_value(argc, argv, &i, "--date",
+		                          &missing))) {
 			pa.date = v;
 		} else if ((v = opt_value(argc, argv, &i, "--url", &missing))) {
 			pa.url = v;
-		} else if ((v = opt_value(argc, argv, &i, "--header", &missing))) {
+		} else if ((v = opt_value(argc, argv, &i, "--header",
+		                          &missing))) {
 			if (pa.nheaders == MAX_HEADERS || !strchr(v, ':')) {
 				free(pa.files);
-				return usage_error("--header wants 'Name: value' "
-						   "(at most 32): '%s'", v);
+				return usage_error(
+				        "--header wants 'Name: value' "
+				        "(at most 32): '%s'",
+				        v);
 			}
 			pa.headers[pa.nheaders++] = v;
 		} else if ((v = opt_value(argc, argv, &i, "--tz", &missing))) {
 			if (date_parse_offset(v, &pa.tz_offset_sec) != 0) {
 				free(pa.files);
-				return usage_error("--tz wants an offset such as "
-						   "+09:00, not '%s'", v);
+				return usage_error(
+				        "--tz wants an offset such as "
+				        "+09:00, not '%s'",
+				        v);
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--max-bytes", &missing))) {
+		} else if ((v = opt_value(argc, argv, &i, "--max-bytes",
+		                          &missing))) {
 			if (parse_size(v, &pa.max_bytes) != 0) {
 				free(pa.files);
-				return usage_error("--max-bytes wants a positive "
-						   "size, not '%s'", v);
+				return usage_error(
+				        "--max-bytes wants a positive "
+				        "size, not '%s'",
+				        v);
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--max-entries", &missing))) {
+		} else if ((v = opt_value(argc, argv, &i, "--max-entries",
+		                          &missing))) {
 			if (parse_size(v, &pa.max_entries) != 0) {
 				free(pa.files);
-				return usage_error("--max-entries wants a positive "
-						   "number, not '%s'", v);
+				return usage_error(
+				        "--max-entries wants a positive "
+				        "number, not '%s'",
+				        v);
 			}
 		} else if (missing) {
 			free(pa.files);
@@ -468,9 +481,8 @@ static int cmd_parse(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const char *const planned[] = { "run",	  "fetch",  "items",
-					       "rank",	  "preview", "render",
-					       "feeds" };
+	static const char *const planned[] = {
+	        "run", "fetch", "items", "rank", "preview", "render", "feeds"};
 	const char *cmd = NULL;
 	int i, gl;
 	size_t k;

@@ -16,7 +16,10 @@ struct buf {
 };
 
 #define BUF_DEFAULT_MAX ((size_t)1 << 30)
-#define BUF_INIT(max_len) { NULL, 0, 0, (max_len) }
+#define BUF_INIT(max_len)                                                      \
+	{                                                                      \
+		NULL, 0, 0, (max_len)                                          \
+	}
 
 enum { BUF_OK = 0, BUF_ERR_CAP = 1 };
 
@@ -27,9 +30,9 @@ int buf_append_slow(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, int c);
 int buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+        __attribute__((format(printf, 2, 0)));
 /* Make room for n more bytes; returns a pointer to write them, or NULL over
  * the cap. Commit what was written with buf_commit. */
 char *buf_reserve(struct buf *b, size_t n);

@@ -2,7 +2,8 @@
 #define AIDIGEST_ERR_H
 
 /* Error codes shared by all modules. 0 is success; a function that fails
- * returns one of these and, where it takes a struct buf *err, says why there. */
+ * returns one of these and, where it takes a struct buf *err, says why there.
+ */
 enum {
 	ERR_OK = 0,
 	ERR_IO,       /* a file or stream could not be read or written */

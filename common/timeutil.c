@@ -1,6 +1,5 @@
 #include "common/timeutil.h"
 
-
 bool time_is_leap_year(int year)
 {
 	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -8,8 +7,8 @@ bool time_is_leap_year(int year)
 
 int time_days_in_month(int year, int month)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31 };
+	static const int days[12] = {31, 28, 31, 30, 31, 30,
+	                             31, 31, 30, 31, 30, 31};
 
 	if (month < 1 || month > 12)
 		return 0;
@@ -75,9 +74,9 @@ void time_format_utc(int64_t t, char out[TIME_UTC_LEN])
 
 	time_to_civil(t, &c);
 	if (c.year < 0)
-		c = (struct civil_time){ 0, 1, 1, 0, 0, 0 };
+		c = (struct civil_time){0, 1, 1, 0, 0, 0};
 	else if (c.year > 9999)
-		c = (struct civil_time){ 9999, 12, 31, 23, 59, 59 };
+		c = (struct civil_time){9999, 12, 31, 23, 59, 59};
 	/* by hand: snprintf costs more than the rest of an entry's output */
 	put_digits(out, c.year, 4);
 	out[4] = '-';

@@ -131,7 +131,8 @@ int utf8_append_cut(struct buf *out, const char *s, size_t max)
 
 	/* sanitize a little more than needed, then cut what it gave */
 	utf8_sanitize_append(&clean, s, strnlen(s, max + 4));
-	n = utf8_valid_prefix(buf_cstr(&clean), clean.len < max ? clean.len : max);
+	n = utf8_valid_prefix(buf_cstr(&clean),
+	                      clean.len < max ? clean.len : max);
 	if (buf_append(out, buf_cstr(&clean), n) != BUF_OK)
 		err = -1;
 	buf_free(&clean);

@@ -473,8 +473,8 @@ static size_t clean_ascii_run(const unsigned char *s, size_t n)
 		/* signed compare: bytes >= 0x80 are negative, so "< 0x20" */
 		__m128i bad = _mm_cmplt_epi8(v, space);
 		__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(v, tab),
-					  _mm_or_si128(_mm_cmpeq_epi8(v, lf),
-						       _mm_cmpeq_epi8(v, cr)));
+		                          _mm_or_si128(_mm_cmpeq_epi8(v, lf),
+		                                       _mm_cmpeq_epi8(v, cr)));
 		int mask = _mm_movemask_epi8(_mm_andnot_si128(ok, bad));
 
 		if (mask)

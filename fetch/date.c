@@ -833,7 +833,7 @@ static int date_fast(const char *p, const char *end, struct date_fields *f)
 			for (q++; q < end && date_is_digit(*q); q++)
 				;
 	} else if (end - p >= 22 && p[3] == ',' && p[4] == ' ' &&
-		   date_lookup(date_weekdays, 17, p, p + 3)) {
+	           date_lookup(date_weekdays, 17, p, p + 3)) {
 		q = p + 5;
 		k = date_is_digit(q[1]) ? 2 : 1;
 		v[2] = date_exact_digits(q, end, k);

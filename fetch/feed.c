@@ -16,18 +16,19 @@
 #define FEED_MAX_NOTES 8
 
 static const char *const feed_format_names[] = {
-	[FEED_FORMAT_UNKNOWN] = "", [FEED_FORMAT_RSS090] = "rss090",
-	[FEED_FORMAT_RSS091] = "rss091", [FEED_FORMAT_RSS092] = "rss092",
-	[FEED_FORMAT_RSS093] = "rss093", [FEED_FORMAT_RSS094] = "rss094",
-	[FEED_FORMAT_RSS20] = "rss20",   [FEED_FORMAT_RSS] = "rss",
-	[FEED_FORMAT_RSS10] = "rss10",   [FEED_FORMAT_ATOM03] = "atom03",
-	[FEED_FORMAT_ATOM10] = "atom10", [FEED_FORMAT_JSON10] = "json1",
-	[FEED_FORMAT_JSON11] = "json11",
+        [FEED_FORMAT_UNKNOWN] = "",      [FEED_FORMAT_RSS090] = "rss090",
+        [FEED_FORMAT_RSS091] = "rss091", [FEED_FORMAT_RSS092] = "rss092",
+        [FEED_FORMAT_RSS093] = "rss093", [FEED_FORMAT_RSS094] = "rss094",
+        [FEED_FORMAT_RSS20] = "rss20",   [FEED_FORMAT_RSS] = "rss",
+        [FEED_FORMAT_RSS10] = "rss10",   [FEED_FORMAT_ATOM03] = "atom03",
+        [FEED_FORMAT_ATOM10] = "atom10", [FEED_FORMAT_JSON10] = "json1",
+        [FEED_FORMAT_JSON11] = "json11",
 };
 
 const char *feed_format_name(enum feed_format format)
 {
-	if ((size_t)format >= sizeof feed_format_names / sizeof *feed_format_names)
+	if ((size_t)format >=
+	    sizeof feed_format_names / sizeof *feed_format_names)
 		return "";
 	return feed_format_names[format];
 }
@@ -150,7 +151,7 @@ struct feed_enclosure *feed_entry_add_enclosure(struct feed_entry *e)
 	struct feed_enclosure *enc;
 
 	e->enclosures = xreallocarray(e->enclosures, e->nenclosures + 1,
-				      sizeof *e->enclosures);
+	                              sizeof *e->enclosures);
 	enc = &e->enclosures[e->nenclosures++];
 	memset(enc, 0, sizeof *enc);
 	return enc;
@@ -160,8 +161,8 @@ struct feed_text *feed_entry_add_content(struct feed_entry *e)
 {
 	struct feed_text *t;
 
-	e->content = xreallocarray(e->content, e->ncontent + 1,
-				   sizeof *e->content);
+	e->content =
+	        xreallocarray(e->content, e->ncontent + 1, sizeof *e->content);
 	t = &e->content[e->ncontent++];
 	memset(t, 0, sizeof *t);
 	return t;
@@ -230,9 +231,11 @@ struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
 
 	if (!fb->opt->on_entry) {
 		if (feed->nentries == feed->entries_cap) {
-			feed->entries_cap = feed->entries_cap ? feed->entries_cap * 2 : 16;
-			feed->entries = xreallocarray(feed->entries, feed->entries_cap,
-						      sizeof *feed->entries);
+			feed->entries_cap =
+			        feed->entries_cap ? feed->entries_cap * 2 : 16;
+			feed->entries =
+			        xreallocarray(feed->entries, feed->entries_cap,
+			                      sizeof *feed->entries);
 		}
 		e = &feed->entries[feed->nentries];
 	}
@@ -243,7 +246,7 @@ struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
 }
 
 static void feed_entry_finish(struct feed_entry *e, size_t max_text,
-			      bool summary_text_only)
+                              bool summary_text_only)
 {
 	size_t i;
 
@@ -273,8 +276,10 @@ void feed_builder_end_entry(struct feed_builder *fb)
 		feed->nentries++;
 	}
 	if (!fb->stopped && feed->nentries >= fb->max_entries) {
-		feed_builder_note(fb, "cut: more than %zu entries; the rest "
-				      "are ignored", fb->max_entries);
+		feed_builder_note(fb,
+		                  "cut: more than %zu entries; the rest "
+		                  "are ignored",
+		                  fb->max_entries);
 		fb->entries_capped = true;
 		fb->stopped = true;
 	}
@@ -318,7 +323,7 @@ static int feed_sniff_not_xml(const char *s, size_t n, struct buf *err)
 }
 
 int feed_parse(const char *data, size_t n, const struct feed_options *opt,
-	       struct feed **out, struct buf *err)
+               struct feed **out, struct buf *err)
 {
 	static const struct feed_options defaults;
 	struct feed_builder fb;
@@ -335,12 +340,16 @@ int feed_parse(const char *data, size_t n, const struct feed_options *opt,
 		opt = &defaults;
 	memset(&fb, 0, sizeof fb);
 	fb.opt = opt;
-	fb.max_entries = opt->max_entries ? opt->max_entries : FEED_DEFAULT_MAX_ENTRIES;
+	fb.max_entries =
+	        opt->max_entries ? opt->max_entries : FEED_DEFAULT_MAX_ENTRIES;
 	fb.max_depth = opt->max_depth ? opt->max_depth : FEED_DEFAULT_MAX_DEPTH;
 	fb.max_text = opt->max_text ? opt->max_text : FEED_DEFAULT_MAX_TEXT;
 	if (n > (opt->max_bytes ? opt->max_bytes : FEED_DEFAULT_MAX_BYTES)) {
-		buf_printf(err, "document of %zu bytes is over the cap of %zu bytes",
-			   n, opt->max_bytes ? opt->max_bytes : FEED_DEFAULT_MAX_BYTES);
+		buf_printf(err,
+		           "document of %zu bytes is over the cap of %zu bytes",
+		           n,
+		           opt->max_bytes ? opt->max_bytes
+		                          : FEED_DEFAULT_MAX_BYTES);
 		return ERR_LIMIT;
 	}
 
@@ -360,7 +369,7 @@ int feed_parse(const char *data, size_t n, const struct feed_options *opt,
 	}
 	converted.max = 3 * n + 64;
 	rc = charset_to_utf8(data, n, ci.name, &converted, &text, &text_len,
-			     &replaced);
+	                     &replaced);
 	if (rc == CHARSET_ERR_CAP) {
 		buf_puts(err, "document too large once converted to UTF-8");
 		ret = ERR_LIMIT;
@@ -368,13 +377,16 @@ int feed_parse(const char *data, size_t n, const struct feed_options *opt,
 	}
 	if (rc == CHARSET_UNKNOWN) {
 		feed->recovered = true;
-		feed_builder_note(&fb, "recovered: unknown encoding \"%s\", read as UTF-8",
-				  ci.name);
+		feed_builder_note(
+		        &fb,
+		        "recovered: unknown encoding \"%s\", read as UTF-8",
+		        ci.name);
 	}
 	if (replaced > 0) {
 		feed->recovered = true;
-		feed_builder_note(&fb, "recovered: %ld invalid characters replaced",
-				  replaced);
+		feed_builder_note(&fb,
+		                  "recovered: %ld invalid characters replaced",
+		                  replaced);
 	}
 	if (ci.media_type_not_xml)
 		feed->recovered = true;
@@ -409,18 +421,27 @@ static void feed_put_escaped(FILE *fp, const char *s)
 		fwrite(s, 1, run, fp);
 		s += run;
 		switch (*s) {
-		case '\0': return;
-		case '\\': fputs("\\\\", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		default: fputs("\\r", fp); break;
+		case '\0':
+			return;
+		case '\\':
+			fputs("\\\\", fp);
+			break;
+		case '\t':
+			fputs("\\t", fp);
+			break;
+		case '\n':
+			fputs("\\n", fp);
+			break;
+		default:
+			fputs("\\r", fp);
+			break;
 		}
 		s++;
 	}
 }
 
 static void feed_put_field(FILE *fp, const char *prefix, const char *name,
-			   const char *value)
+                           const char *value)
 {
 	if (!value || !*value)
 		return;
@@ -431,13 +452,13 @@ static void feed_put_field(FILE *fp, const char *prefix, const char *name,
 
 static const char *feed_text_type_name(enum feed_text_type type)
 {
-	static const char *const names[] = { "text", "html", "xhtml" };
+	static const char *const names[] = {"text", "html", "xhtml"};
 
 	return names[type];
 }
 
 static void feed_put_text(FILE *fp, const char *prefix, const char *name,
-			  const struct feed_text *t)
+                          const struct feed_text *t)
 {
 	char key[64];
 
@@ -452,7 +473,7 @@ static void feed_put_text(FILE *fp, const char *prefix, const char *name,
 }
 
 static void feed_put_date(FILE *fp, const char *prefix, const char *name,
-			  const struct feed_date *d)
+                          const struct feed_date *d)
 {
 	char key[64], utc[TIME_UTC_LEN];
 
@@ -467,7 +488,7 @@ static void feed_put_date(FILE *fp, const char *prefix, const char *name,
 }
 
 static void feed_put_person(FILE *fp, const char *prefix,
-			    const struct feed_person *p)
+                            const struct feed_person *p)
 {
 	feed_put_field(fp, prefix, "author", p->full);
 	feed_put_field(fp, prefix, "author.name", p->name);
@@ -511,17 +532,18 @@ int feed_print_fields(FILE *fp, const struct feed *feed)
 			snprintf(key, sizeof key, "enclosures[%zu].type", j);
 			feed_put_field(fp, prefix, key, e->enclosures[j].type);
 			snprintf(key, sizeof key, "enclosures[%zu].length", j);
-			feed_put_field(fp, prefix, key, e->enclosures[j].length);
+			feed_put_field(fp, prefix, key,
+			               e->enclosures[j].length);
 		}
 	}
 	return ferror(fp) ? ERR_IO : ERR_OK;
 }
 
 int feed_print_tsv(FILE *fp, const struct feed *feed,
-		   const struct feed_entry *entry)
+                   const struct feed_entry *entry)
 {
-	const struct feed_date *d = entry->published.known ? &entry->published
-							   : &entry->updated;
+	const struct feed_date *d =
+	        entry->published.known ? &entry->published : &entry->updated;
 	const char *summary = entry->summary.text;
 	char utc[TIME_UTC_LEN];
 
@@ -540,9 +562,9 @@ int feed_print_tsv(FILE *fp, const struct feed *feed,
 	feed_put_escaped(fp, entry->id ? entry->id : "");
 	fputc('\t', fp);
 	feed_put_escaped(fp, entry->author.full    ? entry->author.full
-			     : entry->author.name  ? entry->author.name
-			     : entry->author.email ? entry->author.email
-						   : "");
+	                     : entry->author.name  ? entry->author.name
+	                     : entry->author.email ? entry->author.email
+	                                           : "");
 	fputc('\t', fp);
 	feed_put_escaped(fp, summary ? summary : "");
 	fputc('\n', fp);

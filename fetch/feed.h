@@ -40,8 +40,8 @@ struct feed_text {
 };
 
 struct feed_person {
-	char *full;  /* as written: "Jane (jane@example.com)", dc:creator */
-	char *name;  /* its parts, when they can be told apart */
+	char *full; /* as written: "Jane (jane@example.com)", dc:creator */
+	char *name; /* its parts, when they can be told apart */
 	char *email;
 };
 
@@ -96,7 +96,7 @@ struct feed {
  * on, nonzero to stop the parse (feed_parse then returns ERR_OK). The
  * callee may keep nothing: the entry is freed when it returns. */
 typedef int (*feed_entry_fn)(void *ctx, const struct feed *feed,
-			     const struct feed_entry *entry);
+                             const struct feed_entry *entry);
 
 struct feed_options {
 	const char *url;          /* the document's URL, to resolve links */
@@ -105,8 +105,8 @@ struct feed_options {
 	size_t max_bytes;         /* 0: FEED_DEFAULT_MAX_BYTES */
 	size_t max_entries;       /* 0: FEED_DEFAULT_MAX_ENTRIES */
 	size_t max_depth;         /* 0: FEED_DEFAULT_MAX_DEPTH */
-	size_t max_text;          /* bytes per field; 0: FEED_DEFAULT_MAX_TEXT */
-	feed_entry_fn on_entry;   /* NULL: entries are kept in feed->entries */
+	size_t max_text;        /* bytes per field; 0: FEED_DEFAULT_MAX_TEXT */
+	feed_entry_fn on_entry; /* NULL: entries are kept in feed->entries */
 	void *ctx;
 	/* Fill content[].text only for entries without a summary: all that a
 	 * one-line listing shows (.raw is always there). */
@@ -124,7 +124,7 @@ struct feed_options {
  * err says why ("not a feed: looks like an HTML page"). Reads no file and
  * no network; entity declarations are never expanded. */
 int feed_parse(const char *data, size_t n, const struct feed_options *opt,
-	       struct feed **out, struct buf *err);
+               struct feed **out, struct buf *err);
 
 void feed_free(struct feed *feed);
 
@@ -137,6 +137,6 @@ int feed_print_fields(FILE *fp, const struct feed *feed);
 /* Print one entry as a TAB-separated line: UTC time, title, link, id,
  * author, summary text (docs/parse-format.md). */
 int feed_print_tsv(FILE *fp, const struct feed *feed,
-		   const struct feed_entry *entry);
+                   const struct feed_entry *entry);
 
 #endif

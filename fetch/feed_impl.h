@@ -11,9 +11,9 @@ struct feed_builder {
 	struct feed *feed;
 	const struct feed_options *opt;
 	size_t max_entries, max_depth, max_text;
-	struct feed_entry *entry; /* the entry being read, or NULL */
+	struct feed_entry *entry;  /* the entry being read, or NULL */
 	struct feed_entry scratch; /* the entry when entries are streamed */
-	bool stopped;             /* the callback or a cap ended the parse */
+	bool stopped;              /* the callback or a cap ended the parse */
 	bool entries_capped;
 };
 
@@ -23,7 +23,7 @@ struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb);
 void feed_builder_end_entry(struct feed_builder *fb);
 /* Add a note ("recovered: ...") to the feed, at most a few of each. */
 void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* Set *dst to a copy of s[0..n) unless it is already set (first wins). */
 void feed_set_str(char **dst, const char *s, size_t n);
@@ -51,12 +51,12 @@ typedef int (*feed_xml_sink)(void *ctx, const char *s, size_t n);
 /* Rewrite an XML document for libxml2 (fetch/feed_xmlprep.c): escaped
  * text as CDATA, bare '&' and '<' escaped; the result goes to sink.
  * Returns 0, or 1 when the sink stopped it. */
-int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink,
-		     void *ctx, struct feed_xml_prep *res);
+int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink, void *ctx,
+                     struct feed_xml_prep *res);
 
 int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
-		   struct buf *err);
+                   struct buf *err);
 int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
-		    struct buf *err);
+                    struct buf *err);
 
 #endif

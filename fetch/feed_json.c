@@ -17,7 +17,7 @@ static const char *json_str(const json_t *obj, const char *key)
 	const json_t *v = json_object_get(obj, key);
 
 	return json_is_string(v) && json_string_length(v) ? json_string_value(v)
-							   : NULL;
+	                                                  : NULL;
 }
 
 static char *json_resolve(const struct feed_builder *fb, const char *uri)
@@ -38,7 +38,7 @@ static char *json_resolve(const struct feed_builder *fb, const char *uri)
 /* JSON Feed's plain-text fields often carry HTML entities ("&#8211;")
  * from the CMS that wrote them: those are read as HTML. */
 static void json_set_text(struct feed_builder *fb, struct feed_text *t,
-			  const char *s, enum feed_text_type type)
+                          const char *s, enum feed_text_type type)
 {
 	size_t n;
 
@@ -47,9 +47,10 @@ static void json_set_text(struct feed_builder *fb, struct feed_text *t,
 	n = strlen(s);
 	if (n > fb->max_text) {
 		n = utf8_valid_prefix(s, fb->max_text);
-		feed_builder_note(fb, "cut: a field longer than %zu bytes was "
-				      "truncated",
-				  fb->max_text);
+		feed_builder_note(fb,
+		                  "cut: a field longer than %zu bytes was "
+		                  "truncated",
+		                  fb->max_text);
 	}
 	t->raw = xstrndup(s, n);
 	t->type = type;
@@ -61,8 +62,9 @@ static void json_set_text(struct feed_builder *fb, struct feed_text *t,
 static void json_author(struct feed_person *p, const json_t *obj)
 {
 	const json_t *authors = json_object_get(obj, "authors");
-	const json_t *a = json_is_array(authors) ? json_array_get(authors, 0)
-						 : json_object_get(obj, "author");
+	const json_t *a = json_is_array(authors)
+	                          ? json_array_get(authors, 0)
+	                          : json_object_get(obj, "author");
 	const char *name;
 
 	if (!json_is_object(a) || p->full)
@@ -89,7 +91,7 @@ static void json_item(struct feed_builder *fb, const json_t *item)
 		char num[32];
 
 		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(id));
+		         json_integer_value(id));
 		e->id = xstrdup(num);
 	}
 	if (!url)
@@ -97,21 +99,23 @@ static void json_item(struct feed_builder *fb, const json_t *item)
 	if (url)
 		e->link = json_resolve(fb, url);
 	json_set_text(fb, &e->title, json_str(item, "title"), FEED_TEXT_TEXT);
-	json_set_text(fb, &e->summary, json_str(item, "summary"), FEED_TEXT_TEXT);
+	json_set_text(fb, &e->summary, json_str(item, "summary"),
+	              FEED_TEXT_TEXT);
 	if (json_str(item, "content_html"))
 		json_set_text(fb, feed_entry_add_content(e),
-			      json_str(item, "content_html"), FEED_TEXT_HTML);
+		              json_str(item, "content_html"), FEED_TEXT_HTML);
 	if (json_str(item, "content_text"))
 		json_set_text(fb, feed_entry_add_content(e),
-			      json_str(item, "content_text"), FEED_TEXT_TEXT);
+		              json_str(item, "content_text"), FEED_TEXT_TEXT);
 	if (json_str(item, "date_published"))
 		feed_set_date(&e->published, json_str(item, "date_published"),
-			      fb->opt->tz_offset_sec);
+		              fb->opt->tz_offset_sec);
 	if (json_str(item, "date_modified"))
 		feed_set_date(&e->updated, json_str(item, "date_modified"),
-			      fb->opt->tz_offset_sec);
+		              fb->opt->tz_offset_sec);
 	json_author(&e->author, item);
-	json_array_foreach(atts, i, att) {
+	json_array_foreach(atts, i, att)
+	{
 		struct feed_enclosure *enc;
 		const json_t *size;
 
@@ -126,7 +130,7 @@ static void json_item(struct feed_builder *fb, const json_t *item)
 			char num[32];
 
 			snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(size));
+			         json_integer_value(size));
 			enc->length = xstrdup(num);
 		}
 	}
@@ -158,7 +162,7 @@ static void json_not_feed(const json_t *root, struct buf *err)
 }
 
 int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
-		    struct buf *err)
+                    struct buf *err)
 {
 	struct feed *feed = fb->feed;
 	json_error_t jerr;
@@ -168,28 +172,32 @@ int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
 
 	root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		buf_printf(err, "not a feed: broken JSON at line %d: ", jerr.line);
+		buf_printf(err,
+		           "not a feed: broken JSON at line %d: ", jerr.line);
 		utf8_append_cut(err, jerr.text, sizeof jerr.text);
 		return ERR_NOT_FEED;
 	}
 	version = json_is_object(root) ? json_str(root, "version") : NULL;
-	if (!version || strncmp(version, "https://jsonfeed.org/version/", 29) != 0) {
+	if (!version ||
+	    strncmp(version, "https://jsonfeed.org/version/", 29) != 0) {
 		json_not_feed(root, err);
 		json_decref(root);
 		return ERR_NOT_FEED;
 	}
 	feed->format = strcmp(version + 29, "1") == 0 ? FEED_FORMAT_JSON10
-						      : FEED_FORMAT_JSON11;
-	json_set_text(fb, &feed->title, json_str(root, "title"), FEED_TEXT_TEXT);
+	                                              : FEED_FORMAT_JSON11;
+	json_set_text(fb, &feed->title, json_str(root, "title"),
+	              FEED_TEXT_TEXT);
 	json_set_text(fb, &feed->subtitle, json_str(root, "description"),
-		      FEED_TEXT_TEXT);
+	              FEED_TEXT_TEXT);
 	if (json_str(root, "home_page_url"))
 		feed->link = json_resolve(fb, json_str(root, "home_page_url"));
 	if (json_str(root, "feed_url"))
 		feed->id = xstrdup(json_str(root, "feed_url"));
 	json_author(&feed->author, root);
 	items = json_object_get(root, "items");
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		if (fb->stopped)
 			break;
 		if (json_is_object(item))

@@ -47,27 +47,27 @@ static const struct {
 	const char *uri;
 	enum xml_ns ns;
 } xml_namespaces[] = {
-	{ "http://purl.org/rss/1.0/", NS_CORE },
-	{ "http://my.netscape.com/rdf/simple/0.9/", NS_CORE },
-	{ "http://backend.userland.com/rss2", NS_CORE },
-	{ "http://backend.userland.com/rss", NS_CORE },
-	{ "http://blogs.law.harvard.edu/tech/rss", NS_CORE },
-	{ "http://purl.org/net/rss1.1#", NS_CORE },
-	{ "http://www.w3.org/2005/Atom", NS_ATOM },
-	{ "https://www.w3.org/2005/Atom", NS_ATOM },
-	{ "http://purl.org/atom/ns#", NS_ATOM },
-	{ "http://purl.org/dc/elements/1.1/", NS_DC },
-	{ "http://purl.org/dc/elements/1.0/", NS_DC },
-	{ "http://purl.org/dc/terms/", NS_DCTERMS },
-	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
-	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
-	{ "http://search.yahoo.com/mrss", NS_MEDIA },
-	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://example.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
-	{ "http://purl.org/rss/1.0/modules/slash/", NS_SLASH },
-	{ "http://www.w3.org/XML/1998/namespace", NS_XML },
+        {"http://purl.org/rss/1.0/", NS_CORE},
+        {"http://my.netscape.com/rdf/simple/0.9/", NS_CORE},
+        {"http://backend.userland.com/rss2", NS_CORE},
+        {"http://backend.userland.com/rss", NS_CORE},
+        {"http://blogs.law.harvard.edu/tech/rss", NS_CORE},
+        {"http://purl.org/net/rss1.1#", NS_CORE},
+        {"http://www.w3.org/2005/Atom", NS_ATOM},
+        {"https://www.w3.org/2005/Atom", NS_ATOM},
+        {"http://purl.org/atom/ns#", NS_ATOM},
+        {"http://purl.org/dc/elements/1.1/", NS_DC},
+        {"http://purl.org/dc/elements/1.0/", NS_DC},
+        {"http://purl.org/dc/terms/", NS_DCTERMS},
+        {"http://purl.org/rss/1.0/modules/content/", NS_CONTENT},
+        {"http://search.yahoo.com/mrss/", NS_MEDIA},
+        {"http://search.yahoo.com/mrss", NS_MEDIA},
+        {"http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES},
+        {"http://example.com/dtds/podcast-1.0.dtd", NS_ITUNES},
+        {"http://www.w3.org/1999/xhtml", NS_XHTML},
+        {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF},
+        {"http://purl.org/rss/1.0/modules/slash/", NS_SLASH},
+        {"http://www.w3.org/XML/1998/namespace", NS_XML},
 };
 
 enum xml_field {
@@ -110,48 +110,48 @@ static const struct xml_field_rule {
 	unsigned char rank;
 	unsigned char type;
 } xml_fields[] = {
-	{ NS_CORE, "title", CTX_BOTH, F_TITLE, 0, T_PLAIN },
-	{ NS_CORE, "description", CTX_FEED, F_SUBTITLE, 0, T_HTML },
-	{ NS_CORE, "description", CTX_ENTRY, F_SUMMARY, 0, T_HTML },
-	{ NS_CORE, "summary", CTX_ENTRY, F_SUMMARY, 0, T_HTML },
-	{ NS_CORE, "fullitem", CTX_ENTRY, F_CONTENT, 0, T_HTML },
-	{ NS_CORE, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
-	{ NS_CORE, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
-	{ NS_CORE, "guid", CTX_ENTRY, F_GUID, 0, T_PLAIN },
-	{ NS_CORE, "pubdate", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN },
-	{ NS_CORE, "lastbuilddate", CTX_FEED, F_UPDATED, 0, T_PLAIN },
-	{ NS_CORE, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN },
-	{ NS_CORE, "managingeditor", CTX_FEED, F_AUTHOR, 2, T_PLAIN },
-	{ NS_CORE, "enclosure", CTX_ENTRY, F_ENCLOSURE, 0, T_PLAIN },
-	{ NS_ATOM, "title", CTX_BOTH, F_TITLE, 0, T_ATTR },
-	{ NS_ATOM, "subtitle", CTX_FEED, F_SUBTITLE, 0, T_ATTR },
-	{ NS_ATOM, "tagline", CTX_FEED, F_SUBTITLE, 0, T_ATTR },
-	{ NS_ATOM, "summary", CTX_ENTRY, F_SUMMARY, 0, T_ATTR },
-	{ NS_ATOM, "content", CTX_ENTRY, F_CONTENT, 0, T_ATTR },
-	{ NS_ATOM, "link", CTX_BOTH, F_LINK, 0, T_PLAIN },
-	{ NS_ATOM, "id", CTX_BOTH, F_ID, 0, T_PLAIN },
-	{ NS_ATOM, "published", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN },
-	{ NS_ATOM, "issued", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN },
-	{ NS_ATOM, "updated", CTX_BOTH, F_UPDATED, 0, T_PLAIN },
-	{ NS_ATOM, "modified", CTX_BOTH, F_UPDATED, 0, T_PLAIN },
-	{ NS_ATOM, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN },
-	{ NS_DC, "title", CTX_BOTH, F_TITLE, 1, T_PLAIN },
-	{ NS_DC, "description", CTX_FEED, F_SUBTITLE, 1, T_HTML },
-	{ NS_DC, "description", CTX_ENTRY, F_SUMMARY, 1, T_HTML },
-	{ NS_DC, "date", CTX_BOTH, F_UPDATED, 1, T_PLAIN },
-	{ NS_DC, "creator", CTX_BOTH, F_AUTHOR, 1, T_PLAIN },
-	{ NS_DC, "author", CTX_BOTH, F_AUTHOR, 1, T_PLAIN },
-	{ NS_DCTERMS, "issued", CTX_BOTH, F_PUBLISHED, 1, T_PLAIN },
-	{ NS_DCTERMS, "modified", CTX_BOTH, F_UPDATED, 1, T_PLAIN },
-	{ NS_CONTENT, "encoded", CTX_ENTRY, F_CONTENT, 0, T_HTML },
-	{ NS_MEDIA, "title", CTX_ENTRY, F_TITLE, 2, T_PLAIN },
-	{ NS_MEDIA, "description", CTX_ENTRY, F_SUMMARY, 3, T_PLAIN },
-	{ NS_MEDIA, "group", CTX_ENTRY, F_GROUP, 0, T_PLAIN },
-	{ NS_ITUNES, "subtitle", CTX_FEED, F_SUBTITLE, 2, T_PLAIN },
-	{ NS_ITUNES, "summary", CTX_ENTRY, F_SUMMARY, 2, T_PLAIN },
-	{ NS_ITUNES, "author", CTX_BOTH, F_AUTHOR, 3, T_PLAIN },
-	{ NS_XHTML, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML },
-	{ NS_SLASH, "comments", CTX_ENTRY, F_COMMENTS, 0, T_PLAIN },
+        {NS_CORE, "title", CTX_BOTH, F_TITLE, 0, T_PLAIN},
+        {NS_CORE, "description", CTX_FEED, F_SUBTITLE, 0, T_HTML},
+        {NS_CORE, "description", CTX_ENTRY, F_SUMMARY, 0, T_HTML},
+        {NS_CORE, "summary", CTX_ENTRY, F_SUMMARY, 0, T_HTML},
+        {NS_CORE, "fullitem", CTX_ENTRY, F_CONTENT, 0, T_HTML},
+        {NS_CORE, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML},
+        {NS_CORE, "link", CTX_BOTH, F_LINK, 0, T_PLAIN},
+        {NS_CORE, "guid", CTX_ENTRY, F_GUID, 0, T_PLAIN},
+        {NS_CORE, "pubdate", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN},
+        {NS_CORE, "lastbuilddate", CTX_FEED, F_UPDATED, 0, T_PLAIN},
+        {NS_CORE, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN},
+        {NS_CORE, "managingeditor", CTX_FEED, F_AUTHOR, 2, T_PLAIN},
+        {NS_CORE, "enclosure", CTX_ENTRY, F_ENCLOSURE, 0, T_PLAIN},
+        {NS_ATOM, "title", CTX_BOTH, F_TITLE, 0, T_ATTR},
+        {NS_ATOM, "subtitle", CTX_FEED, F_SUBTITLE, 0, T_ATTR},
+        {NS_ATOM, "tagline", CTX_FEED, F_SUBTITLE, 0, T_ATTR},
+        {NS_ATOM, "summary", CTX_ENTRY, F_SUMMARY, 0, T_ATTR},
+        {NS_ATOM, "content", CTX_ENTRY, F_CONTENT, 0, T_ATTR},
+        {NS_ATOM, "link", CTX_BOTH, F_LINK, 0, T_PLAIN},
+        {NS_ATOM, "id", CTX_BOTH, F_ID, 0, T_PLAIN},
+        {NS_ATOM, "published", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN},
+        {NS_ATOM, "issued", CTX_BOTH, F_PUBLISHED, 0, T_PLAIN},
+        {NS_ATOM, "updated", CTX_BOTH, F_UPDATED, 0, T_PLAIN},
+        {NS_ATOM, "modified", CTX_BOTH, F_UPDATED, 0, T_PLAIN},
+        {NS_ATOM, "author", CTX_BOTH, F_AUTHOR, 0, T_PLAIN},
+        {NS_DC, "title", CTX_BOTH, F_TITLE, 1, T_PLAIN},
+        {NS_DC, "description", CTX_FEED, F_SUBTITLE, 1, T_HTML},
+        {NS_DC, "description", CTX_ENTRY, F_SUMMARY, 1, T_HTML},
+        {NS_DC, "date", CTX_BOTH, F_UPDATED, 1, T_PLAIN},
+        {NS_DC, "creator", CTX_BOTH, F_AUTHOR, 1, T_PLAIN},
+        {NS_DC, "author", CTX_BOTH, F_AUTHOR, 1, T_PLAIN},
+        {NS_DCTERMS, "issued", CTX_BOTH, F_PUBLISHED, 1, T_PLAIN},
+        {NS_DCTERMS, "modified", CTX_BOTH, F_UPDATED, 1, T_PLAIN},
+        {NS_CONTENT, "encoded", CTX_ENTRY, F_CONTENT, 0, T_HTML},
+        {NS_MEDIA, "title", CTX_ENTRY, F_TITLE, 2, T_PLAIN},
+        {NS_MEDIA, "description", CTX_ENTRY, F_SUMMARY, 3, T_PLAIN},
+        {NS_MEDIA, "group", CTX_ENTRY, F_GROUP, 0, T_PLAIN},
+        {NS_ITUNES, "subtitle", CTX_FEED, F_SUBTITLE, 2, T_PLAIN},
+        {NS_ITUNES, "summary", CTX_ENTRY, F_SUMMARY, 2, T_PLAIN},
+        {NS_ITUNES, "author", CTX_BOTH, F_AUTHOR, 3, T_PLAIN},
+        {NS_XHTML, "body", CTX_ENTRY, F_CONTENT, 0, T_XHTML},
+        {NS_SLASH, "comments", CTX_ENTRY, F_COMMENTS, 0, T_PLAIN},
 };
 
 struct xml_base {
@@ -161,7 +161,7 @@ struct xml_base {
 
 struct xml_capture {
 	bool active;
-	size_t depth;      /* of the element being captured */
+	size_t depth; /* of the element being captured */
 	const struct xml_field_rule *rule;
 	bool in_entry;
 	enum feed_text_type type;
@@ -174,7 +174,7 @@ struct xml_capture {
 	bool truncated;
 	struct buf text;
 	/* Atom person constructs: <name>, <email> children. */
-	int sub;           /* 0, 'n' or 'e' */
+	int sub; /* 0, 'n' or 'e' */
 	struct buf sub_text;
 	char *name, *email;
 };
@@ -247,7 +247,7 @@ static void xml_lower(char *dst, const xmlChar *src)
 
 	for (i = 0; src[i] && i < XML_NAME_MAX - 1; i++)
 		dst[i] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] + 32
-								 : src[i]);
+		                                                 : src[i]);
 	if (src[i])
 		i = utf8_valid_prefix(dst, i);
 	dst[i] = '\0';
@@ -283,7 +283,7 @@ static char *xml_attr_text(const xmlChar **a)
 /* The value of the attribute `name` (in namespace ns, or any when
  * NS_OTHER), or NULL. */
 static char *xml_attr(const xmlChar **attrs, int nattrs, enum xml_ns ns,
-		      const char *name)
+                      const char *name)
 {
 	int i;
 
@@ -300,7 +300,7 @@ static char *xml_attr(const xmlChar **attrs, int nattrs, enum xml_ns ns,
 }
 
 static bool xml_attr_present(const xmlChar **attrs, int nattrs,
-			     const char *name)
+                             const char *name)
 {
 	int i;
 
@@ -335,14 +335,15 @@ static char *xml_resolve(const struct xml_state *st, const char *uri)
 }
 
 static void xml_push_base(struct xml_state *st, const xmlChar **attrs,
-			  int nattrs)
+                          int nattrs)
 {
 	char *base = NULL;
 	int i;
 
 	/* the prefix xml is bound to the XML namespace by definition */
 	for (i = 0; i < nattrs; i++)
-		if (attrs[5 * i + 1] && strcmp((const char *)attrs[5 * i + 1], "xml") == 0 &&
+		if (attrs[5 * i + 1] &&
+		    strcmp((const char *)attrs[5 * i + 1], "xml") == 0 &&
 		    strcmp((const char *)attrs[5 * i], "base") == 0)
 			break;
 	if (i == nattrs)
@@ -376,7 +377,7 @@ static void xml_stop(struct xml_state *st)
 
 /* Where a field lives: the open entry or the feed. */
 static struct feed_text *xml_text_slot(struct xml_state *st, bool in_entry,
-				       int field)
+                                       int field)
 {
 	struct feed *feed = st->fb->feed;
 	struct feed_entry *e = st->fb->entry;
@@ -395,7 +396,7 @@ static struct feed_text *xml_text_slot(struct xml_state *st, bool in_entry,
 
 /* May the element of this rank set the field? Marks it taken if so. */
 static bool xml_take_rank(struct xml_state *st, bool in_entry, int field,
-			  int rank)
+                          int rank)
 {
 	unsigned char *ranks = in_entry ? st->entry_rank : st->feed_rank;
 
@@ -428,8 +429,8 @@ static enum feed_text_type xml_type_from_mime(const char *t, bool *inline_xml)
 }
 
 static void xml_capture_begin(struct xml_state *st,
-			      const struct xml_field_rule *rule, bool in_entry,
-			      const xmlChar **attrs, int nattrs)
+                              const struct xml_field_rule *rule, bool in_entry,
+                              const xmlChar **attrs, int nattrs)
 {
 	struct xml_capture *c = &st->cap;
 	char *type, *mode;
@@ -489,28 +490,39 @@ static void xml_capture_begin(struct xml_state *st,
 }
 
 static void xml_capture_append(struct xml_state *st, struct buf *b,
-			       const char *s, size_t n)
+                               const char *s, size_t n)
 {
 	if (buf_append(b, s, n) != BUF_OK && !st->cap.truncated) {
 		st->cap.truncated = true;
-		feed_builder_note(st->fb, "cut: a field longer than %zu bytes "
-					  "was truncated",
-				  st->fb->max_text);
+		feed_builder_note(st->fb,
+		                  "cut: a field longer than %zu bytes "
+		                  "was truncated",
+		                  st->fb->max_text);
 	}
 }
 
 static void xml_append_escaped(struct xml_state *st, const char *s, size_t n,
-			       bool quote)
+                               bool quote)
 {
 	const char *run = s, *end = s + n, *esc;
 
 	for (; s < end; s++) {
 		switch (*s) {
-		case '&': esc = "&amp;"; break;
-		case '<': esc = "&lt;"; break;
-		case '>': esc = "&gt;"; break;
-		case '"': esc = quote ? "&quot;" : NULL; break;
-		default: esc = NULL; break;
+		case '&':
+			esc = "&amp;";
+			break;
+		case '<':
+			esc = "&lt;";
+			break;
+		case '>':
+			esc = "&gt;";
+			break;
+		case '"':
+			esc = quote ? "&quot;" : NULL;
+			break;
+		default:
+			esc = NULL;
+			break;
 		}
 		if (!esc)
 			continue;
@@ -533,12 +545,12 @@ static char *xml_capture_value(struct buf *b, bool truncated)
 	while (e > s && strchr(" \t\r\n", e[-1]) && e[-1])
 		e--;
 	valid = truncated ? utf8_valid_prefix(s, (size_t)(e - s))
-			  : (size_t)(e - s);
+	                  : (size_t)(e - s);
 	return xstrndup(s, valid);
 }
 
 static void xml_set_link(struct xml_state *st, bool in_entry, const char *uri,
-			 int rank)
+                         int rank)
 {
 	char **slot = in_entry ? &st->fb->entry->link : &st->fb->feed->link;
 
@@ -549,16 +561,16 @@ static void xml_set_link(struct xml_state *st, bool in_entry, const char *uri,
 }
 
 static void xml_set_date(struct xml_state *st, bool in_entry, int field,
-			 int rank, const char *value)
+                         int rank, const char *value)
 {
 	struct feed_date *d;
 
 	if (in_entry)
 		d = field == F_PUBLISHED ? &st->fb->entry->published
-					 : &st->fb->entry->updated;
+		                         : &st->fb->entry->updated;
 	else
 		d = field == F_PUBLISHED ? &st->fb->feed->published
-					 : &st->fb->feed->updated;
+		                         : &st->fb->feed->updated;
 	if (!*value || !xml_take_rank(st, in_entry, field, rank))
 		return;
 	free(d->raw);
@@ -567,11 +579,11 @@ static void xml_set_date(struct xml_state *st, bool in_entry, int field,
 }
 
 static void xml_set_author(struct xml_state *st, bool in_entry, int rank,
-			   char *value)
+                           char *value)
 {
 	struct xml_capture *c = &st->cap;
-	struct feed_person *p = in_entry ? &st->fb->entry->author
-					 : &st->fb->feed->author;
+	struct feed_person *p =
+	        in_entry ? &st->fb->entry->author : &st->fb->feed->author;
 	struct buf full = BUF_INIT(0);
 
 	if ((!*value && !c->name && !c->email) ||
@@ -633,7 +645,8 @@ static void xml_capture_end(struct xml_state *st)
 		/* Non-Atom feeds leave readers to guess text from HTML; naked
 		 * child elements in an RSS description are HTML too. */
 		if (t->type == FEED_TEXT_TEXT && !t->type_explicit &&
-		    (c->had_children || (!st->atom && html_looks_like(t->raw, strlen(t->raw)))))
+		    (c->had_children ||
+		     (!st->atom && html_looks_like(t->raw, strlen(t->raw)))))
 			t->type = FEED_TEXT_HTML;
 		break;
 	case F_LINK:
@@ -642,7 +655,7 @@ static void xml_capture_end(struct xml_state *st)
 	case F_ID:
 		if (*value && xml_take_rank(st, in_entry, F_ID, rule->rank)) {
 			char **slot = in_entry ? &st->fb->entry->id
-					       : &st->fb->feed->id;
+			                       : &st->fb->feed->id;
 
 			free(*slot);
 			*slot = value;
@@ -654,7 +667,8 @@ static void xml_capture_end(struct xml_state *st)
 			free(st->fb->entry->id);
 			st->fb->entry->id = xstrdup(value);
 			free(st->entry_guid_link);
-			st->entry_guid_link = c->permalink ? xstrdup(value) : NULL;
+			st->entry_guid_link =
+			        c->permalink ? xstrdup(value) : NULL;
 		}
 		break;
 	case F_PUBLISHED:
@@ -682,7 +696,7 @@ static void xml_capture_end(struct xml_state *st)
 }
 
 static void xml_atom_link(struct xml_state *st, bool in_entry,
-			  const xmlChar **attrs, int nattrs)
+                          const xmlChar **attrs, int nattrs)
 {
 	char *href = xml_attr(attrs, nattrs, NS_OTHER, "href");
 	char *rel = xml_attr(attrs, nattrs, NS_OTHER, "rel");
@@ -693,11 +707,11 @@ static void xml_atom_link(struct xml_state *st, bool in_entry,
 		goto out;
 	if (!rel || strcasecmp(rel, "alternate") == 0) {
 		html_type = !type || strcasecmp(type, "text/html") == 0 ||
-			    strcasecmp(type, "application/xhtml+xml") == 0;
+		            strcasecmp(type, "application/xhtml+xml") == 0;
 		xml_set_link(st, in_entry, href, html_type ? 0 : 2);
 	} else if (in_entry && strcasecmp(rel, "enclosure") == 0) {
 		struct feed_enclosure *enc =
-			feed_entry_add_enclosure(st->fb->entry);
+		        feed_entry_add_enclosure(st->fb->entry);
 
 		enc->url = xml_resolve(st, href);
 		enc->type = type;
@@ -711,7 +725,7 @@ out:
 }
 
 static void xml_enclosure(struct xml_state *st, const xmlChar **attrs,
-			  int nattrs)
+                          int nattrs)
 {
 	char *url = xml_attr(attrs, nattrs, NS_OTHER, "url");
 	struct feed_enclosure *enc;
@@ -726,8 +740,8 @@ static void xml_enclosure(struct xml_state *st, const xmlChar **attrs,
 }
 
 static void xml_root(struct xml_state *st, const char *name, enum xml_ns ns,
-		     const xmlChar *uri, const xmlChar **namespaces, int nns,
-		     const xmlChar **attrs, int nattrs)
+                     const xmlChar *uri, const xmlChar **namespaces, int nns,
+                     const xmlChar **attrs, int nattrs)
 {
 	struct feed *feed = st->fb->feed;
 	char *version;
@@ -741,15 +755,21 @@ static void xml_root(struct xml_state *st, const char *name, enum xml_ns ns,
 			const char *v;
 			enum feed_format f;
 		} versions[] = {
-			{ "0.90", FEED_FORMAT_RSS090 }, { "0.91", FEED_FORMAT_RSS091 },
-			{ "0.92", FEED_FORMAT_RSS092 }, { "0.93", FEED_FORMAT_RSS093 },
-			{ "0.94", FEED_FORMAT_RSS094 }, { "2.0", FEED_FORMAT_RSS20 },
-			{ "2.01", FEED_FORMAT_RSS20 },  { "2", FEED_FORMAT_RSS20 },
+		        {"0.90", FEED_FORMAT_RSS090},
+		        {"0.91", FEED_FORMAT_RSS091},
+		        {"0.92", FEED_FORMAT_RSS092},
+		        {"0.93", FEED_FORMAT_RSS093},
+		        {"0.94", FEED_FORMAT_RSS094},
+		        {"2.0", FEED_FORMAT_RSS20},
+		        {"2.01", FEED_FORMAT_RSS20},
+		        {"2", FEED_FORMAT_RSS20},
 		};
 
 		feed->format = FEED_FORMAT_RSS;
 		version = xml_attr(attrs, nattrs, NS_OTHER, "version");
-		for (i = 0; version && i < (int)(sizeof versions / sizeof *versions); i++)
+		for (i = 0;
+		     version && i < (int)(sizeof versions / sizeof *versions);
+		     i++)
 			if (strcmp(version, versions[i].v) == 0)
 				feed->format = versions[i].f;
 		free(version);
@@ -758,14 +778,17 @@ static void xml_root(struct xml_state *st, const char *name, enum xml_ns ns,
 		for (i = 0; i < nns; i++)
 			if (namespaces[2 * i + 1] &&
 			    strcmp((const char *)namespaces[2 * i + 1],
-				   "http://my.netscape.com/rdf/simple/0.9/") == 0)
+			           "http://my.netscape.com/rdf/simple/0.9/") ==
+			            0)
 				feed->format = FEED_FORMAT_RSS090;
 	} else if (strcmp(name, "feed") == 0) {
 		version = xml_attr(attrs, nattrs, NS_OTHER, "version");
-		feed->format = (uri && strcmp((const char *)uri, "http://purl.org/atom/ns#") == 0) ||
-					       (version && strcmp(version, "0.3") == 0)
-				       ? FEED_FORMAT_ATOM03
-				       : FEED_FORMAT_ATOM10;
+		feed->format =
+		        (uri && strcmp((const char *)uri,
+		                       "http://purl.org/atom/ns#") == 0) ||
+		                        (version && strcmp(version, "0.3") == 0)
+		                ? FEED_FORMAT_ATOM03
+		                : FEED_FORMAT_ATOM10;
 		free(version);
 		st->atom = true;
 		st->feed_depth = 1;
@@ -816,8 +839,8 @@ static bool xml_blank(const struct buf *b)
 
 /* Serialize a child element of a captured text construct. */
 static void xml_capture_child_start(struct xml_state *st, const char *name,
-				    const xmlChar *localname,
-				    const xmlChar **attrs, int nattrs)
+                                    const xmlChar *localname,
+                                    const xmlChar **attrs, int nattrs)
 {
 	struct xml_capture *c = &st->cap;
 	int i;
@@ -840,14 +863,14 @@ static void xml_capture_child_start(struct xml_state *st, const char *name,
 		return;
 	xml_capture_append(st, &c->text, "<", 1);
 	xml_capture_append(st, &c->text, (const char *)localname,
-			   strlen((const char *)localname));
+	                   strlen((const char *)localname));
 	for (i = 0; i < nattrs; i++) {
 		const xmlChar **a = attrs + 5 * i;
 		char *value = xml_attr_text(a);
 
 		xml_capture_append(st, &c->text, " ", 1);
 		xml_capture_append(st, &c->text, (const char *)a[0],
-				   strlen((const char *)a[0]));
+		                   strlen((const char *)a[0]));
 		xml_capture_append(st, &c->text, "=\"", 2);
 		xml_append_escaped(st, value, strlen(value), true);
 		xml_capture_append(st, &c->text, "\"", 1);
@@ -857,12 +880,14 @@ static void xml_capture_child_start(struct xml_state *st, const char *name,
 }
 
 static void xml_capture_child_end(struct xml_state *st,
-				  const xmlChar *localname)
+                                  const xmlChar *localname)
 {
 	struct xml_capture *c = &st->cap;
 
 	if (c->rule->field == F_AUTHOR && st->depth == c->depth + 1) {
-		char **slot = c->sub == 'n' ? &c->name : c->sub == 'e' ? &c->email : NULL;
+		char **slot = c->sub == 'n'   ? &c->name
+		              : c->sub == 'e' ? &c->email
+		                              : NULL;
 
 		if (slot && !*slot) {
 			char *v = xml_capture_value(&c->sub_text, true);
@@ -879,7 +904,7 @@ static void xml_capture_child_end(struct xml_state *st,
 		return;
 	xml_capture_append(st, &c->text, "</", 2);
 	xml_capture_append(st, &c->text, (const char *)localname,
-			   strlen((const char *)localname));
+	                   strlen((const char *)localname));
 	xml_capture_append(st, &c->text, ">", 1);
 }
 
@@ -893,9 +918,9 @@ static void xml_keep_going(struct xml_state *st)
 }
 
 static void xml_start(void *ctx, const xmlChar *localname,
-		      const xmlChar *prefix, const xmlChar *uri, int nns,
-		      const xmlChar **namespaces, int nattrs, int ndefaulted,
-		      const xmlChar **attrs)
+                      const xmlChar *prefix, const xmlChar *uri, int nns,
+                      const xmlChar **namespaces, int nattrs, int ndefaulted,
+                      const xmlChar **attrs)
 {
 	struct xml_state *st = ctx;
 	char name[XML_NAME_MAX];
@@ -908,8 +933,9 @@ static void xml_start(void *ctx, const xmlChar *localname,
 	xml_keep_going(st);
 	st->depth++;
 	if (st->depth > st->fb->max_depth) {
-		feed_builder_note(st->fb, "cut: elements nested deeper than %zu",
-				  st->fb->max_depth);
+		feed_builder_note(st->fb,
+		                  "cut: elements nested deeper than %zu",
+		                  st->fb->max_depth);
 		st->fb->feed->recovered = true;
 		xml_stop(st);
 		return;
@@ -955,8 +981,9 @@ static void xml_start(void *ctx, const xmlChar *localname,
 	}
 	in_entry = st->entry_depth != 0;
 	if (in_entry)
-		is_parent = st->depth == st->entry_depth + 1 ||
-			    (st->group_depth && st->depth == st->group_depth + 1);
+		is_parent =
+		        st->depth == st->entry_depth + 1 ||
+		        (st->group_depth && st->depth == st->group_depth + 1);
 	else
 		is_parent = st->feed_depth && st->depth == st->feed_depth + 1;
 	if (!is_parent)
@@ -976,7 +1003,8 @@ static void xml_start(void *ctx, const xmlChar *localname,
 			xml_enclosure(st, attrs, nattrs);
 			return;
 		case F_LINK:
-			if (ns == NS_ATOM || xml_attr_present(attrs, nattrs, "href")) {
+			if (ns == NS_ATOM ||
+			    xml_attr_present(attrs, nattrs, "href")) {
 				xml_atom_link(st, in_entry, attrs, nattrs);
 				return;
 			}
@@ -990,7 +1018,7 @@ static void xml_start(void *ctx, const xmlChar *localname,
 }
 
 static void xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-		    const xmlChar *uri)
+                    const xmlChar *uri)
 {
 	struct xml_state *st = ctx;
 
@@ -1025,7 +1053,8 @@ static void xml_chars(void *ctx, const xmlChar *s, int len)
 	if (!c->active)
 		return;
 	if (c->sub)
-		xml_capture_append(st, &c->sub_text, (const char *)s, (size_t)len);
+		xml_capture_append(st, &c->sub_text, (const char *)s,
+		                   (size_t)len);
 	else if (c->escape_text)
 		xml_append_escaped(st, (const char *)s, (size_t)len, false);
 	else
@@ -1037,8 +1066,8 @@ static const struct {
 	const char *name;
 	const char *text;
 } xml_html4_entities[] = {
-	{ "lang", "\xE2\x8C\xA9" }, /* U+2329 */
-	{ "rang", "\xE2\x8C\xAA" }, /* U+232A */
+        {"lang", "\xE2\x8C\xA9"}, /* U+2329 */
+        {"rang", "\xE2\x8C\xAA"}, /* U+232A */
 };
 
 /* The text of the named reference: one the document declared with plain
@@ -1050,7 +1079,8 @@ static const char *xml_entity_text(const struct xml_state *st, const char *name)
 	for (i = 0; i < st->ndeclared; i++)
 		if (strcmp(st->declared[i].name, name) == 0)
 			return st->declared[i].text;
-	for (i = 0; i < sizeof xml_html4_entities / sizeof *xml_html4_entities; i++)
+	for (i = 0; i < sizeof xml_html4_entities / sizeof *xml_html4_entities;
+	     i++)
 		if (strcmp(xml_html4_entities[i].name, name) == 0)
 			return xml_html4_entities[i].text;
 	return html_entity_lookup(name, strlen(name));
@@ -1074,7 +1104,7 @@ static xmlEntityPtr xml_get_entity(void *ctx, const xmlChar *name)
 		if (n > 50)
 			n = utf8_valid_prefix((const char *)name, 50);
 		snprintf(st->entity_text, sizeof st->entity_text, "&%.*s;",
-			 (int)n, (const char *)name);
+		         (int)n, (const char *)name);
 	}
 	memset(ent, 0, sizeof *ent);
 	ent->type = XML_ENTITY_DECL;
@@ -1089,8 +1119,8 @@ static xmlEntityPtr xml_get_entity(void *ctx, const xmlChar *name)
 /* Keep internal entities whose value is plain text (no '&', no '<'): a
  * bounded number, each bounded; no other declaration is kept. */
 static void xml_entity_decl(void *ctx, const xmlChar *name, int type,
-			    const xmlChar *public_id, const xmlChar *system_id,
-			    xmlChar *content)
+                            const xmlChar *public_id, const xmlChar *system_id,
+                            xmlChar *content)
 {
 	struct xml_state *st = ctx;
 
@@ -1123,7 +1153,7 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 		while (n && (msg.data[n - 1] == '\n' || msg.data[n - 1] == ' '))
 			n--;
 		feed_builder_note(st->fb, "recovered: line %d: %.*s", e->line,
-				  (int)n, buf_cstr(&msg));
+		                  (int)n, buf_cstr(&msg));
 		buf_free(&msg);
 	}
 }
@@ -1145,7 +1175,7 @@ static int xml_push(void *ctx, const char *s, size_t n)
 }
 
 int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
-		   struct buf *err)
+                   struct buf *err)
 {
 	struct feed_xml_prep prep;
 	xmlSAXHandler sax;
@@ -1181,8 +1211,8 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 		return ERR_PARSE;
 	}
 	xmlCtxtUseOptions(st.ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
-					   XML_PARSE_IGNORE_ENC |
-					   XML_PARSE_NOWARNING);
+	                                   XML_PARSE_IGNORE_ENC |
+	                                   XML_PARSE_NOWARNING);
 	xmlSwitchEncoding(st.ctxt, XML_CHAR_ENCODING_UTF8);
 	feed_xml_prepare(data, n, xml_push, st.ctxt, &prep);
 	if (st.ctxt->instate != XML_PARSER_EOF)
@@ -1190,18 +1220,18 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	if (prep.bare_amp) {
 		fb->feed->recovered = true;
 		feed_builder_note(fb, "recovered: %ld bare '&' read as text",
-				  prep.bare_amp);
+		                  prep.bare_amp);
 	}
 	if (prep.bare_lt) {
 		fb->feed->recovered = true;
 		feed_builder_note(fb, "recovered: %ld bare '<' read as text",
-				  prep.bare_lt);
+		                  prep.bare_lt);
 	}
 
 	if (st.depth > 0 && !st.not_feed && !fb->stopped) {
 		fb->feed->recovered = true;
 		feed_builder_note(fb, "recovered: the document ends before its "
-				      "elements are closed (truncated?)");
+		                      "elements are closed (truncated?)");
 	}
 	if (st.cap.active && fb->entry == NULL && st.cap.in_entry)
 		st.cap.active = false;
@@ -1216,14 +1246,15 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 			buf_puts(err, "not a feed: looks like an HTML page");
 		else
 			buf_printf(err, "not a feed: the root element is <%s>",
-				   st.root_name);
+			           st.root_name);
 		ret = ERR_NOT_FEED;
 	} else if (!st.root_seen) {
 		buf_puts(err, "not a feed: no XML element could be read");
 		ret = ERR_NOT_FEED;
 	}
 	if (st.errors > 1)
-		feed_builder_note(fb, "recovered: %ld errors in all", st.errors);
+		feed_builder_note(fb, "recovered: %ld errors in all",
+		                  st.errors);
 	/* libxml2 keeps declared entities in a document of its own "for
 	 * expat compatibility" even in SAX mode; they are never used here. */
 	if (st.ctxt->myDoc) {

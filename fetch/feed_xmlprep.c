@@ -40,11 +40,12 @@ struct prep {
 /* The first `what` (n bytes, its first byte seldom seen: ']' '-' '?')
  * in [s, end), or NULL; memchr on that byte beats a general search. */
 static const char *prep_find(const char *s, const char *end, const char *what,
-			     size_t n)
+                             size_t n)
 {
 	const char *hit;
 
-	for (; (hit = memchr(s, what[0], (size_t)(end - s))) != NULL; s = hit + 1)
+	for (; (hit = memchr(s, what[0], (size_t)(end - s))) != NULL;
+	     s = hit + 1)
 		if ((size_t)(end - hit) >= n && memcmp(hit, what, n) == 0)
 			return hit;
 	return NULL;
@@ -58,12 +59,13 @@ static bool prep_is_name_start(unsigned char c)
 
 static bool prep_is_hex(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+	return (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
 /* Emit data up to p (unchanged) and then s[0..n) in its place. */
 static void prep_replace(struct prep *pp, const char *p, const char *s,
-			 size_t n, const char *resume)
+                         size_t n, const char *resume)
 {
 	buf_append(&pp->out, pp->copied, (size_t)(p - pp->copied));
 	buf_append(&pp->out, s, n);
@@ -96,8 +98,8 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 		size_t len;
 		char c;
 	} predefined[] = {
-		{ "lt;", 3, '<' },   { "gt;", 3, '>' },    { "amp;", 4, '&' },
-		{ "quot;", 5, '"' }, { "apos;", 5, '\'' },
+	        {"lt;", 3, '<'},   {"gt;", 3, '>'},    {"amp;", 4, '&'},
+	        {"quot;", 5, '"'}, {"apos;", 5, '\''},
 	};
 	const char *p = s + 1;
 	uint32_t v = 0;
@@ -114,15 +116,17 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 		bool hex = p + 1 < end && (p[1] == 'x' || p[1] == 'X');
 
 		for (p += hex ? 2 : 1; p < end && digits < 8 &&
-				       (hex ? prep_is_hex((unsigned char)*p)
-					    : (*p >= '0' && *p <= '9'));
+		                       (hex ? prep_is_hex((unsigned char)*p)
+		                            : (*p >= '0' && *p <= '9'));
 		     p++, digits++)
 			v = v * (hex ? 16 : 10) +
-			    (uint32_t)(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+			    (uint32_t)(*p <= '9' ? *p - '0'
+			                         : (*p | 0x20) - 'a' + 10);
 		if (digits == 0 || p >= end || *p != ';')
 			return 0;
 		if (v == 0x9 || (v >= 0x20 && v <= 0xD7FF) ||
-		    (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF))
+		    (v >= 0xE000 && v <= 0xFFFD) ||
+		    (v >= 0x10000 && v <= 0x10FFFF))
 			*cp = v;
 		return (size_t)(p + 1 - s);
 	}
@@ -130,7 +134,7 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 	    (unsigned char)*p < 0x80) {
 		for (; p < end && digits < 64 &&
 		       (prep_is_name_start((unsigned char)*p) ||
-			(*p >= '0' && *p <= '9') || *p == '-' || *p == '.') &&
+		        (*p >= '0' && *p <= '9') || *p == '-' || *p == '.') &&
 		       (unsigned char)*p < 0x80;
 		     p++)
 			digits++;
@@ -142,14 +146,15 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 
 /* Repair bare '&' and "&#X" in [s, e) (text or a quoted value). */
 static void prep_repair_amps(struct prep *pp, const char *s, const char *e,
-			     bool text)
+                             bool text)
 {
 	const char *amp, *lt;
 	uint32_t cp;
 
 	for (; s < e; s = amp + 1) {
 		amp = memchr(s, '&', (size_t)(e - s));
-		lt = text ? memchr(s, '<', (size_t)((amp ? amp : e) - s)) : NULL;
+		lt = text ? memchr(s, '<', (size_t)((amp ? amp : e) - s))
+		          : NULL;
 		if (lt) {
 			/* the caller found that it starts no markup */
 			prep_replace(pp, lt, "&lt;", 4, lt + 1);
@@ -191,7 +196,8 @@ static void prep_text(struct prep *pp, const char *s, const char *e)
 	mark = out->len;
 	buf_puts(out, "<![CDATA[");
 	body = out->len;
-	for (p = s; (amp = memchr(p, '&', (size_t)(e - p))) != NULL; p = amp + len) {
+	for (p = s; (amp = memchr(p, '&', (size_t)(e - p))) != NULL;
+	     p = amp + len) {
 		buf_append(out, p, (size_t)(amp - p));
 		len = prep_reference(amp, e, &cp);
 		if (len == 0) {
@@ -285,15 +291,15 @@ static const char *prep_declaration(const char *s, const char *end)
 }
 
 static const char *prep_past(const char *s, const char *end, const char *what,
-			     size_t n)
+                             size_t n)
 {
 	const char *close = prep_find(s, end, what, n);
 
 	return close ? close + n : end;
 }
 
-int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink,
-		     void *ctx, struct feed_xml_prep *res)
+int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink, void *ctx,
+                     struct feed_xml_prep *res)
 {
 	const char *p = data, *end = data + n, *text = data, *lt, *next;
 	struct prep pp;
@@ -306,9 +312,11 @@ int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink,
 	pp.ctx = ctx;
 	pp.res = res;
 	buf_init(&pp.out, 0);
-	while (!pp.stopped && (lt = memchr(p, '<', (size_t)(end - p))) != NULL) {
+	while (!pp.stopped &&
+	       (lt = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		c = lt + 1 < end ? (unsigned char)lt[1] : 0;
-		if (c != '!' && c != '?' && c != '/' && !prep_is_name_start(c)) {
+		if (c != '!' && c != '?' && c != '/' &&
+		    !prep_is_name_start(c)) {
 			p = lt + 1; /* a '<' in text */
 			continue;
 		}
@@ -316,7 +324,8 @@ int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink,
 		prep_text(&pp, text, lt);
 		if (c == '!' && end - lt >= 4 && memcmp(lt, "<!--", 4) == 0)
 			next = prep_past(lt + 4, end, "-->", 3);
-		else if (c == '!' && end - lt >= 9 && memcmp(lt, "<![CDATA[", 9) == 0)
+		else if (c == '!' && end - lt >= 9 &&
+		         memcmp(lt, "<![CDATA[", 9) == 0)
 			next = prep_past(lt + 9, end, "]]>", 3);
 		else if (c == '!')
 			next = prep_declaration(lt, end);

@@ -31,7 +31,7 @@ bool check_true(bool ok, const char *expr, const char *file, int line)
 }
 
 bool check_str(const char *got, const char *want, const char *expr,
-	       const char *file, int line)
+               const char *file, int line)
 {
 	if ((got == NULL && want == NULL) ||
 	    (got && want && strcmp(got, want) == 0)) {
@@ -41,12 +41,12 @@ bool check_str(const char *got, const char *want, const char *expr,
 	check_failed++;
 	check_fail_header(file, line);
 	fprintf(stderr, "%s\n    got:  \"%s\"\n    want: \"%s\"\n", expr,
-		got ? got : "(null)", want ? want : "(null)");
+	        got ? got : "(null)", want ? want : "(null)");
 	return false;
 }
 
 bool check_int(long long got, long long want, const char *expr,
-	       const char *file, int line)
+               const char *file, int line)
 {
 	if (got == want) {
 		check_passed++;
@@ -55,7 +55,7 @@ bool check_int(long long got, long long want, const char *expr,
 	check_failed++;
 	check_fail_header(file, line);
 	fprintf(stderr, "%s\n    got:  %lld\n    want: %lld\n", expr, got,
-		want);
+	        want);
 	return false;
 }
 

@@ -11,9 +11,9 @@
 
 bool check_true(bool ok, const char *expr, const char *file, int line);
 bool check_str(const char *got, const char *want, const char *expr,
-	       const char *file, int line);
+               const char *file, int line);
 bool check_int(long long got, long long want, const char *expr,
-	       const char *file, int line);
+               const char *file, int line);
 /* Start a named group; failures print it. */
 void check_group(const char *name);
 /* Print "N passed, N failed" and return the process exit status. */
@@ -26,9 +26,8 @@ bool check_read_file(const char *path, struct buf *out);
 const char *check_shared_dir(void);
 
 #define CHECK(cond) check_true((cond), #cond, __FILE__, __LINE__)
-#define CHECK_STR(got, want) \
-	check_str((got), (want), #got, __FILE__, __LINE__)
-#define CHECK_INT(got, want) \
+#define CHECK_STR(got, want) check_str((got), (want), #got, __FILE__, __LINE__)
+#define CHECK_INT(got, want)                                                   \
 	check_int((long long)(got), (long long)(want), #got, __FILE__, __LINE__)
 
 #endif

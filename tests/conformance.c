@@ -39,7 +39,6 @@ static bool verbose;
 static char **known;
 static size_t nknown;
 
-
 /* Undo the corpus' escapes (\\ \t \n \r) in place. */
 static void unescape(char *s)
 {
@@ -48,7 +47,10 @@ static void unescape(char *s)
 	for (; *s; s++) {
 		if (*s == '\\' && s[1]) {
 			s++;
-			*w++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
+			*w++ = *s == 't'   ? '\t'
+			       : *s == 'n' ? '\n'
+			       : *s == 'r' ? '\r'
+			                   : *s;
 		} else {
 			*w++ = *s;
 		}
@@ -212,7 +214,7 @@ static void load_known(const char *path)
 /* Run one case: parse the XML with the header lines of its expectations,
  * then check every expectation line. Returns true when all lines pass. */
 static bool run_case(const char *root, const char *id, const char *xml,
-		     const char *expect, struct tally *t, struct buf *why)
+                     const char *expect, struct tally *t, struct buf *why)
 {
 	struct buf path = BUF_INIT(0), data = BUF_INIT(0), exp = BUF_INIT(0);
 	struct buf err = BUF_INIT(4096), out = BUF_INIT(0);
@@ -258,8 +260,11 @@ static bool run_case(const char *root, const char *id, const char *xml,
 		goto out;
 	}
 	memset(&opt, 0, sizeof opt);
-	opt.content_type = content_type ? xstrndup(content_type, strcspn(content_type, "\n")) : NULL;
-	rc = feed_parse(data.data ? data.data : "", data.len, &opt, &feed, &err);
+	opt.content_type = content_type ? xstrndup(content_type,
+	                                           strcspn(content_type, "\n"))
+	                                : NULL;
+	rc = feed_parse(data.data ? data.data : "", data.len, &opt, &feed,
+	                &err);
 	free((char *)opt.content_type);
 	mem = open_memstream(&memdata, &memlen);
 	if (rc == ERR_OK)
@@ -289,7 +294,7 @@ static bool run_case(const char *root, const char *id, const char *xml,
 		} else {
 			ok = false;
 			buf_printf(why, "%s %s: got \"%.80s\" want \"%.80s\"; ",
-				   cols[0], cols[1], got, cols[2]);
+			           cols[0], cols[1], got, cols[2]);
 		}
 	}
 out:
@@ -307,8 +312,9 @@ out:
 
 static void run_set(const char *root, const char *manifest, double min_pct)
 {
-	struct buf path = BUF_INIT(0), man = BUF_INIT(0), why = BUF_INIT(1 << 16);
-	struct tally total = { manifest, 0, 0, 0, 0 };
+	struct buf path = BUF_INIT(0), man = BUF_INIT(0),
+	           why = BUF_INIT(1 << 16);
+	struct tally total = {manifest, 0, 0, 0, 0};
 	struct tally cats[64];
 	size_t ncats = 0, i;
 	char *line, *next, *cols[8];
@@ -342,9 +348,10 @@ static void run_set(const char *root, const char *manifest, double min_pct)
 		}
 		buf_reset(&why);
 		{
-			struct tally one = { "", 0, 0, 0, 0 };
+			struct tally one = {"", 0, 0, 0, 0};
 
-			ok = run_case(root, cols[0], cols[2], cols[3], &one, &why);
+			ok = run_case(root, cols[0], cols[2], cols[3], &one,
+			              &why);
 			total.cases += one.cases;
 			total.cases_ok += one.cases_ok;
 			total.lines += one.lines;
@@ -358,14 +365,17 @@ static void run_set(const char *root, const char *manifest, double min_pct)
 		}
 		listed = is_known(cols[0]);
 		if (!ok && !listed)
-			fprintf(stderr, "FAIL [conformance] %s: %s\n", cols[0], buf_cstr(&why));
+			fprintf(stderr, "FAIL [conformance] %s: %s\n", cols[0],
+			        buf_cstr(&why));
 		else if (!ok && verbose)
-			printf("  known failure %s: %s\n", cols[0], buf_cstr(&why));
+			printf("  known failure %s: %s\n", cols[0],
+			       buf_cstr(&why));
 		else if (ok && listed)
-			printf("  note: %s now passes; remove it from tests/conformance.known\n",
+			printf("  note: %s now passes; remove it from "
+			       "tests/conformance.known\n",
 			       cols[0]);
 		check_true(ok || listed, "case passes or is a known failure",
-			   __FILE__, __LINE__);
+		           __FILE__, __LINE__);
 	}
 	printf("conformance %s: %ld/%ld cases (%.1f%%), %ld/%ld lines\n",
 	       manifest, total.cases_ok, total.cases,
@@ -373,11 +383,12 @@ static void run_set(const char *root, const char *manifest, double min_pct)
 	       total.lines_ok, total.lines);
 	if (verbose)
 		for (i = 0; i < ncats; i++)
-			printf("  %-16s %ld/%ld cases, %ld/%ld lines\n", cats[i].name,
-			       cats[i].cases_ok, cats[i].cases, cats[i].lines_ok,
-			       cats[i].lines);
-	check_true(total.cases && 100.0 * total.cases_ok / total.cases >= min_pct,
-		   manifest, __FILE__, __LINE__);
+			printf("  %-16s %ld/%ld cases, %ld/%ld lines\n",
+			       cats[i].name, cats[i].cases_ok, cats[i].cases,
+			       cats[i].lines_ok, cats[i].lines);
+	check_true(total.cases &&
+	                   100.0 * total.cases_ok / total.cases >= min_pct,
+	           manifest, __FILE__, __LINE__);
 out:
 	buf_free(&path);
 	buf_free(&man);
@@ -388,26 +399,31 @@ out:
 static const struct {
 	const char *file, *field, *want;
 } real_expect[] = {
-	{ "euckr_channel_title.rss.xml", "feed.title.text", "\xEB\x85\x84" },
-	{ "euckr_item_description.rss.xml", "entries[0].summary.text", "\xEB\x85\x84" },
-	{ "euckr_attribute_in_html.rss.xml", "entries[0].summary.raw",
-	  "<img alt=\"\xEB\x85\x84\" />" },
-	{ "euckr_channel_title.rss.xml", "encoding", "euc-kr" },
-	{ "jsonfeed_1.1_influxdata.json", "version", "json11" },
-	{ "jsonfeed_1.1_influxdata.json", "entries.count", "3" },
-	{ "jsonfeed_1.1_influxdata.json", "feed.title.text", "Blog \xE2\x80\x93 InfluxData" },
-	{ "biorxiv_rss1_rdf.xml", "version", "rss10" },
-	{ "iso8859-1_inovacao.rss.xml", "feed.title.text",
-	  "RSS Feed do Site Inova\xC3\xA7\xC3\xA3o Tecnol\xC3\xB3gica" },
-	{ "gb2312_baddate_kc0011.rss.xml", "encoding", "gb18030" },
-	{ "gb2312_baddate_kc0011.rss.xml", "entries[0].published", "2020-01-10T14:33:00Z" },
-	{ "est_tz_medscape.rss.xml", "entries[0].published", "2025-11-05T18:52:10Z" },
-	{ "bom_crlf_donthitsave.rss.xml", "version", "rss20" },
-	{ "arxiv_api_error_response.atom.xml", "entries[0].title.text", "Error" },
-	{ "reddit_r_rust.atom.xml", "entries[0].updated", "2020-05-18T05:44:47Z" },
-	{ "relative_urls_xmlbase.rss.xml", "version", "rss20" },
-	{ "olshansk_openai_research.rss.xml", "entries[0].id", "" },
-	{ "very_long_content_russcox.atom.xml", "entries.count", "19" },
+        {"euckr_channel_title.rss.xml", "feed.title.text", "\xEB\x85\x84"},
+        {"euckr_item_description.rss.xml", "entries[0].summary.text",
+         "\xEB\x85\x84"},
+        {"euckr_attribute_in_html.rss.xml", "entries[0].summary.raw",
+         "<img alt=\"\xEB\x85\x84\" />"},
+        {"euckr_channel_title.rss.xml", "encoding", "euc-kr"},
+        {"jsonfeed_1.1_influxdata.json", "version", "json11"},
+        {"jsonfeed_1.1_influxdata.json", "entries.count", "3"},
+        {"jsonfeed_1.1_influxdata.json", "feed.title.text",
+         "Blog \xE2\x80\x93 InfluxData"},
+        {"biorxiv_rss1_rdf.xml", "version", "rss10"},
+        {"iso8859-1_inovacao.rss.xml", "feed.title.text",
+         "RSS Feed do Site Inova\xC3\xA7\xC3\xA3o Tecnol\xC3\xB3gica"},
+        {"gb2312_baddate_kc0011.rss.xml", "encoding", "gb18030"},
+        {"gb2312_baddate_kc0011.rss.xml", "entries[0].published",
+         "2020-01-10T14:33:00Z"},
+        {"est_tz_medscape.rss.xml", "entries[0].published",
+         "2025-11-05T18:52:10Z"},
+        {"bom_crlf_donthitsave.rss.xml", "version", "rss20"},
+        {"arxiv_api_error_response.atom.xml", "entries[0].title.text", "Error"},
+        {"reddit_r_rust.atom.xml", "entries[0].updated",
+         "2020-05-18T05:44:47Z"},
+        {"relative_urls_xmlbase.rss.xml", "version", "rss20"},
+        {"olshansk_openai_research.rss.xml", "entries[0].id", ""},
+        {"very_long_content_russcox.atom.xml", "entries.count", "19"},
 };
 
 static void check_real_fields(const char *name, const struct feed *feed)
@@ -424,8 +440,8 @@ static void check_real_fields(const char *name, const struct feed *feed)
 		if (strcmp(real_expect[i].file, name) != 0)
 			continue;
 		if (!check_str(fields_get(&f, real_expect[i].field),
-			       real_expect[i].want, real_expect[i].field,
-			       __FILE__, __LINE__))
+		               real_expect[i].want, real_expect[i].field,
+		               __FILE__, __LINE__))
 			fprintf(stderr, "    in %s\n", name);
 	}
 	free(text);
@@ -453,7 +469,7 @@ static void run_real(const char *shared)
 		int rc;
 
 		if (n < 5 || (strcmp(name + n - 4, ".xml") != 0 &&
-			      strcmp(name + n - 5, ".json") != 0))
+		              strcmp(name + n - 5, ".json") != 0))
 			continue;
 		/* JSON API bodies are not feeds; later sources read them. */
 		if (strncmp(name, "hn_firebase_", 12) == 0 ||
@@ -467,11 +483,12 @@ static void run_real(const char *shared)
 			continue;
 		total++;
 		rc = feed_parse(data.data, data.len, NULL, &feed, &err);
-		if (rc == ERR_OK && feed->nentries + (feed->title.raw != NULL) > 0) {
+		if (rc == ERR_OK &&
+		    feed->nentries + (feed->title.raw != NULL) > 0) {
 			ok++;
 		} else {
 			fprintf(stderr, "FAIL [real] %s: %s\n", name,
-				rc ? buf_cstr(&err) : "no entries");
+			        rc ? buf_cstr(&err) : "no entries");
 		}
 		check_true(rc == ERR_OK, name, __FILE__, __LINE__);
 		if (rc == ERR_OK)
@@ -497,7 +514,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "-v") == 0)
 			verbose = true;
 	if (!shared) {
-		printf("conformance: skipped (../shared absent; set AIDIGEST_SHARED)\n");
+		printf("conformance: skipped (../shared absent; set "
+		       "AIDIGEST_SHARED)\n");
 		return check_summary();
 	}
 	load_known("tests/conformance.known");

@@ -375,7 +375,6 @@ static void test_cap(void)
 	buf_free(&out);
 }
 
-
 static bool contains(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle), i;

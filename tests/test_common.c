@@ -68,12 +68,23 @@ static void test_utf8(void)
 	CHECK_INT(cp, UTF8_REPLACEMENT);
 	CHECK_INT(utf8_decode("\xF4\x90\x80\x80", 4, &cp), 1); /* > 10FFFF */
 
-	CHECK_INT(utf8_valid_prefix("ab\xEB\x85\x84" "c", 6), 6);
-	CHECK_INT(utf8_valid_prefix("ab\xFF" "c", 4), 2);
+	CHECK_INT(utf8_valid_prefix("ab\xEB\x85\x84"
+	                            "c",
+	                            6),
+	          6);
+	CHECK_INT(utf8_valid_prefix("ab\xFF"
+	                            "c",
+	                            4),
+	          2);
 	CHECK_INT(utf8_valid_prefix("ab\xEB\x85", 4), 2);
 
-	CHECK_INT(utf8_sanitize_append(&b, "a\xFF" "b\xEB\x85", 5), 3);
-	CHECK_STR(buf_cstr(&b), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_INT(utf8_sanitize_append(&b,
+	                               "a\xFF"
+	                               "b\xEB\x85",
+	                               5),
+	          3);
+	CHECK_STR(buf_cstr(&b), "a\xEF\xBF\xBD"
+	                        "b\xEF\xBF\xBD\xEF\xBF\xBD");
 	buf_free(&b);
 
 	/* quoting input in a message: valid, and cut between characters */
@@ -81,8 +92,12 @@ static void test_utf8(void)
 	CHECK_INT(utf8_append_cut(&b, "한국어", 7), 0);
 	CHECK_STR(buf_cstr(&b), "한국");
 	buf_reset(&b);
-	utf8_append_cut(&b, "a\xFF" "b", 10);
-	CHECK_STR(buf_cstr(&b), "a\xEF\xBF\xBD" "b");
+	utf8_append_cut(&b,
+	                "a\xFF"
+	                "b",
+	                10);
+	CHECK_STR(buf_cstr(&b), "a\xEF\xBF\xBD"
+	                        "b");
 	buf_reset(&b);
 	utf8_append_cut(&b, "abc", 2);
 	CHECK_STR(buf_cstr(&b), "ab");
@@ -97,7 +112,7 @@ static void test_utf8(void)
 
 static void test_time(void)
 {
-	struct civil_time c = { 2024, 2, 29, 23, 59, 59 };
+	struct civil_time c = {2024, 2, 29, 23, 59, 59};
 	char s[TIME_UTC_LEN];
 	int64_t t;
 
@@ -120,7 +135,7 @@ static void test_time(void)
 
 	time_format_utc(-1, s);
 	CHECK_STR(s, "1969-12-31T23:59:59Z");
-	c = (struct civil_time){ 99, 12, 31, 23, 0, 1 };
+	c = (struct civil_time){99, 12, 31, 23, 0, 1};
 	time_format_utc(time_from_civil(&c), s);
 	CHECK_STR(s, "0099-12-31T23:00:01Z");
 	time_format_utc(INT64_C(400000000000), s); /* past year 9999 */

@@ -26,9 +26,8 @@ static int load(const char *name, struct buf *out)
 }
 
 /* Parse a fixture; returns the feed or NULL (err then says why). */
-static struct feed *parse_fixture(const char *name,
-				  const struct feed_options *opt,
-				  struct buf *err)
+static struct feed *
+parse_fixture(const char *name, const struct feed_options *opt, struct buf *err)
 {
 	struct buf data = BUF_INIT(0);
 	struct feed *feed = NULL;
@@ -74,7 +73,8 @@ static void test_rss20(void)
 	CHECK_STR(e->title.raw, "Model <b>7B</b> released");
 	CHECK_STR(e->title.text, "Model 7B released");
 	CHECK_INT(e->title.type, FEED_TEXT_HTML);
-	CHECK_STR(e->link, "https://lab.example.org/posts/model-7b?utm_source=rss");
+	CHECK_STR(e->link,
+	          "https://lab.example.org/posts/model-7b?utm_source=rss");
 	CHECK_STR(e->id, "lab-2024-001");
 	CHECK_STR(utc(&e->published), "2024-01-01T12:00:00Z");
 	CHECK_STR(e->published.raw, "Mon, 01 Jan 2024 12:00:00 GMT");
@@ -128,7 +128,8 @@ static void test_atom(void)
 	CHECK_INT(e->content[0].type, FEED_TEXT_XHTML);
 	CHECK_STR(e->content[0].text, "Agents plan with tools & memory.");
 	CHECK_INT(e->nenclosures, 1);
-	CHECK_STR(e->enclosures[0].url, "https://blog.example.com/media/talk.mp3");
+	CHECK_STR(e->enclosures[0].url,
+	          "https://blog.example.com/media/talk.mp3");
 
 	e = &f->entries[1];
 	/* xml:base on the entry replaces the feed's */
@@ -144,7 +145,8 @@ static void test_atom(void)
 		CHECK_STR(f->title.text, "Old Atom");
 		CHECK_STR(f->subtitle.text, "Pre-standard");
 		CHECK_STR(utc(&f->updated), "2004-01-01T00:00:00Z");
-		CHECK_STR(utc(&f->entries[0].published), "2003-12-31T18:14:55Z");
+		CHECK_STR(utc(&f->entries[0].published),
+		          "2003-12-31T18:14:55Z");
 		CHECK_STR(f->entries[0].content[0].text, "Inline XHTML");
 	}
 	feed_free(f);
@@ -174,8 +176,10 @@ static void test_rdf_and_rss091(void)
 		CHECK_STR(f->encoding, "iso-8859-1");
 		CHECK_STR(f->title.text, "Caf\xC3\xA9 \xE2\x80\x94 news");
 		CHECK_STR(f->entries[0].title.text,
-			  "Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e & more");
-		CHECK(strstr(f->entries[0].summary.text, "\xC2\xA9 2001") != NULL);
+		          "Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+		          "e & more");
+		CHECK(strstr(f->entries[0].summary.text, "\xC2\xA9 2001") !=
+		      NULL);
 	}
 	feed_free(f);
 	buf_free(&err);
@@ -184,7 +188,7 @@ static void test_rdf_and_rss091(void)
 static void test_json_feed(void)
 {
 	struct buf err = BUF_INIT(0);
-	struct feed_options opt = { 0 };
+	struct feed_options opt = {0};
 	struct feed *f = parse_fixture("jsonfeed.json", NULL, &err);
 	const struct feed_entry *e;
 
@@ -197,7 +201,8 @@ static void test_json_feed(void)
 	CHECK_INT(f->nentries, 2);
 	e = &f->entries[0];
 	/* surrogate pairs decoded */
-	CHECK_STR(e->title.text, "Emoji \xF0\x9F\xA4\x96 and Hangul \xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4");
+	CHECK_STR(e->title.text, "Emoji \xF0\x9F\xA4\x96 and Hangul "
+	                         "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4");
 	CHECK_STR(e->content[0].text, "Hello world");
 	CHECK_STR(utc(&e->published), "2024-05-31T23:00:00Z");
 	CHECK_STR(e->author.name, "Item Author");
@@ -222,21 +227,25 @@ static void test_not_feeds(void)
 		const char *file;
 		const char *message;
 	} cases[] = {
-		{ "not-feed.html", "not a feed: looks like an HTML page" },
-		{ "error-body.json", "not a feed: a JSON error body: rate limited: slow down" },
-		{ "empty.xml", "not a feed: the document is empty" },
+	        {"not-feed.html", "not a feed: looks like an HTML page"},
+	        {"error-body.json",
+	         "not a feed: a JSON error body: rate limited: slow down"},
+	        {"empty.xml", "not a feed: the document is empty"},
 	};
 	static const struct {
 		const char *doc;
 		const char *message;
 	} inline_cases[] = {
-		{ "<html><body>x</body></html>", "not a feed: looks like an HTML page" },
-		{ "<?xml version=\"1.0\"?><svg/>", "not a feed: the root element is <svg>" },
-		{ "   \n\t ", "not a feed: the document is empty" },
-		{ "Service Unavailable", "not a feed: neither XML nor JSON" },
-		{ "[1,2,3]", "not a feed: JSON without a JSON Feed object" },
-		{ "{\"items\": []}", "not a feed: JSON without a JSON Feed version" },
-		{ "{\"version\": ", "not a feed: broken JSON" },
+	        {"<html><body>x</body></html>",
+	         "not a feed: looks like an HTML page"},
+	        {"<?xml version=\"1.0\"?><svg/>",
+	         "not a feed: the root element is <svg>"},
+	        {"   \n\t ", "not a feed: the document is empty"},
+	        {"Service Unavailable", "not a feed: neither XML nor JSON"},
+	        {"[1,2,3]", "not a feed: JSON without a JSON Feed object"},
+	        {"{\"items\": []}",
+	         "not a feed: JSON without a JSON Feed version"},
+	        {"{\"version\": ", "not a feed: broken JSON"},
 	};
 	struct buf err = BUF_INIT(0);
 	struct feed *f;
@@ -253,10 +262,11 @@ static void test_not_feeds(void)
 
 		buf_reset(&err);
 		f = NULL;
-		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err), ERR_NOT_FEED);
+		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err),
+		          ERR_NOT_FEED);
 		CHECK(f == NULL);
 		CHECK(strncmp(buf_cstr(&err), inline_cases[i].message,
-			      strlen(inline_cases[i].message)) == 0);
+		              strlen(inline_cases[i].message)) == 0);
 	}
 	buf_free(&err);
 }
@@ -264,7 +274,7 @@ static void test_not_feeds(void)
 static void test_encodings(void)
 {
 	struct buf err = BUF_INIT(0);
-	struct feed_options opt = { 0 };
+	struct feed_options opt = {0};
 	struct feed *f;
 
 	f = parse_fixture("euc-kr.xml", NULL, &err);
@@ -279,14 +289,16 @@ static void test_encodings(void)
 
 	f = parse_fixture("cp1252.xml", NULL, &err);
 	if (CHECK(f != NULL))
-		CHECK_STR(f->title.text, "\xE2\x80\x9CSmart\xE2\x80\x9D quotes \xE2\x80\x93 dash \xE2\x82\xAC");
+		CHECK_STR(f->title.text, "\xE2\x80\x9CSmart\xE2\x80\x9D quotes "
+		                         "\xE2\x80\x93 dash \xE2\x82\xAC");
 	feed_free(f);
 
 	/* BOM skipped, invalid bytes as U+FFFD, a C0 control dropped */
 	f = parse_fixture("bom-invalid.xml", NULL, &err);
 	if (CHECK(f != NULL)) {
 		CHECK(f->recovered);
-		CHECK_STR(f->title.text, "BOM and bad bytes \xEF\xBF\xBD\xEF\xBF\xBD here");
+		CHECK_STR(f->title.text,
+		          "BOM and bad bytes \xEF\xBF\xBD\xEF\xBF\xBD here");
 		CHECK_STR(f->entries[0].title.text, "okctl");
 	}
 	feed_free(f);
@@ -309,7 +321,8 @@ static void test_recovery(void)
 	if (CHECK(f != NULL)) {
 		CHECK(f->recovered);
 		CHECK_STR(f->title.text, "Q&A & more");
-		CHECK_STR(f->entries[0].title.text, "AT&T buys R&D lab \xC3\xA9t\xC3\xA9");
+		CHECK_STR(f->entries[0].title.text,
+		          "AT&T buys R&D lab \xC3\xA9t\xC3\xA9");
 		CHECK_STR(f->entries[0].link, "http://example.com/a?x=1&y=2");
 		CHECK_STR(f->entries[0].summary.text, "Escaped & fine");
 		CHECK(strstr(buf_cstr(&f->notes), "bare '&'") != NULL);
@@ -329,7 +342,7 @@ static void test_recovery(void)
 	/* a '<' that starts no markup is text */
 	{
 		const char *doc = "<rss><channel><item><title>1 < 2 & 3 > 0"
-				  "</title></item></channel></rss>";
+		                  "</title></item></channel></rss>";
 
 		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err), ERR_OK);
 		if (f) {
@@ -341,8 +354,9 @@ static void test_recovery(void)
 
 	/* a CDATA section keeps its '&' as data */
 	{
-		const char *doc = "<rss><channel><item><title><![CDATA[R&D]]> & "
-				  "Q&amp;A</title></item></channel></rss>";
+		const char *doc =
+		        "<rss><channel><item><title><![CDATA[R&D]]> & "
+		        "Q&amp;A</title></item></channel></rss>";
 
 		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err), ERR_OK);
 		if (f)
@@ -355,7 +369,7 @@ static void test_recovery(void)
 static void test_hostile(void)
 {
 	struct buf err = BUF_INIT(0), doc = BUF_INIT(0);
-	struct feed_options opt = { 0 };
+	struct feed_options opt = {0};
 	struct feed *f;
 	FILE *fp;
 	char host[256] = "";
@@ -416,7 +430,8 @@ static void test_hostile(void)
 	if (CHECK(f != NULL)) {
 		CHECK_INT(f->nentries, 7);
 		CHECK_STR(f->entries[6].title.text, "t6");
-		CHECK(strstr(buf_cstr(&f->notes), "more than 7 entries") != NULL);
+		CHECK(strstr(buf_cstr(&f->notes), "more than 7 entries") !=
+		      NULL);
 	}
 	feed_free(f);
 
@@ -456,14 +471,14 @@ struct stream_ctx {
 };
 
 static int on_entry(void *ctx, const struct feed *feed,
-		    const struct feed_entry *entry)
+                    const struct feed_entry *entry)
 {
 	struct stream_ctx *sc = ctx;
 
 	(void)feed;
 	if (sc->seen++ == 0)
 		snprintf(sc->first_title, sizeof sc->first_title, "%s",
-			 entry->title.text ? entry->title.text : "");
+		         entry->title.text ? entry->title.text : "");
 	if (entry->ncontent) {
 		sc->content_entries++;
 		sc->content_text_filled += entry->content[0].text != NULL;
@@ -474,8 +489,8 @@ static int on_entry(void *ctx, const struct feed *feed,
 static void test_streaming(void)
 {
 	struct buf err = BUF_INIT(0);
-	struct stream_ctx sc = { 0, 1, "", 0, 0 };
-	struct feed_options opt = { 0 };
+	struct stream_ctx sc = {0, 1, "", 0, 0};
+	struct feed_options opt = {0};
 	struct feed *f;
 
 	opt.on_entry = on_entry;
@@ -490,14 +505,16 @@ static void test_streaming(void)
 
 	/* summary_text_only: content text only where there is no summary */
 	{
-		const char *doc =
-			"<rss><channel>"
-			"<item><description>s</description><content:encoded xmlns:content="
-			"\"http://purl.org/rss/1.0/modules/content/\">&lt;p&gt;c&lt;/p&gt;"
-			"</content:encoded></item>"
-			"<item><content:encoded xmlns:content="
-			"\"http://purl.org/rss/1.0/modules/content/\">&lt;p&gt;only&lt;/p&gt;"
-			"</content:encoded></item></channel></rss>";
+		const char *doc = "<rss><channel>"
+		                  "<item><description>s</"
+		                  "description><content:encoded xmlns:content="
+		                  "\"http://purl.org/rss/1.0/modules/content/"
+		                  "\">&lt;p&gt;c&lt;/p&gt;"
+		                  "</content:encoded></item>"
+		                  "<item><content:encoded xmlns:content="
+		                  "\"http://purl.org/rss/1.0/modules/content/"
+		                  "\">&lt;p&gt;only&lt;/p&gt;"
+		                  "</content:encoded></item></channel></rss>";
 
 		memset(&sc, 0, sizeof sc);
 		sc.stop_after = 100;
@@ -519,36 +536,41 @@ static void test_streaming(void)
 static void test_dates_and_links(void)
 {
 	struct buf err = BUF_INIT(0);
-	struct feed_options opt = { 0 };
+	struct feed_options opt = {0};
 	struct feed *f;
 
 	/* a CMS date without a zone is in the source's zone */
 	f = parse_fixture("korean-tz.xml", NULL, &err);
 	if (CHECK(f != NULL)) {
-		CHECK_STR(utc(&f->entries[0].published), "2024-05-01T09:00:00Z");
+		CHECK_STR(utc(&f->entries[0].published),
+		          "2024-05-01T09:00:00Z");
 		/* 오후: Korean forms are KST without a zone */
-		CHECK_STR(utc(&f->entries[1].published), "2024-05-01T06:30:00Z");
+		CHECK_STR(utc(&f->entries[1].published),
+		          "2024-05-01T06:30:00Z");
 		CHECK_STR(f->entries[0].summary.text, "한국어 요약입니다.");
 	}
 	feed_free(f);
 	opt.tz_offset_sec = 9 * 3600;
 	f = parse_fixture("korean-tz.xml", &opt, &err);
 	if (CHECK(f != NULL)) {
-		CHECK_STR(utc(&f->entries[0].published), "2024-05-01T00:00:00Z");
-		CHECK_STR(utc(&f->entries[1].published), "2024-05-01T06:30:00Z");
+		CHECK_STR(utc(&f->entries[0].published),
+		          "2024-05-01T00:00:00Z");
+		CHECK_STR(utc(&f->entries[1].published),
+		          "2024-05-01T06:30:00Z");
 	}
 	feed_free(f);
 
 	/* relative links resolve against the document URL */
 	{
 		const char *doc = "<rss><channel><link>/</link><item><link>"
-				  "../posts/1</link></item></channel></rss>";
+		                  "../posts/1</link></item></channel></rss>";
 
 		opt.url = "https://example.com/blog/feed.xml";
 		CHECK_INT(feed_parse(doc, strlen(doc), &opt, &f, &err), ERR_OK);
 		if (f) {
 			CHECK_STR(f->link, "https://example.com/");
-			CHECK_STR(f->entries[0].link, "https://example.com/posts/1");
+			CHECK_STR(f->entries[0].link,
+			          "https://example.com/posts/1");
 		}
 		feed_free(f);
 	}
@@ -571,26 +593,30 @@ static void test_output(void)
 	fclose(mem);
 	{
 		static const char want[] =
-			"2024-01-02T13:15:00Z\tGuid doubles as link\t"
-			"https://lab.example.org/posts/guid-link\t"
-			"https://lab.example.org/posts/guid-link\t"
-			"jane@lab.example.org (Jane Park)\t"
-			"Plain text with a tab and spaces\n";
+		        "2024-01-02T13:15:00Z\tGuid doubles as link\t"
+		        "https://lab.example.org/posts/guid-link\t"
+		        "https://lab.example.org/posts/guid-link\t"
+		        "jane@lab.example.org (Jane Park)\t"
+		        "Plain text with a tab and spaces\n";
 
 		CHECK(strncmp(text, want, sizeof want - 1) == 0);
 	}
-	CHECK(strstr(text, "\nentries[0].title.raw\tModel <b>7B</b> released\n") != NULL);
-	CHECK(strstr(text, "\nentries[0].published\t2024-01-01T12:00:00Z\n") != NULL);
+	CHECK(strstr(text,
+	             "\nentries[0].title.raw\tModel <b>7B</b> released\n") !=
+	      NULL);
+	CHECK(strstr(text, "\nentries[0].published\t2024-01-01T12:00:00Z\n") !=
+	      NULL);
 	CHECK(strstr(text, "\nentries.count\t2\n") != NULL);
-	CHECK(strstr(text, "\nfeed.author.email\teditor@lab.example.org\n") != NULL);
+	CHECK(strstr(text, "\nfeed.author.email\teditor@lab.example.org\n") !=
+	      NULL);
 	free(text);
 	feed_free(f);
 
 	/* tabs, newlines and backslashes are escaped in TSV output */
 	{
 		const char *doc = "<rss><channel><item><title>a\\b</title>"
-				  "<description>&lt;pre&gt;x&#9;y&lt;/pre&gt;"
-				  "</description></item></channel></rss>";
+		                  "<description>&lt;pre&gt;x&#9;y&lt;/pre&gt;"
+		                  "</description></item></channel></rss>";
 
 		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err), ERR_OK);
 		text = NULL;
@@ -618,8 +644,8 @@ static bool text_valid(const struct feed_text *t)
 static bool feed_all_utf8(const struct feed *f)
 {
 	bool ok = text_valid(&f->title) && text_valid(&f->subtitle) &&
-		  valid_utf8(f->link) && valid_utf8(f->id) &&
-		  valid_utf8(f->author.full) && valid_utf8(buf_cstr(&f->notes));
+	          valid_utf8(f->link) && valid_utf8(f->id) &&
+	          valid_utf8(f->author.full) && valid_utf8(buf_cstr(&f->notes));
 	size_t i, j;
 
 	for (i = 0; f->entries && i < f->nentries; i++) {
@@ -640,13 +666,13 @@ static bool feed_all_utf8(const struct feed *f)
 static void test_fuzz_regressions(void)
 {
 	static const char *const files[] = {
-		"feed-crash-0839363b7bbdc879c5b995864a5a18eedfd345af",
-		"feed-notes-utf8",
-		"feed-root-name-utf8",
-		"feed-child-name-utf8",
-		"feed-json-error-cut",
-		"feed-attr-entity-split",
-		"feed-entity-name-cut",
+	        "feed-crash-0839363b7bbdc879c5b995864a5a18eedfd345af",
+	        "feed-notes-utf8",
+	        "feed-root-name-utf8",
+	        "feed-child-name-utf8",
+	        "feed-json-error-cut",
+	        "feed-attr-entity-split",
+	        "feed-entity-name-cut",
 	};
 	struct buf data = BUF_INIT(0), err = BUF_INIT(0), path = BUF_INIT(0);
 	struct feed *f;
@@ -660,7 +686,8 @@ static void test_fuzz_regressions(void)
 		if (!CHECK(check_read_file(path.data, &data)) || data.len == 0)
 			continue;
 		f = NULL;
-		if (feed_parse(data.data + 1, data.len - 1, NULL, &f, &err) == ERR_OK)
+		if (feed_parse(data.data + 1, data.len - 1, NULL, &f, &err) ==
+		    ERR_OK)
 			CHECK(feed_all_utf8(f));
 		CHECK(valid_utf8(buf_cstr(&err)));
 		feed_free(f);
@@ -682,28 +709,33 @@ static void test_xml_prepare(void)
 		const char *in, *out; /* out NULL: unchanged */
 		long cdata, bare_amp, bare_lt;
 	} cases[] = {
-		{ "<a>x &lt;b&gt; y</a>", "<a><![CDATA[x <b> y]]></a>", 1, 0, 0 },
-		{ "<a>AT&T &amp; co</a>", "<a><![CDATA[AT&T & co]]></a>", 1, 1, 0 },
-		{ "<a>caf&eacute;</a>", NULL, 0, 0, 0 },
-		{ "<a>AT&T &eacute;</a>", "<a>AT&amp;T &eacute;</a>", 0, 1, 0 },
-		{ "<a href=\"?a=1&b=2\">x</a>", "<a href=\"?a=1&amp;b=2\">x</a>", 0, 1, 0 },
-		{ "<a href='&amp;'>x</a>", NULL, 0, 0, 0 },
-		{ "<a>1 < 2</a>", "<a>1 &lt; 2</a>", 0, 0, 1 },
-		{ "<a>1 < 2 &amp; 3</a>", "<a><![CDATA[1 < 2 & 3]]></a>", 1, 0, 0 },
-		{ "<a>]]&gt;</a>", NULL, 0, 0, 0 },
-		{ "<a><![CDATA[&]]></a>", NULL, 0, 0, 0 },
-		{ "<a><!-- & < --></a>", NULL, 0, 0, 0 },
-		{ "<?xml version=\"1.0\"?><a>&amp;</a>",
-		  "<?xml version=\"1.0\"?><a><![CDATA[&]]></a>", 1, 0, 0 },
-		{ "<!DOCTYPE a [<!ENTITY e \"x>y & z\">]><a>&e;</a>", NULL, 0, 0, 0 },
-		{ "<a>&#X41;&#x42;&#67;</a>", "<a><![CDATA[ABC]]></a>", 1, 0, 0 },
-		{ "<a>&#13;</a>", NULL, 0, 0, 0 },
-		{ "<a>&#10;</a>", NULL, 0, 0, 0 }, /* keeps the line count */
-		{ "<a>&#X41; &eacute;</a>", "<a>&#x41; &eacute;</a>", 0, 1, 0 },
-		{ "<a>x\n&amp;\ny</a>", "<a><![CDATA[x\n&\ny]]></a>", 1, 0, 0 },
-		{ "<a t=\"1>2\">&lt;</a>", "<a t=\"1>2\"><![CDATA[<]]></a>", 1, 0, 0 },
-		{ "<a>&#8217;</a>", "<a><![CDATA[\xE2\x80\x99]]></a>", 1, 0, 0 },
-		{ "<a>unclosed &lt", "<a><![CDATA[unclosed &lt]]>", 1, 1, 0 },
+	        {"<a>x &lt;b&gt; y</a>", "<a><![CDATA[x <b> y]]></a>", 1, 0, 0},
+	        {"<a>AT&T &amp; co</a>", "<a><![CDATA[AT&T & co]]></a>", 1, 1,
+	         0},
+	        {"<a>caf&eacute;</a>", NULL, 0, 0, 0},
+	        {"<a>AT&T &eacute;</a>", "<a>AT&amp;T &eacute;</a>", 0, 1, 0},
+	        {"<a href=\"?a=1&b=2\">x</a>", "<a href=\"?a=1&amp;b=2\">x</a>",
+	         0, 1, 0},
+	        {"<a href='&amp;'>x</a>", NULL, 0, 0, 0},
+	        {"<a>1 < 2</a>", "<a>1 &lt; 2</a>", 0, 0, 1},
+	        {"<a>1 < 2 &amp; 3</a>", "<a><![CDATA[1 < 2 & 3]]></a>", 1, 0,
+	         0},
+	        {"<a>]]&gt;</a>", NULL, 0, 0, 0},
+	        {"<a><![CDATA[&]]></a>", NULL, 0, 0, 0},
+	        {"<a><!-- & < --></a>", NULL, 0, 0, 0},
+	        {"<?xml version=\"1.0\"?><a>&amp;</a>",
+	         "<?xml version=\"1.0\"?><a><![CDATA[&]]></a>", 1, 0, 0},
+	        {"<!DOCTYPE a [<!ENTITY e \"x>y & z\">]><a>&e;</a>", NULL, 0, 0,
+	         0},
+	        {"<a>&#X41;&#x42;&#67;</a>", "<a><![CDATA[ABC]]></a>", 1, 0, 0},
+	        {"<a>&#13;</a>", NULL, 0, 0, 0},
+	        {"<a>&#10;</a>", NULL, 0, 0, 0}, /* keeps the line count */
+	        {"<a>&#X41; &eacute;</a>", "<a>&#x41; &eacute;</a>", 0, 1, 0},
+	        {"<a>x\n&amp;\ny</a>", "<a><![CDATA[x\n&\ny]]></a>", 1, 0, 0},
+	        {"<a t=\"1>2\">&lt;</a>", "<a t=\"1>2\"><![CDATA[<]]></a>", 1,
+	         0, 0},
+	        {"<a>&#8217;</a>", "<a><![CDATA[\xE2\x80\x99]]></a>", 1, 0, 0},
+	        {"<a>unclosed &lt", "<a><![CDATA[unclosed &lt]]>", 1, 1, 0},
 	};
 	struct buf out = BUF_INIT(0), big = BUF_INIT(0), want = BUF_INIT(0);
 	struct feed_xml_prep res;
@@ -712,8 +744,10 @@ static void test_xml_prepare(void)
 	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
 		buf_reset(&out);
 		CHECK_INT(feed_xml_prepare(cases[i].in, strlen(cases[i].in),
-					   sink_to_buf, &out, &res), 0);
-		CHECK_STR(buf_cstr(&out), cases[i].out ? cases[i].out : cases[i].in);
+		                           sink_to_buf, &out, &res),
+		          0);
+		CHECK_STR(buf_cstr(&out),
+		          cases[i].out ? cases[i].out : cases[i].in);
 		CHECK_INT(res.cdata, cases[i].cdata);
 		CHECK_INT(res.bare_amp, cases[i].bare_amp);
 		CHECK_INT(res.bare_lt, cases[i].bare_lt);
@@ -724,14 +758,16 @@ static void test_xml_prepare(void)
 		buf_printf(&want, "<i n=\"%zu\"><![CDATA[t&%zu]]></i>\n", i, i);
 	}
 	buf_reset(&out);
-	CHECK_INT(feed_xml_prepare(big.data, big.len, sink_to_buf, &out, &res), 0);
+	CHECK_INT(feed_xml_prepare(big.data, big.len, sink_to_buf, &out, &res),
+	          0);
 	CHECK_INT(out.len, want.len);
 	CHECK(strcmp(buf_cstr(&out), buf_cstr(&want)) == 0);
 	CHECK_INT(res.cdata, 20000);
 	/* a sink that stops, stops it */
 	out.max = 10;
 	buf_reset(&out);
-	CHECK_INT(feed_xml_prepare(big.data, big.len, sink_to_buf, &out, &res), 1);
+	CHECK_INT(feed_xml_prepare(big.data, big.len, sink_to_buf, &out, &res),
+	          1);
 	buf_free(&out);
 	buf_free(&big);
 	buf_free(&want);

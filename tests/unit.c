@@ -9,9 +9,9 @@ int main(void)
 		const char *name;
 		void (*run)(void);
 	} suites[] = {
-		{ "common", test_common },   { "date", test_date },
-		{ "html", test_html },       { "charset", test_charset },
-		{ "feed", test_feed },
+	        {"common", test_common}, {"date", test_date},
+	        {"html", test_html},     {"charset", test_charset},
+	        {"feed", test_feed},
 	};
 	size_t i;
 

@@ -31,9 +31,9 @@ static void trace_text(void *ctx, const xmlChar *s, int len)
 }
 
 static void trace_start(void *ctx, const xmlChar *localname,
-			const xmlChar *prefix, const xmlChar *uri, int nns,
-			const xmlChar **namespaces, int nattrs, int ndefaulted,
-			const xmlChar **attrs)
+                        const xmlChar *prefix, const xmlChar *uri, int nns,
+                        const xmlChar **namespaces, int nattrs, int ndefaulted,
+                        const xmlChar **attrs)
 {
 	struct trace *t = ctx;
 	int i;
@@ -47,13 +47,13 @@ static void trace_start(void *ctx, const xmlChar *localname,
 	for (i = 0; i < nattrs; i++) {
 		buf_printf(&t->events, " %s=", (const char *)attrs[5 * i]);
 		buf_append(&t->events, attrs[5 * i + 3],
-			   (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]));
+		           (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]));
 	}
 	buf_putc(&t->events, '\x01');
 }
 
 static void trace_end(void *ctx, const xmlChar *localname,
-		      const xmlChar *prefix, const xmlChar *uri)
+                      const xmlChar *prefix, const xmlChar *uri)
 {
 	struct trace *t = ctx;
 
@@ -134,12 +134,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trace_parse(doc, size, &before);
 	if (before.errors == 0) {
 		trace_parse(buf_cstr(&out), out.len, &after);
-		if (after.errors != 0 || after.events.len != before.events.len ||
+		if (after.errors != 0 ||
+		    after.events.len != before.events.len ||
 		    memcmp(buf_cstr(&after.events), buf_cstr(&before.events),
-			   before.events.len) != 0) {
-			fprintf(stderr, "fuzz_xmlprep: events differ\n"
-					"before: %s\nafter:  %s\n",
-				buf_cstr(&before.events), buf_cstr(&after.events));
+		           before.events.len) != 0) {
+			fprintf(stderr,
+			        "fuzz_xmlprep: events differ\n"
+			        "before: %s\nafter:  %s\n",
+			        buf_cstr(&before.events),
+			        buf_cstr(&after.events));
 			abort();
 		}
 		buf_free(&after.events);
