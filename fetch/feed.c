@@ -280,7 +280,6 @@ void feed_builder_end_entry(struct feed_builder *fb)
 		                  "cut: more than %zu entries; the rest "
 		                  "are ignored",
 		                  fb->max_entries);
-		fb->entries_capped = true;
 		fb->stopped = true;
 	}
 }

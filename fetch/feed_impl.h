@@ -14,7 +14,6 @@ struct feed_builder {
 	struct feed_entry *entry;  /* the entry being read, or NULL */
 	struct feed_entry scratch; /* the entry when entries are streamed */
 	bool stopped;              /* the callback or a cap ended the parse */
-	bool entries_capped;
 };
 
 /* Start an entry; returns it (owned by the builder). */

@@ -199,7 +199,6 @@ struct xml_state {
 	long errors;
 	xmlEntity entity; /* what getEntity hands back, reused */
 	char entity_text[XML_DECLARED_TEXT_MAX];
-	struct buf *err;
 	char root_name[XML_NAME_MAX];
 	char *root_uri; /* the root's namespace: its names are the format's */
 	const xmlChar *last_uri;
@@ -1195,7 +1194,6 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 
 	memset(&st, 0, sizeof st);
 	st.fb = fb;
-	st.err = err;
 	memset(st.feed_rank, 0xff, sizeof st.feed_rank);
 	for (k = sizeof xml_fields / sizeof *xml_fields; k-- > 0;) {
 		st.rule_first[xml_fields[k].ns] = (unsigned char)k;
