@@ -17,8 +17,10 @@ VERSION = 0.1.0
 PKGS = libxml-2.0 jansson libcurl libpcre2-8 sqlite3 libcmark
 DEB_BUILD = gcc make pkg-config libc6-dev libxml2-dev libjansson-dev \
 	libcurl4-openssl-dev libpcre2-dev libsqlite3-dev libcmark-dev
+# The tests' loopback HTTP server is Python's standard library.
+DEB_TEST = python3
 DEB_FUZZ = clang libclang-rt-14-dev
-DEB_BENCH = sfeed python3-feedparser time
+DEB_BENCH = sfeed python3-feedparser time curl
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla
@@ -116,9 +118,10 @@ endef
 deps:
 	@if ! command -v $(CC) >/dev/null 2>&1 || \
 	    ! command -v pkg-config >/dev/null 2>&1 || \
-	    ! pkg-config --exists $(PKGS); then \
-		echo "aidigest: installing build dependencies: $(DEB_BUILD)"; \
-		$(call apt_install,$(DEB_BUILD)); \
+	    ! pkg-config --exists $(PKGS) || \
+	    ! command -v python3 >/dev/null 2>&1; then \
+		echo "aidigest: installing build dependencies: $(DEB_BUILD) $(DEB_TEST)"; \
+		$(call apt_install,$(DEB_BUILD) $(DEB_TEST)); \
 	fi
 
 deps-fuzz:
@@ -130,6 +133,6 @@ deps-fuzz:
 deps-bench:
 	@if ! command -v sfeed >/dev/null 2>&1 || \
 	    ! { python3 -c "import feedparser" || /usr/bin/python3 -c "import feedparser"; } >/dev/null 2>&1 || \
-	    ! [ -x /usr/bin/time ]; then \
+	    ! [ -x /usr/bin/time ] || ! command -v curl >/dev/null 2>&1; then \
 		$(call apt_install,$(DEB_BENCH)); \
 	fi

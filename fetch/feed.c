@@ -143,7 +143,7 @@ void feed_entry_clear(struct feed_entry *e)
 	}
 	free(e->enclosures);
 	memset(e, 0, sizeof *e);
-	e->comments = -1;
+	e->likes = e->reposts = e->points = e->stars = e->comments = -1;
 }
 
 struct feed_enclosure *feed_entry_add_enclosure(struct feed_entry *e)
@@ -240,7 +240,7 @@ struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
 		e = &feed->entries[feed->nentries];
 	}
 	memset(e, 0, sizeof *e);
-	e->comments = -1;
+	e->likes = e->reposts = e->points = e->stars = e->comments = -1;
 	fb->entry = e;
 	return e;
 }

@@ -69,8 +69,10 @@ struct feed_entry {
 	struct feed_person author;
 	struct feed_enclosure *enclosures;
 	size_t nenclosures;
-	/* Engagement numbers some sources give; -1 when absent. */
-	long long comments;
+	/* Engagement numbers some sources give; -1 when absent: likes
+	 * (X likes, HF upvotes), reposts (X), points (HN), stars (GitHub),
+	 * comments (slash:comments, HN, X replies). */
+	long long likes, reposts, points, stars, comments;
 };
 
 struct feed {

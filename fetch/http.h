@@ -1,0 +1,92 @@
+#ifndef AIDIGEST_HTTP_H
+#define AIDIGEST_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+
+/* Many HTTP(S) GETs at once over libcurl's multi interface: a pool of
+ * transfers, a per-host limit, timeouts, capped redirects and bodies,
+ * compressed transfer, conditional GET, and retries that honour
+ * Retry-After. One bad server never holds up the others past the
+ * deadline. */
+
+enum http_error {
+	HTTP_OK = 0,        /* a response came (any status) */
+	HTTP_ERR_TIMEOUT,   /* no complete response in time */
+	HTTP_ERR_CONNECT,   /* DNS, refused, TLS */
+	HTTP_ERR_TOO_LARGE, /* body over max_bytes */
+	HTTP_ERR_REDIRECTS, /* more than max_redirects */
+	HTTP_ERR_PROTOCOL,  /* scheme not allowed, malformed URL, broken
+			     * response, truncated body */
+	HTTP_ERR_DEADLINE,  /* the whole fetch's deadline passed first */
+	HTTP_ERR_OTHER
+};
+
+struct http_request {
+	const char *url;
+	const char *etag;          /* sent as If-None-Match, or NULL */
+	const char *last_modified; /* sent as If-Modified-Since, or NULL */
+	const char *const *headers; /* extra "Name: value", NULL-ended */
+};
+
+struct http_response {
+	enum http_error error;
+	long status;           /* final HTTP status; 0 without a response */
+	char message[256];     /* why it failed, for a person: "HTTP 404",
+				* "timed out after 30 s", "body over the cap
+				* of 16777216 bytes", "5 redirects" */
+	struct buf body;       /* decoded body (gzip, deflate, br) */
+	char *content_type;    /* headers of the final response, or NULL */
+	char *etag;
+	char *last_modified;
+	char *effective_url;   /* after redirects */
+	bool not_modified;     /* 304: body empty, nothing to parse */
+	int attempts;          /* 1 + retries */
+	double seconds;        /* from first attempt to completion */
+	size_t wire_bytes;     /* bytes received on the wire, all attempts */
+};
+
+struct http_progress {
+	size_t done, total, failed;
+	size_t bytes; /* wire bytes so far */
+};
+
+/* Called for each request as it completes (success or not), in completion
+ * order, with the index of the request. The response is freed after the
+ * call returns: keep nothing from it (copy what is needed). */
+typedef void (*http_done_fn)(void *ctx, size_t index,
+			     const struct http_response *resp);
+typedef void (*http_progress_fn)(void *ctx, const struct http_progress *p);
+
+struct http_options {
+	int max_transfers;      /* 0: 16 */
+	int max_per_host;       /* 0: 2 */
+	long connect_timeout;   /* seconds; 0: 10 */
+	long timeout;           /* seconds per attempt; 0: 30 */
+	long deadline;          /* seconds for the whole fetch; 0: 150 */
+	int max_redirects;      /* 0: 5 */
+	size_t max_bytes;       /* per body; 0: 16 MiB */
+	int max_retries;        /* -1: none; 0: 2 */
+	long retry_after_cap;   /* longest Retry-After honoured, s; 0: 60 */
+	double backoff_base;    /* first backoff, s, doubled, with jitter;
+				 * 0: 1.0 */
+	const char *user_agent; /* NULL: "aidigest/VERSION (+url)" */
+	bool allow_file;        /* file:// URLs too (local sources) */
+	unsigned seed;          /* for the jitter; 0: from the clock */
+	http_done_fn done;
+	http_progress_fn progress; /* at most a few times a second */
+	void *ctx;
+};
+
+/* Fetch every request; calls opt->done once per request. Returns 0, or -1
+ * when libcurl itself could not start (err says why). */
+int http_fetch_all(const struct http_request *reqs, size_t n,
+		   const struct http_options *opt, struct buf *err);
+
+/* Once per process, before any thread: libcurl's global init. */
+int http_global_init(void);
+void http_global_cleanup(void);
+
+#endif
