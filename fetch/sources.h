@@ -8,8 +8,11 @@
 
 #include "common/buf.h"
 
-/* feeds.txt: one source a line, `kind name url [key=value ...]`, `#`
- * comments, blank lines. DESIGN.md and ../shared/reference/sources.md. */
+/* feeds.txt: one source a line, `kind name url [key=value ...]`, fields
+ * split by spaces or tabs, `#` comments, blank lines, "double quotes"
+ * around a value with spaces, ${VAR} from the environment. The options are
+ * explained at the top of the default feeds.txt; real sources and their
+ * quirks are in ../shared/reference/sources.md. */
 
 enum source_kind {
 	SOURCE_TWEET = 0,
@@ -23,30 +26,35 @@ enum source_kind {
 /* How the body is read: sniffed feeds (RSS, Atom, RDF, JSON Feed) or one
  * of the JSON APIs that have no feed (format= on the line). */
 enum source_format {
-	SOURCE_FORMAT_FEED = 0,
-	SOURCE_FORMAT_X_API,         /* format=x-api */
-	SOURCE_FORMAT_HF_PAPERS,     /* format=hf-papers */
-	SOURCE_FORMAT_HN_ALGOLIA,    /* format=hn-algolia */
-	SOURCE_FORMAT_GITHUB_SEARCH  /* format=github-search */
+	SOURCE_FORMAT_FEED = 0,     /* format=feed, the default */
+	SOURCE_FORMAT_X_API,        /* format=x-api */
+	SOURCE_FORMAT_HF_PAPERS,    /* format=hf-papers */
+	SOURCE_FORMAT_HN_ALGOLIA,   /* format=hn-algolia */
+	SOURCE_FORMAT_GITHUB_SEARCH /* format=github-search */
 };
 
+/* One line of the file. Strings are UTF-8, owned by the struct (free()d
+ * by sources_free); NULL means the option was not given. */
 struct source {
 	enum source_kind kind;
 	enum source_format format;
-	char *name;      /* unique in the file */
-	char *url;       /* ${VAR} expanded; {DATE} {SINCE_DATE} {SINCE_UNIX}
-			  * are left for source_url_for_window */
-	double weight;   /* weight=, default 1.0 */
-	int max;         /* max= items kept per fetch, 0 for no limit */
-	char *tags;      /* tags=a,b,c or NULL */
+	char *name;    /* unique in the file, no spaces, at most 100 bytes */
+	char *url;     /* ${VAR} expanded; {DATE} {SINCE_DATE} {SINCE_UNIX}
+	                * are left for source_url_for_window */
+	char *url_raw; /* the url as written, ${VAR} not expanded: what
+	                * may be shown or exported (no secrets) */
+	double weight; /* weight=, default 1.0, in (0, 1000] */
+	int max;       /* max= items kept per fetch (1..100000), 0 for no
+	                * limit */
+	char *tags;    /* tags=a,b,c or NULL */
 	int tz_offset_sec; /* tz=+09:00: zone of dates written without one */
-	char *token_env; /* token_env=, default X_BEARER_TOKEN for x-api */
-	void *include;   /* pcre2_code * of include=, or NULL */
-	void *exclude;   /* pcre2_code * of exclude=, or NULL */
-	char *include_src, *exclude_src;
+	char *token_env;   /* token_env=, default X_BEARER_TOKEN for x-api */
+	void *include;     /* pcre2_code * of include=, or NULL */
+	void *exclude;     /* pcre2_code * of exclude=, or NULL */
+	char *include_src, *exclude_src; /* the patterns as written */
 	bool collapse_daily; /* collapse automated builds (bNNNN) per day:
-			      * set for release sources (off: collapse=no) */
-	int line;        /* line number in the file */
+	                      * set for release sources (off: collapse=no) */
+	int line;            /* line number in the file */
 };
 
 struct source_list {
@@ -54,37 +62,53 @@ struct source_list {
 	size_t n;
 };
 
-/* Parse the text of a feeds file. A bad line (unknown kind, missing url,
- * unknown option, bad pattern, duplicate name) is reported into messages
- * as "FILE:LINE: reason" and skipped; a line whose ${VAR} is unset is
- * skipped with a notice "FILE:LINE: skipped: ${VAR} is not set". The rest
- * load. Returns the number of bad lines (0 when all is well). */
+/* Parse the text of a feeds file into *out (overwritten, not freed: free
+ * it with sources_free whatever the result). A bad line (unknown kind,
+ * missing url, unknown option, bad value, bad pattern, duplicate name: the
+ * first is kept) is reported into messages as "FILE:LINE: reason\n" and
+ * skipped; a line whose ${VAR} is unset or empty is skipped with the
+ * notice "FILE:LINE: skipped: ${VAR} is not set\n". The rest load. Lines
+ * are at most 8 KiB, sources at most 10,000; messages may be NULL.
+ * Returns the number of bad lines (0 when all is well; notices are not
+ * counted). */
 int sources_parse(const char *text, size_t n, const char *filename,
-		  struct source_list *out, struct buf *messages);
-/* Read and parse a feeds file; -1 when it cannot be read (messages says
- * why). */
+                  struct source_list *out, struct buf *messages);
+/* Read (at most 16 MiB) and parse a feeds file; -1 when it cannot be read
+ * (messages says why), else what sources_parse returns. */
 int sources_load(const char *path, struct source_list *out,
-		 struct buf *messages);
+                 struct buf *messages);
 void sources_free(struct source_list *list);
 
+/* "tweet", "blog", ...: the word feeds.txt uses; static storage. */
 const char *source_kind_name(enum source_kind kind);
 
-/* Whether an item passes the line's include= and exclude= patterns, run
- * on its title and text. */
+/* Whether an item passes the line's patterns: include= must match the
+ * title or the text when set, exclude= must match neither. NULL reads as
+ * "". Invalid UTF-8 never matches; a match that passes the match, depth or
+ * heap limit (hostile patterns) counts as no match. */
 bool source_accepts(const struct source *s, const char *title,
-		    const char *text);
+                    const char *text);
 
-/* The URL with {DATE} and {SINCE_DATE} (YYYY-MM-DD) and {SINCE_UNIX}
- * filled for a window starting at since (UTC seconds) and the digest day
- * `date` ("YYYY-MM-DD"). Caller frees. */
+/* The URL with {DATE} (the digest day `date`, "YYYY-MM-DD"; the UTC date
+ * of since when date is NULL), {SINCE_DATE} (the UTC date of since,
+ * YYYY-MM-DD) and {SINCE_UNIX} (since in UTC seconds) filled. Caller
+ * frees. */
 char *source_url_for_window(const struct source *s, const char *date,
-			    int64_t since);
+                            int64_t since);
 
-/* OPML: print the outlines of an OPML document as feeds.txt lines (kind
- * blog unless a category says otherwise; names made unique and without
- * spaces); print a list as OPML 2.0. Return 0, or -1 (err says why). */
-int sources_import_opml(const char *data, size_t n, FILE *out,
-			struct buf *err);
+/* Print one feeds.txt line per OPML outline with an http(s) xmlUrl,
+ * nested ones too. The kind comes from the nearest enclosing outline
+ * whose text or title names one ("papers", "arxiv", "GitHub", "news",
+ * "Twitter", "Hacker News", "뉴스" ...), else blog; names from title or
+ * text, spaces as '-', at most 32 characters, made unique with -2, -3.
+ * No DTD, entity or network loads; at most 8 MiB and 10,000 feeds.
+ * Returns 0, or -1 when the document is not OPML or passes a bound. err
+ * gets a "\n"-ended line per outline skipped (100, then a count) and, on
+ * -1, the reason. */
+int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err);
+/* Print the list as an OPML 2.0 document: one category outline per kind,
+ * holding its sources (text and title the name, xmlUrl the url as
+ * written). Returns 0, or -1 when out reports a write error. */
 int sources_export_opml(const struct source_list *list, FILE *out);
 
 #endif
