@@ -10,7 +10,8 @@
  * transfers, a per-host limit, timeouts, capped redirects and bodies,
  * compressed transfer, conditional GET, and retries that honour
  * Retry-After. One bad server never holds up the others past the
- * deadline. */
+ * deadline. Proxies come from the environment (http_proxy, https_proxy,
+ * no_proxy), as libcurl reads them. */
 
 enum http_error {
 	HTTP_OK = 0,        /* a response came (any status) */
@@ -19,33 +20,45 @@ enum http_error {
 	HTTP_ERR_TOO_LARGE, /* body over max_bytes */
 	HTTP_ERR_REDIRECTS, /* more than max_redirects */
 	HTTP_ERR_PROTOCOL,  /* scheme not allowed, malformed URL, broken
-			     * response, truncated body */
+	                     * response, truncated body, a redirect to a
+	                     * scheme other than http(s) */
 	HTTP_ERR_DEADLINE,  /* the whole fetch's deadline passed first */
 	HTTP_ERR_OTHER
 };
 
+/* Extra headers go along on redirects, except Authorization and Cookie,
+ * which libcurl keeps from any host but the first: put secrets there. */
 struct http_request {
 	const char *url;
-	const char *etag;          /* sent as If-None-Match, or NULL */
-	const char *last_modified; /* sent as If-Modified-Since, or NULL */
+	const char *etag;           /* sent as If-None-Match, or NULL */
+	const char *last_modified;  /* sent as If-Modified-Since, or NULL */
 	const char *const *headers; /* extra "Name: value", NULL-ended */
 };
 
 struct http_response {
 	enum http_error error;
-	long status;           /* final HTTP status; 0 without a response */
-	char message[256];     /* why it failed, for a person: "HTTP 404",
-				* "timed out after 30 s", "body over the cap
-				* of 16777216 bytes", "5 redirects" */
-	struct buf body;       /* decoded body (gzip, deflate, br) */
-	char *content_type;    /* headers of the final response, or NULL */
-	char *etag;
+	long status;        /* final HTTP status; 0 without a response;
+	                     * a file:// URL read whole reports 200 */
+	char message[256];  /* why it failed, for a person: "HTTP 404"
+	                     * (error still HTTP_OK), "timed out after
+	                     * 30 s", "no connection after 10 s", "body
+	                     * over the cap of 16777216 bytes", "more than
+	                     * 5 redirects", "truncated body", "stopped at
+	                     * the fetch deadline of 150 s"; "" on 2xx/304 */
+	struct buf body;    /* decoded body (gzip, deflate, br); empty
+	                     * unless error is HTTP_OK (a 4xx/5xx keeps
+	                     * its error page) */
+	char *content_type; /* headers of the final response, or NULL */
+	char *etag;         /* on a 304 that repeats no validator, the
+	                     * request's own: what to send next time */
 	char *last_modified;
-	char *effective_url;   /* after redirects */
-	bool not_modified;     /* 304: body empty, nothing to parse */
-	int attempts;          /* 1 + retries */
-	double seconds;        /* from first attempt to completion */
-	size_t wire_bytes;     /* bytes received on the wire, all attempts */
+	char *effective_url; /* after redirects (the request's URL when
+	                      * no transfer started) */
+	bool not_modified;   /* 304: body empty, nothing to parse */
+	int attempts;        /* 1 + retries; 0 when none started (URL
+	                      * refused, deadline first) */
+	double seconds;      /* from first attempt to completion */
+	size_t wire_bytes;   /* bytes received on the wire, all attempts */
 };
 
 struct http_progress {
@@ -53,16 +66,24 @@ struct http_progress {
 	size_t bytes; /* wire bytes so far */
 };
 
-/* Called for each request as it completes (success or not), in completion
- * order, with the index of the request. The response is freed after the
- * call returns: keep nothing from it (copy what is needed). */
+/* Called exactly once for each request as it completes (success or not),
+ * in completion order, with the index of the request, from
+ * http_fetch_all's own loop (never inside libcurl). The response is freed
+ * after the call returns: keep nothing from it (copy what is needed). */
 typedef void (*http_done_fn)(void *ctx, size_t index,
-			     const struct http_response *resp);
+                             const struct http_response *resp);
 typedef void (*http_progress_fn)(void *ctx, const struct http_progress *p);
 
+/* Retries: after a timeout, a connection error, an empty reply, an HTTP/2
+ * stream error, a 5xx, a 408 or a 429; never after another 4xx. A 429 or
+ * 503 with Retry-After (seconds or HTTP-date) waits that long, and is not
+ * retried when that is over retry_after_cap; the rest wait backoff_base *
+ * 2^k times a random factor in [0.5, 1.5). No attempt starts past the
+ * deadline; other transfers go on while one waits. */
 struct http_options {
 	int max_transfers;      /* 0: 16 */
-	int max_per_host;       /* 0: 2 */
+	int max_per_host;       /* 0: 2; per host name of the request URL
+	                         * (any port), counted before redirects */
 	long connect_timeout;   /* seconds; 0: 10 */
 	long timeout;           /* seconds per attempt; 0: 30 */
 	long deadline;          /* seconds for the whole fetch; 0: 150 */
@@ -71,19 +92,23 @@ struct http_options {
 	int max_retries;        /* -1: none; 0: 2 */
 	long retry_after_cap;   /* longest Retry-After honoured, s; 0: 60 */
 	double backoff_base;    /* first backoff, s, doubled, with jitter;
-				 * 0: 1.0 */
+	                         * 0: 1.0 */
 	const char *user_agent; /* NULL: "aidigest/VERSION (+url)" */
-	bool allow_file;        /* file:// URLs too (local sources) */
+	bool allow_file;        /* file:// URLs too (local sources); a
+	                         * redirect never leads to one */
 	unsigned seed;          /* for the jitter; 0: from the clock */
 	http_done_fn done;
-	http_progress_fn progress; /* at most a few times a second */
+	http_progress_fn progress; /* at most five times a second, and once
+	                            * more when all are done */
 	void *ctx;
 };
 
-/* Fetch every request; calls opt->done once per request. Returns 0, or -1
- * when libcurl itself could not start (err says why). */
+/* Fetch every request; calls opt->done once per request. opt NULL: all
+ * defaults. When the deadline passes, every request still open ends with
+ * HTTP_ERR_DEADLINE and the call returns. Returns 0, or -1 (and no done()
+ * call) when libcurl itself could not start (err, if not NULL, says why). */
 int http_fetch_all(const struct http_request *reqs, size_t n,
-		   const struct http_options *opt, struct buf *err);
+                   const struct http_options *opt, struct buf *err);
 
 /* Once per process, before any thread: libcurl's global init. */
 int http_global_init(void);

@@ -7,5 +7,13 @@ void test_date(void);
 void test_html(void);
 void test_charset(void);
 void test_feed(void);
+void test_sources(void);
+void test_http(void);
+void test_api(void);
+void test_urlnorm(void);
+void test_store(void);
+void test_stories(void);
+void test_config(void);
+void test_fetcher(void);
 
 #endif

@@ -11,7 +11,7 @@ int main(void)
 	} suites[] = {
 	        {"common", test_common}, {"date", test_date},
 	        {"html", test_html},     {"charset", test_charset},
-	        {"feed", test_feed},
+	        {"feed", test_feed},         {"sources", test_sources},
 	};
 	size_t i;
 

@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""Loopback HTTP server for aidigest's HTTP tests (standard library only).
+
+Usage: python3 tests/http_server.py [PORT_FILE]
+
+It binds 127.0.0.1 on a port the OS picks, prints the port as the first line
+of stdout (and writes it to PORT_FILE when given), and serves until it is
+killed, until GET /quit, or until its stdin closes: the test keeps a pipe to
+it, so the server never outlives the test, even one that crashed. By hand,
+keep stdin open: `sleep 1d | python3 tests/http_server.py`.
+
+Routes (the counters are per path, query string excluded):
+  /feed/NAME          tests/fixtures/feeds/NAME with ETag and Last-Modified;
+                      304 to a matching If-None-Match, or (without one) to an
+                      If-Modified-Since at or after the file's time
+  /gzip/NAME          the fixture, Content-Encoding: gzip when accepted
+  /redirect/N[/NAME]  N redirects (302), then /feed/NAME (rss20.xml)
+  /redirect-to?url=U  one redirect to U (any scheme)
+  /loop               a redirect to itself, for ever
+  /status/CODE[/TAG]?retry_after=S&retry_after_date=S&times=K
+                      CODE (with Retry-After: S seconds, or an HTTP-date S
+                      seconds ahead) the first K times for this path, then
+                      200 and rss20.xml; K defaults to 1 for 408, 429 and
+                      503, and to "always" for other codes
+  /slow?seconds=S     sleeps S seconds (default 10), then rss20.xml
+  /latency/NAME?ms=M  sleeps M ms (default 200), then the fixture
+  /truncated          Content-Length: 1000, 300 bytes sent, then close
+  /big?chunked=1      50 MB streamed in 64 KiB pieces; Content-Length
+                      unless chunked=1 (then chunked transfer coding)
+  /html               an HTML page (text/html)
+  /invalid-utf8       an RSS feed whose title has invalid UTF-8 bytes
+  /echo               the request's headers as text/plain
+  /stats              JSON: requests, not_modified and gzip counts per path;
+                      max_concurrent per "HOST/SEGMENT" and "*/SEGMENT"
+                      (most requests in flight at once, by Host header name
+                      and first path segment)
+  /quit               answers, then exits
+Anything else is 404.
+"""
+
+import email.utils
+import gzip
+import hashlib
+import http.server
+import json
+import os
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "fixtures", "feeds")
+BIG_SIZE = 50 * 1000 * 1000
+PIECE = 64 * 1024
+
+lock = threading.Lock()
+requests = {}
+not_modified = {}
+gzipped = {}
+in_flight = {}
+max_concurrent = {}
+
+
+def count(table, key):
+    with lock:
+        table[key] = table.get(key, 0) + 1
+        return table[key]
+
+
+def enter(keys):
+    with lock:
+        for k in keys:
+            in_flight[k] = in_flight.get(k, 0) + 1
+            max_concurrent[k] = max(max_concurrent.get(k, 0), in_flight[k])
+
+
+def leave(keys):
+    with lock:
+        for k in keys:
+            in_flight[k] -= 1
+
+
+def fixture(name):
+    """The bytes of a fixture, or None for a name outside the folder."""
+    if not name or "/" in name or name.startswith("."):
+        return None
+    try:
+        with open(os.path.join(FIXTURES, name), "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def content_type(name):
+    if name.endswith(".json"):
+        return "application/feed+json"
+    if name.endswith(".html"):
+        return "text/html; charset=utf-8"
+    return "application/rss+xml"
+
+
+def http_date(t):
+    return email.utils.formatdate(t, usegmt=True)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "aidigest-test/1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def send(self, code, body=b"", ctype="text/plain", headers=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if body and self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        self.query = dict(urllib.parse.parse_qsl(url.query))
+        path = url.path
+        count(requests, path)
+        parts = path.strip("/").split("/")
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        keys = [host + "/" + parts[0], "*/" + parts[0]]
+        enter(keys)
+        try:
+            route = ROUTES.get(parts[0])
+            if route is None:
+                self.send(404, b"not found\n")
+            else:
+                route(self, path, parts[1:])
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            leave(keys)
+
+    def arg(self, name, default):
+        try:
+            return float(self.query.get(name, default))
+        except ValueError:
+            return float(default)
+
+    def feed(self, path, rest):
+        name = "/".join(rest)
+        data = fixture(name)
+        if data is None:
+            return self.send(404, b"no such fixture\n")
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        mtime = int(os.stat(os.path.join(FIXTURES, name)).st_mtime)
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        fresh = False
+        if inm is not None:
+            tags = [t.strip() for t in inm.split(",")]
+            fresh = etag in tags or "*" in tags
+        elif ims is not None:
+            try:
+                since = email.utils.parsedate_to_datetime(ims).timestamp()
+                fresh = since >= mtime
+            except (TypeError, ValueError):
+                fresh = False
+        validators = [("ETag", etag), ("Last-Modified", http_date(mtime))]
+        if fresh:
+            count(not_modified, path)
+            self.send_response(304)
+            for k, v in validators:
+                self.send_header(k, v)
+            self.end_headers()
+            return
+        self.send(200, data, content_type(name), validators)
+
+    def gzipped_feed(self, path, rest):
+        data = fixture("/".join(rest))
+        if data is None:
+            return self.send(404, b"no such fixture\n")
+        accept = self.headers.get("Accept-Encoding") or ""
+        if "gzip" not in [a.split(";")[0].strip() for a in accept.split(",")]:
+            return self.send(200, data, "application/rss+xml")
+        count(gzipped, path)
+        self.send(200, gzip.compress(data), "application/rss+xml",
+                  [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
+
+    def redirect_to(self, location):
+        self.send(302, b"moved\n", headers=[("Location", location)])
+
+    def redirect(self, path, rest):
+        try:
+            n = int(rest[0])
+        except (IndexError, ValueError):
+            return self.send(404, b"bad redirect count\n")
+        name = rest[1] if len(rest) > 1 else "rss20.xml"
+        if n <= 1:
+            return self.redirect_to("/feed/" + name)
+        self.redirect_to("/redirect/%d/%s" % (n - 1, name))
+
+    def redirect_any(self, path, rest):
+        self.redirect_to(self.query.get("url", "/feed/rss20.xml"))
+
+    def loop(self, path, rest):
+        self.redirect_to("/loop")
+
+    def status(self, path, rest):
+        try:
+            code = int(rest[0])
+        except (IndexError, ValueError):
+            return self.send(404, b"bad status\n")
+        times = self.arg("times", 1 if code in (408, 429, 503) else 1e18)
+        if requests.get(path, 0) > times:
+            return self.send(200, fixture("rss20.xml"), "application/rss+xml")
+        headers = []
+        if "retry_after" in self.query:
+            headers.append(("Retry-After", self.query["retry_after"]))
+        elif "retry_after_date" in self.query:
+            ahead = self.arg("retry_after_date", 1)
+            headers.append(("Retry-After", http_date(time.time() + ahead)))
+        self.send(code, b"status %d\n" % code, headers=headers)
+
+    def slow(self, path, rest):
+        time.sleep(self.arg("seconds", 10))
+        self.send(200, fixture("rss20.xml"), "application/rss+xml")
+
+    def latency(self, path, rest):
+        data = fixture("/".join(rest))
+        time.sleep(self.arg("ms", 200) / 1000.0)
+        if data is None:
+            return self.send(404, b"no such fixture\n")
+        self.send(200, data, content_type(rest[-1]))
+
+    def truncated(self, path, rest):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", "1000")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(fixture("rss20.xml")[:300])
+        self.wfile.flush()
+        self.close_connection = True
+
+    def big(self, path, rest):
+        chunked = self.query.get("chunked") == "1"
+        piece = b"<!-- " + b"x" * (PIECE - 9) + b" -->\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(BIG_SIZE))
+        self.end_headers()
+        left = BIG_SIZE
+        while left > 0:
+            part = piece[:min(left, len(piece))]
+            if chunked:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            else:
+                self.wfile.write(part)
+            left -= len(part)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+    def html(self, path, rest):
+        self.send(200, fixture("not-feed.html"), "text/html; charset=utf-8")
+
+    def invalid_utf8(self, path, rest):
+        body = (b'<?xml version="1.0" encoding="utf-8"?>\n'
+                b'<rss version="2.0"><channel><title>bad \xff\xfe \xc3\x28'
+                b' bytes</title><item><title>x\xc0\xafy</title></item>'
+                b'</channel></rss>\n')
+        self.send(200, body, "application/rss+xml")
+
+    def echo(self, path, rest):
+        self.send(200, str(self.headers).encode("utf-8", "replace"))
+
+    def stats(self, path, rest):
+        with lock:
+            body = json.dumps({"requests": requests,
+                               "not_modified": not_modified,
+                               "gzip": gzipped,
+                               "max_concurrent": max_concurrent})
+        self.send(200, body.encode(), "application/json")
+
+    def quit(self, path, rest):
+        self.send(200, b"bye\n")
+        self.wfile.flush()
+        threading.Thread(target=self.server.shutdown, daemon=True).start()
+
+
+ROUTES = {
+    "feed": Handler.feed,
+    "gzip": Handler.gzipped_feed,
+    "redirect": Handler.redirect,
+    "redirect-to": Handler.redirect_any,
+    "loop": Handler.loop,
+    "status": Handler.status,
+    "slow": Handler.slow,
+    "latency": Handler.latency,
+    "truncated": Handler.truncated,
+    "big": Handler.big,
+    "html": Handler.html,
+    "invalid-utf8": Handler.invalid_utf8,
+    "echo": Handler.echo,
+    "stats": Handler.stats,
+    "quit": Handler.quit,
+}
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        # A client that went away is normal here; anything else is shown.
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def exit_when_stdin_closes():
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except OSError:
+        pass
+    os._exit(0)
+
+
+def main():
+    server = Server(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    if len(sys.argv) > 1:
+        with open(sys.argv[1] + ".tmp", "w") as f:
+            f.write("%d\n" % port)
+        os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+    sys.stdout.write("%d\n" % port)
+    sys.stdout.flush()
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

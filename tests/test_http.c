@@ -1,0 +1,764 @@
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/xalloc.h"
+#include "fetch/http.h"
+#include "tests/check.h"
+#include "tests/tests.h"
+
+#define FIXTURES "tests/fixtures/feeds/"
+#define URL_MAX 512
+
+/* The loopback server (tests/http_server.py) as a child process. Its stdin
+ * is a pipe from us: when this process ends, even by a crash, the pipe
+ * closes and the server exits. */
+struct test_server {
+	pid_t pid;
+	int to_fd;   /* the server's stdin */
+	int from_fd; /* the server's stdout: the port, first line */
+	int port;
+};
+
+/* What one done() call saw, copied (the response is freed after it). */
+struct test_got {
+	int calls;
+	int order;
+	enum http_error error;
+	long status;
+	char message[256];
+	struct buf body;
+	char *content_type, *etag, *last_modified, *effective_url;
+	bool not_modified;
+	int attempts;
+	double seconds;
+	size_t wire_bytes;
+};
+
+struct test_run {
+	struct test_got *got;
+	size_t n;
+	int order;
+	int progress_calls;
+	bool progress_backwards;
+	struct http_progress last;
+};
+
+static int test_port;
+
+static double test_seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static bool test_python3_present(void)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char file[PATH_MAX];
+
+	if (!path)
+		return false;
+	for (p = path;; p = end + 1) {
+		size_t len;
+
+		end = strchr(p, ':');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len > 0 && len < sizeof file - 9) {
+			snprintf(file, sizeof file, "%.*s/python3", (int)len,
+			         p);
+			if (access(file, X_OK) == 0)
+				return true;
+		}
+		if (!end)
+			return false;
+	}
+}
+
+static void test_server_stop(struct test_server *s)
+{
+	if (s->to_fd >= 0)
+		close(s->to_fd);
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+	}
+	if (s->from_fd >= 0)
+		close(s->from_fd);
+	s->pid = -1;
+	s->to_fd = s->from_fd = -1;
+}
+
+/* Start the server and read its port; false (with a message) on failure. */
+static bool test_server_start(struct test_server *s)
+{
+	int in[2] = {-1, -1}, out[2] = {-1, -1};
+	char line[32];
+	size_t len = 0;
+	struct timespec t0;
+	char *end;
+	long port;
+
+	s->pid = -1;
+	s->to_fd = s->from_fd = -1;
+	s->port = 0;
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
+		perror("http test: pipe");
+		goto fail;
+	}
+	s->pid = fork();
+	if (s->pid < 0) {
+		perror("http test: fork");
+		goto fail;
+	}
+	if (s->pid == 0) {
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+			_exit(127);
+		execlp("python3", "python3", "tests/http_server.py",
+		       (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	s->to_fd = in[1];
+	s->from_fd = out[0];
+	in[0] = in[1] = out[0] = out[1] = -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (len < sizeof line - 1 && !memchr(line, '\n', len)) {
+		struct pollfd pfd = {s->from_fd, POLLIN, 0};
+		ssize_t got;
+
+		if (test_seconds_since(&t0) > 10.0)
+			break;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		got = read(s->from_fd, line + len, sizeof line - 1 - len);
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	line[len] = '\0';
+	port = strtol(line, &end, 10);
+	if (end == line || *end != '\n' || port <= 0 || port > 65535) {
+		fprintf(stderr, "http test: the server gave no port\n");
+		goto fail;
+	}
+	s->port = (int)port;
+	return true;
+fail:
+	if (in[0] >= 0)
+		close(in[0]);
+	if (out[1] >= 0)
+		close(out[1]);
+	if (s->to_fd < 0 && in[1] >= 0)
+		close(in[1]);
+	if (s->from_fd < 0 && out[0] >= 0)
+		close(out[0]);
+	test_server_stop(s);
+	return false;
+}
+
+/* A loopback port nothing listens on (it was free a moment ago). */
+static int test_closed_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 1;
+
+	if (fd < 0)
+		return port;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static const char *test_url(char *out, const char *host, const char *path)
+{
+	int n = snprintf(out, URL_MAX, "http://%s:%d%s", host, test_port, path);
+
+	CHECK(n > 0 && n < URL_MAX);
+	return out;
+}
+
+/* A file:// URL of a fixture; false when it does not fit. */
+static bool test_file_url(char *out, const char *fixture)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (!getcwd(cwd, sizeof cwd))
+		return false;
+	n = snprintf(out, URL_MAX, "file://%s/" FIXTURES "%s", cwd, fixture);
+	return n > 0 && n < URL_MAX;
+}
+
+static char *test_dup(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void test_on_done(void *ctx, size_t i, const struct http_response *r)
+{
+	struct test_run *run = ctx;
+	struct test_got *g;
+
+	if (!CHECK(i < run->n))
+		return;
+	g = &run->got[i];
+	if (++g->calls > 1)
+		return;
+	g->order = run->order++;
+	g->error = r->error;
+	g->status = r->status;
+	snprintf(g->message, sizeof g->message, "%s", r->message);
+	buf_init(&g->body, 0);
+	buf_append(&g->body, buf_cstr(&r->body), r->body.len);
+	g->content_type = test_dup(r->content_type);
+	g->etag = test_dup(r->etag);
+	g->last_modified = test_dup(r->last_modified);
+	g->effective_url = test_dup(r->effective_url);
+	g->not_modified = r->not_modified;
+	g->attempts = r->attempts;
+	g->seconds = r->seconds;
+	g->wire_bytes = r->wire_bytes;
+}
+
+static void test_on_progress(void *ctx, const struct http_progress *p)
+{
+	struct test_run *run = ctx;
+
+	if (p->done < run->last.done || p->bytes < run->last.bytes)
+		run->progress_backwards = true;
+	run->last = *p;
+	run->progress_calls++;
+}
+
+static void test_run_free(struct test_run *run)
+{
+	size_t i;
+
+	for (i = 0; run->got && i < run->n; i++) {
+		struct test_got *g = &run->got[i];
+
+		buf_free(&g->body);
+		free(g->content_type);
+		free(g->etag);
+		free(g->last_modified);
+		free(g->effective_url);
+	}
+	free(run->got);
+	run->got = NULL;
+}
+
+/* Fetch reqs with opt into run; checks the calls every fetch must make:
+ * done() once per request, and a final progress call that adds up. */
+static void test_fetch(const struct http_request *reqs, size_t n,
+                       struct http_options *opt, struct test_run *run)
+{
+	struct buf err = BUF_INIT(0);
+	size_t i, failed = 0;
+
+	memset(run, 0, sizeof *run);
+	run->n = n;
+	run->got = xcalloc(n, sizeof *run->got);
+	opt->done = test_on_done;
+	opt->progress = test_on_progress;
+	opt->ctx = run;
+	CHECK_INT(http_fetch_all(reqs, n, opt, &err), 0);
+	CHECK_STR(buf_cstr(&err), "");
+	for (i = 0; i < n; i++) {
+		const struct test_got *g = &run->got[i];
+
+		if (!CHECK_INT(g->calls, 1))
+			fprintf(stderr, "    request %zu: %s\n", i,
+			        reqs[i].url);
+		if (g->error != HTTP_OK ||
+		    !((g->status >= 200 && g->status < 300) ||
+		      g->status == 304))
+			failed++;
+	}
+	CHECK(run->progress_calls >= 1);
+	CHECK(!run->progress_backwards);
+	CHECK_INT(run->last.done, n);
+	CHECK_INT(run->last.total, n);
+	CHECK_INT(run->last.failed, failed);
+	buf_free(&err);
+}
+
+static void test_options(struct http_options *opt)
+{
+	memset(opt, 0, sizeof *opt);
+	opt->connect_timeout = 2;
+	opt->timeout = 2;
+	opt->deadline = 20;
+	opt->backoff_base = 0.05;
+	opt->seed = 42;
+}
+
+static bool test_body_is(const struct test_got *g, const char *fixture)
+{
+	struct buf want = BUF_INIT(0);
+	char path[256];
+	bool same;
+
+	snprintf(path, sizeof path, FIXTURES "%s", fixture);
+	same = check_read_file(path, &want) && want.len == g->body.len &&
+	       memcmp(buf_cstr(&want), buf_cstr(&g->body), want.len) == 0;
+	buf_free(&want);
+	return same;
+}
+
+static bool test_ends_with(const char *s, const char *suffix)
+{
+	size_t n = s ? strlen(s) : 0, m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The server's /stats, parsed; NULL when it cannot be read. */
+static json_t *test_stats(void)
+{
+	struct http_request req = {0};
+	struct http_options opt;
+	struct test_run run;
+	char url[URL_MAX];
+	json_t *root = NULL;
+
+	test_options(&opt);
+	req.url = test_url(url, "127.0.0.1", "/stats");
+	test_fetch(&req, 1, &opt, &run);
+	if (CHECK_INT(run.got[0].status, 200))
+		root = json_loadb(buf_cstr(&run.got[0].body),
+		                  run.got[0].body.len, 0, NULL);
+	CHECK(root != NULL);
+	test_run_free(&run);
+	return root;
+}
+
+static long long test_stat(json_t *root, const char *table, const char *key)
+{
+	return json_integer_value(
+	        json_object_get(json_object_get(root, table), key));
+}
+
+enum {
+	A_FEED,
+	A_GZIP,
+	A_REDIRECT,
+	A_LOOP,
+	A_429,
+	A_429_OVER_CAP,
+	A_503_DATE,
+	A_408,
+	A_500,
+	A_404,
+	A_SLOW,
+	A_TRUNCATED,
+	A_BIG,
+	A_BIG_CHUNKED,
+	A_REFUSED,
+	A_HTML,
+	A_INVALID_UTF8,
+	A_ECHO,
+	A_FILE_OFF,
+	A_FTP,
+	A_BAD_URL,
+	A_COUNT
+};
+
+static const char *const test_paths[A_COUNT] = {
+        [A_FEED] = "/feed/rss20.xml",
+        [A_GZIP] = "/gzip/atom10.xml",
+        [A_REDIRECT] = "/redirect/3/rss091.xml",
+        [A_LOOP] = "/loop",
+        [A_429] = "/status/429/a?retry_after=1",
+        [A_429_OVER_CAP] = "/status/429/b?retry_after=100",
+        [A_503_DATE] = "/status/503/c?retry_after_date=2",
+        [A_408] = "/status/408/d",
+        [A_500] = "/status/500",
+        [A_404] = "/status/404",
+        [A_SLOW] = "/slow?seconds=5",
+        [A_TRUNCATED] = "/truncated",
+        [A_BIG] = "/big",
+        [A_BIG_CHUNKED] = "/big?chunked=1",
+        [A_HTML] = "/html",
+        [A_INVALID_UTF8] = "/invalid-utf8",
+        [A_ECHO] = "/echo",
+};
+
+/* Every behaviour of one fetch at once; the slowest (three timed-out
+ * attempts of 2 s) sets the time. Returns the run for the 304 checks. */
+static void test_http_behaviours(struct test_run *run)
+{
+	static const char *const extra[] = {"X-Aidigest-Test: yes", NULL};
+	static char urls[A_COUNT][URL_MAX];
+	struct http_request reqs[A_COUNT];
+	struct http_options opt;
+	struct timespec t0;
+	const struct test_got *g = NULL;
+	json_t *stats;
+	double took;
+	size_t i;
+
+	memset(reqs, 0, sizeof reqs);
+	for (i = 0; i < A_COUNT; i++) {
+		reqs[i].url = urls[i];
+		if (test_paths[i])
+			test_url(urls[i], "127.0.0.1", test_paths[i]);
+	}
+	snprintf(urls[A_REFUSED], URL_MAX, "http://127.0.0.1:%d/feed",
+	         test_closed_port());
+	CHECK(test_file_url(urls[A_FILE_OFF], "rss20.xml"));
+	snprintf(urls[A_FTP], URL_MAX, "ftp://127.0.0.1:%d/x", test_port);
+	snprintf(urls[A_BAD_URL], URL_MAX, "not a url");
+	reqs[A_ECHO].headers = extra;
+
+	test_options(&opt);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	test_fetch(reqs, A_COUNT, &opt, run);
+	took = test_seconds_since(&t0);
+	/* Three 2 s attempts of /slow, and no more than a little over. */
+	CHECK(took >= 6.0 && took < 12.0);
+	CHECK(run->progress_calls <= (int)(took * 5) + 2);
+
+	g = &run->got[A_FEED];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 200);
+	CHECK_STR(g->message, "");
+	CHECK(test_body_is(g, "rss20.xml"));
+	CHECK(g->etag && g->etag[0] == '"');
+	CHECK(g->last_modified != NULL);
+	CHECK_STR(g->content_type, "application/rss+xml");
+	CHECK_STR(g->effective_url, urls[A_FEED]);
+	CHECK(!g->not_modified);
+	CHECK_INT(g->attempts, 1);
+	CHECK(g->wire_bytes > g->body.len);
+
+	g = &run->got[A_GZIP];
+	CHECK_INT(g->status, 200);
+	CHECK(test_body_is(g, "atom10.xml"));
+	CHECK(g->wire_bytes < g->body.len); /* 596 gzip bytes and headers */
+
+	g = &run->got[A_REDIRECT];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 200);
+	CHECK(test_body_is(g, "rss091.xml"));
+	CHECK(test_ends_with(g->effective_url, "/feed/rss091.xml"));
+
+	g = &run->got[A_LOOP];
+	CHECK_INT(g->error, HTTP_ERR_REDIRECTS);
+	CHECK_STR(g->message, "more than 5 redirects");
+	CHECK_INT(g->attempts, 1);
+
+	g = &run->got[A_429];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	CHECK(g->seconds >= 0.9);
+	CHECK(test_body_is(g, "rss20.xml"));
+
+	g = &run->got[A_429_OVER_CAP];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 429);
+	CHECK_STR(g->message, "HTTP 429");
+	CHECK_INT(g->attempts, 1);
+
+	g = &run->got[A_503_DATE];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	CHECK(g->seconds >= 0.9);
+
+	g = &run->got[A_408];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+
+	g = &run->got[A_500];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 500);
+	CHECK_STR(g->message, "HTTP 500");
+	CHECK_INT(g->attempts, 3);
+
+	g = &run->got[A_404];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 404);
+	CHECK_STR(g->message, "HTTP 404");
+	CHECK_INT(g->attempts, 1);
+
+	g = &run->got[A_SLOW];
+	CHECK_INT(g->error, HTTP_ERR_TIMEOUT);
+	CHECK_STR(g->message, "timed out after 2 s");
+	CHECK_INT(g->attempts, 3);
+	CHECK(g->seconds >= 6.0);
+
+	g = &run->got[A_TRUNCATED];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "truncated body");
+	CHECK_INT(g->body.len, 0);
+
+	g = &run->got[A_BIG];
+	CHECK_INT(g->error, HTTP_ERR_TOO_LARGE);
+	CHECK_STR(g->message, "body over the cap of 16777216 bytes");
+	CHECK(g->seconds < 5.0);
+	CHECK_INT(g->body.len, 0);
+
+	g = &run->got[A_BIG_CHUNKED];
+	CHECK_INT(g->error, HTTP_ERR_TOO_LARGE);
+	CHECK_STR(g->message, "body over the cap of 16777216 bytes");
+	CHECK(g->seconds < 5.0);
+	CHECK(g->wire_bytes >= (size_t)15 << 20);
+
+	g = &run->got[A_REFUSED];
+	CHECK_INT(g->error, HTTP_ERR_CONNECT);
+	CHECK_INT(g->status, 0);
+	CHECK_INT(g->attempts, 3);
+
+	g = &run->got[A_HTML];
+	CHECK_STR(g->content_type, "text/html; charset=utf-8");
+	CHECK(test_body_is(g, "not-feed.html"));
+
+	g = &run->got[A_INVALID_UTF8];
+	CHECK_INT(g->status, 200);
+	CHECK(strstr(buf_cstr(&g->body), "bad \xff\xfe \xc3\x28 bytes"));
+
+	g = &run->got[A_ECHO];
+	CHECK(strstr(buf_cstr(&g->body), "User-Agent: aidigest/"));
+	CHECK(strstr(buf_cstr(&g->body), "X-Aidigest-Test: yes"));
+	CHECK(strstr(buf_cstr(&g->body), "gzip"));
+
+	g = &run->got[A_FILE_OFF];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "URL scheme not allowed: file");
+	CHECK_INT(g->attempts, 0);
+
+	g = &run->got[A_FTP];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "URL scheme not allowed: ftp");
+
+	g = &run->got[A_BAD_URL];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "malformed URL");
+
+	stats = test_stats();
+	CHECK_INT(test_stat(stats, "gzip", "/gzip/atom10.xml"), 1);
+	CHECK_INT(test_stat(stats, "requests", "/redirect/2/rss091.xml"), 1);
+	CHECK_INT(test_stat(stats, "requests", "/status/429/a"), 2);
+	CHECK_INT(test_stat(stats, "requests", "/status/429/b"), 1);
+	CHECK_INT(test_stat(stats, "requests", "/status/500"), 3);
+	CHECK_INT(test_stat(stats, "requests", "/status/404"), 1);
+	CHECK_INT(test_stat(stats, "requests", "/slow"), 3);
+	CHECK_INT(test_stat(stats, "requests", "/truncated"), 1);
+	CHECK_INT(test_stat(stats, "requests", "/loop"), 6);
+	json_decref(stats);
+}
+
+/* Validators from the first fetch make the second a 304. */
+static void test_http_conditional(const struct test_got *first)
+{
+	static char urls[3][URL_MAX];
+	struct http_request reqs[3];
+	struct http_options opt;
+	struct test_run run;
+	json_t *stats;
+	size_t i;
+
+	memset(reqs, 0, sizeof reqs);
+	for (i = 0; i < 3; i++)
+		reqs[i].url = test_url(urls[i], "127.0.0.1", "/feed/rss20.xml");
+	reqs[0].etag = first->etag;
+	reqs[1].last_modified = first->last_modified;
+	reqs[2].etag = "\"stale\"";
+	test_options(&opt);
+	test_fetch(reqs, 3, &opt, &run);
+
+	CHECK_INT(run.got[0].error, HTTP_OK);
+	CHECK_INT(run.got[0].status, 304);
+	CHECK(run.got[0].not_modified);
+	CHECK_INT(run.got[0].body.len, 0);
+	CHECK_STR(run.got[0].etag, first->etag);
+	CHECK_STR(run.got[0].message, "");
+	CHECK_INT(run.got[1].status, 304);
+	CHECK(run.got[1].not_modified);
+	CHECK_STR(run.got[1].last_modified, first->last_modified);
+	CHECK_INT(run.got[2].status, 200);
+	CHECK(!run.got[2].not_modified);
+	CHECK(test_body_is(&run.got[2], "rss20.xml"));
+	CHECK_INT(run.last.failed, 0);
+	test_run_free(&run);
+
+	stats = test_stats();
+	CHECK_INT(test_stat(stats, "not_modified", "/feed/rss20.xml"), 2);
+	json_decref(stats);
+}
+
+/* 40 requests to one host and 10 to another: never more than 2 at once
+ * per host, never more than the pool's 3 in all. */
+static void test_http_per_host(void)
+{
+	enum { ONE = 40, OTHER = 10, N = ONE + OTHER };
+	static char urls[N][URL_MAX];
+	struct http_request reqs[N];
+	struct http_options opt;
+	struct test_run run;
+	json_t *stats;
+	size_t i, ok = 0;
+
+	memset(reqs, 0, sizeof reqs);
+	for (i = 0; i < N; i++)
+		reqs[i].url =
+		        test_url(urls[i], i < ONE ? "127.0.0.1" : "localhost",
+		                 i < ONE ? "/latency/rss20.xml?ms=50"
+		                         : "/latency/atom10.xml?ms=50");
+	test_options(&opt);
+	opt.max_transfers = 3;
+	opt.max_per_host = 2;
+	test_fetch(reqs, N, &opt, &run);
+	for (i = 0; i < N; i++)
+		ok += run.got[i].error == HTTP_OK && run.got[i].status == 200;
+	CHECK_INT(ok, N);
+	test_run_free(&run);
+
+	stats = test_stats();
+	CHECK_INT(test_stat(stats, "requests", "/latency/rss20.xml"), ONE);
+	CHECK_INT(test_stat(stats, "requests", "/latency/atom10.xml"), OTHER);
+	CHECK_INT(test_stat(stats, "max_concurrent", "127.0.0.1/latency"), 2);
+	CHECK(test_stat(stats, "max_concurrent", "localhost/latency") >= 1);
+	CHECK(test_stat(stats, "max_concurrent", "localhost/latency") <= 2);
+	CHECK(test_stat(stats, "max_concurrent", "*/latency") >= 2);
+	CHECK(test_stat(stats, "max_concurrent", "*/latency") <= 3);
+	json_decref(stats);
+}
+
+/* The deadline ends a slow transfer and one still queued, on time; a
+ * retry that would start past it is not made. */
+static void test_http_deadline(void)
+{
+	static char urls[3][URL_MAX];
+	struct http_request reqs[3];
+	struct http_options opt;
+	struct test_run run;
+	struct timespec t0;
+	double took;
+
+	memset(reqs, 0, sizeof reqs);
+	reqs[0].url = test_url(urls[0], "127.0.0.1", "/slow?seconds=10");
+	reqs[1].url = test_url(urls[1], "127.0.0.1", "/slow?seconds=10&b=1");
+	reqs[2].url =
+	        test_url(urls[2], "localhost", "/status/503/e?retry_after=5");
+	test_options(&opt);
+	opt.deadline = 2;
+	opt.timeout = 30;
+	opt.max_per_host = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	test_fetch(reqs, 3, &opt, &run);
+	took = test_seconds_since(&t0);
+	CHECK(took >= 1.9 && took < 4.0);
+
+	CHECK_INT(run.got[0].error, HTTP_ERR_DEADLINE);
+	CHECK_STR(run.got[0].message, "stopped at the fetch deadline of 2 s");
+	CHECK_INT(run.got[0].attempts, 1);
+	CHECK(run.got[0].seconds >= 1.9 && run.got[0].seconds < 4.0);
+	CHECK_INT(run.got[1].error, HTTP_ERR_DEADLINE);
+	CHECK_INT(run.got[1].attempts, 0);
+	CHECK_INT(run.got[2].error, HTTP_OK);
+	CHECK_INT(run.got[2].status, 503);
+	CHECK_STR(run.got[2].message, "HTTP 503");
+	CHECK_INT(run.got[2].attempts, 1);
+	CHECK_INT(run.got[2].order, 0);
+	CHECK(run.got[2].seconds < 1.0);
+	test_run_free(&run);
+}
+
+/* file:// only when allowed, and a server never redirects to one. */
+static void test_http_file(void)
+{
+	static char urls[3][URL_MAX];
+	struct http_request reqs[3];
+	struct http_options opt;
+	struct test_run run;
+	char path[URL_MAX];
+	int n;
+
+	memset(reqs, 0, sizeof reqs);
+	if (!CHECK(test_file_url(urls[0], "rss20.xml")) ||
+	    !CHECK(test_file_url(urls[2], "absent.xml")))
+		return;
+	n = snprintf(path, sizeof path, "/redirect-to?url=%s", urls[0]);
+	if (!CHECK(n > 0 && n < URL_MAX))
+		return;
+	reqs[0].url = urls[0];
+	reqs[1].url = test_url(urls[1], "127.0.0.1", path);
+	reqs[2].url = urls[2];
+	test_options(&opt);
+	opt.allow_file = true;
+	test_fetch(reqs, 3, &opt, &run);
+	CHECK_INT(run.got[0].error, HTTP_OK);
+	CHECK_INT(run.got[0].status, 200);
+	CHECK(test_body_is(&run.got[0], "rss20.xml"));
+	CHECK_INT(run.got[1].error, HTTP_ERR_PROTOCOL);
+	CHECK_INT(run.got[1].body.len, 0);
+	CHECK(run.got[2].error != HTTP_OK);
+	test_run_free(&run);
+}
+
+static void test_http_empty(void)
+{
+	struct http_options opt;
+	struct test_run run;
+
+	test_options(&opt);
+	memset(&run, 0, sizeof run);
+	opt.done = test_on_done;
+	opt.progress = test_on_progress;
+	opt.ctx = &run;
+	CHECK_INT(http_fetch_all(NULL, 0, &opt, NULL), 0);
+	CHECK_INT(run.progress_calls, 0);
+	CHECK_INT(run.order, 0);
+}
+
+void test_http(void)
+{
+	struct test_server server = {-1, -1, -1, 0};
+	struct test_run run = {0};
+
+	if (!test_python3_present()) {
+		printf("http: skipped (python3 absent)\n");
+		return;
+	}
+	if (!CHECK_INT(http_global_init(), 0))
+		return;
+	/* A proxy from the environment must not see loopback requests. */
+	setenv("no_proxy", "127.0.0.1,localhost", 1);
+	test_http_empty();
+	if (!CHECK(test_server_start(&server)))
+		goto out;
+	test_port = server.port;
+	test_http_behaviours(&run);
+	test_http_conditional(&run.got[A_FEED]);
+	test_http_per_host();
+	test_http_deadline();
+	test_http_file();
+out:
+	test_run_free(&run);
+	test_server_stop(&server);
+	http_global_cleanup();
+}
