@@ -23,7 +23,8 @@ Routes (the counters are per path, query string excluded):
                       200 and rss20.xml; K defaults to 1 for 408, 429 and
                       503, and to "always" for other codes
   /slow?seconds=S     sleeps S seconds (default 10), then rss20.xml
-  /latency/NAME?ms=M  sleeps M ms (default 200), then the fixture
+  /latency/NAME?ms=M  sleeps M ms (default 200), then answers as /feed/NAME
+                      (validators and 304 included)
   /truncated          Content-Length: 1000, 300 bytes sent, then close
   /big?chunked=1      50 MB streamed in 64 KiB pieces; Content-Length
                       unless chunked=1 (then chunked transfer coding)
@@ -50,8 +51,10 @@ import threading
 import time
 import urllib.parse
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "fixtures", "feeds")
+# The folder /feed and /latency serve: the project's fixtures, or
+# $AIDIGEST_FEEDS_DIR (the fetch benchmark's generated feeds).
+FIXTURES = os.environ.get("AIDIGEST_FEEDS_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "fixtures", "feeds")
 BIG_SIZE = 50 * 1000 * 1000
 PIECE = 64 * 1024
 
@@ -228,11 +231,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, fixture("rss20.xml"), "application/rss+xml")
 
     def latency(self, path, rest):
-        data = fixture("/".join(rest))
         time.sleep(self.arg("ms", 200) / 1000.0)
-        if data is None:
-            return self.send(404, b"no such fixture\n")
-        self.send(200, data, content_type(rest[-1]))
+        self.feed(path, rest)
 
     def truncated(self, path, rest):
         self.send_response(200)

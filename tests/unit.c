@@ -12,6 +12,7 @@ int main(void)
 	        {"common", test_common}, {"date", test_date},
 	        {"html", test_html},     {"charset", test_charset},
 	        {"feed", test_feed},         {"sources", test_sources},
+	        {"http", test_http},
 	};
 	size_t i;
 
