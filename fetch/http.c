@@ -318,7 +318,7 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 {
 	const char *url = f->reqs[x->index].url;
 	enum http_error error = HTTP_OK;
-	char *scheme = NULL, *host = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL;
 	CURLU *u = curl_url();
 
 	x->host = -1;
@@ -340,12 +340,20 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 		error = HTTP_ERR_PROTOCOL;
 		goto out;
 	}
+	/* a host is a server: name and port (two on one name are two) */
 	if (strcasecmp(scheme, "file") != 0 &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		x->host = fetch_host_slot(f, host);
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	            CURLUE_OK) {
+		char key[512];
+
+		snprintf(key, sizeof key, "%.400s:%.16s", host, port);
+		x->host = fetch_host_slot(f, key);
+	}
 out:
 	curl_free(scheme);
 	curl_free(host);
+	curl_free(port);
 	curl_url_cleanup(u);
 	return error;
 }

@@ -82,8 +82,8 @@ typedef void (*http_progress_fn)(void *ctx, const struct http_progress *p);
  * deadline; other transfers go on while one waits. */
 struct http_options {
 	int max_transfers;      /* 0: 16 */
-	int max_per_host;       /* 0: 2; per host name of the request URL
-	                         * (any port), counted before redirects */
+	int max_per_host;       /* 0: 2; per server (host name and port) of
+	                         * the request URL, counted before redirects */
 	long connect_timeout;   /* seconds; 0: 10 */
 	long timeout;           /* seconds per attempt; 0: 30 */
 	long deadline;          /* seconds for the whole fetch; 0: 150 */
