@@ -7,24 +7,40 @@
 
 #include "common/buf.h"
 
-/* The state database (SQLite): WAL mode, foreign keys on, a schema
- * version with migrations applied in order at open. Tables: feeds (per
- * source: validators, last attempt and success, status, consecutive
- * failures, health), items (unique per feed by key: guid or canonical
- * URL; first seen; engagement), stories (items about the same thing, with
- * a corroboration count). Later issues add judgments, runs, digests. One
- * writer at a time (busy timeout). Every function returns 0, or -1 with
- * the SQLite message in the store's last error (store_error). */
+/* The state database (SQLite): WAL mode (files only), foreign keys on,
+ * synchronous=NORMAL, a busy timeout of 5 s, and a schema version in
+ * PRAGMA user_version raised by migrations applied in order at open, each
+ * in its own transaction. Tables: feeds (per source: validators, last
+ * attempt and success, status, consecutive failures, health, weight),
+ * items (unique per feed by key: guid or canonical URL; first seen;
+ * engagement), stories (items about the same thing, with a corroboration
+ * count). Later issues add judgments, runs, digests. One writer at a
+ * time; a handle is used by one thread at a time. Unless said otherwise
+ * a function returns 0, or -1 with the reason in store_error(). Text is
+ * stored as UTF-8: invalid sequences become U+FFFD, and a field is cut on
+ * a character boundary at STORE_TEXT_MAX bytes (a summary at
+ * STORE_SUMMARY_MAX). */
+
+#define STORE_TEXT_MAX ((size_t)16 << 10)
+#define STORE_SUMMARY_MAX ((size_t)64 << 10)
 
 struct store;
 
-/* Open or create the database at path (":memory:" works), migrate it.
- * On failure *out is NULL and err says why. */
+/* Open or create the database at path (":memory:" works; a file gets WAL
+ * mode) and migrate it. On failure *out is NULL and err says why, as
+ * "PATH: reason" (a missing folder, a read-only file, a schema newer than
+ * this program). */
 int store_open(const char *path, struct store **out, struct buf *err);
+/* Accepts NULL. Rolls back a transaction left open. */
 void store_close(struct store *st);
+/* The last error's message ("" when none); owned by the handle. */
 const char *store_error(const struct store *st);
+/* The schema version (PRAGMA user_version), or -1 on error. */
 int store_schema_version(struct store *st);
 
+/* An explicit write transaction (BEGIN IMMEDIATE: the write lock is taken
+ * now, waiting up to the busy timeout). The functions below work inside
+ * one or on their own; batches of upserts are much faster inside one. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
@@ -35,25 +51,32 @@ struct store_feed {
 	char *name, *url, *kind;
 	char *etag, *last_modified;
 	int64_t last_attempt, last_success, last_new_item;
-	long last_status;   /* HTTP status of the last attempt, 0 none */
-	char *last_error;   /* NULL when the last attempt succeeded */
+	long last_status; /* HTTP status of the last attempt, 0 none */
+	char *last_error; /* NULL when the last attempt succeeded */
 	int consecutive_failures;
-	long items_total;   /* items stored from it */
-	long last_items;    /* items in its last successful body */
-	char *health;       /* "ok", "failing", "not a feed", "stale", ... */
+	long items_total; /* items stored from it */
+	long last_items;  /* items in its last successful body */
+	char *health;     /* "ok", "failing", "not a feed", "stale", ... */
+	double weight;    /* weight= from feeds.txt, 1.0 unless set */
 };
 
 /* 0 and *out filled, 1 when the store has no such feed, -1 error. */
 int store_feed_get(struct store *st, const char *name, struct store_feed *out);
+/* Frees the strings and zeroes *f; accepts a zeroed struct. */
 void store_feed_clear(struct store_feed *f);
-/* Every feed, by name. */
+/* Every feed, by name; *out is owned by the caller (NULL when n is 0). */
 int store_feed_list(struct store *st, struct store_feed **out, size_t *n);
 void store_feed_list_free(struct store_feed *v, size_t n);
 
 /* The outcome of one fetch of one source. ok: a body was read (or 304).
- * Failures add one to consecutive_failures and keep the validators;
- * success resets it and stores the new validators (a 304 keeps the old
- * ones unless new ones come). new_items > 0 moves last_new_item. */
+ * Failures add one to consecutive_failures, set last_error (error, else
+ * "failed") and keep the validators and last_items; success resets the
+ * count, clears last_error, stores the new validators (a NULL one is
+ * cleared) and last_items = items_seen; a 304 keeps the old validators
+ * unless new ones come, and keeps last_items. new_items > 0 moves
+ * last_new_item to at. health NULL means "ok" on success, "failing" on
+ * failure. The feed row is created when missing (url, kind: NULL keeps
+ * what is stored). */
 struct store_fetch_result {
 	const char *name, *url, *kind;
 	int64_t at;
@@ -63,71 +86,87 @@ struct store_fetch_result {
 	const char *error;  /* reason when !ok */
 	const char *health; /* what feeds check shows */
 	const char *etag, *last_modified;
-	long items_seen;    /* entries in the body */
+	long items_seen; /* entries in the body */
 	long new_items;
 };
 int store_feed_record(struct store *st, const struct store_fetch_result *r);
 
+/* Make sure a feed row exists (name, url, kind; NULL url or kind keeps
+ * what is stored). */
+int store_feed_ensure(struct store *st, const char *name, const char *url,
+                      const char *kind);
+/* Set a source's weight (finite, >= 0). 1 when there is no such feed. */
+int store_feed_set_weight(struct store *st, const char *name, double weight);
+/* Forget a source and all its items (a story left without items goes too).
+ * 1 when there is no such feed. */
+int store_feed_delete(struct store *st, const char *name);
+
 /* An item as the fetcher hands it over. */
 struct store_item {
 	const char *feed_name; /* must have been recorded with
-				* store_feed_record or store_feed_ensure */
+	                        * store_feed_record or store_feed_ensure */
 	const char *key;       /* unique per feed: guid, else canonical URL */
 	const char *guid, *url, *canonical_url;
 	const char *title, *summary, *author;
-	int64_t published;     /* valid when has_published */
+	int64_t published; /* valid when has_published */
 	bool has_published;
-	int64_t seen_at;       /* fetch time */
+	int64_t seen_at;                                   /* fetch time */
 	long long likes, reposts, points, stars, comments; /* -1 absent */
 };
 
-/* Make sure a feed row exists (name, url, kind). */
-int store_feed_ensure(struct store *st, const char *name, const char *url,
-		      const char *kind);
-/* Insert or update (title, summary, engagement: the newer wins; first
- * seen kept). *is_new says whether it was new. */
+/* Insert or update one item; *is_new says whether it was new. An update
+ * keeps first_seen, guid and the first known published time (so an item
+ * does not move to a later day when a feed edits it); title, summary,
+ * url, canonical_url and author take the new value unless it is NULL or
+ * empty; each engagement number takes the new value unless it is < 0. */
 int store_item_upsert(struct store *st, const struct store_item *it,
-		      bool *is_new);
+                      bool *is_new);
 
-/* An item read back, with its source. Owned strings. */
+/* An item read back, with its source. Owned strings, NULL when absent. */
 struct store_item_row {
 	int64_t id;
 	char *feed_name, *kind;
 	char *key, *guid, *url, *canonical_url, *title, *summary, *author;
 	int64_t published; /* 0 when unknown */
 	int64_t first_seen;
-	int64_t time;      /* published, else first seen: what windows use */
-	long long likes, reposts, points, stars, comments;
-	double weight;     /* the source's weight= (1.0 unless set) */
-	int64_t story_id;  /* 0 before stories are built */
+	int64_t time; /* published, else first seen: what windows use */
+	long long likes, reposts, points, stars, comments; /* -1 absent */
+	double weight;    /* the source's weight= (1.0 unless set) */
+	int64_t story_id; /* 0 before stories are built */
 };
 
-/* Items whose time is in [from, to), oldest first. */
+/* Items whose time is in [from, to), oldest first (ties by id). *out is
+ * owned by the caller (NULL when n is 0). */
 int store_items_window(struct store *st, int64_t from, int64_t to,
-		       struct store_item_row **out, size_t *n);
+                       struct store_item_row **out, size_t *n);
 void store_item_rows_free(struct store_item_row *v, size_t n);
 
 /* Replace the stories of the items with ids item_ids[0..n): items with
- * the same story_of[i] (0..nstories-1) form one story; stories left
- * without items are deleted. The story's title and canonical URL are
- * those of its first item; corroboration is its count of distinct
- * feeds. */
+ * the same story_of[i] (each < n) form one story, in one transaction. A
+ * new story reuses the id of a story its items had before when it can
+ * (first come, first served), so ids stay stable across rebuilds; stories
+ * left without items are deleted; items not listed keep their story. A
+ * story's title is that of its earliest item, its canonical URL that of
+ * its earliest item that has one, its time the earliest item time, and
+ * its corroboration the count of distinct feeds among its items. An
+ * unknown item id is an error and changes nothing. */
 int store_stories_assign(struct store *st, const int64_t *item_ids,
-			 const size_t *story_of, size_t n);
+                         const size_t *story_of, size_t n);
 
 struct store_story {
 	int64_t id;
 	char *title, *canonical_url;
-	int64_t time;       /* earliest item time */
-	int corroboration;  /* distinct sources */
-	struct store_item_row *items;
+	int64_t time;                 /* earliest item time */
+	int corroboration;            /* distinct sources */
+	struct store_item_row *items; /* oldest first */
 	size_t nitems;
 };
 
-/* The stories with an item in [from, to), earliest first, each with all
- * its items. */
+/* The stories with an item in [from, to), earliest first (ties by id),
+ * each with all its items, also those outside the window. *out is owned
+ * by the caller (NULL when n is 0). */
 int store_stories_window(struct store *st, int64_t from, int64_t to,
-			 struct store_story **out, size_t *n);
+                         struct store_story **out, size_t *n);
 void store_stories_free(struct store_story *v, size_t n);
 
 #endif
