@@ -12,7 +12,8 @@ int main(void)
 	        {"common", test_common}, {"date", test_date},
 	        {"html", test_html},     {"charset", test_charset},
 	        {"feed", test_feed},         {"sources", test_sources},
-	        {"http", test_http},
+	        {"http", test_http},         {"store", test_store},
+	        {"stories", test_stories},
 	};
 	size_t i;
 
