@@ -321,10 +321,36 @@ static int feed_sniff_not_xml(const char *s, size_t n, struct buf *err)
 	return ERR_NOT_FEED;
 }
 
+int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
+                      size_t n, struct buf *err)
+{
+	static const struct feed_options defaults;
+
+	if (!opt)
+		opt = &defaults;
+	memset(fb, 0, sizeof *fb);
+	fb->opt = opt;
+	fb->max_entries =
+	        opt->max_entries ? opt->max_entries : FEED_DEFAULT_MAX_ENTRIES;
+	fb->max_depth =
+	        opt->max_depth ? opt->max_depth : FEED_DEFAULT_MAX_DEPTH;
+	fb->max_text = opt->max_text ? opt->max_text : FEED_DEFAULT_MAX_TEXT;
+	if (n > (opt->max_bytes ? opt->max_bytes : FEED_DEFAULT_MAX_BYTES)) {
+		buf_printf(err,
+		           "document of %zu bytes is over the cap of %zu bytes",
+		           n,
+		           opt->max_bytes ? opt->max_bytes
+		                          : FEED_DEFAULT_MAX_BYTES);
+		return ERR_LIMIT;
+	}
+	fb->feed = xcalloc(1, sizeof *fb->feed);
+	buf_init(&fb->feed->notes, 64 * 1024);
+	return ERR_OK;
+}
+
 int feed_parse(const char *data, size_t n, const struct feed_options *opt,
                struct feed **out, struct buf *err)
 {
-	static const struct feed_options defaults;
 	struct feed_builder fb;
 	struct charset_info ci;
 	struct buf converted = BUF_INIT(0);
@@ -335,26 +361,11 @@ int feed_parse(const char *data, size_t n, const struct feed_options *opt,
 	int rc, ret;
 
 	*out = NULL;
-	if (!opt)
-		opt = &defaults;
-	memset(&fb, 0, sizeof fb);
-	fb.opt = opt;
-	fb.max_entries =
-	        opt->max_entries ? opt->max_entries : FEED_DEFAULT_MAX_ENTRIES;
-	fb.max_depth = opt->max_depth ? opt->max_depth : FEED_DEFAULT_MAX_DEPTH;
-	fb.max_text = opt->max_text ? opt->max_text : FEED_DEFAULT_MAX_TEXT;
-	if (n > (opt->max_bytes ? opt->max_bytes : FEED_DEFAULT_MAX_BYTES)) {
-		buf_printf(err,
-		           "document of %zu bytes is over the cap of %zu bytes",
-		           n,
-		           opt->max_bytes ? opt->max_bytes
-		                          : FEED_DEFAULT_MAX_BYTES);
-		return ERR_LIMIT;
-	}
-
-	feed = xcalloc(1, sizeof *feed);
-	buf_init(&feed->notes, 64 * 1024);
-	fb.feed = feed;
+	ret = feed_builder_init(&fb, opt, n, err);
+	if (ret != ERR_OK)
+		return ret;
+	opt = fb.opt;
+	feed = fb.feed;
 
 	charset_detect(data, n, opt->content_type, &ci);
 	snprintf(feed->encoding, sizeof feed->encoding, "%s", ci.name);

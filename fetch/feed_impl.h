@@ -16,6 +16,11 @@ struct feed_builder {
 	bool stopped;              /* the callback or a cap ended the parse */
 };
 
+/* Set fb up for a document of n bytes under opt's caps (NULL: defaults)
+ * with a new, empty fb->feed (the caller frees it). Returns ERR_OK, or
+ * ERR_LIMIT when n is over the byte cap (err says so; nothing to free). */
+int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
+                      size_t n, struct buf *err);
 /* Start an entry; returns it (owned by the builder). */
 struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb);
 /* Complete the current entry: stream it or keep it. */
