@@ -3,7 +3,8 @@
 # make test       unit, conformance and command-line tests
 # make asan       the same tests built with AddressSanitizer and UBSan
 # make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
-# make bench      parse throughput against sfeed and python3-feedparser
+# make bench      parse throughput against sfeed and python3-feedparser,
+#                 fetch time against sfeed_update
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -89,7 +90,12 @@ fuzz: deps deps-fuzz
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 bench: all deps-bench
-	@sh bench/run.sh
+	@status=0; \
+	echo "== parse: aidigest against sfeed and feedparser"; \
+	sh bench/run.sh || status=1; \
+	echo "== fetch: aidigest against sfeed_update"; \
+	sh bench/fetch.sh || status=1; \
+	exit $$status
 
 run: all
 	./$(BIN) run

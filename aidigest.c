@@ -16,11 +16,20 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/config.h"
 #include "common/err.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 #include "fetch/date.h"
 #include "fetch/feed.h"
+#include "fetch/fetcher.h"
+#include "fetch/http.h"
+#include "fetch/sources.h"
+#include "store/store.h"
+#include "summarize/stories.h"
+
+#include <jansson.h>
+#include <time.h>
 
 #ifndef AIDIGEST_VERSION
 #define AIDIGEST_VERSION "dev"
@@ -67,6 +76,18 @@ static const char usage_text[] =
         "post.\n"
         "\n"
         "Commands:\n"
+        "  fetch [--format text|json]\n"
+        "                      fetch every source of the feeds file into the\n"
+        "                      state database; exit 2 when some failed; json:\n"
+        "                      the report on stdout\n"
+        "  items [--date YYYY-MM-DD] [--format tsv|json]\n"
+        "                      the stories of a day (in the digest's zone)\n"
+        "                      with their items, from the database\n"
+        "  feeds check [--format table|json]\n"
+        "                      every source's health: last success, status,\n"
+        "                      items, failures, stale or not a feed\n"
+        "  feeds import FILE.opml   print feeds.txt lines for an OPML file\n"
+        "  feeds export        print the feeds file as OPML 2.0\n"
         "  parse [--fields] [--header 'Name: value']... [--tz +HH:MM]\n"
         "        [--url URL] [--max-bytes N] [--max-entries N] FILE...\n"
         "                      parse feed files (RSS, RDF, Atom, JSON Feed);\n"
@@ -75,13 +96,15 @@ static const char usage_text[] =
         "  parse --date STRING [--tz +HH:MM]\n"
         "                      print a date as UTC YYYY-MM-DDTHH:MM:SSZ\n"
         "\n"
-        "  run, fetch, items, rank, preview, render and feeds are planned\n"
-        "  (see README.md) and not available in this version.\n"
+        "  run, rank, preview and render are planned (see README.md) and\n"
+        "  not available in this version.\n"
         "\n"
         "Global options (before or after the command):\n"
-        "  -c FILE        configuration file\n"
-        "  --feeds FILE   sources file (default feeds.txt)\n"
-        "  --db FILE      state database\n"
+        "  -c FILE        configuration (else $AIDIGEST_CONFIG, else\n"
+        "                 ~/.config/aidigest/aidigest.conf, else defaults)\n"
+        "  --feeds FILE   sources (else [digest] feeds, else ./feeds.txt)\n"
+        "  --db FILE      state database (else [digest] db, else\n"
+        "                 ~/.local/share/aidigest/aidigest.db)\n"
         "  --out DIR      blog folder to publish into\n"
         "  -q, -v         fewer or more messages\n"
         "  --help         this text\n"
@@ -479,10 +502,560 @@ static int cmd_parse(int argc, char **argv)
 	return (size_t)failed == pa.nfiles ? EXIT_ERROR : EXIT_DEGRADED;
 }
 
+/* What the commands that use the configuration, the feeds file and the
+ * state database share. */
+struct context {
+	struct config config;
+	struct source_list sources;
+	struct store *store;
+	char *feeds_path;
+	char *db_path;
+};
+
+static void context_free(struct context *cx)
+{
+	sources_free(&cx->sources);
+	store_close(cx->store);
+	config_free(&cx->config);
+	free(cx->feeds_path);
+	free(cx->db_path);
+	memset(cx, 0, sizeof *cx);
+}
+
+static void print_lines(const char *context, const char *text)
+{
+	const char *nl;
+
+	while (*text && (nl = strchr(text, '\n')) != NULL) {
+		msg(context, "%.*s", (int)(nl - text), text);
+		text = nl + 1;
+	}
+	if (*text)
+		msg(context, "%s", text);
+}
+
+enum { NEED_FEEDS = 1, NEED_STORE = 2 };
+
+/* Load what a command needs; prints why and returns EXIT_ERROR when it
+ * cannot. */
+static int context_open(struct context *cx, const char *command, int need)
+{
+	struct buf err = BUF_INIT(0), warn = BUF_INIT(0);
+	int ret = EXIT_OK, bad;
+
+	memset(cx, 0, sizeof *cx);
+	if (config_load(g.config, &cx->config, &err, &warn) != 0) {
+		print_lines(command, buf_cstr(&err));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	if (g.verbosity >= 0)
+		print_lines(command, buf_cstr(&warn));
+	if (need & NEED_FEEDS) {
+		cx->feeds_path = config_expand_path(
+		        g.feeds ? g.feeds
+		                : cx->config.feeds ? cx->config.feeds : "feeds.txt");
+		buf_reset(&err);
+		bad = sources_load(cx->feeds_path, &cx->sources, &err);
+		if (bad < 0) {
+			print_lines(command, buf_cstr(&err));
+			ret = EXIT_ERROR;
+			goto out;
+		}
+		/* bad lines and skipped lines are reported; the rest load */
+		if (g.verbosity >= 0 || bad > 0)
+			print_lines(command, buf_cstr(&err));
+	}
+	if (need & NEED_STORE) {
+		cx->db_path = g.db ? config_expand_path(g.db)
+		              : cx->config.db ? xstrdup(cx->config.db)
+		                              : config_default_db();
+		if (!cx->db_path) {
+			msg(command, "no state database: give --db FILE");
+			ret = EXIT_ERROR;
+			goto out;
+		}
+		buf_reset(&err);
+		if (store_open(cx->db_path, &cx->store, &err) != 0) {
+			msg(command, "%s: %s", cx->db_path, buf_cstr(&err));
+			ret = EXIT_ERROR;
+		}
+	}
+out:
+	buf_free(&err);
+	buf_free(&warn);
+	if (ret != EXIT_OK)
+		context_free(cx);
+	return ret;
+}
+
+/* Options of a command that takes only globals, --help and the ones in
+ * `names` (each with a value, stored in values[]). Positional arguments
+ * go to pos (at most maxpos). */
+static int take_options(int argc, char **argv, const char *const *names,
+                        const char **values, const char **pos, int maxpos,
+                        int *npos, const char *command)
+{
+	bool missing = false;
+	const char *v;
+	int i, k;
+
+	*npos = 0;
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int gl = take_global(argc, argv, &i);
+
+		if (gl < 0)
+			return usage_error("option '%s' needs a value", a);
+		if (gl > 0)
+			continue;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_text, stdout);
+			return -1;
+		}
+		for (k = 0; names && names[k]; k++)
+			if ((v = opt_value(argc, argv, &i, names[k], &missing)))
+				break;
+		if (names && names[k]) {
+			values[k] = v;
+			continue;
+		}
+		if (missing)
+			return usage_error("option '%s' needs a value", a);
+		if (a[0] == '-' && a[1] != '\0')
+			return usage_error("%s: unknown option '%s'", command, a);
+		if (*npos == maxpos)
+			return usage_error("%s: unexpected argument '%s'", command,
+			                   a);
+		pos[(*npos)++] = a;
+	}
+	return 0;
+}
+
+static int64_t now_utc(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* The fetch report as JSON, for scripts. */
+static void fetch_report_json(const struct fetch_report *rep)
+{
+	json_t *root = json_object(), *arr = json_array();
+	size_t i;
+
+	json_object_set_new(root, "sources", json_integer((json_int_t)rep->sources));
+	json_object_set_new(root, "ok", json_integer((json_int_t)rep->ok));
+	json_object_set_new(root, "not_modified",
+	                    json_integer((json_int_t)rep->not_modified));
+	json_object_set_new(root, "failed", json_integer((json_int_t)rep->failed));
+	json_object_set_new(root, "skipped", json_integer((json_int_t)rep->skipped));
+	json_object_set_new(root, "items", json_integer(rep->items));
+	json_object_set_new(root, "new_items", json_integer(rep->new_items));
+	json_object_set_new(root, "bytes", json_integer((json_int_t)rep->bytes));
+	json_object_set_new(root, "seconds", json_real(rep->seconds));
+	for (i = 0; i < rep->sources; i++) {
+		const struct fetch_source_report *p = &rep->per[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(p->name));
+		json_object_set_new(o, "ok", json_boolean(p->ok));
+		json_object_set_new(o, "skipped", json_boolean(p->skipped));
+		json_object_set_new(o, "not_modified", json_boolean(p->not_modified));
+		json_object_set_new(o, "status", json_integer(p->status));
+		json_object_set_new(o, "items", json_integer(p->items));
+		json_object_set_new(o, "new_items", json_integer(p->new_items));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)p->bytes));
+		json_object_set_new(o, "reason",
+		                    p->ok ? json_null() : json_string(p->reason));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "per_source", arr);
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+static int cmd_fetch(int argc, char **argv)
+{
+	static const char *const names[] = {"--format", NULL};
+	const char *values[1] = {NULL};
+	struct context cx;
+	struct fetch_settings fs;
+	struct fetch_report rep;
+	struct buf err = BUF_INIT(4096);
+	const char *pos[1];
+	int npos, rc, ret;
+	size_t i;
+
+	rc = take_options(argc, argv, names, values, pos, 0, &npos, "fetch");
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (values[0] && strcmp(values[0], "json") != 0 &&
+	    strcmp(values[0], "text") != 0)
+		return usage_error("fetch: --format is text or json, not '%s'",
+		                   values[0]);
+	ret = context_open(&cx, "fetch", NEED_FEEDS | NEED_STORE);
+	if (ret != EXIT_OK)
+		return ret;
+	if (http_global_init() != 0) {
+		msg("fetch", "cannot start libcurl");
+		context_free(&cx);
+		return EXIT_ERROR;
+	}
+	memset(&fs, 0, sizeof fs);
+	fs.sources = &cx.sources;
+	fs.now = now_utc();
+	fs.tz_offset_sec = cx.config.tz_offset_sec;
+	fs.stale_days = cx.config.stale_days;
+	fs.http.max_transfers = cx.config.transfers;
+	fs.http.max_per_host = cx.config.per_host;
+	fs.http.connect_timeout = cx.config.connect_timeout;
+	fs.http.timeout = cx.config.timeout;
+	fs.http.deadline = cx.config.deadline;
+	fs.http.max_bytes = cx.config.max_bytes;
+	fs.http.max_retries = cx.config.retries ? cx.config.retries : -1;
+	fs.http.user_agent = cx.config.user_agent;
+	fs.http.allow_file = true;
+	fs.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
+
+	if (fetch_run(cx.store, &fs, &rep, &err) != 0) {
+		msg("fetch", "%s", buf_cstr(&err));
+		ret = EXIT_ERROR;
+	}
+	for (i = 0; i < rep.sources; i++) {
+		const struct fetch_source_report *p = &rep.per[i];
+
+		if (!p->ok && !p->skipped)
+			msg("fetch", "%s: %s", p->name, p->reason);
+		else if (p->skipped && g.verbosity >= 0)
+			msg("fetch", "%s: %s", p->name, p->reason);
+		else if (g.verbosity > 0)
+			msg("fetch", "%s: %s%ld items, %ld new", p->name,
+			    p->not_modified ? "not modified, " : "", p->items,
+			    p->new_items);
+	}
+	msg("fetch",
+	    "%zu sources: %zu ok (%zu not modified), %zu failed, %zu "
+	    "skipped; %ld items, %ld new; %.1f MB in %.1f s",
+	    rep.sources, rep.ok, rep.not_modified, rep.failed, rep.skipped,
+	    rep.items, rep.new_items, rep.bytes / 1e6, rep.seconds);
+	if (values[0] && strcmp(values[0], "json") == 0)
+		fetch_report_json(&rep);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		ret = EXIT_ERROR;
+	if (ret == EXIT_OK && rep.failed)
+		ret = EXIT_DEGRADED;
+	fetch_report_free(&rep);
+	http_global_cleanup();
+	context_free(&cx);
+	buf_free(&err);
+	return ret;
+}
+
+/* [from, to) of the day "YYYY-MM-DD" in the zone offset. */
+static int day_window(const char *date, int offset, int64_t *from,
+                      int64_t *to)
+{
+	struct civil_time c;
+	char *end;
+
+	memset(&c, 0, sizeof c);
+	if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+		return -1;
+	c.year = (int)strtol(date, &end, 10);
+	if (end != date + 4)
+		return -1;
+	c.month = (int)strtol(date + 5, &end, 10);
+	if (end != date + 7)
+		return -1;
+	c.day = (int)strtol(date + 8, &end, 10);
+	if (end != date + 10 || c.year < 1970 || c.month < 1 || c.month > 12 ||
+	    c.day < 1 || c.day > time_days_in_month(c.year, c.month))
+		return -1;
+	*from = time_from_civil(&c) - offset;
+	*to = *from + 86400;
+	return 0;
+}
+
+static void today(int offset, char out[11])
+{
+	char utc[TIME_UTC_LEN];
+
+	time_format_utc(now_utc() + offset, utc);
+	memcpy(out, utc, 10);
+	out[10] = '\0';
+}
+
+static void put_tsv_field(const char *s)
+{
+	feed_tsv_escape(stdout, s ? s : "");
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static void json_set_count(json_t *o, const char *key, long long v)
+{
+	if (v >= 0)
+		json_object_set_new(o, key, json_integer(v));
+}
+
+static json_t *item_json(const struct store_item_row *it)
+{
+	char utc[TIME_UTC_LEN];
+	json_t *o = json_object();
+
+	time_format_utc(it->time, utc);
+	json_object_set_new(o, "source", json_string(it->feed_name));
+	json_object_set_new(o, "kind", json_str_or_null(it->kind));
+	json_object_set_new(o, "title", json_str_or_null(it->title));
+	json_object_set_new(o, "url", json_str_or_null(it->url));
+	json_object_set_new(o, "canonical_url", json_str_or_null(it->canonical_url));
+	json_object_set_new(o, "time", json_string(utc));
+	json_object_set_new(o, "author", json_str_or_null(it->author));
+	json_object_set_new(o, "summary", json_str_or_null(it->summary));
+	json_set_count(o, "likes", it->likes);
+	json_set_count(o, "reposts", it->reposts);
+	json_set_count(o, "points", it->points);
+	json_set_count(o, "stars", it->stars);
+	json_set_count(o, "comments", it->comments);
+	return o;
+}
+
+static int cmd_items(int argc, char **argv)
+{
+	static const char *const names[] = {"--date", "--format", NULL};
+	const char *values[2] = {NULL, NULL}, *pos[1];
+	struct context cx;
+	struct store_story *stories = NULL;
+	size_t nstories = 0, i, j;
+	char date[11], utc[TIME_UTC_LEN], tz[16];
+	int64_t from, to;
+	int npos, rc, ret;
+	bool json;
+
+	rc = take_options(argc, argv, names, values, pos, 0, &npos, "items");
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (values[1] && strcmp(values[1], "tsv") != 0 &&
+	    strcmp(values[1], "json") != 0)
+		return usage_error("items: --format is tsv or json, not '%s'",
+		                   values[1]);
+	json = values[1] && strcmp(values[1], "json") == 0;
+	ret = context_open(&cx, "items", NEED_STORE);
+	if (ret != EXIT_OK)
+		return ret;
+	if (values[0])
+		snprintf(date, sizeof date, "%s", values[0]);
+	else
+		today(cx.config.tz_offset_sec, date);
+	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+		context_free(&cx);
+		return usage_error("items: --date wants YYYY-MM-DD, not '%s'",
+		                   values[0]);
+	}
+	/* stories are built at fetch time for the last days; a day asked
+	 * for later (or earlier) is built now */
+	if (stories_rebuild(cx.store, from, to) != 0 ||
+	    store_stories_window(cx.store, from, to, &stories, &nstories) != 0) {
+		msg("items", "%s", store_error(cx.store));
+		context_free(&cx);
+		return EXIT_ERROR;
+	}
+	snprintf(tz, sizeof tz, "%c%02d:%02d",
+	         cx.config.tz_offset_sec < 0 ? '-' : '+',
+	         abs(cx.config.tz_offset_sec) / 3600,
+	         abs(cx.config.tz_offset_sec) / 60 % 60);
+	if (json) {
+		json_t *root = json_object(), *arr = json_array();
+
+		json_object_set_new(root, "date", json_string(date));
+		json_object_set_new(root, "timezone", json_string(tz));
+		for (i = 0; i < nstories; i++) {
+			json_t *so = json_object(), *items = json_array();
+
+			time_format_utc(stories[i].time, utc);
+			json_object_set_new(so, "id", json_integer(stories[i].id));
+			json_object_set_new(so, "title",
+			                    json_str_or_null(stories[i].title));
+			json_object_set_new(so, "url",
+			                    json_str_or_null(stories[i].canonical_url));
+			json_object_set_new(so, "time", json_string(utc));
+			json_object_set_new(so, "corroboration",
+			                    json_integer(stories[i].corroboration));
+			for (j = 0; j < stories[i].nitems; j++)
+				json_array_append_new(items,
+				                      item_json(&stories[i].items[j]));
+			json_object_set_new(so, "items", items);
+			json_array_append_new(arr, so);
+		}
+		json_object_set_new(root, "stories", arr);
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		for (i = 0; i < nstories; i++)
+			for (j = 0; j < stories[i].nitems; j++) {
+				const struct store_item_row *it = &stories[i].items[j];
+
+				time_format_utc(it->time, utc);
+				printf("%lld\t%d\t%s\t", (long long)stories[i].id,
+				       stories[i].corroboration, utc);
+				put_tsv_field(it->feed_name);
+				fputc('\t', stdout);
+				put_tsv_field(it->title);
+				fputc('\t', stdout);
+				put_tsv_field(it->url);
+				fputc('\n', stdout);
+			}
+	}
+	store_stories_free(stories, nstories);
+	context_free(&cx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg("items", "cannot write the output: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/* A source's health now: what the last fetch said, and stale when it
+ * answers but nothing new came for stale_days. */
+static const char *feed_health_now(const struct store_feed *f, int stale_days,
+                                   int64_t now)
+{
+	int64_t last_new = f->last_new_item ? f->last_new_item : f->last_success;
+
+	if (!f->last_attempt)
+		return "never fetched";
+	if (f->last_error)
+		return f->health ? f->health : "failing";
+	if (last_new && now - last_new > (int64_t)stale_days * 86400)
+		return "stale";
+	return f->health ? f->health : "ok";
+}
+
+static int cmd_feeds_check(struct context *cx, bool json)
+{
+	struct store_feed f;
+	char when[TIME_UTC_LEN];
+	int64_t now = now_utc();
+	json_t *arr = json ? json_array() : NULL;
+	size_t i;
+	int unhealthy = 0;
+
+	if (!json)
+		printf("%-24s %-20s %6s %6s %5s  %-13s %s\n", "SOURCE",
+		       "LAST SUCCESS", "STATUS", "ITEMS", "FAILS", "HEALTH",
+		       "REASON");
+	for (i = 0; i < cx->sources.n; i++) {
+		const char *name = cx->sources.v[i].name, *health;
+		int found = store_feed_get(cx->store, name, &f);
+
+		if (found != 0)
+			memset(&f, 0, sizeof f);
+		health = feed_health_now(&f, cx->config.stale_days, now);
+		unhealthy += strcmp(health, "ok") != 0;
+		if (f.last_success)
+			time_format_utc(f.last_success, when);
+		else
+			snprintf(when, sizeof when, "never");
+		if (json) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "source", json_string(name));
+			json_object_set_new(o, "last_success",
+			                    f.last_success ? json_string(when)
+			                                   : json_null());
+			json_object_set_new(o, "status", json_integer(f.last_status));
+			json_object_set_new(o, "items", json_integer(f.last_items));
+			json_object_set_new(o, "items_total",
+			                    json_integer(f.items_total));
+			json_object_set_new(o, "consecutive_failures",
+			                    json_integer(f.consecutive_failures));
+			json_object_set_new(o, "health", json_string(health));
+			json_object_set_new(o, "reason", json_str_or_null(f.last_error));
+			json_array_append_new(arr, o);
+		} else {
+			printf("%-24s %-20s %6ld %6ld %5d  %-13s %s\n", name, when,
+			       f.last_status, f.last_items, f.consecutive_failures,
+			       health, f.last_error ? f.last_error : "");
+		}
+		store_feed_clear(&f);
+	}
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(arr);
+	}
+	return unhealthy ? EXIT_DEGRADED : EXIT_OK;
+}
+
+static int cmd_feeds(int argc, char **argv)
+{
+	static const char *const names[] = {"--format", NULL};
+	const char *values[1] = {NULL}, *pos[2];
+	struct context cx;
+	struct input in;
+	struct buf err = BUF_INIT(4096);
+	int npos, rc, ret;
+
+	rc = take_options(argc, argv, names, values, pos, 2, &npos, "feeds");
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (npos == 0)
+		return usage_error("feeds: check, import FILE.opml or export");
+	if (strcmp(pos[0], "import") == 0) {
+		if (npos != 2)
+			return usage_error("feeds import takes one FILE.opml");
+		if (input_read(&in, pos[1], (size_t)16 << 20, &err) != ERR_OK) {
+			msg("feeds", "%s: %s", pos[1], buf_cstr(&err));
+			ret = EXIT_ERROR;
+		} else if (sources_import_opml(in.data ? in.data : "", in.len,
+		                               stdout, &err) != 0) {
+			print_lines("feeds", buf_cstr(&err));
+			ret = EXIT_ERROR;
+		} else {
+			/* outlines it skipped, and why */
+			if (g.verbosity >= 0)
+				print_lines("feeds", buf_cstr(&err));
+			ret = fflush(stdout) == 0 ? EXIT_OK : EXIT_ERROR;
+		}
+		input_free(&in);
+		buf_free(&err);
+		return ret;
+	}
+	buf_free(&err);
+	if (npos != 1 || (strcmp(pos[0], "check") != 0 &&
+	                  strcmp(pos[0], "export") != 0))
+		return usage_error("feeds: check, import FILE.opml or export, "
+		                   "not '%s'",
+		                   pos[0]);
+	if (values[0] && strcmp(values[0], "table") != 0 &&
+	    strcmp(values[0], "json") != 0)
+		return usage_error("feeds check: --format is table or json");
+	ret = context_open(&cx, "feeds",
+	                   strcmp(pos[0], "check") == 0 ? NEED_FEEDS | NEED_STORE
+	                                                : NEED_FEEDS);
+	if (ret != EXIT_OK)
+		return ret;
+	if (strcmp(pos[0], "check") == 0)
+		ret = cmd_feeds_check(&cx, values[0] &&
+		                                   strcmp(values[0], "json") == 0);
+	else
+		ret = sources_export_opml(&cx.sources, stdout) == 0 ? EXIT_OK
+		                                                    : EXIT_ERROR;
+	context_free(&cx);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return EXIT_ERROR;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const planned[] = {
-	        "run", "fetch", "items", "rank", "preview", "render", "feeds"};
+	static const char *const planned[] = {"run", "rank", "preview",
+	                                      "render"};
 	const char *cmd = NULL;
 	int i, gl;
 	size_t k;
@@ -512,6 +1085,12 @@ int main(int argc, char **argv)
 		return usage_error("a command is needed");
 	if (strcmp(cmd, "parse") == 0)
 		return cmd_parse(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "fetch") == 0)
+		return cmd_fetch(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "items") == 0)
+		return cmd_items(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "feeds") == 0)
+		return cmd_feeds(argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof planned / sizeof *planned; k++)
 		if (strcmp(cmd, planned[k]) == 0) {
 			msg(cmd, "not available in this version yet");

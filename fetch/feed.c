@@ -422,7 +422,7 @@ out:
 
 /* Output */
 
-static void feed_put_escaped(FILE *fp, const char *s)
+void feed_tsv_escape(FILE *fp, const char *s)
 {
 	size_t run;
 
@@ -456,7 +456,7 @@ static void feed_put_field(FILE *fp, const char *prefix, const char *name,
 	if (!value || !*value)
 		return;
 	fprintf(fp, "%s%s\t", prefix, name);
-	feed_put_escaped(fp, value);
+	feed_tsv_escape(fp, value);
 	fputc('\n', fp);
 }
 
@@ -565,18 +565,18 @@ int feed_print_tsv(FILE *fp, const struct feed *feed,
 		fputs(utc, fp);
 	}
 	fputc('\t', fp);
-	feed_put_escaped(fp, entry->title.text ? entry->title.text : "");
+	feed_tsv_escape(fp, entry->title.text ? entry->title.text : "");
 	fputc('\t', fp);
-	feed_put_escaped(fp, entry->link ? entry->link : "");
+	feed_tsv_escape(fp, entry->link ? entry->link : "");
 	fputc('\t', fp);
-	feed_put_escaped(fp, entry->id ? entry->id : "");
+	feed_tsv_escape(fp, entry->id ? entry->id : "");
 	fputc('\t', fp);
-	feed_put_escaped(fp, entry->author.full    ? entry->author.full
+	feed_tsv_escape(fp, entry->author.full    ? entry->author.full
 	                     : entry->author.name  ? entry->author.name
 	                     : entry->author.email ? entry->author.email
 	                                           : "");
 	fputc('\t', fp);
-	feed_put_escaped(fp, summary ? summary : "");
+	feed_tsv_escape(fp, summary ? summary : "");
 	fputc('\n', fp);
 	return ferror(fp) ? ERR_IO : ERR_OK;
 }

@@ -136,6 +136,9 @@ const char *feed_format_name(enum feed_format format);
  * (feed.title.raw, entries[0].link, ...) for feed; escapes \\ \t \n \r. */
 int feed_print_fields(FILE *fp, const struct feed *feed);
 
+/* Write s with \\ \t \n \r escaped (the TSV outputs' one escape). */
+void feed_tsv_escape(FILE *fp, const char *s);
+
 /* Print one entry as a TAB-separated line: UTC time, title, link, id,
  * author, summary text (docs/parse-format.md). */
 int feed_print_tsv(FILE *fp, const struct feed *feed,

@@ -13,7 +13,8 @@ int main(void)
 	        {"html", test_html},     {"charset", test_charset},
 	        {"feed", test_feed},         {"sources", test_sources},
 	        {"http", test_http},         {"store", test_store},
-	        {"stories", test_stories},
+	        {"stories", test_stories},   {"api", test_api},
+	        {"urlnorm", test_urlnorm},
 	};
 	size_t i;
 

@@ -1,0 +1,196 @@
+#!/bin/sh
+# `aidigest fetch`, `items` and `feeds` against a real loopback HTTP server
+# (tests/http_server.py, started and stopped here) serving the project's
+# fixtures and its faults. Ends with "N passed, N failed".
+bin=${AIDIGEST_BIN:-./aidigest}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+server=""
+
+ok() { passed=$((passed + 1)); }
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL [fetch] $*" >&2
+}
+finish() {
+	exec 3>&- 2>/dev/null
+	[ -n "$server" ] && kill "$server" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap finish EXIT INT TERM
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "fetch: skipped (python3 absent: make deps installs it)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+
+# The server lives as long as this script holds the fifo open.
+mkfifo "$tmp/fifo"
+python3 tests/http_server.py "$tmp/port" <"$tmp/fifo" >/dev/null 2>"$tmp/server.err" &
+server=$!
+exec 3>"$tmp/fifo"
+tries=0
+while [ ! -s "$tmp/port" ]; do
+	tries=$((tries + 1))
+	if [ "$tries" -gt 100 ]; then
+		bad "the test server did not start: $(cat "$tmp/server.err")"
+		echo "$passed passed, $failed failed"
+		exit 1
+	fi
+	sleep 0.1
+done
+port=$(cat "$tmp/port")
+base="http://127.0.0.1:$port"
+
+cat >"$tmp/aidigest.conf" <<EOF
+[digest]
+timezone = +09:00
+[fetch]
+connect_timeout = 2
+timeout = 2
+deadline = 30
+retries = 1
+max_bytes = 1M
+EOF
+cat >"$tmp/feeds.txt" <<EOF
+# good ones
+blog good $base/feed/rss20.xml
+blog atom $base/feed/atom10.xml
+blog zipped $base/gzip/rdf.xml
+blog moved $base/redirect/3/rss091.xml
+news kr $base/feed/korean-tz.xml tz=+09:00
+blog local file://$PWD/tests/fixtures/feeds/jsonfeed.json
+blog limited $base/status/429/a?retry_after=1
+blog badutf $base/invalid-utf8
+# bad ones
+blog looping $base/loop
+blog broken $base/status/500
+blog missing $base/status/404
+blog slow $base/slow?seconds=10
+blog cut $base/truncated
+blog huge $base/big
+blog page $base/html
+# skipped: the variable is not set
+tweet someone \${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/someone
+EOF
+unset AIDIGEST_TEST_UNSET_VARIABLE
+
+run() {
+	# run WANT DESCRIPTION -- ARGS...: aidigest with the test's config,
+	# feeds and database, bounded by a minute
+	want=$1
+	what=$2
+	shift 3
+	timeout 60 "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds.txt" \
+		--db "$tmp/state.db" "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 600 "$tmp/err")"; fi
+}
+
+has() {
+	if grep -q -e "$2" "$1"; then ok; else bad "$3: '$2' not in: $(head -c 600 "$1")"; fi
+}
+
+hasnt() {
+	if grep -q -e "$2" "$1"; then bad "$3: '$2' found"; else ok; fi
+}
+
+# 1. the first fetch: the good land, each bad one named with its reason
+start=$(date +%s)
+run 2 "first fetch (some sources fail)" -- fetch
+elapsed=$(($(date +%s) - start))
+if [ "$elapsed" -le 30 ]; then ok; else bad "first fetch took ${elapsed}s"; fi
+has "$tmp/err" "looping: more than 5 redirects" "redirect loop reason"
+has "$tmp/err" "broken: HTTP 500" "500 reason"
+has "$tmp/err" "missing: HTTP 404" "404 reason"
+has "$tmp/err" "slow: timed out" "timeout reason"
+has "$tmp/err" "cut: truncated" "truncated body reason"
+has "$tmp/err" "huge: body over the cap" "size cap reason"
+has "$tmp/err" "page: not a feed: looks like an HTML page" "HTML page reason"
+has "$tmp/err" "AIDIGEST_TEST_UNSET_VARIABLE} is not set" "unset variable notice"
+has "$tmp/err" "16 sources\|15 sources" "summary line"
+hasnt "$tmp/err" "good:" "a good source is not reported as failing"
+hasnt "$tmp/err" "limited:" "429 with Retry-After recovered"
+hasnt "$tmp/err" "badutf:" "invalid UTF-8 is recovered, not failed"
+
+# 2. what landed, by day in the digest's zone (+09:00)
+run 0 "items of 2024-01-01 as JSON" -- items --date 2024-01-01 --format json
+has "$tmp/out" '"title": "Model 7B released"' "an RSS item is in the store"
+has "$tmp/out" '"source": "good"' "its source"
+has "$tmp/out" '"date": "2024-01-01"' "the window's day"
+run 0 "items of 2024-05-01" -- items --date 2024-05-01
+has "$tmp/out" "국내 AI 모델 공개" "a Korean item, its zone-less date read as KST"
+has "$tmp/out" "kr" "its source"
+run 0 "items of 2024-03-04" -- items --date 2024-03-04 --format json
+has "$tmp/out" "Tool use & planning" "an Atom entry (2024-03-04T23:30+09:00)"
+run 0 "items of 2024-06-01" -- items --date 2024-06-01 --format tsv
+has "$tmp/out" "Emoji" "a JSON Feed item from a file:// source"
+run 64 "items with a bad date" -- items --date 2024-13-45
+run 64 "items with a bad format" -- items --format xml
+
+# 3. health
+run 2 "feeds check (some unhealthy)" -- feeds check
+has "$tmp/out" "^SOURCE" "the table header"
+has "$tmp/out" "^page .*not a feed" "not a feed"
+has "$tmp/out" "^broken .*500 .*failing" "failing with its status"
+has "$tmp/out" "^good .* ok" "a healthy source"
+run 2 "feeds check as JSON" -- feeds check --format json
+has "$tmp/out" '"health": "not a feed"' "JSON health"
+
+# 4. the second fetch sends the validators back: 304s, no parse
+curl_stats() {
+	python3 -c '
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
+print(d["not_modified"].get("/feed/rss20.xml", 0), d["requests"].get("/feed/rss20.xml", 0))' "$base"
+}
+before=$(curl_stats)
+run 2 "second fetch" -- fetch --format json
+after=$(curl_stats)
+set -- $before
+nm_before=$1
+req_before=$2
+set -- $after
+if [ "$1" -eq $((nm_before + 1)) ] && [ "$2" -eq $((req_before + 1)) ]; then ok; else
+	bad "second fetch: rss20.xml 304s $nm_before -> $1, requests $req_before -> $2"; fi
+has "$tmp/out" '"not_modified": [1-9]' "the report counts not-modified sources"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+good = [p for p in r["per_source"] if p["name"] == "good"][0]
+assert good["ok"] and good["not_modified"] and good["items"] == 0, good
+' "$tmp/out" && ok || bad "second fetch: 'good' is not a 304 without items"
+
+# 5. a feeds file whose sources are all good exits 0; a bad line is named
+cat >"$tmp/feeds2.txt" <<EOF
+blog good $base/feed/rss20.xml
+blgo typo $base/feed/rss20.xml
+blog nourl
+EOF
+timeout 60 "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" fetch >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 0 ]; then ok; else bad "good-only fetch: exit $rc: $(cat "$tmp/err")"; fi
+has "$tmp/err" "feeds2.txt:2: unknown kind 'blgo'" "bad kind reported with its line"
+has "$tmp/err" "feeds2.txt:3:" "missing url reported with its line"
+
+# 6. missing files and usage
+run 1 "a missing feeds file" -- fetch --feeds "$tmp/none.txt"
+has "$tmp/err" "none.txt" "names the file"
+run 64 "fetch with an argument" -- fetch extra
+timeout 10 "$bin" -c "$tmp/none.conf" fetch >/dev/null 2>"$tmp/err"
+if [ $? -eq 1 ]; then ok; else bad "a missing -c file must exit 1"; fi
+has "$tmp/err" "none.conf" "names the config"
+
+# 7. OPML round trip
+run 0 "feeds export" -- feeds export
+has "$tmp/out" "<opml version=\"2.0\">" "OPML 2.0"
+cp "$tmp/out" "$tmp/export.opml"
+run 0 "feeds import" -- feeds import "$tmp/export.opml"
+has "$tmp/out" "good $base/feed/rss20.xml" "a source comes back"
+run 1 "feeds import of a non-OPML file" -- feeds import tests/fixtures/feeds/rss20.xml
+run 64 "feeds with no subcommand" -- feeds
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
