@@ -19,6 +19,8 @@
 /* How much of an item's text the store keeps: enough for the judges and
  * the writer, who cut it further. */
 #define FETCH_SUMMARY_CP 4000
+/* Days of automated builds told apart within one body. */
+#define FETCH_MAX_BUILD_DAYS 64
 /* Stories are rebuilt over the items of the last days. */
 #define FETCH_STORY_DAYS 3
 
@@ -39,6 +41,12 @@ struct fetch_ctx {
 	/* the source being read, while its body is parsed */
 	struct fetch_job *job;
 	long kept;                /* entries kept from it (max=) */
+	/* its automated builds: the newest of each day, as they go by */
+	struct fetch_build_day {
+		char day[11];
+		int64_t newest;
+	} builds[FETCH_MAX_BUILD_DAYS];
+	size_t nbuilds;
 	int64_t now;
 	bool progress_shown;
 };
@@ -79,6 +87,29 @@ static void fetch_day(int64_t t, int offset, char out[11])
 	out[10] = '\0';
 }
 
+/* Whether a build made at t is the newest of its day seen in this body
+ * so far (then it is remembered as such). */
+static bool fetch_newest_build(struct fetch_ctx *fc, const char *day,
+			       int64_t t)
+{
+	size_t i;
+
+	for (i = 0; i < fc->nbuilds; i++) {
+		if (strcmp(fc->builds[i].day, day) != 0)
+			continue;
+		if (t <= fc->builds[i].newest)
+			return false;
+		fc->builds[i].newest = t;
+		return true;
+	}
+	if (fc->nbuilds < FETCH_MAX_BUILD_DAYS) {
+		memcpy(fc->builds[fc->nbuilds].day, day, 11);
+		fc->builds[fc->nbuilds].newest = t;
+		fc->nbuilds++;
+	}
+	return true;
+}
+
 static int fetch_store_entry(struct fetch_ctx *fc, struct feed_entry *e)
 {
 	const struct source *src = fc->job->src;
@@ -107,9 +138,16 @@ static int fetch_store_entry(struct fetch_ctx *fc, struct feed_entry *e)
 		canonical = url_canonical(e->id);
 	if (src->kind == SOURCE_RELEASE && src->collapse_daily && title &&
 	    url_is_automated_build(title)) {
-		/* llama.cpp's bNNNN: one item per repository per day */
-		fetch_day(e->published.known ? e->published.time : fc->now,
-			  fc->s->tz_offset_sec, day);
+		/* llama.cpp's bNNNN: one item per repository per day, the
+		 * day's newest build */
+		int64_t t = e->published.known ? e->published.time
+			    : e->updated.known ? e->updated.time : fc->now;
+
+		fetch_day(t, fc->s->tz_offset_sec, day);
+		if (!fetch_newest_build(fc, day, t)) {
+			free(canonical);
+			return 0;
+		}
 		buf_printf(&b, "builds:%s", day);
 		key = buf_detach(&b);
 	} else if (e->id && *e->id) {
@@ -198,6 +236,7 @@ static int fetch_read_body(struct fetch_ctx *fc, struct fetch_job *job,
 	opt.max_bytes = fc->s->http.max_bytes;
 	fc->job = job;
 	fc->kept = 0;
+	fc->nbuilds = 0;
 	if (src->format == SOURCE_FORMAT_FEED) {
 		opt.on_entry = fetch_on_entry;
 		opt.ctx = fc;
