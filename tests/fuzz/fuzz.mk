@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FZ = build-fuzz
 
-FUZZ_PKGS = libxml-2.0 jansson
+FUZZ_PKGS = libxml-2.0 jansson libpcre2-8
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 FUZZ_WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -25,10 +25,10 @@ FUZZ_LIB = $(FZ)/libaidigest-fuzz.a
 # fuzz_html_swar: html.c's portable 8-byte scanning, which x86-64 builds
 # never use (they take the SSE2 one), under the same target.
 FUZZ_BINS = $(FZ)/fuzz_feed $(FZ)/fuzz_date $(FZ)/fuzz_html \
-	$(FZ)/fuzz_html_swar $(FZ)/fuzz_xmlprep
+	$(FZ)/fuzz_html_swar $(FZ)/fuzz_xmlprep $(FZ)/fuzz_api
 FUZZ_OBJ = $(FZ)/tests/fuzz/fuzz_feed.o $(FZ)/tests/fuzz/fuzz_date.o \
 	$(FZ)/tests/fuzz/fuzz_html.o $(FZ)/swar/fetch/html.o \
-	$(FZ)/tests/fuzz/fuzz_xmlprep.o
+	$(FZ)/tests/fuzz/fuzz_xmlprep.o $(FZ)/tests/fuzz/fuzz_api.o
 
 FEEDS = $(sort $(wildcard tests/fixtures/feeds/*))
 # Option bytes fuzz_feed reads before the document (see fuzz_feed.c), in
@@ -54,6 +54,8 @@ fuzz-all: $(FUZZ_BINS) corpora
 		$(FUZZ_SECONDS) || status=1; \
 	sh tests/fuzz/run.sh xmlprep $(FZ)/fuzz_xmlprep $(FZ)/corpus-xmlprep \
 		65536 tests/fuzz/xml.dict $(FUZZ_SECONDS) || status=1; \
+	sh tests/fuzz/run.sh api $(FZ)/fuzz_api $(FZ)/corpus-api 65536 \
+		tests/fuzz/json.dict $(FUZZ_SECONDS) || status=1; \
 	if [ $$status -ne 0 ]; then \
 		echo "fuzz: a target failed; inputs in $(FZ)/artifacts/"; \
 	fi; \
@@ -64,7 +66,7 @@ fuzz-all: $(FUZZ_BINS) corpora
 # fuzz-regress).
 fuzz-regress: $(FUZZ_BINS)
 	@status=0; \
-	for t in feed date html xmlprep; do \
+	for t in feed date html xmlprep api; do \
 		set -- tests/fuzz/crashes/$$t-*; \
 		[ -e "$$1" ] || continue; \
 		if $(FZ)/fuzz_$$t "$$@" >$(FZ)/regress-$$t.log 2>&1; then \
@@ -79,7 +81,7 @@ fuzz-regress: $(FUZZ_BINS)
 # Seeds are rewritten on each run; what the fuzzer adds stays.
 corpora: $(FEEDS) tests/fuzz/dates.txt
 	@mkdir -p $(FZ)/corpus-feed $(FZ)/corpus-date $(FZ)/corpus-html \
-		$(FZ)/corpus-html-swar $(FZ)/corpus-xmlprep
+		$(FZ)/corpus-html-swar $(FZ)/corpus-xmlprep $(FZ)/corpus-api
 	@for f in $(FEEDS); do \
 		b=$$(basename $$f); \
 		for o in $(FEED_OPTIONS); do \
@@ -88,6 +90,12 @@ corpora: $(FEEDS) tests/fuzz/dates.txt
 		cp $$f $(FZ)/corpus-html/seed-$$b; \
 		cp $$f $(FZ)/corpus-html-swar/seed-$$b; \
 		cp $$f $(FZ)/corpus-xmlprep/seed-$$b; \
+	done
+	@for f in tests/fixtures/api/*.json; do \
+		b=$$(basename $$f); \
+		for o in 000 001 002 003; do \
+			{ printf "\\$$o"; cat $$f; } >$(FZ)/corpus-api/seed-$$o-$$b; \
+		done; \
 	done
 	@i=0; while IFS= read -r d; do \
 		i=$$((i + 1)); \
