@@ -597,7 +597,7 @@ static int take_options(int argc, char **argv, const char *const *names,
                         int *npos, const char *command)
 {
 	bool missing = false;
-	const char *v;
+	const char *v = NULL;
 	int i, k;
 
 	*npos = 0;
