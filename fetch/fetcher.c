@@ -379,7 +379,10 @@ int fetch_run(struct store *st, const struct fetch_settings *s,
 	fc.jobs = xcalloc(s->sources->n, sizeof *fc.jobs);
 	reqs = xcalloc(s->sources->n, sizeof *reqs);
 
+	/* one transaction for the sources' rows, not one each */
+	store_begin(st);
 	fetch_prepare(&fc, reqs);
+	store_commit(st);
 	hopt.done = fetch_done;
 	hopt.progress = s->progress ? fetch_progress : NULL;
 	hopt.ctx = &fc;
