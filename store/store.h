@@ -169,4 +169,67 @@ int store_stories_window(struct store *st, int64_t from, int64_t to,
                          struct store_story **out, size_t *n);
 void store_stories_free(struct store_story *v, size_t n);
 
+/* Judgments (migration 2): one judge's score of one story's content,
+ * keyed by (story content hash, judge name, prompt version) so a re-run
+ * pays nothing twice. raw is the judge's reply as received. */
+struct store_judgment {
+	const char *story_hash;
+	const char *judge;
+	const char *prompt_version;
+	double score;
+	const char *category; /* may be NULL */
+	const char *raw;      /* may be NULL */
+	long tokens_in, tokens_out;
+	double usd;
+	int64_t at;
+};
+
+/* A judgment read back; owned strings (free with store_judgment_clear). */
+struct store_judgment_row {
+	double score;
+	char *category;
+	char *raw;
+	long tokens_in, tokens_out;
+	double usd;
+	int64_t at;
+};
+
+/* 0 and *out filled, 1 when there is none, -1 error. */
+int store_judgment_get(struct store *st, const char *story_hash,
+		       const char *judge, const char *prompt_version,
+		       struct store_judgment_row *out);
+/* Insert or replace. */
+int store_judgment_put(struct store *st, const struct store_judgment *j);
+void store_judgment_clear(struct store_judgment_row *row);
+
+/* A run of a command (rank, run): when, what it cost, how the judges
+ * agreed, how it ended; details is a JSON text (per judge: requests,
+ * tokens, cost, failures, tau). */
+struct store_run {
+	const char *command;   /* "rank", "run" */
+	const char *date;      /* the digest day, YYYY-MM-DD */
+	int64_t started, finished;
+	double usd, reference_usd;
+	long requests, tokens_in, tokens_out;
+	double kendall_w;      /* NAN when not computed */
+	const char *status;    /* "ok", "degraded", "failed" */
+	const char *details;   /* JSON, may be NULL */
+};
+
+/* Record a run; *id (may be NULL) gets its row id. */
+int store_run_add(struct store *st, const struct store_run *run, int64_t *id);
+
+/* The latest run of a command for a day: 0 and *out (owned strings: free
+ * command/date/status/details), 1 when none. */
+struct store_run_row {
+	int64_t id;
+	char *command, *date, *status, *details;
+	int64_t started, finished;
+	double usd, reference_usd, kendall_w;
+	long requests, tokens_in, tokens_out;
+};
+int store_run_latest(struct store *st, const char *command, const char *date,
+		     struct store_run_row *out);
+void store_run_clear(struct store_run_row *row);
+
 #endif
