@@ -11,15 +11,20 @@
 
 enum pool_method {
 	POOL_ZMEAN = 0, /* per-judge z-scores, weighted mean (default) */
-	POOL_MEDIAN,    /* weighted median of the z-scores */
-	POOL_VOTE,      /* weighted count of judges whose score is in their
-			 * own top third; ties by the z-mean */
-	POOL_BORDA      /* weighted Borda count over each judge's ranking */
+	POOL_MEDIAN,    /* weighted median of the z-scores (the midpoint
+	                 * when the weight splits evenly) */
+	POOL_VOTE,      /* weighted share of judges whose score reaches
+	                 * their own ceil(m/3)-th best of m (ties vote);
+	                 * ties by a z-mean term smaller than any share gap */
+	POOL_BORDA      /* weighted mean of (m - rank) / (m - 1) over each
+	                 * judge's m stories, tied ranks averaged; m = 1:
+	                 * 0.5 */
 };
 
-/* scores[j * nstories + i]: judge j's score of story i (1-10), NAN when
- * judge j did not score story i. weights[j] > 0. ids[i] breaks ties
- * (smaller first). */
+/* scores[j * nstories + i]: judge j's score of story i (1-10, any real),
+ * NAN when judge j did not score story i. weights[j] > 0 and finite.
+ * ids[i] breaks ties in pool_order (smaller first); the pooling itself
+ * does not read it. */
 struct pool_input {
 	size_t njudges, nstories;
 	const double *scores;
@@ -27,39 +32,54 @@ struct pool_input {
 	const int64_t *ids;
 };
 
-/* Pool into pooled[nstories] (higher is better; stories no judge scored
- * get -INFINITY). A judge whose scores do not vary contributes 0 to the
- * z-mean for every story. Returns 0, or -1 for a bad input (no judges,
- * a weight <= 0). */
+/* Pool into pooled[nstories] (higher is better). Weights are taken over
+ * the judges that scored a story: a judge that did not neither helps nor
+ * hurts it. Stories no judge scored get -INFINITY; no value is NAN.
+ * Returns 0, or -1 for a bad input (no judges, a weight <= 0 or not
+ * finite, an infinite score, NULL arrays, njudges * nstories overflows,
+ * an unknown method), pooled untouched. */
 int pool_scores(const struct pool_input *in, enum pool_method method,
-		double *pooled);
+                double *pooled);
 
-/* order[0..n) = story indices by pooled score, best first, ties by id. */
+/* order[0..n) = story indices by pooled score, best first, ties by id
+ * (ascending), then by index; -INFINITY and then NAN come last. ids may
+ * be NULL (ties by index). Deterministic: a total order. */
 void pool_order(const double *pooled, const int64_t *ids, size_t n,
-		size_t *order);
+                size_t *order);
 
 /* Each judge's z-scores of the stories it scored (NAN elsewhere) into
- * z[njudges * nstories]. */
+ * z[njudges * nstories], with the population sd (divide by m: the batch
+ * is all of the judge's scores, not a sample); a judge whose scores are
+ * all equal gets 0 for each. Non-finite scores count as not scored. */
 void pool_zscores(const struct pool_input *in, double *z);
 
-/* Kendall's W (coefficient of concordance, with the tie correction) over
- * the judges, on the stories every judge scored; NAN when fewer than two
- * judges or two such stories. */
+/* Kendall's W (coefficient of concordance, with the tie correction:
+ * 12 S / (k^2 (n^3 - n) - k sum(t^3 - t))) over the k judges, unweighted,
+ * on the n stories every judge scored, ranks averaged over ties; NAN when
+ * fewer than two judges or two such stories, or when every judge ties
+ * all of them. O(k n log n). */
 double pool_kendall_w(const struct pool_input *in);
 
 /* Kendall's tau-b between two score vectors over the indices where both
- * are not NAN; NAN when fewer than two such indices. */
+ * are not NAN (infinities are ordinary values); NAN when fewer than two
+ * such indices or when either vector is constant over them. O(n log n)
+ * time (Knight's merge count), O(n) memory. */
 double pool_kendall_tau(const double *a, const double *b, size_t n);
 
 /* Choose `top` stories from order[0..n): best first, at most quota[c]
  * stories of category c (category[i] in 0..ncategories-1, or -1 for
  * none: no quota), never two stories with the same cluster[i] (cluster
- * -1: alone). selected[i] is set for the chosen; returns how many. */
+ * -1: alone). selected[0..n) is cleared, then set for the chosen; returns
+ * how many. category, cluster or quota NULL: no such limit; entries of
+ * order >= n or repeated are skipped. O(n * top). */
 size_t pool_select(const size_t *order, size_t n, const int *category,
-		   const int *cluster, const size_t *quota,
-		   size_t ncategories, size_t top, bool *selected);
+                   const int *cluster, const size_t *quota, size_t ncategories,
+                   size_t top, bool *selected);
 
+/* "zmean" "median" "vote" "borda" (exact); otherwise POOL_ZMEAN and
+ * *ok = false. ok may be NULL. */
 enum pool_method pool_method_parse(const char *name, bool *ok);
+/* The name pool_method_parse reads; NULL for a value outside the enum. */
 const char *pool_method_name(enum pool_method m);
 
 #endif

@@ -15,5 +15,6 @@ void test_store(void);
 void test_stories(void);
 void test_config(void);
 void test_fetcher(void);
+void test_pool(void);
 
 #endif

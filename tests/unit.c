@@ -15,6 +15,7 @@ int main(void)
 	        {"http", test_http},         {"store", test_store},
 	        {"stories", test_stories},   {"api", test_api},
 	        {"urlnorm", test_urlnorm},
+	        {"pool", test_pool},
 	};
 	size_t i;
 
