@@ -62,6 +62,35 @@ static const char *const store_migrations[] = {
         "CREATE INDEX items_time ON items(time);"
         "CREATE INDEX items_canonical_url ON items(canonical_url);"
         "CREATE INDEX items_story ON items(story_id);",
+        /* 2: judgments, keyed by story content; runs of rank and run.
+         * kendall_w is NULL when it was not computed. */
+        "CREATE TABLE judgments ("
+        " story_hash TEXT NOT NULL,"
+        " judge TEXT NOT NULL,"
+        " prompt_version TEXT NOT NULL,"
+        " score REAL NOT NULL,"
+        " category TEXT,"
+        " raw TEXT,"
+        " tokens_in INTEGER NOT NULL DEFAULT 0,"
+        " tokens_out INTEGER NOT NULL DEFAULT 0,"
+        " usd REAL NOT NULL DEFAULT 0,"
+        " at INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (story_hash, judge, prompt_version));"
+        "CREATE TABLE runs ("
+        " id INTEGER PRIMARY KEY,"
+        " command TEXT NOT NULL,"
+        " date TEXT NOT NULL,"
+        " started INTEGER NOT NULL DEFAULT 0,"
+        " finished INTEGER NOT NULL DEFAULT 0,"
+        " usd REAL NOT NULL DEFAULT 0,"
+        " reference_usd REAL NOT NULL DEFAULT 0,"
+        " requests INTEGER NOT NULL DEFAULT 0,"
+        " tokens_in INTEGER NOT NULL DEFAULT 0,"
+        " tokens_out INTEGER NOT NULL DEFAULT 0,"
+        " kendall_w REAL,"
+        " status TEXT NOT NULL,"
+        " details TEXT);"
+        "CREATE INDEX runs_command_date ON runs(command, date);",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \
@@ -107,6 +136,10 @@ enum store_sql_id {
 	SQL_STORY_REFRESH,
 	SQL_STORY_DELETE_IF_EMPTY,
 	SQL_STORIES_WINDOW,
+	SQL_JUDGMENT_GET,
+	SQL_JUDGMENT_PUT,
+	SQL_RUN_ADD,
+	SQL_RUN_LATEST,
 	SQL_COUNT
 };
 
@@ -210,6 +243,27 @@ static const char *const store_sql[SQL_COUNT] = {
                 "  WHERE time >= :from AND time < :to"
                 "  AND story_id IS NOT NULL)"
                 " ORDER BY s.time, s.id, i.time, i.id",
+        [SQL_JUDGMENT_GET] =
+                "SELECT score, category, raw, tokens_in, tokens_out, usd, at"
+                " FROM judgments WHERE story_hash = :hash AND judge = :judge"
+                " AND prompt_version = :version",
+        [SQL_JUDGMENT_PUT] =
+                "INSERT OR REPLACE INTO judgments (story_hash, judge,"
+                " prompt_version, score, category, raw, tokens_in,"
+                " tokens_out, usd, at) VALUES (:hash, :judge, :version,"
+                " :score, :category, :raw, :tokens_in, :tokens_out, :usd,"
+                " :at)",
+        [SQL_RUN_ADD] =
+                "INSERT INTO runs (command, date, started, finished, usd,"
+                " reference_usd, requests, tokens_in, tokens_out, kendall_w,"
+                " status, details) VALUES (:command, :date, :started,"
+                " :finished, :usd, :reference_usd, :requests, :tokens_in,"
+                " :tokens_out, :kendall_w, :status, :details)",
+        [SQL_RUN_LATEST] = "SELECT id, command, date, status, details, started,"
+                           " finished, usd, reference_usd, kendall_w, requests,"
+                           " tokens_in, tokens_out FROM runs"
+                           " WHERE command = :command AND date = :date"
+                           " ORDER BY id DESC LIMIT 1",
 };
 
 struct store {
@@ -1164,4 +1218,230 @@ void store_stories_free(struct store_story *v, size_t n)
 	for (i = 0; v && i < n; i++)
 		store_story_clear(&v[i]);
 	free(v);
+}
+
+/* A key or name the caller must give: non-NULL and not empty. */
+static bool store_given(const char *s)
+{
+	return s && *s;
+}
+
+int store_judgment_get(struct store *st, const char *story_hash,
+                       const char *judge, const char *prompt_version,
+                       struct store_judgment_row *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!store_given(story_hash) || !store_given(judge) ||
+	    !store_given(prompt_version))
+		return store_failf(st, "store: a judgment needs a story hash, "
+		                       "a judge and a prompt version");
+	s = store_stmt(st, SQL_JUDGMENT_GET);
+	if (!s || store_bind_text(st, s, ":hash", story_hash, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":judge", judge, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":version", prompt_version, STORE_TEXT_MAX))
+		return -1;
+	rc = store_row(st, s, "judgment get");
+	if (rc != 1)
+		return rc < 0 ? -1 : 1;
+	out->score = sqlite3_column_double(s, 0);
+	out->category = store_column_text(s, 1);
+	out->raw = store_column_text(s, 2);
+	out->tokens_in = (long)sqlite3_column_int64(s, 3);
+	out->tokens_out = (long)sqlite3_column_int64(s, 4);
+	out->usd = sqlite3_column_double(s, 5);
+	out->at = sqlite3_column_int64(s, 6);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_judgment_put(struct store *st, const struct store_judgment *j)
+{
+	sqlite3_stmt *s;
+
+	if (!store_given(j->story_hash) || !store_given(j->judge) ||
+	    !store_given(j->prompt_version))
+		return store_failf(st, "store: a judgment needs a story hash, "
+		                       "a judge and a prompt version");
+	if (!isfinite(j->score) || !isfinite(j->usd))
+		return store_failf(st,
+		                   "store: judgment score %g or cost %g "
+		                   "is not a number",
+		                   j->score, j->usd);
+	s = store_stmt(st, SQL_JUDGMENT_PUT);
+	if (!s ||
+	    store_bind_text(st, s, ":hash", j->story_hash, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":judge", j->judge, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":version", j->prompt_version,
+	                    STORE_TEXT_MAX) ||
+	    store_bind_double(st, s, ":score", j->score) ||
+	    store_bind_text(st, s, ":category", j->category, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":raw", j->raw, STORE_RAW_MAX) ||
+	    store_bind_int(st, s, ":tokens_in", j->tokens_in) ||
+	    store_bind_int(st, s, ":tokens_out", j->tokens_out) ||
+	    store_bind_double(st, s, ":usd", j->usd) ||
+	    store_bind_int(st, s, ":at", j->at))
+		return -1;
+	return store_run(st, s, "judgment put");
+}
+
+void store_judgment_clear(struct store_judgment_row *row)
+{
+	if (!row)
+		return;
+	free(row->category);
+	free(row->raw);
+	memset(row, 0, sizeof *row);
+}
+
+int store_run_add(struct store *st, const struct store_run *run, int64_t *id)
+{
+	sqlite3_stmt *s;
+
+	if (id)
+		*id = 0;
+	if (!store_given(run->command) || !store_given(run->date) ||
+	    !store_given(run->status))
+		return store_failf(st, "store: a run needs a command, a date "
+		                       "and a status");
+	if (!isfinite(run->usd) || !isfinite(run->reference_usd) ||
+	    (!isnan(run->kendall_w) && !isfinite(run->kendall_w)))
+		return store_failf(st, "store: a run's cost or agreement is "
+		                       "not a number");
+	if (run->details && strlen(run->details) > STORE_RAW_MAX)
+		return store_failf(st, "store: run details over %zu bytes",
+		                   STORE_RAW_MAX);
+	s = store_stmt(st, SQL_RUN_ADD);
+	if (!s ||
+	    store_bind_text(st, s, ":command", run->command, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":date", run->date, STORE_TEXT_MAX) ||
+	    store_bind_int(st, s, ":started", run->started) ||
+	    store_bind_int(st, s, ":finished", run->finished) ||
+	    store_bind_double(st, s, ":usd", run->usd) ||
+	    store_bind_double(st, s, ":reference_usd", run->reference_usd) ||
+	    store_bind_int(st, s, ":requests", run->requests) ||
+	    store_bind_int(st, s, ":tokens_in", run->tokens_in) ||
+	    store_bind_int(st, s, ":tokens_out", run->tokens_out) ||
+	    (isnan(run->kendall_w) ? store_bind_null(st, s, ":kendall_w")
+	                           : store_bind_double(st, s, ":kendall_w",
+	                                               run->kendall_w)) ||
+	    store_bind_text(st, s, ":status", run->status, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":details", run->details, STORE_RAW_MAX) ||
+	    store_run(st, s, "run add"))
+		return -1;
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_run_latest(struct store *st, const char *command, const char *date,
+                     struct store_run_row *out)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_RUN_LATEST);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->kendall_w = NAN;
+	if (!s || store_bind_text(st, s, ":command", command, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":date", date, STORE_TEXT_MAX))
+		return -1;
+	rc = store_row(st, s, "run latest");
+	if (rc != 1)
+		return rc < 0 ? -1 : 1;
+	out->id = sqlite3_column_int64(s, 0);
+	out->command = store_column_text(s, 1);
+	out->date = store_column_text(s, 2);
+	out->status = store_column_text(s, 3);
+	out->details = store_column_text(s, 4);
+	out->started = sqlite3_column_int64(s, 5);
+	out->finished = sqlite3_column_int64(s, 6);
+	out->usd = sqlite3_column_double(s, 7);
+	out->reference_usd = sqlite3_column_double(s, 8);
+	if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+		out->kendall_w = sqlite3_column_double(s, 9);
+	out->requests = (long)sqlite3_column_int64(s, 10);
+	out->tokens_in = (long)sqlite3_column_int64(s, 11);
+	out->tokens_out = (long)sqlite3_column_int64(s, 12);
+	sqlite3_reset(s);
+	return 0;
+}
+
+void store_run_clear(struct store_run_row *row)
+{
+	if (!row)
+		return;
+	free(row->command);
+	free(row->date);
+	free(row->status);
+	free(row->details);
+	memset(row, 0, sizeof *row);
+	row->kendall_w = NAN;
+}
+
+#define STORE_FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define STORE_FNV_PRIME UINT64_C(0x100000001b3)
+
+/* FNV-1a over a field (NULL reads as "") and then a 0xFF byte, which
+ * stored text (valid UTF-8) never holds: fields cannot run together. */
+static uint64_t store_hash_field(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p; p++) {
+		h ^= *p;
+		h *= STORE_FNV_PRIME;
+	}
+	h ^= 0xFF;
+	return h * STORE_FNV_PRIME;
+}
+
+static const char *store_item_link(const struct store_item_row *r)
+{
+	if (r->canonical_url && *r->canonical_url)
+		return r->canonical_url;
+	return r->url ? r->url : "";
+}
+
+static int store_strcmp_null(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Items in content order: by link, then title, then summary. */
+static int store_cmp_item_content(const void *a, const void *b)
+{
+	const struct store_item_row *x =
+	        *(const struct store_item_row *const *)a;
+	const struct store_item_row *y =
+	        *(const struct store_item_row *const *)b;
+	int c = strcmp(store_item_link(x), store_item_link(y));
+
+	if (c == 0)
+		c = store_strcmp_null(x->title, y->title);
+	if (c == 0)
+		c = store_strcmp_null(x->summary, y->summary);
+	return c;
+}
+
+char *store_story_hash(const struct store_story *s)
+{
+	const struct store_item_row **order;
+	struct buf out = BUF_INIT(0);
+	uint64_t h = STORE_FNV_OFFSET;
+	size_t i;
+
+	order = xcalloc(s->nitems ? s->nitems : 1, sizeof *order);
+	for (i = 0; i < s->nitems; i++)
+		order[i] = &s->items[i];
+	qsort(order, s->nitems, sizeof *order, store_cmp_item_content);
+	h = store_hash_field(h, s->title);
+	for (i = 0; i < s->nitems; i++) {
+		h = store_hash_field(h, order[i]->title);
+		h = store_hash_field(h, order[i]->summary);
+	}
+	free(order);
+	buf_printf(&out, "%016llx", (unsigned long long)h);
+	return buf_detach(&out);
 }

@@ -14,15 +14,17 @@
  * attempt and success, status, consecutive failures, health, weight),
  * items (unique per feed by key: guid or canonical URL; first seen;
  * engagement), stories (items about the same thing, with a corroboration
- * count). Later issues add judgments, runs, digests. One writer at a
- * time; a handle is used by one thread at a time. Unless said otherwise
- * a function returns 0, or -1 with the reason in store_error(). Text is
- * stored as UTF-8: invalid sequences become U+FFFD, and a field is cut on
- * a character boundary at STORE_TEXT_MAX bytes (a summary at
- * STORE_SUMMARY_MAX). */
+ * count), judgments and runs (migration 2); a later issue adds digests.
+ * One writer at a time; a handle is used by one thread at a time. Unless
+ * said otherwise a function returns 0, or -1 with the reason in
+ * store_error(). Text is stored as UTF-8: invalid sequences become
+ * U+FFFD, and a field is cut on a character boundary at STORE_TEXT_MAX
+ * bytes (a summary at STORE_SUMMARY_MAX, a raw reply at STORE_RAW_MAX). */
 
 #define STORE_TEXT_MAX ((size_t)16 << 10)
 #define STORE_SUMMARY_MAX ((size_t)64 << 10)
+/* A judge's raw reply is cut here, a run's details refused past it. */
+#define STORE_RAW_MAX ((size_t)64 << 10)
 
 struct store;
 
@@ -169,9 +171,17 @@ int store_stories_window(struct store *st, int64_t from, int64_t to,
                          struct store_story **out, size_t *n);
 void store_stories_free(struct store_story *v, size_t n);
 
+/* A story's content hash, the key of its judgments: 64-bit FNV-1a of its
+ * title and of each item's title and summary, the items taken by canonical
+ * URL (else URL), then title, then summary; as 16 lower-case hex digits.
+ * Engagement, ids, times, feeds and the items' order do not change it;
+ * NULL and "" hash alike. Stable across runs and hosts; caller frees. */
+char *store_story_hash(const struct store_story *s);
+
 /* Judgments (migration 2): one judge's score of one story's content,
  * keyed by (story content hash, judge name, prompt version) so a re-run
- * pays nothing twice. raw is the judge's reply as received. */
+ * pays nothing twice. raw is the judge's reply as received, cut on a
+ * character boundary at STORE_RAW_MAX bytes. */
 struct store_judgment {
 	const char *story_hash;
 	const char *judge;
@@ -194,33 +204,39 @@ struct store_judgment_row {
 	int64_t at;
 };
 
-/* 0 and *out filled, 1 when there is none, -1 error. */
+/* 0 and *out filled, 1 when there is none (*out zeroed), -1 error (also
+ * for a NULL or empty key). */
 int store_judgment_get(struct store *st, const char *story_hash,
-		       const char *judge, const char *prompt_version,
-		       struct store_judgment_row *out);
-/* Insert or replace. */
+                       const char *judge, const char *prompt_version,
+                       struct store_judgment_row *out);
+/* Insert or replace. -1 for a NULL or empty key, or a score or usd that
+ * is not finite (the caller clamps scores). */
 int store_judgment_put(struct store *st, const struct store_judgment *j);
+/* Frees the strings and zeroes *row; accepts NULL and a zeroed row. */
 void store_judgment_clear(struct store_judgment_row *row);
 
 /* A run of a command (rank, run): when, what it cost, how the judges
  * agreed, how it ended; details is a JSON text (per judge: requests,
  * tokens, cost, failures, tau). */
 struct store_run {
-	const char *command;   /* "rank", "run" */
-	const char *date;      /* the digest day, YYYY-MM-DD */
+	const char *command; /* "rank", "run" */
+	const char *date;    /* the digest day, YYYY-MM-DD */
 	int64_t started, finished;
 	double usd, reference_usd;
 	long requests, tokens_in, tokens_out;
-	double kendall_w;      /* NAN when not computed */
-	const char *status;    /* "ok", "degraded", "failed" */
-	const char *details;   /* JSON, may be NULL */
+	double kendall_w;    /* NAN when not computed */
+	const char *status;  /* "ok", "degraded", "failed" */
+	const char *details; /* JSON, may be NULL */
 };
 
-/* Record a run; *id (may be NULL) gets its row id. */
+/* Record a run; *id (may be NULL) gets its row id. -1 when command, date
+ * or status is NULL or empty, usd or reference_usd is not finite,
+ * kendall_w is infinite, or details pass STORE_RAW_MAX bytes. */
 int store_run_add(struct store *st, const struct store_run *run, int64_t *id);
 
-/* The latest run of a command for a day: 0 and *out (owned strings: free
- * command/date/status/details), 1 when none. */
+/* The run of a command for a day recorded last: 0 and *out (owned
+ * strings, free with store_run_clear; kendall_w NAN when not computed),
+ * 1 when none. */
 struct store_run_row {
 	int64_t id;
 	char *command, *date, *status, *details;
@@ -229,7 +245,8 @@ struct store_run_row {
 	long requests, tokens_in, tokens_out;
 };
 int store_run_latest(struct store *st, const char *command, const char *date,
-		     struct store_run_row *out);
+                     struct store_run_row *out);
+/* Frees the strings and zeroes *row (kendall_w NAN); accepts NULL. */
 void store_run_clear(struct store_run_row *row);
 
 #endif

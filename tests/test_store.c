@@ -517,17 +517,345 @@ out:
 	store_stories_free(v, n);
 }
 
+static struct store_judgment judgment(const char *hash, const char *judge,
+                                      const char *version, double score)
+{
+	struct store_judgment j;
+
+	memset(&j, 0, sizeof j);
+	j.story_hash = hash;
+	j.judge = judge;
+	j.prompt_version = version;
+	j.score = score;
+	return j;
+}
+
+static void test_store_judgments(struct store *st)
+{
+	struct store_judgment j;
+	struct store_judgment_row row;
+	struct buf big = BUF_INIT(0);
+	size_t i, len;
+
+	memset(&row, 0x5a, sizeof row);
+	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
+	          1);
+	CHECK(row.category == NULL && row.raw == NULL && row.score == 0);
+
+	j = judgment("00000000000000aa", "gpt", "v1", 7.5);
+	j.category = "model";
+	j.raw = "{\"scores\":[{\"id\":\"1\",\"score\":7.5}]}";
+	j.tokens_in = 1200;
+	j.tokens_out = 80;
+	j.usd = 0.0042;
+	j.at = 1767225600;
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
+	          0);
+	CHECK(row.score == 7.5);
+	CHECK_STR(row.category, "model");
+	CHECK_STR(row.raw, j.raw);
+	CHECK_INT(row.tokens_in, 1200);
+	CHECK_INT(row.tokens_out, 80);
+	CHECK(row.usd == 0.0042);
+	CHECK_INT(row.at, 1767225600);
+	store_judgment_clear(&row);
+	CHECK(row.category == NULL && row.raw == NULL);
+	store_judgment_clear(&row);
+	store_judgment_clear(NULL);
+
+	/* the key is all three; a put replaces, and NULLs stay NULL */
+	j = judgment("00000000000000aa", "gpt", "v1", 3);
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	j = judgment("00000000000000aa", "gpt", "v2", 9);
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	j = judgment("00000000000000aa", "claude", "v1", 1);
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
+	          0);
+	CHECK(row.score == 3);
+	CHECK(row.category == NULL && row.raw == NULL);
+	CHECK_INT(row.tokens_in, 0);
+	store_judgment_clear(&row);
+	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v2", &row),
+	          0);
+	CHECK(row.score == 9);
+	store_judgment_clear(&row);
+	CHECK_INT(store_judgment_get(st, "00000000000000aa", "claude", "v1",
+	                             &row),
+	          0);
+	CHECK(row.score == 1);
+	store_judgment_clear(&row);
+	CHECK_INT(store_judgment_get(st, "00000000000000ab", "gpt", "v1", &row),
+	          1);
+
+	/* a raw reply past the cap is cut on a character boundary */
+	for (i = 0; i < 30000; i++)
+		buf_puts(&big, "\xEA\xB0\x80"); /* 가 */
+	j = judgment("00000000000000bb", "gpt", "v1", 5);
+	j.raw = buf_cstr(&big);
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	CHECK_INT(store_judgment_get(st, "00000000000000bb", "gpt", "v1", &row),
+	          0);
+	if (CHECK(row.raw != NULL)) {
+		len = strlen(row.raw);
+		CHECK(len <= STORE_RAW_MAX && len > STORE_RAW_MAX - 4);
+		CHECK_INT(len % 3, 0);
+		CHECK_INT(utf8_valid_prefix(row.raw, len), len);
+	}
+	store_judgment_clear(&row);
+	buf_free(&big);
+
+	/* bad input is refused and changes nothing */
+	j = judgment(NULL, "gpt", "v1", 5);
+	CHECK_INT(store_judgment_put(st, &j), -1);
+	CHECK(strstr(store_error(st), "story hash") != NULL);
+	j = judgment("00000000000000aa", "", "v1", 5);
+	CHECK_INT(store_judgment_put(st, &j), -1);
+	j = judgment("00000000000000aa", "gpt", NULL, 5);
+	CHECK_INT(store_judgment_put(st, &j), -1);
+	j = judgment("00000000000000aa", "gpt", "v1", NAN);
+	CHECK_INT(store_judgment_put(st, &j), -1);
+	j = judgment("00000000000000aa", "gpt", "v1", 5);
+	j.usd = INFINITY;
+	CHECK_INT(store_judgment_put(st, &j), -1);
+	CHECK_INT(store_judgment_get(st, NULL, "gpt", "v1", &row), -1);
+	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
+	          0);
+	CHECK(row.score == 3);
+	store_judgment_clear(&row);
+}
+
+static struct store_run run_of(const char *command, const char *date,
+                               int64_t started)
+{
+	struct store_run r;
+
+	memset(&r, 0, sizeof r);
+	r.command = command;
+	r.date = date;
+	r.started = started;
+	r.finished = started + 60;
+	r.kendall_w = NAN;
+	r.status = "ok";
+	return r;
+}
+
+static void test_store_runs(struct store *st)
+{
+	struct store_run r;
+	struct store_run_row row;
+	struct buf big = BUF_INIT(0);
+	int64_t id1 = -1, id2 = -1, id3 = -1;
+
+	memset(&row, 0x5a, sizeof row);
+	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 1);
+	CHECK(row.command == NULL && row.details == NULL);
+	CHECK(isnan(row.kendall_w));
+
+	r = run_of("rank", "2026-01-01", 1000);
+	r.usd = 0.25;
+	r.reference_usd = 1.75;
+	r.requests = 12;
+	r.tokens_in = 50000;
+	r.tokens_out = 3000;
+	r.kendall_w = 0.625;
+	r.status = "degraded";
+	r.details = "{\"judges\":[{\"name\":\"gpt\",\"tau\":0.5}]}";
+	CHECK_INT(store_run_add(st, &r, &id1), 0);
+	CHECK(id1 > 0);
+	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 0);
+	CHECK_INT(row.id, id1);
+	CHECK_STR(row.command, "rank");
+	CHECK_STR(row.date, "2026-01-01");
+	CHECK_STR(row.status, "degraded");
+	CHECK_STR(row.details, r.details);
+	CHECK_INT(row.started, 1000);
+	CHECK_INT(row.finished, 1060);
+	CHECK(row.usd == 0.25);
+	CHECK(row.reference_usd == 1.75);
+	CHECK(row.kendall_w == 0.625);
+	CHECK_INT(row.requests, 12);
+	CHECK_INT(row.tokens_in, 50000);
+	CHECK_INT(row.tokens_out, 3000);
+	store_run_clear(&row);
+	CHECK(row.command == NULL && isnan(row.kendall_w));
+	store_run_clear(&row);
+	store_run_clear(NULL);
+
+	/* the one recorded last wins; W not computed reads back as NAN;
+	 * other commands and days are apart */
+	r = run_of("rank", "2026-01-01", 900);
+	CHECK_INT(store_run_add(st, &r, &id2), 0);
+	CHECK(id2 > id1);
+	r = run_of("run", "2026-01-01", 2000);
+	CHECK_INT(store_run_add(st, &r, &id3), 0);
+	r = run_of("rank", "2026-01-02", 3000);
+	CHECK_INT(store_run_add(st, &r, NULL), 0);
+	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 0);
+	CHECK_INT(row.id, id2);
+	CHECK(isnan(row.kendall_w));
+	CHECK(row.details == NULL);
+	CHECK_STR(row.status, "ok");
+	store_run_clear(&row);
+	CHECK_INT(store_run_latest(st, "run", "2026-01-01", &row), 0);
+	CHECK_INT(row.id, id3);
+	store_run_clear(&row);
+	CHECK_INT(store_run_latest(st, "run", "2026-01-02", &row), 1);
+	store_run_clear(&row);
+
+	/* bad input is refused */
+	r = run_of(NULL, "2026-01-01", 1);
+	CHECK_INT(store_run_add(st, &r, &id1), -1);
+	CHECK_INT(id1, 0);
+	r = run_of("rank", "", 1);
+	CHECK_INT(store_run_add(st, &r, NULL), -1);
+	r = run_of("rank", "2026-01-01", 1);
+	r.status = NULL;
+	CHECK_INT(store_run_add(st, &r, NULL), -1);
+	r = run_of("rank", "2026-01-01", 1);
+	r.usd = NAN;
+	CHECK_INT(store_run_add(st, &r, NULL), -1);
+	r = run_of("rank", "2026-01-01", 1);
+	r.kendall_w = INFINITY;
+	CHECK_INT(store_run_add(st, &r, NULL), -1);
+	while (big.len <= STORE_RAW_MAX)
+		buf_puts(&big, "{\"judge\":\"x\"},");
+	r = run_of("rank", "2026-01-01", 1);
+	r.details = buf_cstr(&big);
+	CHECK_INT(store_run_add(st, &r, NULL), -1);
+	CHECK(strstr(store_error(st), "details over") != NULL);
+	buf_free(&big);
+	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 0);
+	CHECK_INT(row.id, id2);
+	store_run_clear(&row);
+}
+
+static struct store_item_row hash_item(int64_t id, const char *url,
+                                       const char *title, const char *summary)
+{
+	struct store_item_row r;
+
+	memset(&r, 0, sizeof r);
+	r.id = id;
+	r.url = (char *)url;
+	r.canonical_url = (char *)url;
+	r.title = (char *)title;
+	r.summary = (char *)summary;
+	r.likes = r.reposts = r.points = r.stars = r.comments = -1;
+	r.weight = 1.0;
+	return r;
+}
+
+/* Whether the hash of s is want. */
+static bool hash_is(const struct store_story *s, const char *want)
+{
+	char *h = store_story_hash(s);
+	bool ok = h && CHECK_STR(h, want);
+
+	free(h);
+	return ok;
+}
+
+static bool hash_differs(const struct store_story *s, const char *other)
+{
+	char *h = store_story_hash(s);
+	bool ok = CHECK(h && strcmp(h, other) != 0);
+
+	free(h);
+	return ok;
+}
+
+static void test_store_story_hash(void)
+{
+	struct store_item_row items[3], swapped[3];
+	struct store_story s;
+	char *base, *one;
+	size_t i;
+
+	items[0] = hash_item(1, "https://a.example/x", "A title", "A summary");
+	items[1] = hash_item(2, "https://b.example/y", "B title", NULL);
+	items[2] = hash_item(3, NULL, "C title", "C summary");
+	items[2].url = (char *)"https://c.example/z";
+	memset(&s, 0, sizeof s);
+	s.id = 10;
+	s.title = (char *)"A title";
+	s.items = items;
+	s.nitems = 3;
+	base = store_story_hash(&s);
+	if (!CHECK(base != NULL))
+		return;
+	CHECK_INT(strlen(base), 16);
+	CHECK_INT(strspn(base, "0123456789abcdef"), 16);
+
+	/* a golden value: stable across runs, hosts and releases (a change
+	 * invalidates every stored judgment) */
+	s.nitems = 1;
+	s.items = items;
+	hash_is(&s, "855319c50a9a51a1");
+	s.nitems = 0;
+	hash_is(&s, "121c9ceb7c7bd7d7");
+	s.nitems = 3;
+
+	/* ids, engagement, times, feeds and order do not count */
+	s.id = 99;
+	s.corroboration = 3;
+	s.time = 12345;
+	for (i = 0; i < 3; i++) {
+		swapped[i] = items[2 - i];
+		swapped[i].id += 100;
+		swapped[i].likes = 1000;
+		swapped[i].points = 7;
+		swapped[i].time = 42;
+		swapped[i].story_id = 5;
+		swapped[i].feed_name = (char *)"another-feed";
+	}
+	s.items = swapped;
+	hash_is(&s, base);
+	/* NULL and "" hash alike */
+	swapped[1].summary = (char *)"";
+	hash_is(&s, base);
+
+	/* content does count */
+	swapped[1].summary = (char *)"B summary, edited";
+	hash_differs(&s, base);
+	swapped[1].summary = NULL;
+	swapped[0].title = (char *)"C title, edited";
+	hash_differs(&s, base);
+	swapped[0].title = (char *)"C title";
+	s.title = (char *)"B title";
+	hash_differs(&s, base);
+	s.title = (char *)"A title";
+	s.nitems = 2;
+	hash_differs(&s, base);
+	s.nitems = 3;
+	hash_is(&s, base);
+
+	/* fields do not run together */
+	s.nitems = 1;
+	s.items = items;
+	one = store_story_hash(&s);
+	items[0].title = (char *)"A titleA summary";
+	items[0].summary = NULL;
+	if (one)
+		hash_differs(&s, one);
+	free(one);
+	free(base);
+}
+
 static void test_store_memory(void)
 {
 	struct store *st = open_ok(":memory:");
 
 	if (!st)
 		return;
-	CHECK_INT(store_schema_version(st), 1);
+	CHECK_INT(store_schema_version(st), 2);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
 	test_store_stories(st);
+	test_store_judgments(st);
+	test_store_runs(st);
 
 	/* transactions */
 	CHECK_INT(store_begin(st), 0);
@@ -580,11 +908,11 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 1);
+	CHECK_INT(store_schema_version(a), 2);
 	raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "1");
+	CHECK_STR(buf_cstr(&mode), "2");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -596,7 +924,7 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 1);
+	CHECK_INT(store_schema_version(a), 2);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -631,9 +959,68 @@ out:
 	remove_db(path);
 }
 
+/* A database at version 1 (the v2 tables dropped, the version set back)
+ * is migrated again at open, and keeps its data. */
+static void test_store_migrate(void)
+{
+	char path[64];
+	struct buf out = BUF_INIT(0);
+	struct store *st;
+	struct store_judgment j;
+	struct store_judgment_row row;
+	struct store_feed f = {0};
+	sqlite3 *db = NULL;
+
+	if (!CHECK(temp_db(path, sizeof path)))
+		return;
+	st = open_ok(path);
+	if (!st)
+		goto out;
+	CHECK_INT(store_feed_ensure(st, "old-feed", "https://o.example/", NULL),
+	          0);
+	j = judgment("00000000000000cc", "gpt", "v1", 6);
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	store_close(st);
+
+	if (!CHECK_INT(sqlite3_open(path, &db), SQLITE_OK))
+		goto out;
+	CHECK_INT(sqlite3_exec(db,
+	                       "DROP TABLE judgments; DROP TABLE runs;"
+	                       " PRAGMA user_version = 1;",
+	                       NULL, NULL, NULL),
+	          SQLITE_OK);
+	sqlite3_close(db);
+	raw_pragma(path, "PRAGMA user_version", &out);
+	CHECK_STR(buf_cstr(&out), "1");
+
+	st = open_ok(path);
+	if (!st)
+		goto out;
+	CHECK_INT(store_schema_version(st), 2);
+	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
+	store_feed_clear(&f);
+	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
+	          1);
+	CHECK_INT(store_judgment_put(st, &j), 0);
+	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
+	          0);
+	store_judgment_clear(&row);
+	store_close(st);
+	raw_pragma(path,
+	           "SELECT count(*) FROM sqlite_master WHERE name IN"
+	           " ('judgments', 'runs', 'runs_command_date')",
+	           &out);
+	CHECK_STR(buf_cstr(&out), "3");
+out:
+	buf_free(&out);
+	remove_db(path);
+}
+
 void test_store(void)
 {
 	test_store_open_errors();
 	test_store_memory();
 	test_store_file();
+	test_store_migrate();
+	test_store_story_hash();
 }

@@ -15,6 +15,7 @@ void test_store(void);
 void test_stories(void);
 void test_config(void);
 void test_fetcher(void);
+void test_heuristic(void);
 void test_pool(void);
 
 #endif

@@ -16,6 +16,7 @@ int main(void)
 	        {"stories", test_stories},   {"api", test_api},
 	        {"urlnorm", test_urlnorm},
 	        {"pool", test_pool},
+	        {"heuristic", test_heuristic},
 	};
 	size_t i;
 
