@@ -36,10 +36,11 @@ struct http_xfer {
 	CURL *easy;
 	struct curl_slist *headers;
 	struct http_response resp;
-	long retry_after; /* seconds the last response asked for, or -1 */
-	bool too_large;   /* the write callback stopped the body */
-	int64_t first_ms; /* start of the first attempt */
-	int64_t due_ms;   /* start of the next attempt when waiting */
+	long retry_after;    /* seconds Retry-After asked for, or -1 */
+	long retry_after_ms; /* ms retry-after-ms asked for, or -1 */
+	bool too_large;      /* the write callback stopped the body */
+	int64_t first_ms;    /* start of the first attempt */
+	int64_t due_ms;      /* start of the next attempt when waiting */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -68,7 +69,8 @@ enum http_field {
 	FIELD_CONTENT_TYPE,
 	FIELD_ETAG,
 	FIELD_LAST_MODIFIED,
-	FIELD_RETRY_AFTER
+	FIELD_RETRY_AFTER,
+	FIELD_RETRY_AFTER_MS
 };
 
 static const struct {
@@ -79,6 +81,7 @@ static const struct {
         {"ETag", FIELD_ETAG},
         {"Last-Modified", FIELD_LAST_MODIFIED},
         {"Retry-After", FIELD_RETRY_AFTER},
+        {"retry-after-ms", FIELD_RETRY_AFTER_MS},
 };
 
 /* What a libcurl failure means here. retry: a later attempt may succeed.
@@ -186,6 +189,7 @@ static void xfer_clear_headers(struct http_xfer *x)
 	free(x->resp.last_modified);
 	x->resp.content_type = x->resp.etag = x->resp.last_modified = NULL;
 	x->retry_after = -1;
+	x->retry_after_ms = -1;
 }
 
 /* Retry-After is delay-seconds or an HTTP-date; returns seconds from now,
@@ -218,6 +222,26 @@ static long http_parse_retry_after(const char *s, size_t n)
 	                                      : HTTP_RETRY_AFTER_MAX;
 }
 
+/* retry-after-ms is a count of milliseconds, perhaps with a fraction
+ * (dropped); returns it, or -1 when the value is not one. */
+static long http_parse_retry_after_ms(const char *s, size_t n)
+{
+	long ms = 0;
+	size_t i;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		if (ms < HTTP_RETRY_AFTER_MAX)
+			ms = ms * 10 + (s[i] - '0');
+	if (i == 0)
+		return -1;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (i != n)
+		return -1;
+	return ms < HTTP_RETRY_AFTER_MAX ? ms : HTTP_RETRY_AFTER_MAX;
+}
+
 static void xfer_set_field(struct http_xfer *x, enum http_field field,
                            const char *v, size_t n)
 {
@@ -235,6 +259,9 @@ static void xfer_set_field(struct http_xfer *x, enum http_field field,
 		break;
 	case FIELD_RETRY_AFTER:
 		x->retry_after = http_parse_retry_after(v, n);
+		return;
+	case FIELD_RETRY_AFTER_MS:
+		x->retry_after_ms = http_parse_retry_after_ms(v, n);
 		return;
 	}
 	free(*dst);
@@ -381,6 +408,14 @@ static struct curl_slist *http_add_header(struct curl_slist *list,
 	return next;
 }
 
+/* The request's own timeout, else the options'. */
+static long xfer_timeout(const struct http_fetch *f, const struct http_xfer *x)
+{
+	long t = f->reqs[x->index].timeout;
+
+	return t > 0 ? t : f->opt.timeout;
+}
+
 /* Create x's easy handle with every option; returns 0 or -1. */
 static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 {
@@ -394,6 +429,12 @@ static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 	if (!e)
 		return -1;
 	x->easy = e;
+	/* No "Expect: 100-continue" wait before a body: APIs answer at once. */
+	if (req->body) {
+		x->headers = curl_slist_append(NULL, "Expect:");
+		if (!x->headers)
+			return -1;
+	}
 	for (h = req->headers; h && *h; h++) {
 		struct curl_slist *next = curl_slist_append(x->headers, *h);
 
@@ -419,8 +460,16 @@ static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
 	                        o->connect_timeout) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, xfer_timeout(f, x)) !=
+	       CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION,
+	                        req->body ? 0L : 1L) != CURLE_OK;
+	if (req->body) {
+		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		                        (curl_off_t)req->body_len) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body) !=
+		       CURLE_OK;
+	}
 	bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)o->max_redirects) !=
 	       CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
@@ -570,23 +619,28 @@ static void xfer_start(struct http_fetch *f, struct http_xfer *x, int64_t now)
 }
 
 /* The wait before the next attempt, or false when there is none: retries
- * used up, a Retry-After over the cap, or a start past the deadline.
- * 429 and 503 wait what Retry-After says; the rest back off
- * exponentially, scaled by a random factor in [0.5, 1.5). */
+ * used up, a server's wait over the cap, or a start past the deadline.
+ * A response (answered) waits what retry-after-ms or else Retry-After
+ * says; the rest back off exponentially, scaled by a random factor in
+ * [0.5, 1.5). */
 static bool xfer_retry_delay(struct http_fetch *f, struct http_xfer *x,
-                             int64_t now, int64_t *delay_ms)
+                             bool answered, int64_t now, int64_t *delay_ms)
 {
 	const struct http_options *o = &f->opt;
-	long status = x->resp.status;
 	int shift = x->resp.attempts - 1;
+	int64_t asked = -1;
 	double d;
 
 	if (x->resp.attempts > o->max_retries)
 		return false;
-	if ((status == 429 || status == 503) && x->retry_after >= 0) {
-		if (x->retry_after > o->retry_after_cap)
+	if (answered && x->retry_after_ms >= 0)
+		asked = x->retry_after_ms;
+	else if (answered && x->retry_after >= 0)
+		asked = (int64_t)x->retry_after * 1000;
+	if (asked >= 0) {
+		if (asked > (int64_t)o->retry_after_cap * 1000)
 			return false;
-		*delay_ms = (int64_t)x->retry_after * 1000;
+		*delay_ms = asked;
 	} else {
 		if (shift > HTTP_BACKOFF_MAX_SHIFT)
 			shift = HTTP_BACKOFF_MAX_SHIFT;
@@ -614,7 +668,8 @@ static enum http_error xfer_classify(struct http_fetch *f, struct http_xfer *x,
 	if (rc == CURLE_OK) {
 		if (status == 0) /* file:// has no status line */
 			status = x->resp.status = 200;
-		*retry = status >= 500 || status == 408 || status == 429;
+		*retry = status >= 500 || status == 408 || status == 409 ||
+		         status == 429;
 		if (!((status >= 200 && status < 300) || status == 304))
 			xfer_set_message(x, "HTTP %ld", status);
 		return HTTP_OK;
@@ -635,7 +690,7 @@ static enum http_error xfer_classify(struct http_fetch *f, struct http_xfer *x,
 		curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &sent);
 		if (sent > 0)
 			xfer_set_message(x, "timed out after %ld s",
-			                 o->timeout);
+			                 xfer_timeout(f, x));
 		else
 			xfer_set_message(x, "no connection after %ld s",
 			                 o->connect_timeout);
@@ -671,7 +726,7 @@ static void xfer_complete(struct http_fetch *f, struct http_xfer *x,
 	    CURLE_OK)
 		x->resp.status = status;
 	error = xfer_classify(f, x, rc, &retry);
-	if (retry && xfer_retry_delay(f, x, now, &delay_ms)) {
+	if (retry && xfer_retry_delay(f, x, rc == CURLE_OK, now, &delay_ms)) {
 		x->state = XFER_WAITING;
 		x->due_ms = now + delay_ms;
 		buf_free(&x->resp.body);
@@ -699,6 +754,20 @@ static void fetch_stop_all(struct http_fetch *f, enum http_error error,
 	}
 }
 
+/* The caller said no to x's next attempt: end it, saying what came last. */
+static void xfer_skip(struct http_fetch *f, struct http_xfer *x, int64_t now)
+{
+	char last[sizeof x->resp.message];
+
+	if (x->resp.attempts == 0) {
+		xfer_set_message(x, "not started");
+	} else {
+		memcpy(last, x->resp.message, sizeof last);
+		xfer_set_message(x, "%s; no retry started", last);
+	}
+	xfer_finish(f, x, HTTP_ERR_SKIPPED, now);
+}
+
 /* Start queued requests and due retries while the pool and their hosts
  * have room, in request order. */
 static void fetch_start_ready(struct http_fetch *f, int64_t now)
@@ -714,6 +783,11 @@ static void fetch_start_ready(struct http_fetch *f, int64_t now)
 		if (x->host >= 0 &&
 		    f->hosts[x->host].running >= f->opt.max_per_host)
 			continue;
+		if (f->opt.may_start &&
+		    !f->opt.may_start(f->opt.ctx, x->index)) {
+			xfer_skip(f, x, now);
+			continue;
+		}
 		xfer_start(f, x, now);
 	}
 }
@@ -833,6 +907,7 @@ int http_fetch_all(const struct http_request *reqs, size_t n,
 
 		x->index = i;
 		x->retry_after = -1;
+		x->retry_after_ms = -1;
 		buf_init(&x->resp.body, f.opt.max_bytes);
 	}
 	for (i = 0; i < n; i++) {

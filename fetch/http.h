@@ -6,12 +6,12 @@
 
 #include "common/buf.h"
 
-/* Many HTTP(S) GETs at once over libcurl's multi interface: a pool of
- * transfers, a per-host limit, timeouts, capped redirects and bodies,
- * compressed transfer, conditional GET, and retries that honour
- * Retry-After. One bad server never holds up the others past the
- * deadline. Proxies come from the environment (http_proxy, https_proxy,
- * no_proxy), as libcurl reads them. */
+/* Many HTTP(S) requests at once over libcurl's multi interface (GETs, and
+ * POSTs with a body): a pool of transfers, a per-host limit, timeouts,
+ * capped redirects and bodies, compressed transfer, conditional GET, and
+ * retries that honour retry-after-ms and Retry-After. One bad server never
+ * holds up the others past the deadline. Proxies come from the environment
+ * (http_proxy, https_proxy, no_proxy), as libcurl reads them. */
 
 enum http_error {
 	HTTP_OK = 0,        /* a response came (any status) */
@@ -23,16 +23,27 @@ enum http_error {
 	                     * response, truncated body, a redirect to a
 	                     * scheme other than http(s) */
 	HTTP_ERR_DEADLINE,  /* the whole fetch's deadline passed first */
-	HTTP_ERR_OTHER
+	HTTP_ERR_OTHER,     /* libcurl could not set up or run it */
+	HTTP_ERR_SKIPPED    /* may_start said no before an attempt */
 };
 
 /* Extra headers go along on redirects, except Authorization and Cookie,
- * which libcurl keeps from any host but the first: put secrets there. */
+ * which libcurl keeps from any host but the first: put secrets there.
+ * A request with a body is a POST and follows no redirect (a 3xx is its
+ * answer): a key in any header stays with the host it was meant for, and
+ * the body is never dropped on the way. The body is sent as is, also on
+ * each retry; its Content-Type comes from headers (libcurl's default is a
+ * form). What the fields point to must live until http_fetch_all
+ * returns. */
 struct http_request {
 	const char *url;
 	const char *etag;           /* sent as If-None-Match, or NULL */
 	const char *last_modified;  /* sent as If-Modified-Since, or NULL */
-	const char *const *headers; /* extra "Name: value", NULL-ended */
+	const char *const *headers; /* extra "Name: value", NULL-ended; no
+	                             * line breaks inside */
+	const char *body;           /* POST these bytes; NULL: a GET */
+	size_t body_len;            /* bytes of body (it may hold NULs) */
+	long timeout;               /* seconds per attempt; 0: the options' */
 };
 
 struct http_response {
@@ -73,10 +84,12 @@ struct http_progress {
 typedef void (*http_done_fn)(void *ctx, size_t index,
                              const struct http_response *resp);
 typedef void (*http_progress_fn)(void *ctx, const struct http_progress *p);
+typedef bool (*http_may_start_fn)(void *ctx, size_t index);
 
 /* Retries: after a timeout, a connection error, an empty reply, an HTTP/2
- * stream error, a 5xx, a 408 or a 429; never after another 4xx. A 429 or
- * 503 with Retry-After (seconds or HTTP-date) waits that long, and is not
+ * stream error, a 5xx (529 too), a 408, a 409 or a 429; never after
+ * another 4xx. Such a response with retry-after-ms (milliseconds, first)
+ * or Retry-After (seconds or HTTP-date) waits that long, and is not
  * retried when that is over retry_after_cap; the rest wait backoff_base *
  * 2^k times a random factor in [0.5, 1.5). No attempt starts past the
  * deadline; other transfers go on while one waits. */
@@ -90,13 +103,19 @@ struct http_options {
 	int max_redirects;      /* 0: 5 */
 	size_t max_bytes;       /* per body; 0: 16 MiB */
 	int max_retries;        /* -1: none; 0: 2 */
-	long retry_after_cap;   /* longest Retry-After honoured, s; 0: 60 */
+	long retry_after_cap;   /* longest wait a server may ask for, s (over
+	                         * it: no retry); 0: 60 */
 	double backoff_base;    /* first backoff, s, doubled, with jitter;
 	                         * 0: 1.0 */
 	const char *user_agent; /* NULL: "aidigest/VERSION (+url)" */
 	bool allow_file;        /* file:// URLs too (local sources); a
 	                         * redirect never leads to one */
 	unsigned seed;          /* for the jitter; 0: from the clock */
+	/* Asked right before each attempt of a request (the first and every
+	 * retry), from http_fetch_all's loop; false ends the request with
+	 * HTTP_ERR_SKIPPED (status: the last attempt's, or 0), while the
+	 * transfers already running go on. NULL: always start. */
+	http_may_start_fn may_start;
 	http_done_fn done;
 	http_progress_fn progress; /* at most five times a second, and once
 	                            * more when all are done */

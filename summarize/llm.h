@@ -9,82 +9,114 @@
 /* LLM calls with structured (JSON schema) output, many at once over the
  * fetcher's HTTP pool (fetch/http.h, POST): OpenAI-compatible
  * `POST {base_url}/chat/completions` (Authorization: Bearer; response_format
- * json_schema) and Anthropic `POST {base_url}/messages` (x-api-key,
- * anthropic-version; the schema as a forced tool). Replies are untrusted:
- * size-capped, the JSON object found even in prose or code fences,
- * usage tokens read. Keys never reach a message or a log. */
+ * json_schema, strict; max_tokens, which every compatible server takes,
+ * not max_completion_tokens; temperature 0) and Anthropic
+ * `POST {base_url}/messages` (x-api-key, anthropic-version 2023-06-01; the
+ * schema as the input_schema of one tool that tool_choice forces;
+ * temperature 0). Replies are untrusted: size-capped, the JSON object
+ * found even in prose or code fences, usage tokens read. Keys never reach
+ * a message, a raw reply or a log; redirects are not followed. */
 
 enum llm_provider { LLM_OPENAI = 0, LLM_ANTHROPIC };
 
 enum llm_error {
 	LLM_OK = 0,
-	LLM_ERR_AUTH,      /* 401/403: the key was refused */
-	LLM_ERR_HTTP,      /* another non-2xx status after the retries */
+	LLM_ERR_AUTH,      /* 401/403: the key was refused (no retry); or
+	                    * not sent: the key has a space or a control
+	                    * character */
+	LLM_ERR_HTTP,      /* another non-2xx status after the retries (a 3xx
+	                    * too: redirects are not followed) */
 	LLM_ERR_TRANSPORT, /* timeout, connection, deadline (fetch/http.h) */
-	LLM_ERR_REPLY,     /* no JSON object in the reply, or refused */
-	LLM_ERR_BUDGET     /* not sent: the budget was spent */
+	LLM_ERR_REPLY,     /* no JSON object in the reply, a refusal, a body
+	                    * that is not JSON, or one over max_reply */
+	LLM_ERR_BUDGET     /* may_send said no: not sent, or not retried */
 };
 
 struct llm_endpoint {
 	enum llm_provider provider;
-	const char *base_url; /* e.g. https://api.openai.com/v1 */
+	const char *base_url; /* e.g. https://api.openai.com/v1; the API's
+	                       * path is appended (trailing '/' dropped) */
 	const char *model;
-	const char *api_key;  /* NULL for servers that need none (Ollama) */
-	long timeout;         /* seconds per attempt; 0: 60 */
+	const char *api_key; /* NULL or "" for servers that need none
+	                      * (Ollama) */
+	long timeout;        /* seconds per attempt; 0: 60 */
 };
 
 /* One request: a system prompt, a user message, and the JSON schema the
- * reply must follow (schema_json is a JSON Schema object as text). */
+ * reply must follow (schema_json is a JSON Schema object as text). ep,
+ * base_url, model, user, schema_name (1-64 of [A-Za-z0-9_-]: the name of
+ * the response format or the tool) and schema_json are required. Text
+ * that is not valid UTF-8 is sent with U+FFFD in its place. */
 struct llm_call {
 	const struct llm_endpoint *ep;
-	const char *system;
+	const char *system; /* NULL or "": none */
 	const char *user;
 	const char *schema_name;
 	const char *schema_json;
-	int max_tokens;       /* 0: 4096 */
+	int max_tokens; /* 0: 4096 */
 };
 
+/* Strings are owned by the library and freed after done() returns. */
 struct llm_result {
 	enum llm_error error;
-	long status;          /* HTTP status, 0 without a response */
-	char message[256];    /* why it failed, for a person */
-	char *json;           /* the reply's JSON object (text), or NULL */
-	char *raw;            /* the reply body as received (capped) */
-	long tokens_in, tokens_out;
-	int attempts;
+	long status;       /* HTTP status of the last attempt, 0 without
+	                    * a response */
+	char message[256]; /* why it failed, for a person ("HTTP 500:
+	                    * Internal server error", "timed out after
+	                    * 60 s"); "" on LLM_OK */
+	char *json;        /* the reply's JSON object (text), non-NULL
+	                    * exactly on LLM_OK; from Anthropic the
+	                    * tool's input, serialized compactly */
+	char *raw;         /* the last response body as received, the key
+	                    * taken out, cut to 64 KiB; NULL without one */
+	long tokens_in, tokens_out; /* usage as the server reported it (also
+	                             * on LLM_ERR_REPLY: they are billed);
+	                             * absent or negative: 0; at most 1e9 */
+	int attempts;               /* attempts sent (0: none) */
 	double seconds;
 };
 
 /* Called once per call as it completes; the result is freed after. */
 typedef void (*llm_done_fn)(void *ctx, size_t index,
-			    const struct llm_result *r);
+                            const struct llm_result *r);
 
 struct llm_options {
-	int max_transfers;    /* 0: 16 */
-	int max_per_host;     /* 0: 8 (an API takes many at once) */
-	long deadline;        /* s for all calls; 0: 300 */
-	int max_retries;      /* 0: 2; on 408, 409, 429, 5xx, 529 */
-	size_t max_reply;     /* bytes; 0: 1 MiB */
-	double backoff_base;  /* s; 0: 1.0 */
-	unsigned seed;        /* jitter */
-	/* Before each call is sent: return false to not send it (it then
-	 * completes with LLM_ERR_BUDGET). */
+	int max_transfers;   /* 0: 16 */
+	int max_per_host;    /* 0: 8 (an API takes many at once) */
+	long deadline;       /* s for all calls; 0: 300 */
+	int max_retries;     /* 0: 2, -1: none; on 408, 409, 429, 5xx and
+	                      * 529, waiting retry-after-ms or Retry-After
+	                      * (up to 60 s) or backing off; never on 401 */
+	size_t max_reply;    /* bytes; 0: 1 MiB */
+	double backoff_base; /* s; 0: 1.0 */
+	unsigned seed;       /* jitter; 0: from the clock */
+	/* Right before each attempt of a call (the first and each retry) is
+	 * handed to the pool, from llm_call_all's loop: return false to not
+	 * send it (the call then completes with LLM_ERR_BUDGET); calls
+	 * already running finish. NULL: always send. */
 	bool (*may_send)(void *ctx, size_t index);
 	llm_done_fn done;
 	void *ctx;
 };
 
-/* Run the calls concurrently; opt->done once per call. Returns 0, or -1
- * when nothing could start (err says why). */
+/* Run the calls concurrently; opt->done once per call, in completion
+ * order, from this thread. opt NULL: all defaults. Returns 0, or -1 and
+ * no done() call when nothing could start: a call lacks a required field
+ * or its schema_json is not a JSON object ("LLM call 3: no model"), or
+ * libcurl failed (err, if not NULL, says why). */
 int llm_call_all(const struct llm_call *calls, size_t n,
-		 const struct llm_options *opt, struct buf *err);
+                 const struct llm_options *opt, struct buf *err);
 
-/* The first complete JSON object in text (prose, ```json fences and
- * leading/trailing chatter tolerated), as a new string; NULL when none. */
+/* The first complete JSON object in text[0..n) (prose, ```json fences and
+ * leading/trailing chatter tolerated) as a new string (free() it); NULL
+ * when none. The candidates are the top-level {...} spans, braces in
+ * strings skipped, each checked with jansson; an object inside a span
+ * that never closes (a reply cut short) is not taken. Linear in n. */
 char *llm_extract_json(const char *text, size_t n);
 
 /* The request body llm_call_all sends for a call (for tests and for
- * estimating tokens); caller frees. */
+ * estimating tokens), without the key; caller frees; NULL when a required
+ * field is missing or schema_json is not a JSON object. */
 char *llm_request_body(const struct llm_call *call);
 
 #endif

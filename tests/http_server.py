@@ -17,11 +17,12 @@ Routes (the counters are per path, query string excluded):
   /redirect/N[/NAME]  N redirects (302), then /feed/NAME (rss20.xml)
   /redirect-to?url=U  one redirect to U (any scheme)
   /loop               a redirect to itself, for ever
-  /status/CODE[/TAG]?retry_after=S&retry_after_date=S&times=K
+  /status/CODE[/TAG]?retry_after=S&retry_after_date=S&retry_after_ms=M&times=K
                       CODE (with Retry-After: S seconds, or an HTTP-date S
-                      seconds ahead) the first K times for this path, then
-                      200 and rss20.xml; K defaults to 1 for 408, 429 and
-                      503, and to "always" for other codes
+                      seconds ahead; and with retry-after-ms: M) the first
+                      K times for this path, then 200 and rss20.xml; K
+                      defaults to 1 for 408, 429 and 503, and to "always"
+                      for other codes
   /slow?seconds=S     sleeps S seconds (default 10), then rss20.xml
   /latency/NAME?ms=M  sleeps M ms (default 200), then answers as /feed/NAME
                       (validators and 304 included)
@@ -31,12 +32,18 @@ Routes (the counters are per path, query string excluded):
   /html               an HTML page (text/html)
   /invalid-utf8       an RSS feed whose title has invalid UTF-8 bytes
   /echo               the request's headers as text/plain
+  /echo-post[/TAG]?status=CODE&times=K
+                      JSON {"method", "body", "length", "headers": {NAME:
+                      value}} of the request (the body decoded as UTF-8,
+                      bad bytes replaced); CODE instead the first K times
+                      for this path (no status: never; K defaults to 1)
   /stats              JSON: requests, not_modified and gzip counts per path;
                       max_concurrent per "HOST/SEGMENT" and "*/SEGMENT"
                       (most requests in flight at once, by Host header name
                       and first path segment)
   /quit               answers, then exits
-Anything else is 404.
+Anything else is 404. POST is answered like GET, after its body (at most
+MAX_POST bytes, by Content-Length) was read.
 """
 
 import email.utils
@@ -56,6 +63,7 @@ import urllib.parse
 FIXTURES = os.environ.get("AIDIGEST_FEEDS_DIR") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "fixtures", "feeds")
 BIG_SIZE = 50 * 1000 * 1000
+MAX_POST = 16 * 1000 * 1000
 PIECE = 64 * 1024
 
 lock = threading.Lock()
@@ -125,7 +133,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if body and self.command != "HEAD":
             self.wfile.write(body)
 
+    def do_POST(self):
+        try:
+            length = int(self.headers.get("Content-Length") or "")
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_POST:
+            self.close_connection = True
+            return self.send(411 if length < 0 else 413, b"bad length\n")
+        self.dispatch(self.rfile.read(length))
+
     def do_GET(self):
+        self.dispatch(None)
+
+    def dispatch(self, post_body):
+        self.post_body = post_body
         url = urllib.parse.urlsplit(self.path)
         self.query = dict(urllib.parse.parse_qsl(url.query))
         path = url.path
@@ -219,6 +241,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if requests.get(path, 0) > times:
             return self.send(200, fixture("rss20.xml"), "application/rss+xml")
         headers = []
+        if "retry_after_ms" in self.query:
+            headers.append(("retry-after-ms", self.query["retry_after_ms"]))
         if "retry_after" in self.query:
             headers.append(("Retry-After", self.query["retry_after"]))
         elif "retry_after_date" in self.query:
@@ -278,6 +302,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def echo(self, path, rest):
         self.send(200, str(self.headers).encode("utf-8", "replace"))
 
+    def echo_post(self, path, rest):
+        if "status" in self.query:
+            code = int(self.arg("status", 500))
+            if requests.get(path, 0) <= self.arg("times", 1):
+                return self.send(code, b"status %d\n" % code)
+        body = self.post_body
+        text = json.dumps({
+            "method": self.command,
+            "body": None if body is None else body.decode("utf-8",
+                                                          "replace"),
+            "length": None if body is None else len(body),
+            "headers": {k: v for k, v in self.headers.items()},
+        })
+        self.send(200, text.encode(), "application/json")
+
     def stats(self, path, rest):
         with lock:
             body = json.dumps({"requests": requests,
@@ -306,6 +345,7 @@ ROUTES = {
     "html": Handler.html,
     "invalid-utf8": Handler.invalid_utf8,
     "echo": Handler.echo,
+    "echo-post": Handler.echo_post,
     "stats": Handler.stats,
     "quit": Handler.quit,
 }

@@ -720,6 +720,229 @@ static void test_http_file(void)
 	test_run_free(&run);
 }
 
+/* What /echo-post saw, parsed; NULL when the body is not its JSON. */
+static json_t *test_echoed(const struct test_got *g)
+{
+	return json_loadb(buf_cstr(&g->body), g->body.len, JSON_ALLOW_NUL,
+	                  NULL);
+}
+
+static const char *test_echoed_str(json_t *echo, const char *key)
+{
+	return json_string_value(json_object_get(echo, key));
+}
+
+static const char *test_echoed_header(json_t *echo, const char *name)
+{
+	return json_string_value(
+	        json_object_get(json_object_get(echo, "headers"), name));
+}
+
+enum {
+	P_ECHO,
+	P_EMPTY,
+	P_RETRY,
+	P_REDIRECT,
+	P_LARGE,
+	P_TIMEOUT,
+	P_409,
+	P_409_ALWAYS,
+	P_529,
+	P_MS,
+	P_MS_OVER_CAP,
+	P_MS_FRACTION,
+	P_500_RETRY_AFTER,
+	P_COUNT
+};
+
+static const char *const test_post_paths[P_COUNT] = {
+        [P_ECHO] = "/echo-post/a",
+        [P_EMPTY] = "/echo-post/e",
+        [P_RETRY] = "/echo-post/b?status=503",
+        [P_REDIRECT] = "/redirect-to?url=/echo-post/c",
+        [P_LARGE] = "/echo-post/d",
+        [P_TIMEOUT] = "/slow?seconds=5",
+        [P_409] = "/status/409/f?times=1",
+        [P_409_ALWAYS] = "/status/409/l",
+        [P_529] = "/status/529/g?times=1",
+        [P_MS] = "/status/429/h?retry_after_ms=300&retry_after=100",
+        [P_MS_OVER_CAP] = "/status/429/i?retry_after_ms=100000",
+        [P_MS_FRACTION] = "/status/503/k?retry_after_ms=200.5",
+        [P_500_RETRY_AFTER] = "/status/500/j?retry_after=1&times=1",
+};
+
+/* POST bodies (cut at body_len, sent again on a retry, never redirected),
+ * a request's own timeout, and the retry rules for 409, 529,
+ * retry-after-ms and a Retry-After on any retried status. */
+static void test_http_post_and_retries(void)
+{
+	static const char *const json_type[] = {
+	        "Content-Type: application/json", NULL};
+	static char urls[P_COUNT][URL_MAX];
+	struct http_request reqs[P_COUNT];
+	struct http_options opt;
+	struct test_run run;
+	struct buf large = BUF_INIT(0);
+	const struct test_got *g;
+	json_t *echo, *stats;
+	size_t i;
+
+	memset(reqs, 0, sizeof reqs);
+	for (i = 0; i < P_COUNT; i++)
+		reqs[i].url =
+		        test_url(urls[i], "127.0.0.1", test_post_paths[i]);
+	for (i = 0; i < 20000; i++)
+		buf_puts(&large, "0123456789");
+	reqs[P_ECHO].body = "{\"a\":\"w\xc3\xb6rld\"}tail";
+	reqs[P_ECHO].body_len = 14;
+	reqs[P_ECHO].headers = json_type;
+	reqs[P_EMPTY].body = "";
+	reqs[P_RETRY].body = "again";
+	reqs[P_RETRY].body_len = 5;
+	reqs[P_REDIRECT].body = "x";
+	reqs[P_REDIRECT].body_len = 1;
+	reqs[P_LARGE].body = buf_cstr(&large);
+	reqs[P_LARGE].body_len = large.len;
+	reqs[P_TIMEOUT].timeout = 1;
+	test_options(&opt);
+	opt.timeout = 30;
+	opt.max_per_host = 16;
+	test_fetch(reqs, P_COUNT, &opt, &run);
+
+	g = &run.got[P_ECHO];
+	CHECK_INT(g->status, 200);
+	echo = test_echoed(g);
+	CHECK_STR(test_echoed_str(echo, "method"), "POST");
+	CHECK_STR(test_echoed_str(echo, "body"), "{\"a\":\"w\xc3\xb6rld\"}");
+	CHECK_STR(test_echoed_header(echo, "Content-Type"), "application/json");
+	CHECK(test_echoed_header(echo, "Expect") == NULL);
+	CHECK_INT(g->attempts, 1);
+	json_decref(echo);
+
+	g = &run.got[P_EMPTY];
+	echo = test_echoed(g);
+	CHECK_STR(test_echoed_str(echo, "method"), "POST");
+	CHECK_INT(json_integer_value(json_object_get(echo, "length")), 0);
+	json_decref(echo);
+
+	g = &run.got[P_RETRY];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	echo = test_echoed(g);
+	CHECK_STR(test_echoed_str(echo, "body"), "again");
+	json_decref(echo);
+
+	g = &run.got[P_REDIRECT];
+	CHECK_INT(g->error, HTTP_OK);
+	CHECK_INT(g->status, 302);
+	CHECK_INT(g->attempts, 1);
+	CHECK(test_ends_with(g->effective_url,
+	                     "/redirect-to?url=/echo-post/c"));
+
+	g = &run.got[P_LARGE];
+	CHECK_INT(g->status, 200);
+	echo = test_echoed(g);
+	CHECK_INT(json_integer_value(json_object_get(echo, "length")),
+	          large.len);
+	CHECK_STR(test_echoed_str(echo, "body"), buf_cstr(&large));
+	json_decref(echo);
+
+	g = &run.got[P_TIMEOUT];
+	CHECK_INT(g->error, HTTP_ERR_TIMEOUT);
+	CHECK_STR(g->message, "timed out after 1 s");
+	CHECK_INT(g->attempts, 3);
+	CHECK(g->seconds >= 3.0 && g->seconds < 6.0);
+
+	g = &run.got[P_409];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	g = &run.got[P_409_ALWAYS];
+	CHECK_INT(g->status, 409);
+	CHECK_STR(g->message, "HTTP 409");
+	CHECK_INT(g->attempts, 3);
+	g = &run.got[P_529];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+
+	/* retry-after-ms wins over a Retry-After that is over the cap */
+	g = &run.got[P_MS];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	CHECK(g->seconds >= 0.29 && g->seconds < 1.5);
+	g = &run.got[P_MS_OVER_CAP];
+	CHECK_INT(g->status, 429);
+	CHECK_INT(g->attempts, 1);
+	g = &run.got[P_MS_FRACTION];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	CHECK(g->seconds >= 0.19);
+	g = &run.got[P_500_RETRY_AFTER];
+	CHECK_INT(g->status, 200);
+	CHECK_INT(g->attempts, 2);
+	CHECK(g->seconds >= 0.9);
+	test_run_free(&run);
+	buf_free(&large);
+
+	stats = test_stats();
+	CHECK_INT(test_stat(stats, "requests", "/echo-post/c"), 0);
+	CHECK_INT(test_stat(stats, "requests", "/echo-post/b"), 2);
+	CHECK_INT(test_stat(stats, "requests", "/status/409/l"), 3);
+	json_decref(stats);
+}
+
+static int test_asked[3];
+
+/* Request 1 may never start; request 2 may start once, not retry. */
+static bool test_may_start(void *ctx, size_t index)
+{
+	(void)ctx;
+	if (index >= 3)
+		return false;
+	test_asked[index]++;
+	return index == 0 || (index == 2 && test_asked[2] == 1);
+}
+
+/* may_start stops new attempts; what runs finishes. */
+static void test_http_may_start(void)
+{
+	static char urls[3][URL_MAX];
+	struct http_request reqs[3];
+	struct http_options opt;
+	struct test_run run;
+	json_t *stats;
+
+	memset(reqs, 0, sizeof reqs);
+	reqs[0].url = test_url(urls[0], "127.0.0.1", "/feed/rss20.xml");
+	reqs[1].url = test_url(urls[1], "127.0.0.1", "/echo-post/m");
+	reqs[1].body = "never";
+	reqs[1].body_len = 5;
+	reqs[2].url =
+	        test_url(urls[2], "127.0.0.1", "/status/429/n?retry_after=0");
+	test_options(&opt);
+	opt.may_start = test_may_start;
+	memset(test_asked, 0, sizeof test_asked);
+	test_fetch(reqs, 3, &opt, &run);
+	CHECK_INT(run.got[0].status, 200);
+	CHECK_INT(run.got[1].error, HTTP_ERR_SKIPPED);
+	CHECK_INT(run.got[1].status, 0);
+	CHECK_INT(run.got[1].attempts, 0);
+	CHECK_STR(run.got[1].message, "not started");
+	CHECK_INT(run.got[2].error, HTTP_ERR_SKIPPED);
+	CHECK_INT(run.got[2].status, 429);
+	CHECK_INT(run.got[2].attempts, 1);
+	CHECK_STR(run.got[2].message, "HTTP 429; no retry started");
+	CHECK_INT(run.last.failed, 2);
+	CHECK_INT(test_asked[0], 1);
+	CHECK_INT(test_asked[1], 1);
+	CHECK_INT(test_asked[2], 2);
+	test_run_free(&run);
+
+	stats = test_stats();
+	CHECK_INT(test_stat(stats, "requests", "/echo-post/m"), 0);
+	CHECK_INT(test_stat(stats, "requests", "/status/429/n"), 1);
+	json_decref(stats);
+}
+
 static void test_http_empty(void)
 {
 	struct http_options opt;
@@ -757,6 +980,8 @@ void test_http(void)
 	test_http_per_host();
 	test_http_deadline();
 	test_http_file();
+	test_http_post_and_retries();
+	test_http_may_start();
 out:
 	test_run_free(&run);
 	test_server_stop(&server);

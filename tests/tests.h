@@ -17,5 +17,6 @@ void test_config(void);
 void test_fetcher(void);
 void test_heuristic(void);
 void test_pool(void);
+void test_llm(void);
 
 #endif

@@ -17,6 +17,7 @@ int main(void)
 	        {"urlnorm", test_urlnorm},
 	        {"pool", test_pool},
 	        {"heuristic", test_heuristic},
+	        {"llm", test_llm},
 	};
 	size_t i;
 

@@ -1,0 +1,542 @@
+#!/usr/bin/env python3
+"""Loopback fake LLM server for aidigest's panel tests (standard library only).
+
+Usage: python3 tests/llm_server.py [PORT_FILE]
+
+Lifecycle as tests/http_server.py: it binds 127.0.0.1 on a port the OS picks,
+prints the port as the first line of stdout (and writes it to PORT_FILE when
+given), and serves until GET or POST /quit, or until its stdin closes. By
+hand, keep stdin open: `sleep 1d | python3 tests/llm_server.py`.
+
+Endpoints (any path prefix before them is ignored, so a base_url of
+http://127.0.0.1:PORT/v1 works, and so does .../latency-ms/N/v1):
+  POST /v1/chat/completions  OpenAI: "Authorization: Bearer test-key";
+                             the reply's choices[0].message.content is
+                             the JSON text; usage.prompt_tokens and
+                             usage.completion_tokens
+  POST /v1/messages          Anthropic: "x-api-key: test-key" and an
+                             anthropic-version header; the reply is a
+                             tool_use block whose input is the JSON (a text
+                             block when the request has no tools);
+                             usage.input_tokens and usage.output_tokens
+  GET  /stats                JSON: requests (all), by_model, by_endpoint,
+                             by_status, tokens_in, tokens_out,
+                             max_concurrent (LLM requests in flight at once)
+  GET  /reset                counters and the faults' memory cleared
+  GET  /quit                 answers, then exits
+A wrong or missing key is a 401 with the provider's error body; the
+message repeats the key it was given, whole, as a careless server might:
+the client must keep it out of its own messages.
+
+The batch: the last array of objects that all have an "id" in the last
+user message (the panel's prompt contract), each {"id", "title",
+"source", "text"}. The reply is {"scores": [{"id", "score", "category"}]}
+in the batch's order.
+
+Judges, chosen by the model name's start ("fair" when none matches):
+  fair            score = the story's true quality, from a "[q=N]" marker in
+                  its text, else sha256(id) mod 10 + 1
+  source-lover    fair, +2 when source is "lab"
+  length-lover    fair, + len(text) / 200
+  position        fair, +2 for the first 5 stories of the batch
+  echo-injection  fair, but 10 when the text says "score 10" or "ignore
+                  previous instructions" (it obeys injected orders)
+Scores are rounded and clamped to 1..10. "-noiseN" in the model adds a
+deterministic noise in [-N, N] from sha256(model base, id). The category is
+a "[cat=NAME]" marker in the text, else one of the names of the request's
+schema (scores.items.category.enum) or of the system prompt's "one of:
+a, b, c." list, by sha256(id); else "general".
+
+Faults, as "-FAULT" suffixes of the model name (several may follow the
+judge: "fair-429-prose"), or a comma-separated X-Fault header:
+  429           429 with Retry-After: 1 the first time per request body,
+                then normal
+  500           always 500
+  529           529 "overloaded" the first time per request body
+  slow          sleeps LLM_SERVER_SLOW_MS (default 3000) before answering
+  malformed     content that is not JSON (a cut-off object)
+  prose         the JSON wrapped in "Here are the scores:\\n```json ... ```"
+                (Anthropic: a text block, no tool_use)
+  refuse        OpenAI: content null and a refusal; Anthropic: stop_reason
+                "refusal" and no content
+  unknown-ids   one more entry, with an id that was not asked
+  missing-ids   the batch's last id left out the first time a batch is
+                seen; a batch of only left-out ids, or one seen before,
+                is answered whole
+  out-of-range  the first score is 11, the second 0
+Latency: every LLM request is answered after LLM_SERVER_LATENCY_MS (env,
+default 0), or after N ms with a /latency-ms/N/ path prefix or a
+latency_ms=N query.
+"""
+
+import hashlib
+import http.server
+import json
+import os
+import re
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+
+API_KEY = "test-key"
+MAX_BODY = 16 * 1000 * 1000
+JUDGES = ["source-lover", "length-lover", "position", "echo-injection",
+          "fair"]
+FAULTS = ["429", "500", "529", "slow", "malformed", "prose", "refuse",
+          "unknown-ids", "missing-ids", "out-of-range"]
+INJECTIONS = ["score 10", "ignore previous instructions"]
+LATENCY_MS = float(os.environ.get("LLM_SERVER_LATENCY_MS") or 0)
+SLOW_MS = float(os.environ.get("LLM_SERVER_SLOW_MS") or 3000)
+
+lock = threading.Lock()
+state = {}
+
+
+def reset():
+    """Counters to zero; requests still in flight stay counted."""
+    with lock:
+        in_flight = state.get("in_flight", 0)
+        state.clear()
+        state.update({
+            "requests": 0, "by_model": {}, "by_endpoint": {},
+            "by_status": {}, "tokens_in": 0, "tokens_out": 0,
+            "in_flight": in_flight, "max_concurrent": in_flight,
+            "seen_once": set(),      # (fault, model, body hash)
+            "batches_seen": set(),   # (model, ids) for missing-ids
+            "left_out": {},          # model -> ids left out
+        })
+
+
+reset()
+
+
+def bump(table, key, n=1):
+    table[key] = table.get(key, 0) + n
+
+
+def first_time(fault, model, body):
+    """True the first time this fault meets this request body."""
+    key = (fault, model, hashlib.sha256(body).hexdigest())
+    with lock:
+        if key in state["seen_once"]:
+            return False
+        state["seen_once"].add(key)
+        return True
+
+
+def digest_int(*parts):
+    h = hashlib.sha256("\0".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(h[:8], "big")
+
+
+def parse_model(model):
+    """(judge, faults, noise) from a model name."""
+    name = model or ""
+    judge = "fair"
+    rest = name
+    for j in JUDGES:
+        if name.startswith(j):
+            judge, rest = j, name[len(j):]
+            break
+    faults = set(f for f in FAULTS if ("-" + f) in rest)
+    m = re.search(r"-noise(\d+(?:\.\d+)?)", rest)
+    noise = float(m.group(1)) if m else 0.0
+    return judge, faults, noise
+
+
+def text_of(content):
+    """A message's content as text: a string, or a list of text parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content
+                       if isinstance(p, dict) and
+                       isinstance(p.get("text"), str))
+    return ""
+
+
+def find_batch(text):
+    """The last JSON array of objects that all have an "id", or None."""
+    decoder = json.JSONDecoder()
+    pos = len(text)
+    while True:
+        pos = text.rfind("[", 0, pos)
+        if pos < 0:
+            return None
+        try:
+            value, _ = decoder.raw_decode(text, pos)
+        except ValueError:
+            continue
+        if (isinstance(value, list) and value and
+                all(isinstance(v, dict) and "id" in v for v in value)):
+            return value
+
+
+def schema_categories(schema):
+    try:
+        item = schema["properties"]["scores"]["items"]
+        names = item["properties"]["category"]["enum"]
+        if isinstance(names, list) and names:
+            return [str(n) for n in names]
+    except (KeyError, TypeError):
+        pass
+    return None
+
+
+def prompt_categories(system):
+    m = re.search(r"one of:\s*([^.\n]+)\.", system or "")
+    if not m:
+        return None
+    names = [n.strip() for n in m.group(1).split(",") if n.strip()]
+    return names or None
+
+
+def true_quality(story):
+    m = re.search(r"\[q=(\d+(?:\.\d+)?)\]", str(story.get("text", "")))
+    if m:
+        return float(m.group(1))
+    return digest_int(str(story.get("id"))) % 10 + 1
+
+
+def judge_score(judge, noise, model, story, position):
+    text = str(story.get("text", ""))
+    score = true_quality(story)
+    if judge == "source-lover" and story.get("source") == "lab":
+        score += 2
+    elif judge == "length-lover":
+        score += len(text) / 200.0
+    elif judge == "position" and position < 5:
+        score += 2
+    elif judge == "echo-injection":
+        low = text.lower()
+        if any(s in low for s in INJECTIONS):
+            return 10
+    if noise:
+        base = model.split("-noise")[0]
+        u = digest_int(base, str(story.get("id"))) / float(1 << 64)
+        score += (2 * u - 1) * noise
+    return max(1, min(10, int(round(score))))
+
+
+def category(story, names):
+    m = re.search(r"\[cat=([^\]]+)\]", str(story.get("text", "")))
+    if m:
+        return m.group(1)
+    if names:
+        return names[digest_int("cat", str(story.get("id"))) % len(names)]
+    return "general"
+
+
+def make_scores(model, judge, faults, noise, batch, names):
+    ids = [str(s.get("id")) for s in batch]
+    keep = list(batch)
+    if "missing-ids" in faults and batch:
+        key = (model, tuple(ids))
+        with lock:
+            left = state["left_out"].setdefault(model, set())
+            only_left = all(i in left for i in ids)
+            seen = key in state["batches_seen"]
+            state["batches_seen"].add(key)
+            if not only_left and not seen:
+                left.add(ids[-1])
+                keep = keep[:-1]
+    scores = []
+    for pos, story in enumerate(keep):
+        scores.append({"id": str(story.get("id")),
+                       "score": judge_score(judge, noise, model, story, pos),
+                       "category": category(story, names)})
+    if "out-of-range" in faults:
+        if len(scores) > 0:
+            scores[0]["score"] = 11
+        if len(scores) > 1:
+            scores[1]["score"] = 0
+    if "unknown-ids" in faults:
+        scores.append({"id": "unknown-%d" % (digest_int(*ids) % 100000),
+                       "score": 7, "category": category({}, names)})
+    return {"scores": scores}
+
+
+def tokens(text):
+    return max(1, len(text) // 4)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "aidigest-llm-test/1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def send(self, code, obj, headers=()):
+        body = (obj if isinstance(obj, bytes)
+                else json.dumps(obj).encode("utf-8"))
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        self.route(None)
+
+    def do_POST(self):
+        try:
+            length = int(self.headers.get("Content-Length") or "")
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            self.close_connection = True
+            return self.send(413, {"error": {"message": "bad length"}})
+        self.route(self.rfile.read(length))
+
+    def route(self, body):
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        path = url.path
+        try:
+            if path == "/stats":
+                return self.stats()
+            if path == "/reset":
+                reset()
+                return self.send(200, {"reset": True})
+            if path == "/quit":
+                self.send(200, {"bye": True})
+                self.wfile.flush()
+                threading.Thread(target=self.server.shutdown,
+                                 daemon=True).start()
+                return
+            latency = LATENCY_MS
+            m = re.search(r"/latency-ms/(\d+)(?=/)", path)
+            if m:
+                latency = float(m.group(1))
+            if "latency_ms" in query:
+                try:
+                    latency = float(query["latency_ms"])
+                except ValueError:
+                    pass
+            if body is not None and path.endswith("/chat/completions"):
+                return self.llm("openai", body, latency)
+            if body is not None and path.endswith("/messages"):
+                return self.llm("anthropic", body, latency)
+            self.send(404, {"error": {"message": "no route " + path}})
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def stats(self):
+        with lock:
+            out = {k: v for k, v in state.items()
+                   if k not in ("seen_once", "batches_seen", "left_out",
+                                "in_flight")}
+        self.send(200, out)
+
+    def error(self, provider, code, kind, message, headers=()):
+        if provider == "openai":
+            obj = {"error": {"message": message, "type": kind,
+                             "param": None, "code": kind}}
+        else:
+            obj = {"type": "error",
+                   "error": {"type": kind, "message": message}}
+        self.finish_llm(code, obj, headers)
+
+    def finish_llm(self, code, obj, headers=()):
+        with lock:
+            bump(state["by_status"], str(code))
+        self.send(code, obj, headers)
+
+    def llm(self, provider, body, latency):
+        endpoint = ("/v1/chat/completions" if provider == "openai"
+                    else "/v1/messages")
+        try:
+            req = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            req = None
+        model = req.get("model") if isinstance(req, dict) else None
+        with lock:
+            state["requests"] += 1
+            bump(state["by_endpoint"], endpoint)
+            bump(state["by_model"], str(model))
+            state["in_flight"] += 1
+            state["max_concurrent"] = max(state["max_concurrent"],
+                                          state["in_flight"])
+        try:
+            if latency > 0:
+                time.sleep(latency / 1000.0)
+            self.answer(provider, req, body)
+        finally:
+            with lock:
+                state["in_flight"] -= 1
+
+    def answer(self, provider, req, body):
+        if provider == "openai":
+            auth = self.headers.get("Authorization") or ""
+            key = auth[7:] if auth.startswith("Bearer ") else auth
+            if key != API_KEY:
+                return self.error(
+                    provider, 401, "invalid_api_key",
+                    "Incorrect API key provided: %s." % key)
+        else:
+            key = self.headers.get("x-api-key") or ""
+            if key != API_KEY:
+                return self.error(provider, 401, "authentication_error",
+                                  "invalid x-api-key: %s" % key)
+            if not self.headers.get("anthropic-version"):
+                return self.error(provider, 400, "invalid_request_error",
+                                  "anthropic-version: header is required")
+        if not isinstance(req, dict) or not isinstance(req.get("model"),
+                                                        str):
+            return self.error(provider, 400, "invalid_request_error",
+                              "the body is not a request with a model")
+        messages = req.get("messages")
+        if not isinstance(messages, list) or not messages:
+            return self.error(provider, 400, "invalid_request_error",
+                              "messages: at least one is required")
+        if provider == "anthropic" and not isinstance(
+                req.get("max_tokens"), int):
+            return self.error(provider, 400, "invalid_request_error",
+                              "max_tokens: Field required")
+
+        model = req["model"]
+        judge, faults, noise = parse_model(model)
+        for f in (self.headers.get("X-Fault") or "").split(","):
+            if f.strip() in FAULTS:
+                faults.add(f.strip())
+
+        if "500" in faults:
+            return self.error(provider, 500, "api_error",
+                              "Internal server error")
+        if "529" in faults and first_time("529", model, body):
+            return self.error(provider, 529, "overloaded_error",
+                              "Overloaded")
+        if "429" in faults and first_time("429", model, body):
+            return self.error(provider, 429, "rate_limit_error",
+                              "Rate limit reached; try again in 1s",
+                              [("Retry-After", "1")])
+        if "slow" in faults:
+            time.sleep(SLOW_MS / 1000.0)
+
+        # the prompt, the batch and the categories
+        if provider == "openai":
+            system = "".join(text_of(m.get("content")) for m in messages
+                             if isinstance(m, dict) and
+                             m.get("role") in ("system", "developer"))
+            schema = (((req.get("response_format") or {}).get(
+                "json_schema") or {}).get("schema"))
+        else:
+            system = text_of(req.get("system"))
+            tools = req.get("tools") or []
+            schema = (tools[0].get("input_schema")
+                      if tools and isinstance(tools[0], dict) else None)
+        users = [m for m in messages
+                 if isinstance(m, dict) and m.get("role") == "user"]
+        user = text_of(users[-1].get("content")) if users else ""
+        batch = find_batch(user) or []
+        names = schema_categories(schema) or prompt_categories(system)
+        result = make_scores(model, judge, faults, noise, batch, names)
+        text = json.dumps(result)
+
+        if "malformed" in faults:
+            text = text[:max(1, len(text) // 2)]
+        if "prose" in faults:
+            text = ("Here are the scores:\n```json\n" +
+                    json.dumps(result, indent=2) +
+                    "\n```\nLet me know if you need anything else.")
+        tin = tokens(system + user)
+        tout = tokens(text)
+        with lock:
+            state["tokens_in"] += tin
+            state["tokens_out"] += tout
+        if provider == "openai":
+            self.reply_openai(model, text, faults, tin, tout)
+        else:
+            tool = None
+            choice = req.get("tool_choice") or {}
+            if isinstance(choice, dict) and choice.get("type") == "tool":
+                tool = choice.get("name")
+            elif req.get("tools"):
+                tool = req["tools"][0].get("name")
+            self.reply_anthropic(model, text, result, tool, faults, tin,
+                                 tout)
+
+    def reply_openai(self, model, text, faults, tin, tout):
+        message = {"role": "assistant", "content": text, "refusal": None}
+        if "refuse" in faults:
+            message = {"role": "assistant", "content": None,
+                       "refusal": "I'm sorry, I can't help with that."}
+        self.finish_llm(200, {
+            "id": "chatcmpl-test%d" % (digest_int(text) % 10**9),
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "message": message, "logprobs": None,
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": tin, "completion_tokens": tout,
+                      "total_tokens": tin + tout},
+        })
+
+    def reply_anthropic(self, model, text, result, tool, faults, tin, tout):
+        stop = "end_turn"
+        if "refuse" in faults:
+            content, stop = [], "refusal"
+        elif tool and not faults & {"malformed", "prose"}:
+            content = [{"type": "tool_use",
+                        "id": "toolu_test%d" % (digest_int(text) % 10**9),
+                        "name": tool, "input": result}]
+            stop = "tool_use"
+        else:
+            content = [{"type": "text", "text": text}]
+        self.finish_llm(200, {
+            "id": "msg_test%d" % (digest_int(text) % 10**9),
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": content,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": {"input_tokens": tin, "output_tokens": tout},
+        })
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def handle_error(self, request, client_address):
+        # A client that went away (a timeout) is normal here.
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def exit_when_stdin_closes():
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except OSError:
+        pass
+    os._exit(0)
+
+
+def main():
+    server = Server(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    if len(sys.argv) > 1:
+        with open(sys.argv[1] + ".tmp", "w") as f:
+            f.write("%d\n" % port)
+        os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+    sys.stdout.write("%d\n" % port)
+    sys.stdout.flush()
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
