@@ -42,7 +42,9 @@ LIBS = $(PKG_LIBS) -lm
 
 B ?= build
 LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c render/*.c))
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+# The judge prompt (templates/prompts/) is built into the program.
+GEN_OBJ = $(B)/gen/prompts.o
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
 UNIT_SRC = tests/unit.c tests/check.c $(sort $(wildcard tests/test_*.c))
 UNIT_OBJ = $(UNIT_SRC:%.c=$(B)/%.o)
 CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o
@@ -72,6 +74,17 @@ $(B)/tests/conformance: $(CONF_OBJ) $(B)/libaidigest.a
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/gen/prompts.c: templates/prompts/judge.txt
+	@mkdir -p $(dir $@)
+	awk 'BEGIN { print "/* generated from $< by the Makefile */"; \
+		print "extern const char panel_judge_prompt[];"; \
+		print "const char panel_judge_prompt[] =" } \
+		{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\t\"%s\\n\"\n", $$0 } \
+		END { print "\t;" }' $< >$@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(CONF_OBJ:.o=.d) $(B)/aidigest.d
 

@@ -19,6 +19,7 @@
 #include "common/config.h"
 #include "common/err.h"
 #include "common/timeutil.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "fetch/date.h"
 #include "fetch/feed.h"
@@ -26,7 +27,10 @@
 #include "fetch/http.h"
 #include "fetch/sources.h"
 #include "store/store.h"
+#include "summarize/panel.h"
 #include "summarize/stories.h"
+
+#include <math.h>
 
 #include <jansson.h>
 #include <time.h>
@@ -96,8 +100,12 @@ static const char usage_text[] =
         "  parse --date STRING [--tz +HH:MM]\n"
         "                      print a date as UTC YYYY-MM-DDTHH:MM:SSZ\n"
         "\n"
-        "  run, rank, preview and render are planned (see README.md) and\n"
-        "  not available in this version.\n"
+        "  rank [--date YYYY-MM-DD] [--format table|json] [--explain ID]\n"
+        "                      the judge panel's ranking of a day's stories;\n"
+        "                      exit 2 when a judge failed or the budget ran out\n"
+        "\n"
+        "  run, preview and render are planned (see README.md) and not\n"
+        "  available in this version.\n"
         "\n"
         "Global options (before or after the command):\n"
         "  -c FILE        configuration (else $AIDIGEST_CONFIG, else\n"
@@ -1052,10 +1060,409 @@ static int cmd_feeds(int argc, char **argv)
 	return ret;
 }
 
+/* The panel's view of the stories of a window; strings point into
+ * stories[], which must outlive it. */
+struct rank_input {
+	struct panel_story *ps;
+	char **hashes;
+	const char ***links;
+	size_t n;
+};
+
+static void rank_input_free(struct rank_input *ri)
+{
+	size_t i;
+
+	for (i = 0; i < ri->n; i++) {
+		free(ri->hashes[i]);
+		free(ri->links[i]);
+	}
+	free(ri->ps);
+	free(ri->hashes);
+	free(ri->links);
+	memset(ri, 0, sizeof *ri);
+}
+
+static long long max_count(long long a, long long b)
+{
+	return a > b ? a : b;
+}
+
+static void rank_input_build(struct rank_input *ri, struct store_story *st,
+                             size_t n)
+{
+	size_t i, k;
+
+	ri->n = n;
+	ri->ps = xcalloc(n ? n : 1, sizeof *ri->ps);
+	ri->hashes = xcalloc(n ? n : 1, sizeof *ri->hashes);
+	ri->links = xcalloc(n ? n : 1, sizeof *ri->links);
+	for (i = 0; i < n; i++) {
+		struct panel_story *p = &ri->ps[i];
+		struct heuristic_story *h = &p->h;
+
+		ri->hashes[i] = store_story_hash(&st[i]);
+		ri->links[i] = xcalloc(st[i].nitems + 1, sizeof **ri->links);
+		p->id = st[i].id;
+		p->title = st[i].title;
+		p->hash = ri->hashes[i];
+		p->links = ri->links[i];
+		h->title = st[i].title;
+		h->time = st[i].time;
+		h->corroboration = st[i].corroboration;
+		h->best_weight = 0;
+		h->likes = h->reposts = h->points = h->stars = h->comments = -1;
+		for (k = 0; k < st[i].nitems; k++) {
+			const struct store_item_row *it = &st[i].items[k];
+
+			ri->links[i][k] = it->url;
+			if (k == 0) {
+				p->source = it->feed_name;
+				p->text = it->summary;
+				h->text = it->summary;
+				h->kinds = it->kind;
+			}
+			if (it->weight > h->best_weight)
+				h->best_weight = it->weight;
+			h->likes = max_count(h->likes, it->likes);
+			h->reposts = max_count(h->reposts, it->reposts);
+			h->points = max_count(h->points, it->points);
+			h->stars = max_count(h->stars, it->stars);
+			h->comments = max_count(h->comments, it->comments);
+		}
+		if (h->best_weight <= 0)
+			h->best_weight = 1.0;
+	}
+}
+
+static json_t *rank_judges_json(const struct panel_config *pc,
+                                const struct panel_result *res)
+{
+	json_t *arr = json_array();
+	size_t j;
+
+	for (j = 0; j < res->nreports; j++) {
+		const struct panel_judge_report *r = &res->judges[j];
+		json_t *o = json_object();
+		const struct panel_judge *cj = j < pc->njudges ? &pc->judges[j] : NULL;
+
+		json_object_set_new(o, "name", json_string(r->name));
+		json_object_set_new(
+		        o, "provider",
+		        json_string(!cj ? "heuristic"
+		                    : cj->type == PANEL_JUDGE_HEURISTIC ? "heuristic"
+		                    : cj->provider == LLM_ANTHROPIC ? "anthropic"
+		                                                     : "openai"));
+		json_object_set_new(o, "model",
+		                    json_string(cj && cj->model ? cj->model : r->name));
+		json_object_set_new(o, "weight", json_real(cj ? cj->weight : 1.0));
+		json_object_set_new(o, "status",
+		                    json_string(r->failed ? "failed" : "ok"));
+		json_object_set_new(o, "reason",
+		                    r->failed ? json_string(r->reason) : json_null());
+		json_object_set_new(o, "requests", json_integer(r->requests));
+		json_object_set_new(o, "cached", json_integer(r->cached));
+		json_object_set_new(o, "tokens_in", json_integer(r->tokens_in));
+		json_object_set_new(o, "tokens_out", json_integer(r->tokens_out));
+		json_object_set_new(o, "usd", json_real(r->usd));
+		json_object_set_new(o, "tau",
+		                    isnan(r->tau) ? json_null() : json_real(r->tau));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *rank_cost_json(const struct panel_result *res)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "usd", json_real(res->usd));
+	json_object_set_new(o, "reference_usd", json_real(res->reference_usd));
+	json_object_set_new(o, "requests", json_integer(res->requests));
+	json_object_set_new(o, "tokens_in", json_integer(res->tokens_in));
+	json_object_set_new(o, "tokens_out", json_integer(res->tokens_out));
+	return o;
+}
+
+static void rank_print_json(const struct panel_config *pc,
+                            const struct panel_result *res,
+                            const struct rank_input *ri)
+{
+	json_t *root = json_object(), *stories = json_array(), *ag = json_object();
+	size_t r, k, i;
+
+	json_object_set_new(root, "judges", rank_judges_json(pc, res));
+	json_object_set_new(ag, "kendall_w", isnan(res->kendall_w)
+	                                             ? json_null()
+	                                             : json_real(res->kendall_w));
+	json_object_set_new(root, "agreement", ag);
+	json_object_set_new(root, "cost", rank_cost_json(res));
+	json_object_set_new(root, "degraded", json_boolean(res->degraded));
+	if (res->note[0])
+		json_object_set_new(root, "note", json_string(res->note));
+	for (r = 0; r < res->norder; r++) {
+		const struct panel_story *s = &ri->ps[res->order[r]];
+		json_t *o = json_object(), *js = json_object(), *links = json_array();
+		int c = res->category[res->order[r]];
+
+		json_object_set_new(o, "rank", json_integer((json_int_t)r + 1));
+		json_object_set_new(o, "id", json_integer(s->id));
+		json_object_set_new(o, "title", json_string(s->title ? s->title : ""));
+		json_object_set_new(o, "category",
+		                    c >= 0 ? json_string(pc->categories[c].id)
+		                           : json_null());
+		json_object_set_new(o, "score", json_real(res->pooled[res->order[r]]));
+		json_object_set_new(o, "selected",
+		                    json_boolean(res->selected[res->order[r]]));
+		for (k = 0; k < res->njudges; k++) {
+			double v = res->scores[k * res->nstories + res->order[r]];
+
+			json_object_set_new(js, res->pool_names[k],
+			                    isnan(v) ? json_null() : json_real(v));
+		}
+		json_object_set_new(o, "judges", js);
+		for (i = 0; s->links && s->links[i]; i++)
+			json_array_append_new(links, json_string(s->links[i]));
+		json_object_set_new(o, "links", links);
+		json_array_append_new(stories, o);
+	}
+	json_object_set_new(root, "stories", stories);
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+static void rank_print_table(const struct panel_config *pc,
+                             const struct panel_result *res,
+                             const struct rank_input *ri)
+{
+	size_t r, k, j;
+
+	printf("%4s %7s %3s %-10s %-50s", "RANK", "SCORE", "SEL", "CATEGORY",
+	       "TITLE");
+	for (k = 0; k < res->njudges; k++)
+		printf(" %8.8s", res->pool_names[k]);
+	putchar('\n');
+	for (r = 0; r < res->norder; r++) {
+		size_t i = res->order[r];
+		const char *title = ri->ps[i].title ? ri->ps[i].title : "";
+		int c = res->category[i];
+
+		printf("%4zu %7.3f %3s %-10.10s %-50.*s", r + 1, res->pooled[i],
+		       res->selected[i] ? "*" : "", c >= 0 ? pc->categories[c].id : "-",
+		       (int)utf8_prefix_bytes(title, 50), title);
+		for (k = 0; k < res->njudges; k++) {
+			double v = res->scores[k * res->nstories + i];
+
+			if (isnan(v))
+				printf(" %8s", "-");
+			else
+				printf(" %8.1f", v);
+		}
+		putchar('\n');
+	}
+	printf("judges:");
+	for (j = 0; j < res->nreports; j++) {
+		const struct panel_judge_report *p = &res->judges[j];
+
+		if (p->failed)
+			printf(" %s (failed: %s)", p->name, p->reason);
+		else if (!isnan(p->tau))
+			printf(" %s (tau %.2f)", p->name, p->tau);
+	}
+	printf("\nagreement: Kendall's W %.3f\n", res->kendall_w);
+	printf("cost: $%.4f for %ld requests (%ld tokens in, %ld out); one "
+	       "reference judge: $%.4f",
+	       res->usd, res->requests, res->tokens_in, res->tokens_out,
+	       res->reference_usd);
+	if (res->usd > 0 && res->reference_usd > 0)
+		printf(" (%.1fx the panel)", res->reference_usd / res->usd);
+	putchar('\n');
+	if (res->note[0])
+		printf("note: %s\n", res->note);
+}
+
+static int rank_explain(const struct panel_result *res,
+                        const struct rank_input *ri, const char *idstr)
+{
+	struct pool_input pin;
+	double *z, *w;
+	int64_t *ids;
+	char *end;
+	long long id = strtoll(idstr, &end, 10);
+	size_t i, k, at = (size_t)-1;
+
+	if (*end || end == idstr)
+		return usage_error("rank: --explain wants a story id, not '%s'",
+		                   idstr);
+	for (i = 0; i < ri->n; i++)
+		if (ri->ps[i].id == id)
+			at = i;
+	if (at == (size_t)-1 || isinf(res->pooled[at])) {
+		msg("rank", "story %lld is not a candidate of this window", id);
+		return EXIT_ERROR;
+	}
+	z = xcalloc(res->njudges * res->nstories + 1, sizeof *z);
+	w = xcalloc(res->njudges + 1, sizeof *w);
+	ids = xcalloc(res->nstories + 1, sizeof *ids);
+	for (k = 0; k < res->njudges; k++)
+		w[k] = 1.0;
+	for (i = 0; i < res->nstories; i++)
+		ids[i] = ri->ps[i].id;
+	pin.njudges = res->njudges;
+	pin.nstories = res->nstories;
+	pin.scores = res->scores;
+	pin.weights = w;
+	pin.ids = ids;
+	pool_zscores(&pin, z);
+	printf("story %lld: %s\n", id, ri->ps[at].title ? ri->ps[at].title : "");
+	for (k = 0; k < res->njudges; k++) {
+		double v = res->scores[k * res->nstories + at];
+
+		if (isnan(v))
+			printf("  %-16s raw -     normalized -\n", res->pool_names[k]);
+		else
+			printf("  %-16s raw %4.1f  normalized %+.3f\n", res->pool_names[k],
+			       v, z[k * res->nstories + at]);
+	}
+	printf("  pooled %.3f, %s\n", res->pooled[at],
+	       res->selected[at] ? "selected" : "not selected");
+	free(z);
+	free(w);
+	free(ids);
+	return EXIT_OK;
+}
+
+static char *rank_details(const struct panel_config *pc,
+                          const struct panel_result *res)
+{
+	json_t *o = json_object();
+	char *s;
+
+	json_object_set_new(o, "judges", rank_judges_json(pc, res));
+	json_object_set_new(o, "pooling", json_string(pool_method_name(pc->pooling)));
+	json_object_set_new(o, "prompt_version", json_string(pc->prompt_version));
+	if (res->note[0])
+		json_object_set_new(o, "note", json_string(res->note));
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
+static int cmd_rank(int argc, char **argv)
+{
+	static const char *const names[] = {"--date", "--format", "--explain",
+	                                    NULL};
+	const char *values[3] = {NULL, NULL, NULL}, *pos[1];
+	struct context cx;
+	struct panel_config pc;
+	struct panel_result res;
+	struct panel_options po;
+	struct rank_input ri;
+	struct store_story *stories = NULL;
+	struct store_run run;
+	struct buf err = BUF_INIT(4096), notes = BUF_INIT(4096);
+	size_t nstories = 0;
+	char date[11], *details;
+	int64_t from, to, started = now_utc();
+	int npos, rc, ret;
+	bool json;
+
+	rc = take_options(argc, argv, names, values, pos, 0, &npos, "rank");
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (values[1] && strcmp(values[1], "table") != 0 &&
+	    strcmp(values[1], "json") != 0)
+		return usage_error("rank: --format is table or json, not '%s'",
+		                   values[1]);
+	json = values[1] && strcmp(values[1], "json") == 0;
+	ret = context_open(&cx, "rank", NEED_STORE);
+	if (ret != EXIT_OK)
+		return ret;
+	if (panel_config_load(&cx.config.ini, cx.config.path, &pc, &err,
+	                      &notes) != 0) {
+		print_lines("rank", buf_cstr(&err));
+		panel_config_free(&pc);
+		context_free(&cx);
+		return EXIT_ERROR;
+	}
+	if (g.verbosity >= 0)
+		print_lines("rank", buf_cstr(&notes));
+	if (values[0])
+		snprintf(date, sizeof date, "%s", values[0]);
+	else
+		today(cx.config.tz_offset_sec, date);
+	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+		panel_config_free(&pc);
+		context_free(&cx);
+		return usage_error("rank: --date wants YYYY-MM-DD, not '%s'",
+		                   values[0]);
+	}
+	if (stories_rebuild(cx.store, from, to) != 0 ||
+	    store_stories_window(cx.store, from, to, &stories, &nstories) != 0) {
+		msg("rank", "%s", store_error(cx.store));
+		panel_config_free(&pc);
+		context_free(&cx);
+		return EXIT_ERROR;
+	}
+	rank_input_build(&ri, stories, nstories);
+	memset(&po, 0, sizeof po);
+	po.window_end = to;
+	po.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
+	http_global_init();
+	buf_reset(&err);
+	if (panel_rank(cx.store, &pc, ri.ps, ri.n, &po, &res, &err) != 0) {
+		msg("rank", "%s", buf_cstr(&err));
+		ret = EXIT_ERROR;
+	} else {
+		if (values[2])
+			ret = rank_explain(&res, &ri, values[2]);
+		else if (json)
+			rank_print_json(&pc, &res, &ri);
+		else
+			rank_print_table(&pc, &res, &ri);
+		for (size_t j = 0; j < res.nreports; j++)
+			if (res.judges[j].failed)
+				msg("rank", "judge %s failed: %s", res.judges[j].name,
+				    res.judges[j].reason);
+		if (res.note[0])
+			msg("rank", "%s", res.note);
+		memset(&run, 0, sizeof run);
+		details = rank_details(&pc, &res);
+		run.command = "rank";
+		run.date = date;
+		run.started = started;
+		run.finished = now_utc();
+		run.usd = res.usd;
+		run.reference_usd = res.reference_usd;
+		run.requests = res.requests;
+		run.tokens_in = res.tokens_in;
+		run.tokens_out = res.tokens_out;
+		run.kendall_w = res.kendall_w;
+		run.status = res.degraded ? "degraded" : "ok";
+		run.details = details;
+		if (store_run_add(cx.store, &run, NULL) != 0)
+			msg("rank", "cannot record the run: %s", store_error(cx.store));
+		free(details);
+		if (ret == EXIT_OK && res.degraded)
+			ret = EXIT_DEGRADED;
+	}
+	http_global_cleanup();
+	panel_result_free(&res);
+	rank_input_free(&ri);
+	store_stories_free(stories, nstories);
+	panel_config_free(&pc);
+	context_free(&cx);
+	buf_free(&err);
+	buf_free(&notes);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return EXIT_ERROR;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const planned[] = {"run", "rank", "preview",
-	                                      "render"};
+	static const char *const planned[] = {"run", "preview", "render"};
 	const char *cmd = NULL;
 	int i, gl;
 	size_t k;
@@ -1091,6 +1498,8 @@ int main(int argc, char **argv)
 		return cmd_items(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "feeds") == 0)
 		return cmd_feeds(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "rank") == 0)
+		return cmd_rank(argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof planned / sizeof *planned; k++)
 		if (strcmp(cmd, planned[k]) == 0) {
 			msg(cmd, "not available in this version yet");

@@ -40,6 +40,7 @@ run unit "$build/tests/unit"
 run conformance "$build/tests/conformance"
 run cli env AIDIGEST_BIN="$bin" sh tests/cli.sh
 run fetch env AIDIGEST_BIN="$bin" sh tests/cli_fetch.sh
+run rank env AIDIGEST_BIN="$bin" sh tests/cli_rank.sh
 
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

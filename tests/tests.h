@@ -14,7 +14,7 @@ void test_urlnorm(void);
 void test_store(void);
 void test_stories(void);
 void test_config(void);
-void test_fetcher(void);
+void test_panel(void);
 void test_heuristic(void);
 void test_pool(void);
 void test_llm(void);

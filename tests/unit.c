@@ -17,6 +17,8 @@ int main(void)
 	        {"urlnorm", test_urlnorm},
 	        {"pool", test_pool},
 	        {"heuristic", test_heuristic},
+	        {"config", test_config},
+	        {"panel", test_panel},
 	        {"llm", test_llm},
 	};
 	size_t i;

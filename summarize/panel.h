@@ -1,0 +1,133 @@
+#ifndef AIDIGEST_PANEL_H
+#define AIDIGEST_PANEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/ini.h"
+#include "summarize/heuristic.h"
+#include "summarize/llm.h"
+#include "summarize/pool.h"
+
+/* The panel (PoLL): several judges score every candidate story, their
+ * scores are pooled into one ranking, agreement and cost are recorded.
+ * Configured by [judge.NAME], [panel], [budget] and [categories] of
+ * aidigest.conf (DESIGN.md, issue 4); with no judge sections the panel is
+ * the built-in heuristic judges. */
+
+enum panel_judge_type { PANEL_JUDGE_LLM = 0, PANEL_JUDGE_HEURISTIC };
+
+struct panel_judge {
+	char *name; /* the section's NAME */
+	enum panel_judge_type type;
+	enum llm_provider provider;
+	char *base_url, *model, *api_key_env;
+	char *api_key;        /* from the environment, never printed */
+	enum heuristic_kind heuristic;
+	double weight;        /* 1 */
+	double price_in, price_out; /* USD per million tokens */
+	long timeout;         /* s; 60 */
+};
+
+struct panel_category {
+	char *id;     /* "models" */
+	char *label;  /* the Korean heading */
+	void *re;     /* pcre2_code *, or NULL */
+};
+
+struct panel_config {
+	struct panel_judge *judges; /* the [judge.*] sections in file order */
+	size_t njudges;
+	enum pool_method pooling;   /* zmean */
+	size_t batch;               /* 20 stories a request */
+	size_t candidates;          /* 150 go to the LLM judges */
+	size_t top;                 /* 10 selected */
+	double quota;               /* a category's share of top: 0.4 */
+	double reference_price_in, reference_price_out;
+	unsigned seed;
+	double max_usd;             /* 0: no budget */
+	struct panel_category *categories;
+	size_t ncategories;
+	char *prompt;               /* the judge prompt's text */
+	char prompt_version[32];    /* changes when prompt or schema do */
+	size_t text_max;            /* code points of text per story: 1200 */
+};
+
+/* Read the panel's sections from a parsed configuration. A judge whose
+ * key variable is unset is left out with a notice (not an error); a bad
+ * value is an error "FILE:LINE: ..." in err. Returns 0 or -1. */
+int panel_config_load(const struct ini *ini, const char *file,
+		      struct panel_config *out, struct buf *err,
+		      struct buf *notices);
+void panel_config_free(struct panel_config *c);
+
+/* A story as the panel sees it. The caller owns the strings. */
+struct panel_story {
+	int64_t id;
+	const char *title;
+	const char *source; /* its first item's source */
+	const char *text;
+	const char *hash;   /* content hash: the judgments' cache key */
+	struct heuristic_story h;
+	const char *const *links; /* every item's URL, NULL-ended */
+};
+
+/* One judge's part in a run. */
+struct panel_judge_report {
+	const char *name;
+	bool llm;
+	bool failed, skipped;  /* failed: dropped with reason */
+	char reason[256];
+	long requests, cached, tokens_in, tokens_out;
+	double usd;
+	double tau;            /* against the pooled ranking; NAN */
+};
+
+/* The ranking of one window. Arrays are indexed by story as given. */
+struct panel_result {
+	size_t nstories;
+	size_t njudges;            /* the pool: judges that took part */
+	struct panel_judge_report *judges; /* every configured judge, then
+					    * the heuristic stand-ins */
+	size_t nreports;
+	double *scores;            /* njudges x nstories raw scores, NAN */
+	double *pooled;            /* nstories; -INFINITY: not a candidate */
+	size_t *order;             /* story indices, best first */
+	size_t norder;             /* the candidates */
+	bool *selected;
+	int *category;             /* index into config categories, -1 */
+	const char **pool_names;   /* njudges names, owned by config */
+	double kendall_w;
+	double usd, reference_usd;
+	long requests, tokens_in, tokens_out;
+	bool degraded;             /* a judge failed, or heuristics stood in */
+	bool budget_hit;
+	char note[256];            /* why degraded, for a person */
+};
+
+struct panel_options {
+	bool progress;    /* a progress line on stderr */
+	int64_t window_end;
+	unsigned seed;    /* 0: the config's */
+};
+
+struct store;
+
+/* Rank the stories: heuristic pre-ranking, the LLM judges on the best
+ * `candidates` (cached judgments reused, the rest asked in batches, each
+ * judge in its own seeded order, missing ids asked once more), quorum,
+ * pooling, agreement, selection, cost; judgments cached in the store.
+ * Returns 0 (degradation is in res), or -1 (err says why). */
+int panel_rank(struct store *st, const struct panel_config *cfg,
+	       const struct panel_story *stories, size_t n,
+	       const struct panel_options *opt, struct panel_result *res,
+	       struct buf *err);
+void panel_result_free(struct panel_result *res);
+
+/* The text of a story as the judges get it: cut to max_cp code points,
+ * invisible and bidirectional control characters removed. Caller frees. */
+char *panel_clean_text(const char *text, size_t max_cp);
+
+#endif
