@@ -4,7 +4,8 @@
 # make asan       the same tests built with AddressSanitizer and UBSan
 # make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 # make bench      parse throughput against sfeed and python3-feedparser,
-#                 fetch time against sfeed_update
+#                 fetch time against sfeed_update, the panel's requests,
+#                 time and cost
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -108,6 +109,8 @@ bench: all deps-bench
 	sh bench/run.sh || status=1; \
 	echo "== fetch: aidigest against sfeed_update"; \
 	sh bench/fetch.sh || status=1; \
+	echo "== rank: the judge panel against one reference judge"; \
+	sh bench/rank.sh || status=1; \
 	exit $$status
 
 run: all
