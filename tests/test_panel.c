@@ -91,6 +91,7 @@ static void test_panel_config(void)
 	CHECK(strstr(buf_cstr(&err), "model names a built-in judge") != NULL);
 	panel_config_free(&pc);
 	CHECK_INT(load("[panel]\npooling = average\n", &pc, &err, &notes), -1);
+	panel_config_free(&pc);
 	CHECK_INT(load("[budget]\nmax_usd = -1\n", &pc, &err, &notes), -1);
 	panel_config_free(&pc);
 	CHECK_INT(load("[categories]\nbad = X | (unclosed\n", &pc, &err, &notes),
