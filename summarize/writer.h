@@ -1,0 +1,97 @@
+#ifndef AIDIGEST_WRITER_H
+#define AIDIGEST_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/ini.h"
+#include "summarize/llm.h"
+
+/* The Korean writer. With [writer] configured (provider, base_url, model,
+ * api_key_env, price_in, price_out, timeout, as a judge), an LLM writes
+ * every slot of the post from the selected stories (given as the judges
+ * get them: a JSON array of {"id","title","source","text"} in the last
+ * user message; json_schema output whose per-story objects carry "id");
+ * otherwise an extractive writer fills the same slots from the stories'
+ * own titles and first sentences with Korean connecting text. The writer
+ * never writes a URL: links are the store's, and URLs in its text are
+ * removed. [glossary] terms stay as written: the LLM is told, and any
+ * slot that loses one is replaced by extractive text. */
+
+struct writer_config {
+	bool llm;                /* false: extractive */
+	struct llm_endpoint ep;  /* strings owned */
+	char *name;              /* "writer" */
+	double price_in, price_out;
+	char *prompt;            /* templates/prompts/writer.txt's text */
+	char prompt_version[32];
+	char **glossary;         /* terms kept as written */
+	size_t nglossary;
+	size_t text_max;         /* code points of text per story: 1500 */
+};
+
+/* Read [writer] and [glossary] ([glossary] is `terms = a, b, c` and/or
+ * one `TERM =` line per term). A writer whose key variable is unset is
+ * left out with a notice (the extractive writer then writes). */
+int writer_config_load(const struct ini *ini, const char *file,
+		       struct writer_config *out, struct buf *err,
+		       struct buf *notices);
+void writer_config_free(struct writer_config *c);
+
+/* A selected story as the writer gets it. */
+struct writer_story {
+	int64_t id;
+	const char *title;
+	const char *source;
+	const char *text;
+	const char *category; /* the panel's category id, or NULL */
+};
+
+/* A category heading: the id and the Korean label from [categories]. */
+struct writer_category {
+	const char *id;
+	const char *label;
+};
+
+struct writer_piece {
+	int64_t id;
+	char *oneliner; /* Korean, one sentence, for Today's Preview */
+	char *summary;  /* Korean, two or three sentences, for the Overview */
+	char *title;    /* the item's title for the Overview (as written) */
+};
+
+struct writer_output {
+	char *title;        /* the post's Korean title */
+	char *description;  /* one line */
+	char **tags;
+	size_t ntags;
+	char *intro;        /* a paragraph on the headline story */
+	char *viewpoint;    /* the AI Viewpoint: opinion, labelled so */
+	char *overview_title; /* the Overview's ### title */
+	char **headings;    /* Korean heading per category, in order */
+	size_t nheadings;   /* = ncategories given */
+	struct writer_piece *pieces; /* one per story, in the given order */
+	size_t npieces;
+	bool by_llm;        /* the LLM wrote it (else extractive) */
+	int replaced;       /* slots replaced by extractive text */
+	long requests, tokens_in, tokens_out;
+	double usd;
+	char note[256];     /* why the LLM's text was not used, if so */
+};
+
+/* Write every slot for the stories (the first is the headline). The LLM
+ * writer falls back to extractive text, slot by slot, when its reply is
+ * missing, unusable or loses a glossary term; a failed call falls back
+ * entirely (with the reason in note). Returns 0, or -1 (err). */
+int writer_write(const struct writer_config *cfg,
+		 const struct writer_story *stories, size_t n,
+		 const struct writer_category *cats, size_t ncats,
+		 struct writer_output *out, struct buf *err);
+void writer_output_free(struct writer_output *o);
+
+/* Remove URLs (http://, https://, www.) from text, in place. */
+void writer_strip_urls(char *text);
+
+#endif
