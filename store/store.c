@@ -3,6 +3,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/utf8.h"
@@ -91,6 +92,19 @@ static const char *const store_migrations[] = {
         " status TEXT NOT NULL,"
         " details TEXT);"
         "CREATE INDEX runs_command_date ON runs(command, date);",
+        /* 3: published digests, and the stories each one carried, so a
+         * later day does not repeat them */
+        "CREATE TABLE digests ("
+        " date TEXT PRIMARY KEY,"
+        " path TEXT NOT NULL,"
+        " first_date TEXT NOT NULL,"
+        " updated TEXT NOT NULL,"
+        " hash TEXT,"
+        " at INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE published ("
+        " url TEXT NOT NULL,"
+        " date TEXT NOT NULL,"
+        " PRIMARY KEY (url, date));",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \
@@ -140,6 +154,11 @@ enum store_sql_id {
 	SQL_JUDGMENT_PUT,
 	SQL_RUN_ADD,
 	SQL_RUN_LATEST,
+	SQL_DIGEST_PUT,
+	SQL_DIGEST_GET,
+	SQL_PUBLISHED_CLEAR,
+	SQL_PUBLISHED_ADD,
+	SQL_PUBLISHED_BEFORE,
 	SQL_COUNT
 };
 
@@ -264,6 +283,19 @@ static const char *const store_sql[SQL_COUNT] = {
                            " tokens_in, tokens_out FROM runs"
                            " WHERE command = :command AND date = :date"
                            " ORDER BY id DESC LIMIT 1",
+        [SQL_DIGEST_PUT] =
+                "INSERT INTO digests (date, path, first_date, updated, hash, at)"
+                " VALUES (:date, :path, :first, :updated, :hash, :at)"
+                " ON CONFLICT (date) DO UPDATE SET path = excluded.path,"
+                " updated = excluded.updated, hash = excluded.hash,"
+                " at = excluded.at",
+        [SQL_DIGEST_GET] = "SELECT path, first_date, updated, hash, at"
+                           " FROM digests WHERE date = :date",
+        [SQL_PUBLISHED_CLEAR] = "DELETE FROM published WHERE date = :date",
+        [SQL_PUBLISHED_ADD] = "INSERT OR IGNORE INTO published (url, date)"
+                              " VALUES (:url, :date)",
+        [SQL_PUBLISHED_BEFORE] = "SELECT min(date) FROM published"
+                                 " WHERE url = :url AND date < :date"
 };
 
 struct store {
@@ -1444,4 +1476,107 @@ char *store_story_hash(const struct store_story *s)
 	free(order);
 	buf_printf(&out, "%016llx", (unsigned long long)h);
 	return buf_detach(&out);
+}
+
+int store_digest_put(struct store *st, const struct store_digest *d)
+{
+	sqlite3_stmt *s;
+
+	if (!store_given(d->date) || !store_given(d->path) ||
+	    !store_given(d->first_date) || !store_given(d->updated))
+		return store_failf(st, "store: a digest needs a date, a path, "
+		                       "its first date and its update");
+	s = store_stmt(st, SQL_DIGEST_PUT);
+	if (!s || store_bind_text(st, s, ":date", d->date, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":path", d->path, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":first", d->first_date, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":updated", d->updated, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":hash", d->hash, STORE_TEXT_MAX) ||
+	    store_bind_int(st, s, ":at", d->at) || store_run(st, s, "digest put"))
+		return -1;
+	return 0;
+}
+
+int store_digest_get(struct store *st, const char *date,
+                     struct store_digest_row *out)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_DIGEST_GET);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!s || store_bind_text(st, s, ":date", date, STORE_TEXT_MAX))
+		return -1;
+	rc = store_row(st, s, "digest get");
+	if (rc != 1)
+		return rc < 0 ? -1 : 1;
+	out->path = store_column_text(s, 0);
+	out->first_date = store_column_text(s, 1);
+	out->updated = store_column_text(s, 2);
+	out->hash = store_column_text(s, 3);
+	out->at = sqlite3_column_int64(s, 4);
+	sqlite3_reset(s);
+	return 0;
+}
+
+void store_digest_clear(struct store_digest_row *row)
+{
+	if (!row)
+		return;
+	free(row->path);
+	free(row->first_date);
+	free(row->updated);
+	free(row->hash);
+	memset(row, 0, sizeof *row);
+}
+
+int store_published_set(struct store *st, const char *date,
+                        const char *const *urls, size_t n)
+{
+	sqlite3_stmt *s;
+	bool own;
+	size_t i;
+
+	if (store_begin_own(st, &own))
+		return -1;
+	s = store_stmt(st, SQL_PUBLISHED_CLEAR);
+	if (!s || store_bind_text(st, s, ":date", date, STORE_TEXT_MAX) ||
+	    store_run(st, s, "published clear"))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (!urls[i] || !*urls[i])
+			continue;
+		s = store_stmt(st, SQL_PUBLISHED_ADD);
+		if (!s || store_bind_text(st, s, ":url", urls[i], STORE_TEXT_MAX) ||
+		    store_bind_text(st, s, ":date", date, STORE_TEXT_MAX) ||
+		    store_run(st, s, "published add"))
+			goto fail;
+	}
+	return own ? store_commit(st) : 0;
+fail:
+	if (own)
+		store_rollback(st);
+	return -1;
+}
+
+int store_published_before(struct store *st, const char *date,
+                           const char *url, char *first, size_t size)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_PUBLISHED_BEFORE);
+	const unsigned char *v;
+	int rc;
+
+	if (first && size)
+		first[0] = '\0';
+	if (!s || store_bind_text(st, s, ":url", url, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":date", date, STORE_TEXT_MAX))
+		return -1;
+	rc = store_row(st, s, "published before");
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	v = sqlite3_column_text(s, 0);
+	rc = v != NULL;
+	if (v && first && size)
+		snprintf(first, size, "%s", (const char *)v);
+	sqlite3_reset(s);
+	return rc;
 }

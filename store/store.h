@@ -249,4 +249,31 @@ int store_run_latest(struct store *st, const char *command, const char *date,
 /* Frees the strings and zeroes *row (kendall_w NAN); accepts NULL. */
 void store_run_clear(struct store_run_row *row);
 
+/* Published digests (migration 3): one row per day, with the path, the
+ * day it was first published (kept on a re-run), its last update and a
+ * content hash. */
+struct store_digest {
+	const char *date, *path, *first_date, *updated, *hash;
+	int64_t at;
+};
+
+struct store_digest_row {
+	char *path, *first_date, *updated, *hash;
+	int64_t at;
+};
+
+int store_digest_put(struct store *st, const struct store_digest *d);
+/* 0 and *out (owned strings), 1 when the day has none, -1 error. */
+int store_digest_get(struct store *st, const char *date,
+		     struct store_digest_row *out);
+void store_digest_clear(struct store_digest_row *row);
+
+/* The stories' URLs a day's digest carried (replacing that day's list). */
+int store_published_set(struct store *st, const char *date,
+			const char *const *urls, size_t n);
+/* 1 when url was published on a day before date (the first such day into
+ * first), 0 when not, -1 error. */
+int store_published_before(struct store *st, const char *date,
+			   const char *url, char *first, size_t size);
+
 #endif

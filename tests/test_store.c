@@ -849,7 +849,7 @@ static void test_store_memory(void)
 
 	if (!st)
 		return;
-	CHECK_INT(store_schema_version(st), 2);
+	CHECK_INT(store_schema_version(st), 3);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -908,11 +908,11 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 2);
+	CHECK_INT(store_schema_version(a), 3);
 	raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "2");
+	CHECK_STR(buf_cstr(&mode), "3");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -924,7 +924,7 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 2);
+	CHECK_INT(store_schema_version(a), 3);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -985,7 +985,8 @@ static void test_store_migrate(void)
 	if (!CHECK_INT(sqlite3_open(path, &db), SQLITE_OK))
 		goto out;
 	CHECK_INT(sqlite3_exec(db,
-	                       "DROP TABLE judgments; DROP TABLE runs;"
+	                       "DROP TABLE judgments; DROP TABLE runs; DROP TABLE digests;"
+	                       " DROP TABLE published;"
 	                       " PRAGMA user_version = 1;",
 	                       NULL, NULL, NULL),
 	          SQLITE_OK);
@@ -996,7 +997,7 @@ static void test_store_migrate(void)
 	st = open_ok(path);
 	if (!st)
 		goto out;
-	CHECK_INT(store_schema_version(st), 2);
+	CHECK_INT(store_schema_version(st), 3);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
@@ -1016,8 +1017,58 @@ out:
 	remove_db(path);
 }
 
+/* Digests and the stories they carried (migration 3). */
+static void test_store_digests(void)
+{
+	struct buf err = BUF_INIT(0);
+	struct store *st = NULL;
+	struct store_digest d = {"2025-03-10", "/blog/a.md", "2025-03-10",
+	                         "2025-03-10", "abc", 100};
+	struct store_digest_row row;
+	const char *urls[] = {"https://a.example/1", "https://a.example/2"};
+	char first[16];
+
+	CHECK_INT(store_open(":memory:", &st, &err), 0);
+	if (!st)
+		return;
+	CHECK_INT(store_digest_get(st, "2025-03-10", &row), 1);
+	CHECK_INT(store_digest_put(st, &d), 0);
+	d.updated = "2025-03-11";
+	d.first_date = "2099-01-01"; /* a re-run keeps the first date */
+	d.hash = "def";
+	CHECK_INT(store_digest_put(st, &d), 0);
+	CHECK_INT(store_digest_get(st, "2025-03-10", &row), 0);
+	CHECK_STR(row.path, "/blog/a.md");
+	CHECK_STR(row.first_date, "2025-03-10");
+	CHECK_STR(row.updated, "2025-03-11");
+	CHECK_STR(row.hash, "def");
+	store_digest_clear(&row);
+	d.path = NULL;
+	CHECK_INT(store_digest_put(st, &d), -1);
+
+	CHECK_INT(store_published_set(st, "2025-03-10", urls, 2), 0);
+	CHECK_INT(store_published_before(st, "2025-03-11", urls[0], first,
+	                                 sizeof first),
+	          1);
+	CHECK_STR(first, "2025-03-10");
+	/* the same day is not "before" itself: a re-run may carry it again */
+	CHECK_INT(store_published_before(st, "2025-03-10", urls[0], first,
+	                                 sizeof first),
+	          0);
+	CHECK_INT(store_published_before(st, "2025-03-11", "https://b.example/",
+	                                 first, sizeof first),
+	          0);
+	/* a re-run of a day replaces its list */
+	CHECK_INT(store_published_set(st, "2025-03-10", urls + 1, 1), 0);
+	CHECK_INT(store_published_before(st, "2025-03-11", urls[0], NULL, 0), 0);
+	CHECK_INT(store_published_before(st, "2025-03-11", urls[1], NULL, 0), 1);
+	store_close(st);
+	buf_free(&err);
+}
+
 void test_store(void)
 {
+	test_store_digests();
 	test_store_open_errors();
 	test_store_memory();
 	test_store_file();
