@@ -11,47 +11,62 @@
  * folder, fsync, rename, fsync of the folder), and the checks a post must
  * pass before anything is written. */
 
-/* The post's path: pattern with {date} (YYYY-MM-DD), {year}, {month},
- * {day} and {slug} filled, under out_dir. Caller frees; NULL (err) when
- * the result would leave out_dir (".." parts, an absolute pattern). */
-char *publish_path(const char *out_dir, const char *pattern,
-		   const char *date, const char *slug, struct buf *err);
+/* The post's path: out_dir, "/", then pattern with {date} (YYYY-MM-DD),
+ * {year}, {month}, {day} and {slug} (only [a-z0-9-]; NULL or "" when there
+ * is none) filled, runs of "/" made one. Caller frees. NULL (err) for an
+ * absolute pattern, a "." or ".." segment, a trailing "/", an unknown
+ * placeholder, a control character, a bad date or slug. */
+char *publish_path(const char *out_dir, const char *pattern, const char *date,
+                   const char *slug, struct buf *err);
 
-/* Hold the blog's lock (a file `.aidigest.lock` in dir, flock): returns a
- * descriptor, or -1 with "another aidigest run is publishing into DIR
- * (pid N)" when a run holds it. */
+/* Hold the blog's lock (flock on `.aidigest.lock` in dir, which is
+ * created, folders and all, and left in place): returns a descriptor, or
+ * -1 with "another aidigest run is publishing into DIR (pid N)" when a
+ * run holds it (without the pid part when it has not written it yet). */
 int publish_lock(const char *dir, struct buf *err);
+/* Release it (fd < 0 is ignored); the file stays, emptied. */
 void publish_unlock(int fd);
 
-/* Replace path with data atomically, creating its folders. A crash at
- * any moment leaves either the old file whole or the new one whole.
- * Returns 0, or -1 (err). */
+/* Replace path with data atomically, creating its folders (0755): a
+ * temporary `.NAME.XXXXXX` beside it, fsync, mode 0644, rename, fsync of
+ * the folder. A crash at any moment leaves either the old file whole or
+ * the new one whole; temporaries a killed call left are removed by the
+ * next call for the same NAME (hold publish_lock: no other writer's file
+ * is among them). Returns 0, or -1 with "PATH: what: errno text" in err;
+ * the old file is then untouched unless only the folder's fsync failed. */
 int publish_write(const char *path, const char *data, size_t n,
-		  struct buf *err);
+                  struct buf *err);
 
-/* The front-matter's `date` (and `update`) of an existing post, to keep
- * its date when a day is published again; 0 and the values (10 or more
- * characters, as written) into date/update (may be NULL), 1 when there is
- * no such file, -1 when it cannot be read. */
+/* The front-matter's `date` and `update` (or, without it, `lastmod`) of
+ * an existing post, to keep its date when a day is published again. Reads
+ * at most 64 KiB. 0 and the values as written (quotes removed; "" for a
+ * key that is absent or a post without front-matter) into date/update
+ * (either may be NULL); 1 when there is no such file; -1 when it cannot
+ * be read, its front-matter does not end, or a value does not fit. */
 int publish_existing_dates(const char *path, char *date, size_t dsize,
-			   char *update, size_t usize);
+                           char *update, size_t usize);
 
 /* A key/value of a post's front-matter. */
 struct publish_field {
 	const char *key;
 	const char *value; /* a scalar; for lists, one field per element
-			    * with the same key */
+	                    * with the same key */
 };
 
-/* The checks before publishing: the front-matter (between --- lines)
- * parses back to exactly `fields` (n of them); cmark parses the body; the
- * required headings appear in this order (`sections`, NULL-ended, e.g.
- * "## Today's Preview", "### AI Viewpoint", "## Today's Overview"); every
- * link target in the body is one of the allowed URLs (NULL-ended).
- * Returns 0, or -1 with every failure, one per line, in err. */
+/* The checks before publishing: the post starts with a "---" line and a
+ * "---" line ends the front-matter, which parses (the YAML subset the
+ * project writes: `key: "quoted"`, `key: plain`, `key:` with `  - item`
+ * lines; no duplicate keys) back to exactly `fields` (compared per key,
+ * list items in order); cmark parses the body; the required headings
+ * appear in this order (`sections`, NULL-ended: "## Today's Preview"
+ * matches a level-2 heading whose text starts "Today's Preview"); every
+ * link and image target is one of `allowed` (NULL-ended), byte for byte
+ * as cmark reads it (backslash escapes and entities resolved, percent
+ * encoding kept: pass the targets as escape_url wrote them); no raw HTML.
+ * Returns 0, or -1 with every failure (up to 100), one per line, in err. */
 int publish_validate(const char *post, size_t n,
-		     const struct publish_field *fields, size_t nfields,
-		     const char *const *sections, const char *const *allowed,
-		     struct buf *err);
+                     const struct publish_field *fields, size_t nfields,
+                     const char *const *sections, const char *const *allowed,
+                     struct buf *err);
 
 #endif

@@ -18,5 +18,6 @@ void test_panel(void);
 void test_heuristic(void);
 void test_pool(void);
 void test_llm(void);
+void test_publish(void);
 
 #endif

@@ -20,6 +20,7 @@ int main(void)
 	        {"config", test_config},
 	        {"panel", test_panel},
 	        {"llm", test_llm},
+	        {"publish", test_publish},
 	};
 	size_t i;
 
