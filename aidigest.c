@@ -26,6 +26,8 @@
 #include "fetch/fetcher.h"
 #include "fetch/http.h"
 #include "fetch/sources.h"
+#include "render/escape.h"
+#include "render/mustache.h"
 #include "store/store.h"
 #include "summarize/panel.h"
 #include "summarize/stories.h"
@@ -104,8 +106,14 @@ static const char usage_text[] =
         "                      the judge panel's ranking of a day's stories;\n"
         "                      exit 2 when a judge failed or the budget ran out\n"
         "\n"
-        "  run, preview and render are planned (see README.md) and not\n"
-        "  available in this version.\n"
+        "  render [--escape html|markdown|yaml|none] [--partials DIR]\n"
+        "         TEMPLATE DATA.json\n"
+        "                      render a Mustache template with JSON data to\n"
+        "                      stdout (escaping: html by default); partial\n"
+        "                      NAME is DIR/NAME.mustache; - is stdin\n"
+        "\n"
+        "  run and preview are planned (see README.md) and not available\n"
+        "  in this version.\n"
         "\n"
         "Global options (before or after the command):\n"
         "  -c FILE        configuration (else $AIDIGEST_CONFIG, else\n"
@@ -1460,9 +1468,193 @@ static int cmd_rank(int argc, char **argv)
 	return ret;
 }
 
+/* Templates, data and partials of `aidigest render`: at most this many
+ * bytes each. */
+#define RENDER_MAX_INPUT ((size_t)16 << 20)
+
+/* A whole file (or stdin for "-") into out, within out's cap. Sets
+ * *missing when the file does not exist. */
+static int render_read(const char *path, struct buf *out, struct buf *err,
+                       bool *missing)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char chunk[65536];
+	size_t got;
+	int ret = 0;
+
+	if (!fp) {
+		if (missing)
+			*missing = errno == ENOENT;
+		buf_printf(err, "%s", strerror(errno));
+		return -1;
+	}
+	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (buf_append(out, chunk, got) != 0) {
+			buf_printf(err, "over %zu bytes", out->max);
+			ret = -1;
+			break;
+		}
+	if (ret == 0 && ferror(fp)) {
+		buf_printf(err, "%s", strerror(errno));
+		ret = -1;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	return ret;
+}
+
+/* Partials of `aidigest render`: NAME is DIR/NAME.mustache. A missing
+ * one renders as nothing (as the spec says), with a notice; a name that
+ * would leave DIR, or a file that cannot be read, fails the render. */
+struct render_partials {
+	const char *dir;
+	bool failed;
+	struct buf err;
+};
+
+static char *render_partial(void *ctx, const char *name)
+{
+	struct render_partials *rp = ctx;
+	struct buf path = BUF_INIT(0), text = BUF_INIT(RENDER_MAX_INPUT);
+	struct buf err = BUF_INIT(4096);
+	bool missing = false;
+	char *ret = NULL;
+
+	if (rp->failed)
+		goto out;
+	if (strchr(name, '/') || name[0] == '.') {
+		buf_printf(&rp->err,
+		           "partial '%s' refused: a name has no '/' and does "
+		           "not start with '.'",
+		           name);
+		rp->failed = true;
+		goto out;
+	}
+	if (!rp->dir) {
+		if (g.verbosity >= 0)
+			msg("render",
+			    "partial '%s' rendered as nothing (no "
+			    "--partials DIR)",
+			    name);
+		goto out;
+	}
+	buf_printf(&path, "%s/%s.mustache", rp->dir, name);
+	if (render_read(buf_cstr(&path), &text, &err, &missing) != 0) {
+		if (missing) {
+			if (g.verbosity >= 0)
+				msg("render",
+				    "partial '%s' rendered as "
+				    "nothing: no file %s",
+				    name, buf_cstr(&path));
+			goto out;
+		}
+		buf_printf(&rp->err, "%s: %s", buf_cstr(&path), buf_cstr(&err));
+		rp->failed = true;
+		goto out;
+	}
+	ret = buf_detach(&text);
+out:
+	buf_free(&path);
+	buf_free(&text);
+	buf_free(&err);
+	return ret;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	static const char *const names[] = {"--escape", "--partials", NULL};
+	static const struct {
+		const char *name;
+		mustache_escape_fn fn;
+	} escapes[] = {
+	        {"html", escape_html},
+	        {"markdown", escape_markdown},
+	        {"yaml", escape_yaml},
+	        {"none", escape_none},
+	};
+	const char *values[2] = {NULL, NULL}, *pos[2];
+	struct render_partials rp;
+	struct mustache_options opt;
+	struct buf tmpl = BUF_INIT(RENDER_MAX_INPUT);
+	struct buf text = BUF_INIT(RENDER_MAX_INPUT);
+	struct buf out = BUF_INIT(0), err = BUF_INIT(4096);
+	json_t *data = NULL;
+	json_error_t jerr;
+	struct stat st;
+	int npos, rc, ret = EXIT_ERROR;
+	size_t k;
+
+	rc = take_options(argc, argv, names, values, pos, 2, &npos, "render");
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (npos != 2)
+		return usage_error("render needs TEMPLATE and DATA.json");
+	if (strcmp(pos[0], "-") == 0 && strcmp(pos[1], "-") == 0)
+		return usage_error("render: TEMPLATE and DATA.json cannot both "
+		                   "be stdin");
+	memset(&opt, 0, sizeof opt);
+	opt.escape = escape_html;
+	for (k = 0; values[0] && k < sizeof escapes / sizeof *escapes; k++)
+		if (strcmp(values[0], escapes[k].name) == 0)
+			break;
+	if (values[0] && k == sizeof escapes / sizeof *escapes)
+		return usage_error(
+		        "render: --escape is html, markdown, yaml or "
+		        "none, not '%s'",
+		        values[0]);
+	if (values[0])
+		opt.escape = escapes[k].fn;
+	memset(&rp, 0, sizeof rp);
+	rp.dir = values[1];
+	buf_init(&rp.err, 4096);
+	opt.partial = render_partial;
+	opt.ctx = &rp;
+
+	if (rp.dir && (stat(rp.dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		msg("render", "--partials %s: not a directory", rp.dir);
+		goto out;
+	}
+	if (render_read(pos[0], &tmpl, &err, NULL) != 0) {
+		msg("render", "%s: %s", pos[0], buf_cstr(&err));
+		goto out;
+	}
+	if (render_read(pos[1], &text, &err, NULL) != 0) {
+		msg("render", "%s: %s", pos[1], buf_cstr(&err));
+		goto out;
+	}
+	data = json_loadb(buf_cstr(&text), text.len, JSON_DECODE_ANY, &jerr);
+	if (!data) {
+		msg("render", "%s: line %d: %s", pos[1], jerr.line, jerr.text);
+		goto out;
+	}
+	rc = mustache_render(buf_cstr(&tmpl), tmpl.len, data, &opt, &out, &err);
+	if (rp.failed) {
+		msg("render", "%s", buf_cstr(&rp.err));
+		goto out;
+	}
+	if (rc != 0) {
+		msg("render", "%s: %s", pos[0], buf_cstr(&err));
+		goto out;
+	}
+	if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len ||
+	    fflush(stdout) != 0) {
+		msg("render", "cannot write the output: %s", strerror(errno));
+		goto out;
+	}
+	ret = EXIT_OK;
+out:
+	json_decref(data);
+	buf_free(&tmpl);
+	buf_free(&text);
+	buf_free(&out);
+	buf_free(&err);
+	buf_free(&rp.err);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const planned[] = {"run", "preview", "render"};
+	static const char *const planned[] = {"run", "preview"};
 	const char *cmd = NULL;
 	int i, gl;
 	size_t k;
@@ -1500,6 +1692,8 @@ int main(int argc, char **argv)
 		return cmd_feeds(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "rank") == 0)
 		return cmd_rank(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "render") == 0)
+		return cmd_render(argc - i - 1, argv + i + 1);
 	for (k = 0; k < sizeof planned / sizeof *planned; k++)
 		if (strcmp(cmd, planned[k]) == 0) {
 			msg(cmd, "not available in this version yet");

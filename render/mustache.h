@@ -10,29 +10,35 @@
 /* Mustache templates (https://mustache.github.io/mustache.5.html, the
  * spec's core: variables, sections, inverted sections, comments,
  * partials, set delimiters, standalone lines), rendered against jansson
- * data. Bounded: output size, nesting depth and partial depth are capped,
- * and nothing recurses on input-shaped data without a bound. */
+ * data. A template is parsed into a flat token list and rendered with an
+ * explicit stack: nothing recurses on the template or the data. */
 
 /* Escapes a value for the place it lands: append s[0..n) to out.
- * Returns 0, or BUF_ERR_CAP. */
+ * Returns 0, or BUF_ERR_CAP (the render then fails as over its cap). */
 typedef int (*mustache_escape_fn)(struct buf *out, const char *s, size_t n);
 
-/* The text of partial `name` (caller of the engine frees it with free()),
- * or NULL when there is none (it then renders as nothing). */
+/* The text of partial `name`: a NUL-terminated string from malloc() that
+ * the engine frees, or NULL when there is none (it renders as nothing).
+ * Called at most once per name and indentation in a render. */
 typedef char *(*mustache_partial_fn)(void *ctx, const char *name);
 
 struct mustache_options {
-	mustache_escape_fn escape; /* NULL: HTML, as the spec says */
-	mustache_partial_fn partial;
-	void *ctx;
-	size_t max_output; /* bytes; 0: 16 MiB */
-	size_t max_depth;  /* nested sections and partials; 0: 64 */
+	mustache_escape_fn escape;   /* {{x}}; NULL: HTML, as the spec says */
+	mustache_partial_fn partial; /* NULL: every partial is empty */
+	void *ctx;                   /* passed to partial */
+	size_t max_output;           /* bytes; 0: 16 MiB */
+	size_t max_depth;            /* nested sections and partials; 0: 64 */
 };
 
-/* Render tmpl[0..n) with data into out (appended). Returns 0, or -1 with
- * the reason and the line in err ("line 3: unclosed section 'items'"). */
+/* Render tmpl[0..n) with data (NULL: null) into out, appended whole or
+ * not at all. Sections skip false, null, [] and missing values ("" and 0
+ * are true); reals print shortest (1.5); objects and arrays as nothing.
+ * Work is capped at max(2^20, 8 * max_output) steps, partials at 64 MiB.
+ * Returns 0, or -1 with the reason appended to err, with its line where
+ * one applies ("line 3: unclosed section 'items'", "partial 'row': line
+ * 1: ...", "output over 100 bytes"). */
 int mustache_render(const char *tmpl, size_t n, const json_t *data,
-		    const struct mustache_options *opt, struct buf *out,
-		    struct buf *err);
+                    const struct mustache_options *opt, struct buf *out,
+                    struct buf *err);
 
 #endif

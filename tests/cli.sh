@@ -127,5 +127,57 @@ if [ "$(wc -l < "$tmp/out")" -eq 20000 ]; then ok; else bad "big feed: $(wc -l <
 expect_exit 0 "default entry cap of 10000" -- "$bin" parse "$tmp/big.xml"
 if [ "$(wc -l < "$tmp/out")" -eq 10000 ]; then ok; else bad "entry cap: $(wc -l < "$tmp/out") lines"; fi
 
+# render: Mustache templates with JSON data
+rx=tests/fixtures/render
+expect_exit 0 "render html" -- "$bin" render --partials "$rx/partials" "$rx/digest.mustache" "$rx/digest.json"
+expect_same "$tmp/out" "$rx/digest.html.out" "render html"
+expect_exit 0 "render markdown" -- "$bin" render --escape markdown --partials "$rx/partials" "$rx/digest.mustache" "$rx/digest.json"
+expect_same "$tmp/out" "$rx/digest.md.out" "render markdown"
+expect_grep "$tmp/out" '\\\[links\\\]\\(javascript' "markdown: a link in the data is escaped"
+expect_grep "$tmp/out" '^  - \*\*GPT\\-5 출시\*\*: 1\\\. first \\# second$' "markdown: one line, list and heading markers escaped"
+expect_exit 0 "render yaml" -- "$bin" render --escape=yaml "$rx/front.mustache" "$rx/front.json"
+expect_same "$tmp/out" "$rx/front.yaml.out" "render yaml"
+if [ "$(grep -c '^---$' "$tmp/out")" -eq 2 ] && [ "$(grep -c '^title:' "$tmp/out")" -eq 1 ]; then ok; else bad "yaml: the injected title left its scalar"; fi
+expect_exit 0 "render none, data on stdin" -- sh -c "\"$bin\" render --escape none --partials $rx/partials $rx/digest.mustache - < $rx/digest.json"
+expect_grep "$tmp/out" '^# AI 뉴스 <오늘>$' "none: unescaped"
+expect_exit 0 "render set delimiters" -- "$bin" render "$rx/delims.mustache" "$rx/digest.json"
+expect_grep "$tmp/out" '^AI 뉴스 &lt;오늘&gt; {{not a tag}}$' "delimiters changed and back"
+expect_exit 0 "render a missing partial" -- "$bin" render --partials "$rx/partials" "$rx/missing.mustache" "$rx/digest.json"
+expect_grep "$tmp/out" '^\[\]$' "a missing partial is empty"
+expect_grep "$tmp/err" "partial 'nothere' rendered as nothing" "a missing partial is noted"
+expect_exit 0 "render -q" -- "$bin" -q render "$rx/missing.mustache" "$rx/digest.json"
+if [ -s "$tmp/err" ]; then bad "render -q: stderr not empty"; else ok; fi
+expect_exit 0 "render --help" -- "$bin" render --help
+expect_grep "$tmp/out" "render \[--escape html|markdown|yaml|none\]" "--help lists render"
+expect_exit 64 "render without DATA" -- "$bin" render "$rx/digest.mustache"
+expect_exit 64 "render with three arguments" -- "$bin" render "$rx/digest.mustache" "$rx/digest.json" x
+expect_exit 64 "render --escape latex" -- "$bin" render --escape latex "$rx/digest.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "html, markdown, yaml or none" "--escape message"
+expect_exit 64 "render - -" -- "$bin" render - -
+expect_exit 64 "render --partials without DIR" -- "$bin" render "$rx/digest.mustache" "$rx/digest.json" --partials
+expect_exit 1 "render unclosed section" -- "$bin" render "$rx/unclosed.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "unclosed.mustache: line 2: unclosed section 'stories'" "unclosed section message"
+if [ -s "$tmp/out" ]; then bad "render error: stdout not empty"; else ok; fi
+expect_exit 1 "render mismatched close" -- "$bin" render "$rx/mismatch.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "line 3: mismatched close tag 'a' (section 'b' opened on line 2)" "mismatched close message"
+expect_exit 1 "render broken JSON" -- "$bin" render "$rx/digest.mustache" "$rx/broken.json"
+expect_grep "$tmp/err" "broken.json: line 3: " "JSON error with its line"
+expect_exit 1 "render missing template" -- "$bin" render "$tmp/none.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "none.mustache: No such file" "missing template message"
+expect_exit 1 "render --partials not a folder" -- "$bin" render --partials "$rx/digest.json" "$rx/digest.mustache" "$rx/digest.json"
+expect_exit 1 "render a self-including partial" -- "$bin" render --partials "$rx/partials" "$rx/self.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "nested deeper than 64" "self-including partial stops at the depth bound"
+expect_exit 1 "render partial ../" -- "$bin" render --partials "$rx/partials" "$rx/escape-dir.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "partial '../digest' refused" "a partial name with / is refused"
+expect_exit 1 "render partial .hidden" -- "$bin" render --partials "$rx/partials" "$rx/hidden.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "partial '.hidden' refused" "a partial name with a leading dot is refused"
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "{{x}}"; }' > "$tmp/big.mustache"
+echo '{"x": "0123456789012345678901234567890123456789012345678901234567890"}' > "$tmp/big.json"
+expect_exit 1 "render over the output cap" -- "$bin" render "$tmp/big.mustache" "$tmp/big.json"
+expect_grep "$tmp/err" "output over 16777216 bytes" "output cap message"
+awk 'BEGIN { for (i = 0; i < 524288; i++) printf "{{"; }' > "$tmp/open.mustache"
+expect_exit 1 "render 1 MB of {{" -- "$bin" render "$tmp/open.mustache" "$rx/digest.json"
+expect_grep "$tmp/err" "line 1: unclosed tag" "unclosed tag message"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -19,5 +19,6 @@ void test_heuristic(void);
 void test_pool(void);
 void test_llm(void);
 void test_publish(void);
+void test_mustache(void);
 
 #endif

@@ -21,6 +21,7 @@ int main(void)
 	        {"panel", test_panel},
 	        {"llm", test_llm},
 	        {"publish", test_publish},
+	        {"mustache", test_mustache},
 	};
 	size_t i;
 

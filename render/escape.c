@@ -1,0 +1,161 @@
+#include "render/escape.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/utf8.h"
+
+/* Each escaper appends runs of bytes that need nothing in one go, and on
+ * BUF_ERR_CAP puts the buffer back as it was. */
+
+static int undo(struct buf *out, size_t len)
+{
+	buf_truncate(out, len);
+	return BUF_ERR_CAP;
+}
+
+int escape_html(struct buf *out, const char *s, size_t n)
+{
+	static const struct {
+		char c;
+		const char *entity;
+	} table[] = {
+	        {'&', "&amp;"},  {'<', "&lt;"},   {'>', "&gt;"},
+	        {'"', "&quot;"}, {'\'', "&#39;"},
+	};
+	size_t start = out->len, run = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof table / sizeof *table; k++)
+			if (s[i] == table[k].c)
+				break;
+		if (k == sizeof table / sizeof *table)
+			continue;
+		if (buf_append(out, s + run, i - run) != 0 ||
+		    buf_puts(out, table[k].entity) != 0)
+			return undo(out, start);
+		run = i + 1;
+	}
+	if (buf_append(out, s + run, n - run) != 0)
+		return undo(out, start);
+	return 0;
+}
+
+/* ASCII punctuation that can start or end CommonMark (and GFM) markup:
+ * emphasis, code, links and images, autolinks and HTML, entities,
+ * headings, setext underlines, quotes, list items, thematic breaks,
+ * tables, strikethrough, fences, escapes. */
+static const char markdown_special[] = "\\`*_{}[]<>()#+-.!|~&=";
+
+static bool markdown_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+int escape_markdown(struct buf *out, const char *s, size_t n)
+{
+	size_t start = out->len, i;
+	char pair[2] = {'\\', 0};
+	int err = 0;
+
+	/* surrounding whitespace would indent (a code block) or break the
+	 * line (two trailing spaces) */
+	while (n > 0 && markdown_space(s[0]))
+		s++, n--;
+	while (n > 0 && markdown_space(s[n - 1]))
+		n--;
+	for (i = 0; i < n && !err; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		if (markdown_space(s[i])) {
+			err = buf_putc(out, ' ');
+		} else if (s[i] != '\0' && strchr(markdown_special, s[i])) {
+			pair[1] = s[i];
+			err = buf_append(out, pair, 2);
+		} else {
+			err = buf_append(out, s + i, 1);
+		}
+	}
+	return err ? undo(out, start) : 0;
+}
+
+int escape_yaml(struct buf *out, const char *s, size_t n)
+{
+	static const struct {
+		char c;
+		const char *escaped;
+	} table[] = {
+	        {'\\', "\\\\"}, {'"', "\\\""}, {'\n', "\\n"},
+	        {'\t', "\\t"},  {'\r', "\\r"},
+	};
+	size_t start = out->len, i = 0, len, k;
+	unsigned char c;
+	uint32_t cp;
+	int err = buf_putc(out, '"');
+
+	while (i < n && !err) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			/* YAML 1.1 reads NEL, LS and PS as line breaks */
+			len = utf8_decode(s + i, n - i, &cp);
+			if (cp == UTF8_REPLACEMENT && len == 1)
+				err = buf_puts(out, "\\uFFFD");
+			else if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+				err = buf_printf(out, "\\u%04X", (unsigned)cp);
+			else
+				err = buf_append(out, s + i, len);
+			i += len;
+			continue;
+		}
+		for (k = 0; k < sizeof table / sizeof *table; k++)
+			if (s[i] == table[k].c)
+				break;
+		if (k < sizeof table / sizeof *table)
+			err = buf_puts(out, table[k].escaped);
+		else if (c < 0x20 || c == 0x7F)
+			err = buf_printf(out, "\\x%02X", c);
+		else
+			err = buf_putc(out, c);
+		i++;
+	}
+	if (!err)
+		err = buf_putc(out, '"');
+	return err ? undo(out, start) : 0;
+}
+
+int escape_none(struct buf *out, const char *s, size_t n)
+{
+	return buf_append(out, s, n);
+}
+
+static bool url_encoded(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7F || strchr("()<>\"'`\\", c);
+}
+
+int escape_url(struct buf *out, const char *url)
+{
+	static const char *const schemes[] = {"http://", "https://"};
+	const char *rest = NULL, *p;
+	size_t start = out->len, k;
+	int err = 0;
+
+	if (!url)
+		return -1;
+	for (k = 0; k < sizeof schemes / sizeof *schemes && !rest; k++)
+		if (strncasecmp(url, schemes[k], strlen(schemes[k])) == 0)
+			rest = url + strlen(schemes[k]);
+	/* a host is needed: "http:///x" and "http://?q" are not links */
+	if (!rest || *rest == '\0' || strchr("/?#", *rest))
+		return -1;
+	for (p = url; *p && !err; p++) {
+		if (url_encoded((unsigned char)*p))
+			err = buf_printf(out, "%%%02X", (unsigned char)*p);
+		else
+			err = buf_putc(out, *p);
+	}
+	return err ? undo(out, start) : 0;
+}
