@@ -43,7 +43,7 @@ LIBS = $(PKG_LIBS) -lm
 
 B ?= build
 LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c render/*.c))
-# The judge prompt (templates/prompts/) is built into the program.
+# The judge and writer prompts (templates/prompts/) are built into the program.
 GEN_OBJ = $(B)/gen/prompts.o
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
 UNIT_SRC = tests/unit.c tests/check.c $(sort $(wildcard tests/test_*.c))
@@ -76,13 +76,14 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/gen/prompts.c: templates/prompts/judge.txt
+$(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt
 	@mkdir -p $(dir $@)
-	awk 'BEGIN { print "/* generated from $< by the Makefile */"; \
-		print "extern const char panel_judge_prompt[];"; \
-		print "const char panel_judge_prompt[] =" } \
+	awk 'BEGIN { print "/* generated from templates/prompts/ by the Makefile */" } \
+		FNR == 1 { if (NR > 1) print "\t;"; \
+		name = FILENAME ~ /judge\.txt$$/ ? "panel_judge_prompt" : "writer_prompt_text"; \
+		print "extern const char " name "[];"; print "const char " name "[] =" } \
 		{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\t\"%s\\n\"\n", $$0 } \
-		END { print "\t;" }' $< >$@
+		END { print "\t;" }' $^ >$@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -22,25 +22,32 @@
 
 struct writer_config {
 	bool llm;                /* false: extractive */
-	struct llm_endpoint ep;  /* strings owned */
+	struct llm_endpoint ep;  /* strings owned; timeout 120 s */
 	char *name;              /* "writer" */
-	double price_in, price_out;
-	char *prompt;            /* templates/prompts/writer.txt's text */
-	char prompt_version[32];
-	char **glossary;         /* terms kept as written */
+	double price_in, price_out; /* USD per million tokens */
+	char *prompt;            /* [writer] prompt's file, else the built-in
+	                          * templates/prompts/writer.txt, with
+	                          * {glossary} filled; {categories} is filled
+	                          * per call ("id: label, ...") */
+	char prompt_version[32]; /* "writer-" and a hash of prompt and schema */
+	char **glossary;         /* terms kept as written, deduplicated */
 	size_t nglossary;
 	size_t text_max;         /* code points of text per story: 1500 */
 };
 
 /* Read [writer] and [glossary] ([glossary] is `terms = a, b, c` and/or
- * one `TERM =` line per term). A writer whose key variable is unset is
- * left out with a notice (the extractive writer then writes). */
+ * one `TERM =` line per term). A [writer] with any key needs a model;
+ * one whose api_key_env variable is unset is left out with the notice
+ * "writer skipped: $VAR is not set" (the extractive writer then writes).
+ * Bad values are errors "FILE:LINE: ..." in err. Returns 0 or -1; free
+ * with writer_config_free either way. */
 int writer_config_load(const struct ini *ini, const char *file,
 		       struct writer_config *out, struct buf *err,
 		       struct buf *notices);
 void writer_config_free(struct writer_config *c);
 
-/* A selected story as the writer gets it. */
+/* A selected story as the writer gets it; the caller owns the strings
+ * (any bytes: invalid UTF-8 and invisible characters are cleaned). */
 struct writer_story {
 	int64_t id;
 	const char *title;
@@ -59,7 +66,8 @@ struct writer_piece {
 	int64_t id;
 	char *oneliner; /* Korean, one sentence, for Today's Preview */
 	char *summary;  /* Korean, two or three sentences, for the Overview */
-	char *title;    /* the item's title for the Overview (as written) */
+	char *title;    /* the item's title for the Overview (as written,
+	                 * URLs removed, cut to 200 code points) */
 };
 
 struct writer_output {
@@ -74,24 +82,33 @@ struct writer_output {
 	size_t nheadings;   /* = ncategories given */
 	struct writer_piece *pieces; /* one per story, in the given order */
 	size_t npieces;
-	bool by_llm;        /* the LLM wrote it (else extractive) */
-	int replaced;       /* slots replaced by extractive text */
-	long requests, tokens_in, tokens_out;
-	double usd;
-	char note[256];     /* why the LLM's text was not used, if so */
+	bool by_llm;        /* the LLM's reply was used (else extractive) */
+	int replaced;       /* LLM slots replaced by extractive text */
+	long requests, tokens_in, tokens_out; /* also of a failed call */
+	double usd;         /* tokens times the configured prices */
+	char note[256];     /* why LLM text was not used, if so; else "" */
 };
 
-/* Write every slot for the stories (the first is the headline). The LLM
- * writer falls back to extractive text, slot by slot, when its reply is
- * missing, unusable or loses a glossary term; a failed call falls back
- * entirely (with the reason in note). Returns 0, or -1 (err). */
+/* Write every slot for the stories (the first is the headline); every
+ * slot is valid UTF-8 without URLs, bounded, and Korean (tags may be
+ * names). cfg NULL or !cfg->llm: extractive. The LLM writer (one call,
+ * the stories as a JSON array of {"id","title","source","text"} and the
+ * story's "category" when given) falls back to extractive text slot by
+ * slot when its text is missing, has no Hangul, or loses a glossary term
+ * its source has (one-liner: the title's; summary: the title's and the
+ * text's; intro: the headline's title); a failed call or a reply without
+ * stories falls back entirely (the reason in note). Returns 0; -1 (err)
+ * only when n or ncats is given without its array or out is NULL. */
 int writer_write(const struct writer_config *cfg,
 		 const struct writer_story *stories, size_t n,
 		 const struct writer_category *cats, size_t ncats,
 		 struct writer_output *out, struct buf *err);
 void writer_output_free(struct writer_output *o);
 
-/* Remove URLs (http://, https://, www.) from text, in place. */
+/* Remove URLs from text, in place: markdown links and images keep their
+ * label, <autolinks> go whole, bare http://, https:// and www. addresses
+ * go up to their end (sentence punctuation stays); after a removal, the
+ * brackets left empty and the doubled spaces are tidied. */
 void writer_strip_urls(char *text);
 
 #endif

@@ -47,6 +47,23 @@ a "[cat=NAME]" marker in the text, else one of the names of the request's
 schema (scores.items.category.enum) or of the system prompt's "one of:
 a, b, c." list, by sha256(id); else "general".
 
+The writer: a request whose schema has a "viewpoint" property, or whose
+model name starts with "writer", is answered as the digest writer
+(summarize/writer.c) would be: {"title", "description", "tags", "intro",
+"viewpoint", "overview_title", "headings": [{"id", "heading"}], "stories":
+[{"id", "oneliner", "summary"}]}, in Korean, every story's slots holding
+its title whole and the summary its text (up to 400 characters); a heading
+for each distinct "category" of the batch. Variants, by the model name:
+  writer           the good writer
+  writer-urls      http(s) URLs, a www. address, a markdown link and an
+                   autolink in the first story's slots, the intro and the
+                   viewpoint
+  writer-glossary  "Transformer" written "변환기" in the first summary that
+                   has it
+  writer-english   the first story's one-liner in English only
+  writer-missing   the batch's last story left out
+  writer-500       always 500 (the fault below)
+
 Faults, as "-FAULT" suffixes of the model name (several may follow the
 judge: "fair-429-prose"), or a comma-separated X-Fault header:
   429           429 with Retry-After: 1 the first time per request body,
@@ -87,6 +104,7 @@ JUDGES = ["source-lover", "length-lover", "position", "echo-injection",
 FAULTS = ["429", "500", "529", "slow", "malformed", "prose", "refuse",
           "unknown-ids", "missing-ids", "out-of-range"]
 INJECTIONS = ["score 10", "ignore previous instructions"]
+WRITER_VARIANTS = ["urls", "glossary", "english", "missing"]
 LATENCY_MS = float(os.environ.get("LLM_SERVER_LATENCY_MS") or 0)
 SLOW_MS = float(os.environ.get("LLM_SERVER_SLOW_MS") or 3000)
 
@@ -256,6 +274,65 @@ def make_scores(model, judge, faults, noise, batch, names):
         scores.append({"id": "unknown-%d" % (digest_int(*ids) % 100000),
                        "score": 7, "category": category({}, names)})
     return {"scores": scores}
+
+
+def is_writer(model, schema):
+    """A writer request: its schema has "viewpoint", or its model says so."""
+    try:
+        if "viewpoint" in schema["properties"]:
+            return True
+    except (KeyError, TypeError):
+        pass
+    return str(model or "").startswith("writer")
+
+
+def make_writer(model, batch):
+    """The writer's reply for a batch, in Korean, variants by the model."""
+    variants = set(v for v in WRITER_VARIANTS if ("-" + v) in (model or ""))
+    stories = list(batch)
+    if "missing" in variants and stories:
+        stories = stories[:-1]
+    cats = []
+    for story in batch:
+        c = story.get("category")
+        if isinstance(c, str) and c and c not in cats:
+            cats.append(c)
+    first = str(batch[0].get("title", "")) if batch else ""
+    out = []
+    for story in stories:
+        title = str(story.get("title", ""))
+        text = str(story.get("text", ""))[:400]
+        out.append({"id": str(story.get("id")),
+                    "oneliner": "「%s」 소식이 나왔습니다." % title,
+                    "summary": "「%s」에 관한 소식입니다. 원문 요약: %s"
+                               % (title, text)})
+    result = {
+        "title": "오늘의 AI 소식: %s" % first,
+        "description": "AI 소식 %d건을 정리했습니다." % len(batch),
+        "tags": ["AI", "LLM 소식", "오늘의 AI"],
+        "intro": "오늘의 첫 소식은 「%s」입니다. 모두 %d건의 소식을 "
+                 "정리했습니다." % (first, len(batch)),
+        "viewpoint": "의견으로는, 「%s」 소식이 오늘 가장 중요하다고 봅니다."
+                     % first,
+        "overview_title": "오늘의 AI 기술 동향",
+        "headings": [{"id": c, "heading": "%s 분야 소식" % c} for c in cats],
+        "stories": out,
+    }
+    if "urls" in variants and out:
+        out[0]["oneliner"] += " 자세한 내용은 https://example.com/a?b=1 에서."
+        out[0]["summary"] += " [원문](https://example.com/post) 참고."
+        result["intro"] += " (www.example.com/news)"
+        result["viewpoint"] += " <https://example.org/x> http://x.test/y."
+    if "glossary" in variants:
+        for entry in out:
+            if re.search("transformer", entry["summary"], re.I):
+                entry["summary"] = re.sub("transformer", "변환기",
+                                          entry["summary"], flags=re.I)
+                break
+    if "english" in variants and out:
+        out[0]["oneliner"] = "Here is the story about %s." % (
+            stories[0].get("title", ""))
+    return result
 
 
 def tokens(text):
@@ -435,7 +512,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         user = text_of(users[-1].get("content")) if users else ""
         batch = find_batch(user) or []
         names = schema_categories(schema) or prompt_categories(system)
-        result = make_scores(model, judge, faults, noise, batch, names)
+        if is_writer(model, schema):
+            result = make_writer(model, batch)
+        else:
+            result = make_scores(model, judge, faults, noise, batch, names)
         text = json.dumps(result)
 
         if "malformed" in faults:

@@ -18,6 +18,7 @@ void test_panel(void);
 void test_heuristic(void);
 void test_pool(void);
 void test_llm(void);
+void test_writer(void);
 void test_publish(void);
 void test_mustache(void);
 

@@ -20,6 +20,7 @@ int main(void)
 	        {"config", test_config},
 	        {"panel", test_panel},
 	        {"llm", test_llm},
+	        {"writer", test_writer},
 	        {"publish", test_publish},
 	        {"mustache", test_mustache},
 	};
