@@ -76,14 +76,23 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt
+# The prompts and the post template are built into the program, each as
+# a C string named after its file.
+EMBED = templates/prompts/judge.txt:panel_judge_prompt \
+	templates/prompts/writer.txt:writer_prompt_text \
+	templates/post.md.mustache:post_template_text
+$(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt \
+		templates/post.md.mustache
 	@mkdir -p $(dir $@)
-	awk 'BEGIN { print "/* generated from templates/prompts/ by the Makefile */" } \
-		FNR == 1 { if (NR > 1) print "\t;"; \
-		name = FILENAME ~ /judge\.txt$$/ ? "panel_judge_prompt" : "writer_prompt_text"; \
-		print "extern const char " name "[];"; print "const char " name "[] =" } \
-		{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\t\"%s\\n\"\n", $$0 } \
-		END { print "\t;" }' $^ >$@
+	@echo "/* generated from templates/ by the Makefile */" >$@
+	@for pair in $(EMBED); do \
+		file=$${pair%%:*}; name=$${pair#*:}; \
+		echo "extern const char $$name[];"; \
+		echo "const char $$name[] ="; \
+		awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); \
+			printf "\t\"%s\\n\"\n", $$0 }' $$file; \
+		echo "\t;"; \
+	done >>$@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -29,7 +29,12 @@
 #include "render/escape.h"
 #include "render/mustache.h"
 #include "store/store.h"
+#include "render/escape.h"
+#include "render/post.h"
+#include "render/publish.h"
 #include "summarize/panel.h"
+#include "summarize/writer.h"
+#include <cmark.h>
 #include "summarize/stories.h"
 
 #include <math.h>
@@ -112,8 +117,14 @@ static const char usage_text[] =
         "                      stdout (escaping: html by default); partial\n"
         "                      NAME is DIR/NAME.mustache; - is stdin\n"
         "\n"
-        "  run and preview are planned (see README.md) and not available\n"
-        "  in this version.\n"
+        "  run [--date YYYY-MM-DD] [--dry-run] [--force]\n"
+        "                      fetch, rank, write, render and publish the\n"
+        "                      day's post into --out (atomically, under a\n"
+        "                      lock); prints its path; --dry-run writes\n"
+        "                      nothing; --force rewrites an unchanged post\n"
+        "  preview [--date YYYY-MM-DD] [--html]\n"
+        "                      the day's post from the store, on stdout;\n"
+        "                      publishes nothing; --html: a standalone page\n"
         "\n"
         "Global options (before or after the command):\n"
         "  -c FILE        configuration (else $AIDIGEST_CONFIG, else\n"
@@ -653,6 +664,27 @@ static int64_t now_utc(void)
 	return (int64_t)time(NULL);
 }
 
+/* The fetch settings from the configuration. */
+static void fetch_settings_init(struct fetch_settings *fs,
+                                const struct context *cx)
+{
+	memset(fs, 0, sizeof *fs);
+	fs->sources = &cx->sources;
+	fs->now = now_utc();
+	fs->tz_offset_sec = cx->config.tz_offset_sec;
+	fs->stale_days = cx->config.stale_days;
+	fs->http.max_transfers = cx->config.transfers;
+	fs->http.max_per_host = cx->config.per_host;
+	fs->http.connect_timeout = cx->config.connect_timeout;
+	fs->http.timeout = cx->config.timeout;
+	fs->http.deadline = cx->config.deadline;
+	fs->http.max_bytes = cx->config.max_bytes;
+	fs->http.max_retries = cx->config.retries ? cx->config.retries : -1;
+	fs->http.user_agent = cx->config.user_agent;
+	fs->http.allow_file = true;
+	fs->progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
+}
+
 /* The fetch report as JSON, for scripts. */
 static void fetch_report_json(const struct fetch_report *rep)
 {
@@ -691,6 +723,32 @@ static void fetch_report_json(const struct fetch_report *rep)
 	json_decref(root);
 }
 
+/* Each failed or skipped source with its reason, then the summary. */
+static void print_fetch_report(const char *command,
+                               const struct fetch_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->sources; i++) {
+		const struct fetch_source_report *p = &rep->per[i];
+
+		if (!p->ok && !p->skipped)
+			msg(command, "%s: %s", p->name, p->reason);
+		else if (p->skipped && g.verbosity >= 0)
+			msg(command, "%s: %s", p->name, p->reason);
+		else if (g.verbosity > 0)
+			msg(command, "%s: %s%ld items, %ld new", p->name,
+			    p->not_modified ? "not modified, " : "", p->items,
+			    p->new_items);
+	}
+	msg(command,
+	    "%zu sources: %zu ok (%zu not modified), %zu failed, %zu "
+	    "skipped; %ld items, %ld new; %.1f MB in %.1f s",
+	    rep->sources, rep->ok, rep->not_modified, rep->failed,
+	    rep->skipped, rep->items, rep->new_items, rep->bytes / 1e6,
+	    rep->seconds);
+}
+
 static int cmd_fetch(int argc, char **argv)
 {
 	static const char *const names[] = {"--format", NULL};
@@ -701,7 +759,6 @@ static int cmd_fetch(int argc, char **argv)
 	struct buf err = BUF_INIT(4096);
 	const char *pos[1];
 	int npos, rc, ret;
-	size_t i;
 
 	rc = take_options(argc, argv, names, values, pos, 0, &npos, "fetch");
 	if (rc != 0)
@@ -718,43 +775,12 @@ static int cmd_fetch(int argc, char **argv)
 		context_free(&cx);
 		return EXIT_ERROR;
 	}
-	memset(&fs, 0, sizeof fs);
-	fs.sources = &cx.sources;
-	fs.now = now_utc();
-	fs.tz_offset_sec = cx.config.tz_offset_sec;
-	fs.stale_days = cx.config.stale_days;
-	fs.http.max_transfers = cx.config.transfers;
-	fs.http.max_per_host = cx.config.per_host;
-	fs.http.connect_timeout = cx.config.connect_timeout;
-	fs.http.timeout = cx.config.timeout;
-	fs.http.deadline = cx.config.deadline;
-	fs.http.max_bytes = cx.config.max_bytes;
-	fs.http.max_retries = cx.config.retries ? cx.config.retries : -1;
-	fs.http.user_agent = cx.config.user_agent;
-	fs.http.allow_file = true;
-	fs.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
-
+	fetch_settings_init(&fs, &cx);
 	if (fetch_run(cx.store, &fs, &rep, &err) != 0) {
 		msg("fetch", "%s", buf_cstr(&err));
 		ret = EXIT_ERROR;
 	}
-	for (i = 0; i < rep.sources; i++) {
-		const struct fetch_source_report *p = &rep.per[i];
-
-		if (!p->ok && !p->skipped)
-			msg("fetch", "%s: %s", p->name, p->reason);
-		else if (p->skipped && g.verbosity >= 0)
-			msg("fetch", "%s: %s", p->name, p->reason);
-		else if (g.verbosity > 0)
-			msg("fetch", "%s: %s%ld items, %ld new", p->name,
-			    p->not_modified ? "not modified, " : "", p->items,
-			    p->new_items);
-	}
-	msg("fetch",
-	    "%zu sources: %zu ok (%zu not modified), %zu failed, %zu "
-	    "skipped; %ld items, %ld new; %.1f MB in %.1f s",
-	    rep.sources, rep.ok, rep.not_modified, rep.failed, rep.skipped,
-	    rep.items, rep.new_items, rep.bytes / 1e6, rep.seconds);
+	print_fetch_report("fetch", &rep);
 	if (values[0] && strcmp(values[0], "json") == 0)
 		fetch_report_json(&rep);
 	if (fflush(stdout) != 0 || ferror(stdout))
@@ -1652,12 +1678,548 @@ out:
 	return ret;
 }
 
+/* The built-in post template (templates/post.md.mustache). */
+extern const char post_template_text[];
+
+/* One day's digest, built from the store: what run publishes and preview
+ * prints. */
+struct digest {
+	char date[11], update[11], first_date[11];
+	struct panel_config pc;
+	struct writer_config wc;
+	struct panel_result pr;
+	struct writer_output wo;
+	struct store_story *stories;
+	size_t nstories;
+	struct rank_input ri;
+	struct post_item *items;
+	struct writer_story *ws;
+	struct writer_category *wcats;
+	size_t nitems, fresh;
+	char *path;       /* where it goes (run) */
+	struct buf post;  /* the rendered post */
+	bool panel_ok, writer_ok;
+	enum post_preset preset;
+};
+
+static void digest_free(struct digest *d)
+{
+	if (d->panel_ok)
+		panel_result_free(&d->pr);
+	if (d->writer_ok)
+		writer_output_free(&d->wo);
+	rank_input_free(&d->ri);
+	store_stories_free(d->stories, d->nstories);
+	panel_config_free(&d->pc);
+	writer_config_free(&d->wc);
+	free(d->items);
+	free(d->ws);
+	free(d->wcats);
+	free(d->path);
+	buf_free(&d->post);
+	memset(d, 0, sizeof *d);
+}
+
+/* Whether any of a story's items went out in an earlier day's digest. */
+static bool digest_published_before(struct store *st, const char *date,
+                                    const struct store_story *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->nitems; k++) {
+		const char *url = s->items[k].canonical_url ? s->items[k].canonical_url
+		                                            : s->items[k].url;
+
+		if (url && store_published_before(st, date, url, NULL, 0) == 1)
+			return true;
+	}
+	return false;
+}
+
+static char *read_text_file(const char *path, struct buf *err)
+{
+	struct input in;
+	char *text;
+
+	if (input_read(&in, path, (size_t)1 << 20, err) != ERR_OK)
+		return NULL;
+	text = xstrndup(in.data ? in.data : "", in.len);
+	input_free(&in);
+	return text;
+}
+
+/* Rank, write and render the day: d->post holds the post. Messages go to
+ * stderr under `command`. Returns EXIT_OK, EXIT_DEGRADED (judges or the
+ * writer fell back) or EXIT_ERROR. */
+static int digest_build(struct context *cx, const char *command,
+                        const char *date, struct digest *d)
+{
+	struct buf err = BUF_INIT(4096), notes = BUF_INIT(4096);
+	struct panel_options po;
+	struct post_spec spec;
+	struct publish_field *fields = NULL;
+	char **allowed = NULL, *tmpl = NULL;
+	size_t nfields = 0, i, k;
+	int64_t from, to;
+	int ret = EXIT_OK, preset;
+
+	buf_init(&d->post, 0);
+	snprintf(d->date, sizeof d->date, "%s", date);
+	today(cx->config.tz_offset_sec, d->update);
+	preset = post_preset_parse(cx->config.preset ? cx->config.preset
+	                                             : "hoodie");
+	if (preset < 0) {
+		msg(command, "[digest] preset is hoodie, hugo or jekyll, not '%s'",
+		    cx->config.preset);
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	d->preset = (enum post_preset)preset;
+	if (panel_config_load(&cx->config.ini, cx->config.path, &d->pc, &err,
+	                      &notes) != 0 ||
+	    writer_config_load(&cx->config.ini, cx->config.path, &d->wc, &err,
+	                       &notes) != 0) {
+		print_lines(command, buf_cstr(&err));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	if (g.verbosity >= 0)
+		print_lines(command, buf_cstr(&notes));
+	if (day_window(date, cx->config.tz_offset_sec, &from, &to) != 0 ||
+	    stories_rebuild(cx->store, from, to) != 0 ||
+	    store_stories_window(cx->store, from, to, &d->stories,
+	                         &d->nstories) != 0) {
+		msg(command, "%s", store_error(cx->store));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	/* stories an earlier day's digest carried are not repeated */
+	for (i = 0, k = 0; i < d->nstories; i++) {
+		if (digest_published_before(cx->store, date, &d->stories[i])) {
+			store_stories_free(&d->stories[i], 1);
+			continue;
+		}
+		if (k != i)
+			d->stories[k] = d->stories[i];
+		k++;
+	}
+	d->fresh = k;
+	d->nstories = k;
+	if (d->nstories == 0) {
+		msg(command, "no new stories for %s: fetch first, or check the "
+		             "date and [digest] timezone",
+		    date);
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	rank_input_build(&d->ri, d->stories, d->nstories);
+	memset(&po, 0, sizeof po);
+	po.window_end = to;
+	po.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
+	buf_reset(&err);
+	if (panel_rank(cx->store, &d->pc, d->ri.ps, d->ri.n, &po, &d->pr, &err) !=
+	    0) {
+		msg(command, "%s", buf_cstr(&err));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	d->panel_ok = true;
+	for (i = 0; i < d->pr.nreports; i++)
+		if (d->pr.judges[i].failed)
+			msg(command, "judge %s failed: %s", d->pr.judges[i].name,
+			    d->pr.judges[i].reason);
+	if (d->pr.note[0])
+		msg(command, "%s", d->pr.note);
+	if (d->pr.degraded)
+		ret = EXIT_DEGRADED;
+
+	/* the selected stories, best first, with links from the store */
+	d->items = xcalloc(d->pr.norder + 1, sizeof *d->items);
+	d->ws = xcalloc(d->pr.norder + 1, sizeof *d->ws);
+	d->wcats = xcalloc(d->pc.ncategories + 1, sizeof *d->wcats);
+	for (i = 0; i < d->pc.ncategories; i++) {
+		d->wcats[i].id = d->pc.categories[i].id;
+		d->wcats[i].label = d->pc.categories[i].label;
+	}
+	for (i = 0; i < d->pr.norder; i++) {
+		size_t s = d->pr.order[i];
+		const struct store_story *st = &d->stories[s];
+		const char *url = NULL;
+		int c = d->pr.category[s];
+		struct buf probe = BUF_INIT(0);
+
+		if (!d->pr.selected[s])
+			continue;
+		for (k = 0; k < st->nitems && !url; k++)
+			if (st->items[k].url && escape_url(&probe, st->items[k].url) == 0)
+				url = st->items[k].url;
+		buf_free(&probe);
+		if (!url)
+			continue; /* a story without an http(s) link is not posted */
+		d->ws[d->nitems].id = st->id;
+		d->ws[d->nitems].title = d->ri.ps[s].title;
+		d->ws[d->nitems].source = d->ri.ps[s].source;
+		d->ws[d->nitems].text = d->ri.ps[s].text;
+		d->ws[d->nitems].category = c >= 0 ? d->pc.categories[c].id : NULL;
+		d->items[d->nitems].title = d->ri.ps[s].title;
+		d->items[d->nitems].url = url;
+		d->items[d->nitems].source = d->ri.ps[s].source;
+		d->items[d->nitems].category = c;
+		d->nitems++;
+	}
+	buf_reset(&err);
+	if (writer_write(&d->wc, d->ws, d->nitems, d->wcats, d->pc.ncategories,
+	                 &d->wo, &err) != 0) {
+		msg(command, "the writer failed: %s", buf_cstr(&err));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	d->writer_ok = true;
+	if (d->wo.note[0]) {
+		msg(command, "writer: %s", d->wo.note);
+		if (ret == EXIT_OK)
+			ret = EXIT_DEGRADED;
+	}
+	for (i = 0; i < d->nitems && i < d->wo.npieces; i++)
+		d->items[i].piece = &d->wo.pieces[i];
+
+	/* the first date of the day's post is kept on a re-run */
+	snprintf(d->first_date, sizeof d->first_date, "%s", date);
+	{
+		struct store_digest_row row;
+
+		if (store_digest_get(cx->store, date, &row) == 0) {
+			if (row.first_date && strlen(row.first_date) >= 10)
+				snprintf(d->first_date, sizeof d->first_date, "%.10s",
+				         row.first_date);
+			store_digest_clear(&row);
+		}
+	}
+	memset(&spec, 0, sizeof spec);
+	spec.date = d->date;
+	spec.first_date = d->first_date;
+	spec.update = d->update;
+	spec.preset = d->preset;
+	spec.series = cx->config.series;
+	spec.tz_offset_sec = cx->config.tz_offset_sec;
+	spec.w = &d->wo;
+	spec.cats = d->wcats;
+	spec.ncats = d->pc.ncategories;
+	spec.items = d->items;
+	spec.nitems = d->nitems;
+	buf_reset(&err);
+	tmpl = cx->config.template_path
+	               ? read_text_file(cx->config.template_path, &err)
+	               : xstrdup(post_template_text);
+	if (!tmpl) {
+		msg(command, "%s: %s", cx->config.template_path, buf_cstr(&err));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	if (post_render(tmpl, strlen(tmpl), &spec, &d->post, &err) != 0) {
+		msg(command, "the template failed: %s", buf_cstr(&err));
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	/* nothing is published that does not pass */
+	fields = post_fields(&spec, &nfields);
+	allowed = post_allowed_urls(&spec);
+	buf_reset(&err);
+	if (publish_validate(d->post.data, d->post.len, fields, nfields,
+	                     post_sections, (const char *const *)allowed,
+	                     &err) != 0) {
+		msg(command, "the post is not valid; nothing is published:");
+		print_lines(command, buf_cstr(&err));
+		ret = EXIT_ERROR;
+	}
+out:
+	post_fields_free(fields, nfields);
+	post_urls_free(allowed);
+	free(tmpl);
+	buf_free(&err);
+	buf_free(&notes);
+	return ret;
+}
+
+/* The run's record in the store. */
+static void digest_record(struct context *cx, const struct digest *d,
+                          int64_t started, const char *status)
+{
+	struct store_run run;
+	char *details = rank_details(&d->pc, &d->pr);
+
+	memset(&run, 0, sizeof run);
+	run.command = "run";
+	run.date = d->date;
+	run.started = started;
+	run.finished = now_utc();
+	run.usd = d->pr.usd + d->wo.usd;
+	run.reference_usd = d->pr.reference_usd;
+	run.requests = d->pr.requests + d->wo.requests;
+	run.tokens_in = d->pr.tokens_in + d->wo.tokens_in;
+	run.tokens_out = d->pr.tokens_out + d->wo.tokens_out;
+	run.kendall_w = d->pr.kendall_w;
+	run.status = status;
+	run.details = details;
+	if (store_run_add(cx->store, &run, NULL) != 0)
+		msg("run", "cannot record the run: %s", store_error(cx->store));
+	free(details);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const char *const names[] = {"--date", NULL};
+	const char *values[1] = {NULL}, *pos[1];
+	struct context cx;
+	struct digest d;
+	struct fetch_settings fs;
+	struct fetch_report rep;
+	struct buf err = BUF_INIT(4096);
+	const char *out_dir;
+	bool dry_run = false, force = false;
+	char date[11];
+	int64_t started = now_utc(), from, to;
+	int npos, rc, ret, lock = -1, i, j;
+	size_t k, answered = 0;
+	char **margv = xcalloc((size_t)argc + 1, sizeof *margv);
+
+	/* flags without a value first */
+	for (i = 0, j = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = true;
+		else if (strcmp(argv[i], "--force") == 0)
+			force = true;
+		else
+			margv[j++] = argv[i];
+	}
+	rc = take_options(j, margv, names, values, pos, 0, &npos, "run");
+	free(margv);
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	ret = context_open(&cx, "run", NEED_FEEDS | NEED_STORE);
+	if (ret != EXIT_OK)
+		return ret;
+	if (values[0])
+		snprintf(date, sizeof date, "%s", values[0]);
+	else
+		today(cx.config.tz_offset_sec, date);
+	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+		context_free(&cx);
+		return usage_error("run: --date wants YYYY-MM-DD, not '%s'",
+		                   values[0]);
+	}
+	out_dir = g.out ? g.out : cx.config.out ? cx.config.out : ".";
+	/* one run at a time: the lock is held from the fetch to the end */
+	if (!dry_run && (lock = publish_lock(out_dir, &err)) < 0) {
+		msg("run", "%s", buf_cstr(&err));
+		context_free(&cx);
+		buf_free(&err);
+		return EXIT_ERROR;
+	}
+	http_global_init();
+	fetch_settings_init(&fs, &cx);
+	if (fetch_run(cx.store, &fs, &rep, &err) != 0)
+		msg("run", "fetch: %s", buf_cstr(&err));
+	print_fetch_report("run", &rep);
+
+	memset(&d, 0, sizeof d);
+	ret = digest_build(&cx, "run", date, &d);
+	if (ret != EXIT_ERROR) {
+		const char *pattern =
+		        cx.config.output ? cx.config.output
+		                         : post_default_output(d.preset);
+
+		buf_reset(&err);
+		d.path = publish_path(out_dir, pattern, date, "ai-news", &err);
+		if (!d.path) {
+			msg("run", "[digest] output: %s", buf_cstr(&err));
+			ret = EXIT_ERROR;
+		}
+	}
+	if (ret != EXIT_ERROR && !dry_run) {
+		struct store_digest_row prev;
+		bool same = false;
+		char hash[17];
+		uint64_t h = 0xCBF29CE484222325ULL;
+
+		for (k = 0; k < d.post.len; k++) {
+			h ^= (unsigned char)d.post.data[k];
+			h *= 0x100000001B3ULL;
+		}
+		snprintf(hash, sizeof hash, "%016llx", (unsigned long long)h);
+		if (store_digest_get(cx.store, date, &prev) == 0) {
+			same = prev.hash && strcmp(prev.hash, hash) == 0 &&
+			       prev.path && strcmp(prev.path, d.path) == 0;
+			store_digest_clear(&prev);
+		}
+		buf_reset(&err);
+		if (same && !force) {
+			msg("run", "%s: unchanged, not written again (--force "
+			           "writes it)",
+			    d.path);
+		} else if (publish_write(d.path, d.post.data, d.post.len, &err) !=
+		           0) {
+			msg("run", "%s", buf_cstr(&err));
+			ret = EXIT_ERROR;
+		}
+		if (ret != EXIT_ERROR) {
+			struct store_digest sd = {date, d.path, d.first_date, d.update,
+			                          hash, now_utc()};
+			const char **urls = NULL;
+			size_t nurls = 0, m;
+
+			/* what the post carried, as the store keys items, so
+			 * later days do not repeat it */
+			for (k = 0; k < d.pr.norder; k++) {
+				size_t s = d.pr.order[k];
+
+				if (!d.pr.selected[s])
+					continue;
+				for (m = 0; m < d.stories[s].nitems; m++) {
+					const struct store_item_row *it =
+					        &d.stories[s].items[m];
+
+					urls = xreallocarray(urls, nurls + 1, sizeof *urls);
+					urls[nurls++] = it->canonical_url ? it->canonical_url
+					                                  : it->url;
+				}
+			}
+			if (store_published_set(cx.store, date, urls, nurls) != 0)
+				msg("run", "cannot record what was published: %s",
+				    store_error(cx.store));
+			if (store_digest_put(cx.store, &sd) != 0)
+				msg("run", "cannot record the digest: %s",
+				    store_error(cx.store));
+			free(urls);
+		}
+	}
+	if (d.panel_ok) {
+		for (k = 0; k < d.pr.nreports; k++)
+			answered += d.pr.judges[k].llm && !d.pr.judges[k].failed &&
+			            d.pr.judges[k].requests + d.pr.judges[k].cached > 0;
+		digest_record(&cx, &d, started,
+		              ret == EXIT_ERROR ? "failed"
+		              : ret == EXIT_DEGRADED || rep.failed ? "degraded"
+		                                                    : "ok");
+		msg("run",
+		    "%zu stories (%zu new to the digest), %zu selected; judges: %zu "
+		    "(%zu LLM answered), Kendall's W %.3f; writer: %s; cost $%.4f "
+		    "(one reference judge: $%.4f)",
+		    d.nstories, d.fresh, d.nitems, d.pr.njudges, answered,
+		    d.pr.kendall_w,
+		    d.writer_ok ? (d.wo.by_llm ? "LLM" : "extractive") : "-",
+		    d.pr.usd + d.wo.usd, d.pr.reference_usd);
+	}
+	if (ret != EXIT_ERROR) {
+		if (dry_run)
+			msg("run", "dry run: %s not written", d.path);
+		else
+			puts(d.path);
+	}
+	if (ret == EXIT_OK && rep.failed)
+		ret = EXIT_DEGRADED;
+	fetch_report_free(&rep);
+	digest_free(&d);
+	http_global_cleanup();
+	publish_unlock(lock);
+	context_free(&cx);
+	buf_free(&err);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return EXIT_ERROR;
+	return ret;
+}
+
+/* A standalone HTML page of the post, through cmark (raw HTML in the
+ * markdown is not passed through). */
+static void preview_html(const char *post)
+{
+	const char *body = post, *title_at;
+	struct buf title = BUF_INIT(4096), esc = BUF_INIT(0);
+	char *html;
+
+	if (strncmp(post, "---\n", 4) == 0) {
+		const char *end = strstr(post + 4, "\n---\n");
+
+		if (end)
+			body = end + 5;
+		title_at = strstr(post, "\ntitle: ");
+		if (title_at && (!end || title_at < end)) {
+			title_at += 8;
+			buf_append(&title, title_at, strcspn(title_at, "\n"));
+		}
+	}
+	escape_html(&esc, buf_cstr(&title), title.len);
+	html = cmark_markdown_to_html(body, strlen(body), CMARK_OPT_DEFAULT);
+	printf("<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n"
+	       "<meta charset=\"utf-8\">\n<title>%s</title>\n"
+	       "<style>body{max-width:46em;margin:2em auto;padding:0 1em;"
+	       "font:16px/1.7 system-ui,sans-serif}blockquote{border-left:4px "
+	       "solid #ccc;margin-left:0;padding-left:1em;color:#444}"
+	       "a{color:#0645ad}</style>\n</head>\n<body>\n%s</body>\n</html>\n",
+	       buf_cstr(&esc), html ? html : "");
+	free(html);
+	buf_free(&title);
+	buf_free(&esc);
+}
+
+static int cmd_preview(int argc, char **argv)
+{
+	static const char *const names[] = {"--date", NULL};
+	const char *values[1] = {NULL}, *pos[1];
+	struct context cx;
+	struct digest d;
+	char date[11];
+	int npos, rc, ret, i, j;
+	bool html = false;
+	char **margv = xcalloc((size_t)argc + 1, sizeof *margv);
+
+	for (i = 0, j = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--html") == 0)
+			html = true;
+		else
+			margv[j++] = argv[i];
+	}
+	rc = take_options(j, margv, names, values, pos, 0, &npos, "preview");
+	free(margv);
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	ret = context_open(&cx, "preview", NEED_STORE);
+	if (ret != EXIT_OK)
+		return ret;
+	if (values[0])
+		snprintf(date, sizeof date, "%s", values[0]);
+	else
+		today(cx.config.tz_offset_sec, date);
+	{
+		int64_t from, to;
+
+		if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+			context_free(&cx);
+			return usage_error("preview: --date wants YYYY-MM-DD, not '%s'",
+			                   values[0]);
+		}
+	}
+	http_global_init();
+	memset(&d, 0, sizeof d);
+	ret = digest_build(&cx, "preview", date, &d);
+	if (ret != EXIT_ERROR) {
+		if (html)
+			preview_html(buf_cstr(&d.post));
+		else
+			fwrite(d.post.data, 1, d.post.len, stdout);
+	}
+	digest_free(&d);
+	http_global_cleanup();
+	context_free(&cx);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return EXIT_ERROR;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const planned[] = {"run", "preview"};
 	const char *cmd = NULL;
 	int i, gl;
-	size_t k;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -1692,12 +2254,11 @@ int main(int argc, char **argv)
 		return cmd_feeds(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "rank") == 0)
 		return cmd_rank(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "preview") == 0)
+		return cmd_preview(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "render") == 0)
 		return cmd_render(argc - i - 1, argv + i + 1);
-	for (k = 0; k < sizeof planned / sizeof *planned; k++)
-		if (strcmp(cmd, planned[k]) == 0) {
-			msg(cmd, "not available in this version yet");
-			return EXIT_USAGE;
-		}
 	return usage_error("unknown command '%s'", cmd);
 }

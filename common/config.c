@@ -25,6 +25,11 @@ static const struct config_key {
 	{ "digest", "feeds", CT_PATH, 0, 0, offsetof(struct config, feeds) },
 	{ "digest", "db", CT_PATH, 0, 0, offsetof(struct config, db) },
 	{ "digest", "stale_days", CT_INT, 1, 365, offsetof(struct config, stale_days) },
+	{ "digest", "out", CT_PATH, 0, 0, offsetof(struct config, out) },
+	{ "digest", "output", CT_STRING, 0, 0, offsetof(struct config, output) },
+	{ "digest", "preset", CT_STRING, 0, 0, offsetof(struct config, preset) },
+	{ "digest", "series", CT_STRING, 0, 0, offsetof(struct config, series) },
+	{ "digest", "template", CT_PATH, 0, 0, offsetof(struct config, template_path) },
 	{ "fetch", "transfers", CT_INT, 1, 256, offsetof(struct config, transfers) },
 	{ "fetch", "per_host", CT_INT, 1, 64, offsetof(struct config, per_host) },
 	{ "fetch", "connect_timeout", CT_LONG, 1, 600, offsetof(struct config, connect_timeout) },
@@ -264,5 +269,10 @@ void config_free(struct config *c)
 	free(c->feeds);
 	free(c->db);
 	free(c->user_agent);
+	free(c->out);
+	free(c->output);
+	free(c->preset);
+	free(c->series);
+	free(c->template_path);
 	memset(c, 0, sizeof *c);
 }

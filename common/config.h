@@ -24,6 +24,12 @@ struct config {
 	char *db;           /* db = PATH (NULL: the default state file) */
 	int stale_days;     /* stale_days = 3: a source that answers with
 			     * nothing new for this long is "stale" */
+	char *out;          /* out = DIR: the blog (NULL: --out or ".") */
+	char *output;       /* output = the post's path pattern under out
+			     * (NULL: the preset's default) */
+	char *preset;       /* hoodie (default), hugo or jekyll */
+	char *series;       /* hoodie's series, or NULL */
+	char *template_path; /* template = PATH (NULL: the built-in one) */
 
 	/* [fetch] */
 	int transfers;      /* 16 */

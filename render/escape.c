@@ -43,16 +43,50 @@ int escape_html(struct buf *out, const char *s, size_t n)
 	return 0;
 }
 
-/* ASCII punctuation that can start or end CommonMark (and GFM) markup:
- * emphasis, code, links and images, autolinks and HTML, entities,
- * headings, setext underlines, quotes, list items, thematic breaks,
- * tables, strikethrough, fences, escapes. */
-static const char markdown_special[] = "\\`*_{}[]<>()#+-.!|~&=";
+/* ASCII punctuation that can start or end CommonMark (and GFM) inline
+ * markup anywhere on a line: escapes, code, emphasis, links and images,
+ * autolinks and HTML, entities, tables, strikethrough. */
+static const char markdown_inline[] = "\\`*_[]<>&|~";
+/* What matters only where a line starts (the value may start one):
+ * headings, quotes, list items, thematic breaks, setext underlines. */
+static const char markdown_line_start[] = "#+-=";
 
 static bool markdown_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
 	       c == '\v';
+}
+
+static bool markdown_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Whether s[i] must be escaped: inline markup anywhere; block markers at
+ * the value's start (an ordered list's "1." or "1)" too); and the parts
+ * of what GFM turns into links by itself ("://", a "www." word). */
+static bool markdown_needs_escape(const char *s, size_t n, size_t i)
+{
+	size_t k;
+
+	if (strchr(markdown_inline, s[i]))
+		return true;
+	if (i == 0 && strchr(markdown_line_start, s[i]))
+		return true;
+	if ((s[i] == '.' || s[i] == ')') &&
+	    (i + 1 == n || markdown_space(s[i + 1]))) {
+		for (k = 0; k < i && markdown_digit(s[k]); k++)
+			;
+		if (k == i && i > 0)
+			return true;
+	}
+	if (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
+		return true;
+	if (s[i] == '.' && i >= 3 && (s[i - 1] | 0x20) == 'w' &&
+	    (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w' &&
+	    (i == 3 || markdown_space(s[i - 4]) || strchr("*_~(", s[i - 4])))
+		return true;
+	return false;
 }
 
 int escape_markdown(struct buf *out, const char *s, size_t n)
@@ -72,7 +106,7 @@ int escape_markdown(struct buf *out, const char *s, size_t n)
 			continue;
 		if (markdown_space(s[i])) {
 			err = buf_putc(out, ' ');
-		} else if (s[i] != '\0' && strchr(markdown_special, s[i])) {
+		} else if (s[i] != '\0' && markdown_needs_escape(s, n, i)) {
 			pair[1] = s[i];
 			err = buf_append(out, pair, 2);
 		} else {

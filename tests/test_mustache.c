@@ -481,7 +481,14 @@ static void test_escape_markdown(void)
 	CHECK_STR(buf_cstr(&b), "\\# a b");
 	buf_reset(&b);
 	escape_markdown(&b, "1. [x](y) & z", 13);
-	CHECK_STR(buf_cstr(&b), "1\\. \\[x\\]\\(y\\) \\& z");
+	CHECK_STR(buf_cstr(&b), "1\\. \\[x\\](y) \\& z");
+	/* only what can start markup where it stands is escaped */
+	buf_reset(&b);
+	escape_markdown(&b, "v1.5 - a-b (c) 2. x", 19);
+	CHECK_STR(buf_cstr(&b), "v1.5 - a-b (c) 2. x");
+	buf_reset(&b);
+	escape_markdown(&b, "see https://x.y and www.z.org", 29);
+	CHECK_STR(buf_cstr(&b), "see https\\://x.y and www\\.z.org");
 	/* the cap: nothing appended */
 	buf_free(&b);
 	buf_init(&b, 6);
@@ -670,8 +677,8 @@ static void test_markdown_hook(void)
 	               "{\"title\": \"[pwn](javascript:x) *GPT-5*\", "
 	               "\"raw\": \"**kept**\", \"n\": 1.5}",
 	               &opt);
-	CHECK_STR(s, "- **\\[pwn\\]\\(javascript:x\\) \\*GPT\\-5\\***: "
-	             "**kept** (1\\.5)\n");
+	CHECK_STR(s, "- **\\[pwn\\](javascript:x) \\*GPT-5\\***: "
+	             "**kept** (1.5)\n");
 	free(s);
 	opt.escape = escape_yaml;
 	s = render_opt("title: {{t}}\n", "{\"t\": \"a\\n---\\nx: y\"}", &opt);

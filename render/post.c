@@ -1,0 +1,253 @@
+#include "render/post.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xalloc.h"
+#include "render/escape.h"
+#include "render/mustache.h"
+
+const char *const post_sections[] = {"## Today's Preview",
+                                     "### AI Viewpoint",
+                                     "## Today's Overview", NULL};
+
+static const struct {
+	const char *name;
+	const char *output;
+} post_presets[] = {
+        [POST_HOODIE] = {"hoodie", "content/posts/{date}-ai-news/index.md"},
+        [POST_HUGO] = {"hugo", "content/posts/{date}-ai-news.md"},
+        [POST_JEKYLL] = {"jekyll", "_posts/{date}-ai-news.md"},
+};
+
+int post_preset_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof post_presets / sizeof *post_presets; i++)
+		if (strcmp(post_presets[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *post_default_output(enum post_preset p)
+{
+	return post_presets[p].output;
+}
+
+/* A value written as a YAML scalar. */
+static json_t *post_yaml(const char *s)
+{
+	struct buf b = BUF_INIT(0);
+	json_t *v;
+
+	escape_yaml(&b, s ? s : "", s ? strlen(s) : 0);
+	v = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return v;
+}
+
+static json_t *post_url(const char *url)
+{
+	struct buf b = BUF_INIT(0);
+	json_t *v;
+
+	if (!url || escape_url(&b, url) != 0) {
+		buf_free(&b);
+		return json_string("");
+	}
+	v = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return v;
+}
+
+/* The jekyll date: the day at midnight in the digest's zone. */
+static json_t *post_datetime(const char *date, int offset)
+{
+	char s[40];
+	int a = offset < 0 ? -offset : offset;
+
+	snprintf(s, sizeof s, "%.10s 00:00:00 %c%02d%02d", date,
+	         offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+	return json_string(s);
+}
+
+static const char *post_heading(const struct post_spec *spec, int c)
+{
+	const struct writer_output *w = spec->w;
+
+	if (c < 0)
+		return "기타";
+	if ((size_t)c < w->nheadings && w->headings[c] && *w->headings[c])
+		return w->headings[c];
+	return spec->cats[c].label;
+}
+
+static json_t *post_front_matter(const struct post_spec *spec)
+{
+	const struct writer_output *w = spec->w;
+	json_t *fm = json_object(), *tags = json_array();
+	size_t i;
+
+	json_object_set_new(fm, "title", post_yaml(w->title));
+	json_object_set_new(fm, "description", post_yaml(w->description));
+	json_object_set_new(fm, "date", json_string(spec->first_date));
+	json_object_set_new(fm, "update", json_string(spec->update));
+	json_object_set_new(fm, "datetime",
+	                    post_datetime(spec->first_date, spec->tz_offset_sec));
+	for (i = 0; i < w->ntags; i++)
+		json_array_append_new(tags, post_yaml(w->tags[i]));
+	json_object_set_new(fm, "tags", tags);
+	if (spec->series && *spec->series)
+		json_object_set_new(fm, "series", post_yaml(spec->series));
+	return fm;
+}
+
+json_t *post_data(const struct post_spec *spec)
+{
+	const struct writer_output *w = spec->w;
+	json_t *root = json_object(), *cats = json_array();
+	bool *done = xcalloc(spec->nitems + 1, sizeof *done);
+	size_t i, k, number = 0;
+
+	json_object_set_new(root, post_presets[spec->preset].name, json_true());
+	json_object_set_new(root, "fm", post_front_matter(spec));
+	json_object_set_new(root, "date", json_string(spec->date));
+	json_object_set_new(root, "intro", json_string(w->intro ? w->intro : ""));
+	json_object_set_new(root, "viewpoint",
+	                    json_string(w->viewpoint ? w->viewpoint : ""));
+	json_object_set_new(root, "overview_title",
+	                    json_string(w->overview_title ? w->overview_title
+	                                                  : ""));
+	/* categories in the order their best story ranks */
+	for (i = 0; i < spec->nitems; i++) {
+		int c = spec->items[i].category;
+		json_t *cat, *stories;
+
+		if (done[i])
+			continue;
+		cat = json_object();
+		stories = json_array();
+		json_object_set_new(cat, "number", json_integer((json_int_t)++number));
+		json_object_set_new(cat, "heading", json_string(post_heading(spec, c)));
+		for (k = i; k < spec->nitems; k++) {
+			const struct post_item *it = &spec->items[k];
+			const struct writer_piece *p = it->piece;
+			json_t *s;
+
+			if (done[k] || it->category != c)
+				continue;
+			done[k] = true;
+			s = json_object();
+			json_object_set_new(s, "title",
+			                    json_string(p && p->title && *p->title
+			                                        ? p->title
+			                                        : it->title ? it->title
+			                                                    : ""));
+			json_object_set_new(s, "oneliner",
+			                    json_string(p && p->oneliner ? p->oneliner
+			                                                 : ""));
+			json_object_set_new(s, "summary",
+			                    json_string(p && p->summary ? p->summary
+			                                                : ""));
+			json_object_set_new(s, "source",
+			                    json_string(it->source ? it->source : ""));
+			json_object_set_new(s, "url", post_url(it->url));
+			json_array_append_new(stories, s);
+		}
+		json_object_set_new(cat, "stories", stories);
+		json_array_append_new(cats, cat);
+	}
+	json_object_set_new(root, "categories", cats);
+	free(done);
+	return root;
+}
+
+int post_render(const char *tmpl, size_t n, const struct post_spec *spec,
+                struct buf *out, struct buf *err)
+{
+	struct mustache_options mo;
+	json_t *data = post_data(spec);
+	int rc;
+
+	memset(&mo, 0, sizeof mo);
+	mo.escape = escape_markdown;
+	rc = mustache_render(tmpl, n, data, &mo, out, err);
+	json_decref(data);
+	return rc;
+}
+
+static void post_field(struct publish_field **v, size_t *n, const char *key,
+                       const char *value)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[*n].key = xstrdup(key);
+	(*v)[*n].value = xstrdup(value ? value : "");
+	(*n)++;
+}
+
+struct publish_field *post_fields(const struct post_spec *spec, size_t *n)
+{
+	const struct writer_output *w = spec->w;
+	struct publish_field *v = NULL;
+	json_t *dt;
+	size_t i;
+
+	*n = 0;
+	if (spec->preset == POST_JEKYLL) {
+		post_field(&v, n, "layout", "post");
+		post_field(&v, n, "title", w->title);
+		dt = post_datetime(spec->first_date, spec->tz_offset_sec);
+		post_field(&v, n, "date", json_string_value(dt));
+		json_decref(dt);
+	} else {
+		post_field(&v, n, "title", w->title);
+		post_field(&v, n, "description", w->description);
+		post_field(&v, n, "date", spec->first_date);
+		post_field(&v, n, spec->preset == POST_HUGO ? "lastmod" : "update",
+		           spec->update);
+	}
+	for (i = 0; i < w->ntags; i++)
+		post_field(&v, n, "tags", w->tags[i]);
+	if (spec->preset == POST_HOODIE && spec->series && *spec->series)
+		post_field(&v, n, "series", spec->series);
+	if (spec->preset == POST_HUGO)
+		post_field(&v, n, "draft", "false");
+	return v;
+}
+
+void post_fields_free(struct publish_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)f[i].key);
+		free((char *)f[i].value);
+	}
+	free(f);
+}
+
+char **post_allowed_urls(const struct post_spec *spec)
+{
+	char **v = xcalloc(spec->nitems + 1, sizeof *v);
+	size_t i, k = 0;
+
+	for (i = 0; i < spec->nitems; i++) {
+		struct buf b = BUF_INIT(0);
+
+		if (spec->items[i].url && escape_url(&b, spec->items[i].url) == 0)
+			v[k++] = buf_detach(&b);
+		buf_free(&b);
+	}
+	return v;
+}
+
+void post_urls_free(char **urls)
+{
+	size_t i;
+
+	for (i = 0; urls && urls[i]; i++)
+		free(urls[i]);
+	free(urls);
+}

@@ -1,0 +1,68 @@
+#ifndef AIDIGEST_POST_H
+#define AIDIGEST_POST_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "common/buf.h"
+#include "render/publish.h"
+#include "summarize/writer.h"
+
+/* The post: the template's data from the writer's text and the selected
+ * stories, the rendering (markdown escaping for every value; front-matter
+ * values written as YAML by escape_yaml), and what the post must contain
+ * to be published (front-matter fields, sections, the allowed links). */
+
+enum post_preset { POST_HOODIE = 0, POST_HUGO, POST_JEKYLL };
+
+/* A selected story, in rank order. */
+struct post_item {
+	const char *title;  /* as written, for the Overview when the writer
+			     * gives none */
+	const char *url;    /* the item's link (http or https) */
+	const char *source; /* its source's name */
+	int category;       /* index into the categories, or -1 */
+	const struct writer_piece *piece; /* the writer's text for it */
+};
+
+struct post_spec {
+	const char *date;       /* the digest's day, YYYY-MM-DD */
+	const char *first_date; /* the day it was first published (kept) */
+	const char *update;     /* today, YYYY-MM-DD */
+	enum post_preset preset;
+	const char *series;     /* hoodie's series, or NULL */
+	int tz_offset_sec;      /* for jekyll's date with an offset */
+	const struct writer_output *w;
+	const struct writer_category *cats;
+	size_t ncats;
+	const struct post_item *items;
+	size_t nitems;
+};
+
+/* "hoodie", "hugo", "jekyll"; -1 when unknown. */
+int post_preset_parse(const char *name);
+/* The default output pattern of a preset. */
+const char *post_default_output(enum post_preset p);
+
+/* The template's data. Caller json_decref()s it. */
+json_t *post_data(const struct post_spec *spec);
+
+/* Render tmpl with the spec's data into out. 0, or -1 (err). */
+int post_render(const char *tmpl, size_t n, const struct post_spec *spec,
+		struct buf *out, struct buf *err);
+
+/* What the front-matter must parse back to (strings owned by the
+ * returned array; free with post_fields_free). */
+struct publish_field *post_fields(const struct post_spec *spec, size_t *n);
+void post_fields_free(struct publish_field *f, size_t n);
+
+/* The links the post may carry: the items' URLs as escape_url writes
+ * them, NULL-ended; free with post_urls_free. */
+char **post_allowed_urls(const struct post_spec *spec);
+void post_urls_free(char **urls);
+
+/* The headings the post must have, in order, NULL-ended. */
+extern const char *const post_sections[];
+
+#endif
