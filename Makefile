@@ -2,6 +2,8 @@
 # make            build ./aidigest (installs missing Debian packages first)
 # make test       unit, conformance and command-line tests
 # make asan       the same tests built with AddressSanitizer and UBSan
+# make run        today's digest from feeds.txt into OUT (out/blog)
+# make demo       the whole run offline on a sample day; prints the post
 # make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 # make bench      parse throughput against sfeed and python3-feedparser,
 #                 fetch time against sfeed_update, the panel's requests,
@@ -52,7 +54,7 @@ CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o
 BIN ?= aidigest
 
 .PHONY: all build test check asan fuzz bench install uninstall clean deps \
-	deps-fuzz deps-bench run format
+	deps-fuzz deps-bench run demo format
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -123,16 +125,42 @@ bench: all deps-bench
 	sh bench/rank.sh || status=1; \
 	exit $$status
 
+# Today's digest from feeds.txt into $(OUT): the heuristic panel and the
+# extractive writer unless the configuration names LLM judges and a
+# writer whose keys are set.
+OUT ?= out/blog
 run: all
-	./$(BIN) run
+	@mkdir -p $(OUT)
+	./$(BIN) --out $(OUT) run
 
+# The whole run offline on the demo day (tests/fixtures/demo): its feeds
+# over file://, a fresh state database; prints the post's path last.
+DEMO = build/demo
+demo: all
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@sed "s#@DEMO@#$(CURDIR)/tests/fixtures/demo#g" \
+		tests/fixtures/demo/feeds.txt.in >$(DEMO)/feeds.txt
+	@./$(BIN) -c tests/fixtures/demo/aidigest.conf --feeds $(DEMO)/feeds.txt \
+		--db $(DEMO)/state.db --out $(DEMO)/blog run --date 2026-11-20 \
+		>$(DEMO)/path.txt
+	@cat "$$(cat $(DEMO)/path.txt)"
+	@echo
+	@cat $(DEMO)/path.txt
+
+SHAREDIR ?= $(PREFIX)/share/aidigest
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(SHAREDIR)/templates/prompts
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/aidigest
 	install -m 644 docs/aidigest.1 $(DESTDIR)$(MANDIR)/man1/aidigest.1
+	install -m 644 templates/post.md.mustache $(DESTDIR)$(SHAREDIR)/templates/
+	install -m 644 templates/prompts/judge.txt templates/prompts/writer.txt \
+		$(DESTDIR)$(SHAREDIR)/templates/prompts/
+	install -m 644 aidigest.conf.example feeds.txt $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/aidigest $(DESTDIR)$(MANDIR)/man1/aidigest.1
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 format:
 	clang-format -i aidigest.c $(LIB_SRC) $(wildcard */*.h) tests/*.c
