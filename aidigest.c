@@ -1793,26 +1793,28 @@ static int digest_build(struct context *cx, const char *command,
 		ret = EXIT_ERROR;
 		goto out;
 	}
-	/* stories an earlier day's digest carried are not repeated */
+	/* stories an earlier day's digest carried are not repeated: they
+	 * move behind the fresh ones (and are freed with them) */
 	for (i = 0, k = 0; i < d->nstories; i++) {
-		if (digest_published_before(cx->store, date, &d->stories[i])) {
-			store_stories_free(&d->stories[i], 1);
+		if (digest_published_before(cx->store, date, &d->stories[i]))
 			continue;
-		}
-		if (k != i)
+		if (k != i) {
+			struct store_story t = d->stories[k];
+
 			d->stories[k] = d->stories[i];
+			d->stories[i] = t;
+		}
 		k++;
 	}
 	d->fresh = k;
-	d->nstories = k;
-	if (d->nstories == 0) {
+	if (d->fresh == 0) {
 		msg(command, "no new stories for %s: fetch first, or check the "
 		             "date and [digest] timezone",
 		    date);
 		ret = EXIT_ERROR;
 		goto out;
 	}
-	rank_input_build(&d->ri, d->stories, d->nstories);
+	rank_input_build(&d->ri, d->stories, d->fresh);
 	memset(&po, 0, sizeof po);
 	po.window_end = to;
 	po.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);

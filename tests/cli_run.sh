@@ -1,0 +1,300 @@
+#!/bin/sh
+# `aidigest run` and `preview` end to end: the demo day served by the
+# loopback feed server (tests/http_server.py), judges and the writer from
+# the fake LLM server (tests/llm_server.py). Ends with "N passed, N failed".
+bin=${AIDIGEST_BIN:-./aidigest}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+pids=""
+
+ok() { passed=$((passed + 1)); }
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL [run] $*" >&2
+}
+finish() {
+	exec 3>&- 2>/dev/null
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap finish EXIT INT TERM
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "run: skipped (python3 absent: make deps installs it)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+
+# The day: the demo's feeds, one feed whose title tries to break the
+# front-matter, and a second day that links a story of the first again.
+mkdir -p "$tmp/feeds"
+cp tests/fixtures/demo/*.xml tests/fixtures/demo/*.json tests/fixtures/demo/*.atom "$tmp/feeds/"
+cat >"$tmp/feeds/inject.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Injector</title><link>https://inject.example/</link><description>x</description>
+<item><title>LLM model release: a "quote"&#10;---&#10;title: pwned</title><link>https://inject.example/post</link>
+<pubDate>Thu, 20 Nov 2026 04:00:00 GMT</pubDate>
+<description>A new LLM model with open weights and a benchmark of agents. ![x](javascript:alert(1)) &lt;script&gt;alert(1)&lt;/script&gt; https://evil.example/</description></item>
+</channel></rss>
+EOF
+cat >"$tmp/feeds/day2.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Day two</title><link>https://day2.example/</link><description>x</description>
+<item><title>Northwind-7 one day later: first impressions</title><link>https://northwind.example.ai/blog/northwind-7</link>
+<guid>day2-1</guid><pubDate>Fri, 21 Nov 2026 02:00:00 GMT</pubDate><description>Users compare the model.</description></item>
+<item><title>A new tokenizer library for Korean text</title><link>https://day2.example/tokenizer</link>
+<guid>day2-2</guid><pubDate>Fri, 21 Nov 2026 03:00:00 GMT</pubDate><description>It splits Hangul syllables for LLM training.</description></item>
+</channel></rss>
+EOF
+
+start_server() {
+	# start_server NAME SCRIPT [ENV=VALUE]: the port in $tmp/NAME.port
+	name=$1
+	script=$2
+	shift 2
+	env "$@" python3 "$script" "$tmp/$name.port" <"$tmp/fifo" >/dev/null 2>"$tmp/$name.err" &
+	pids="$pids $!"
+}
+mkfifo "$tmp/fifo"
+start_server feeds tests/http_server.py AIDIGEST_FEEDS_DIR="$tmp/feeds"
+start_server llm tests/llm_server.py X=1
+exec 3>"$tmp/fifo"
+for name in feeds llm; do
+	tries=0
+	while [ ! -s "$tmp/$name.port" ]; do
+		tries=$((tries + 1))
+		if [ "$tries" -gt 100 ]; then
+			bad "the $name server did not start: $(cat "$tmp/$name.err")"
+			echo "$passed passed, $failed failed"
+			exit 1
+		fi
+		sleep 0.1
+	done
+done
+feeds="http://127.0.0.1:$(cat "$tmp/feeds.port")/feed"
+llm="http://127.0.0.1:$(cat "$tmp/llm.port")/v1"
+export AIDIGEST_TEST_LLM_KEY=test-key
+
+cat >"$tmp/feeds.txt" <<EOF
+blog northwind $feeds/lab-blog.xml weight=1.5
+blog meridian $feeds/deep-lab.xml weight=1.5
+paper arxiv $feeds/arxiv-cs-cl.xml
+paper hf-papers $feeds/hf-papers.json format=hf-papers
+release fastserve $feeds/releases.atom
+community hnrss $feeds/hn.xml
+community hn-algolia $feeds/hn-algolia.json format=hn-algolia
+news aitimes $feeds/aitimes.xml tz=+09:00
+news geeknews $feeds/geeknews.xml
+tweet northwind-x $feeds/tweets.xml
+blog injector $feeds/inject.xml weight=5
+blog day2 $feeds/day2.xml
+EOF
+base_conf='[digest]
+timezone = +09:00
+[panel]
+top = 8'
+printf '%s\n' "$base_conf" >"$tmp/heuristic.conf"
+
+run() {
+	# run WANT DESCRIPTION CONF DB OUT -- ARGS...
+	want=$1
+	what=$2
+	conf=$3
+	db=$4
+	out=$5
+	shift 6
+	timeout 120 "$bin" -c "$tmp/$conf.conf" --feeds "$tmp/feeds.txt" \
+		--db "$tmp/$db.db" --out "$tmp/$out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 800 "$tmp/stderr")"; fi
+}
+
+has() {
+	if grep -q -e "$2" "$1"; then ok; else bad "$3: '$2' not in $(head -c 400 "$1")"; fi
+}
+
+# check_post FILE DESCRIPTION: the structure of a published post
+check_post() {
+	python3 - "$1" "$tmp/links.txt" 2>"$tmp/py.err" <<'EOF' && ok || bad "$2: $(tail -n 2 "$tmp/py.err" 2>/dev/null)"
+import re, sys
+post = open(sys.argv[1], encoding="utf-8").read()
+allowed = set(open(sys.argv[2]).read().split())
+assert post.startswith("---\n"), "front-matter"
+fm, body = post[4:].split("\n---\n", 1)
+keys = [l.split(":", 1)[0] for l in fm.splitlines() if l and not l.startswith(" ")]
+assert keys[:4] == ["title", "description", "date", "update"], keys
+assert keys.count("title") == 1 and "pwned" not in keys, keys
+heads = [l for l in body.splitlines() if l.startswith("#")]
+assert heads == ["## Today's Preview", "### AI Viewpoint 🤖", "## Today's Overview", heads[3]], heads
+assert heads[3].startswith("### ")
+hangul = re.compile("[\uac00-\ud7a3]")
+intro = body.strip().split("\n\n")[0]
+assert hangul.search(intro), "intro"
+view = [l for l in body.splitlines() if l.startswith("> ")]
+assert len(view) == 1 and hangul.search(view[0]), "viewpoint"
+bullets = [l for l in body.splitlines() if l.startswith("  - ")]
+assert bullets and all(hangul.search(b) and "[자세히 보기](" in b for b in bullets), "preview bullets"
+items = [l for l in body.splitlines() if l.startswith("- **")]
+assert len(items) == len(bullets), (len(items), len(bullets))
+assert re.search(r"^\*\*1\. ", body, re.M), "numbered bold categories"
+links = re.findall(r"\]\(([^)\s]+)\)", body)
+assert links and all(l in allowed for l in links), [l for l in links if l not in allowed]
+assert "javascript:" not in body.replace("javascript:alert", "") or "](javascript" not in body
+assert "<script>" not in body and "evil.example" not in " ".join(links)
+EOF
+}
+
+# 1. heuristic panel and extractive writer: the whole run
+run 0 "run with the heuristic panel" heuristic h blog -- run --date 2026-11-20
+post=$(cat "$tmp/stdout")
+case $post in "$tmp"/blog/content/posts/2026-11-20-ai-news/index.md) ok ;; *) bad "the post's path: '$post'" ;; esac
+has "$tmp/stderr" "writer: extractive" "the run summary names the writer"
+has "$tmp/stderr" "selected; judges: 5" "the run summary names the judges"
+"$bin" -q -c "$tmp/heuristic.conf" --db "$tmp/h.db" items --date 2026-11-20 --format json >"$tmp/items.json"
+python3 -c '
+import json, sys
+from urllib.parse import quote
+d = json.load(open(sys.argv[1]))
+for s in d["stories"]:
+    for i in s["items"]:
+        print(quote(i["url"], safe=":/?&=#%+,;@!*$~-._"))' "$tmp/items.json" >"$tmp/links.txt"
+check_post "$post" "the post's structure, Korean text, links and front-matter"
+has "$post" 'quote' "the injector's story is in the post"
+cp "$post" "$tmp/first.md"
+
+# the injector's story as the headline: its title goes into the
+# front-matter, and stays one scalar there
+echo "blog injector $feeds/inject.xml" >"$tmp/inject.txt"
+timeout 60 "$bin" -c "$tmp/heuristic.conf" --feeds "$tmp/inject.txt" --db "$tmp/inj.db" \
+	--out "$tmp/injblog" run --date 2026-11-20 >"$tmp/stdout" 2>"$tmp/stderr" && ok ||
+	bad "run with the injector alone: $(cat "$tmp/stderr")"
+python3 - "$(cat "$tmp/stdout")" <<'EOF' && ok || bad "the front-matter kept an injected title as one scalar"
+import sys
+fm = open(sys.argv[1], encoding="utf-8").read()[4:].split("\n---\n", 1)[0]
+lines = fm.splitlines()
+titles = [l for l in lines if l.startswith("title:")]
+assert len(titles) == 1, lines
+# the feed's newlines are gone by now (plain text); the quotes are escaped
+assert '\\"quote\\"' in titles[0] and "title: pwned" in titles[0], titles[0]
+assert not any(l.startswith("title: pwned") for l in lines)
+EOF
+
+# 2. a re-run of the same day: unchanged, then forced: the same bytes
+run 0 "a re-run" heuristic h blog -- run --date 2026-11-20
+has "$tmp/stderr" "unchanged, not written again" "an unchanged post is left alone"
+run 0 "a forced re-run" heuristic h blog -- run --date 2026-11-20 --force
+if cmp -s "$post" "$tmp/first.md"; then ok; else bad "a forced re-run of the same day changed the post"; fi
+# the first date is kept when a day is published again
+python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE digests SET first_date = ? WHERE date = ?", ("2026-11-19", "2026-11-20"))
+db.commit()' "$tmp/h.db"
+run 0 "a re-run after the first date" heuristic h blog -- run --date 2026-11-20 --force
+has "$post" "^date: 2026-11-19$" "date kept from the first publication"
+has "$post" "^update: 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$" "update set"
+
+# 3. stories an earlier day carried are not repeated
+run 0 "the next day" heuristic h blog -- run --date 2026-11-21
+post2=$(cat "$tmp/stdout")
+has "$post2" "tokenizer" "the next day's new story"
+if grep -q "northwind.example.ai/blog/northwind-7" "$post2"; then bad "a story of the day before is repeated"; else ok; fi
+
+# 4. the lock keeps a second run out
+python3 -c '
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1] + "/.aidigest.lock", os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.write(fd, b"99999\n")
+open(sys.argv[1] + "/.held", "w").close()
+time.sleep(10)' "$tmp/blog" &
+holder=$!
+tries=0
+while [ ! -e "$tmp/blog/.held" ] && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+run 1 "a second run while one holds the lock" heuristic h blog -- run --date 2026-11-20 --force
+has "$tmp/stderr" "another aidigest run is publishing into" "the lock's message"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
+# 5. --dry-run writes nothing; preview publishes nothing
+run 0 "a dry run" heuristic h dry -- run --date 2026-11-20 --dry-run
+if [ -e "$tmp/dry/content" ]; then bad "--dry-run wrote a post"; else ok; fi
+run 0 "preview" heuristic h none -- preview --date 2026-11-20
+has "$tmp/stdout" "^## Today's Overview" "preview prints the post"
+if [ -e "$tmp/none" ]; then bad "preview wrote into --out"; else ok; fi
+run 0 "preview --html" heuristic h none -- preview --date 2026-11-20 --html
+has "$tmp/stdout" "<h2>Today's Preview</h2>" "an HTML page"
+if grep -q "<script>" "$tmp/stdout"; then bad "raw HTML from a feed in the page"; else ok; fi
+
+# 6. presets
+printf '[digest]\ntimezone = +09:00\npreset = hugo\n[panel]\ntop = 8\n' >"$tmp/hugo.conf"
+run 0 "hugo" hugo h hugo -- run --date 2026-11-20
+has "$tmp/stdout" "content/posts/2026-11-20-ai-news.md$" "hugo's path"
+has "$(cat "$tmp/stdout")" "^draft: false$" "hugo's front-matter"
+has "$(cat "$tmp/stdout")" "^lastmod: " "hugo's lastmod"
+printf '[digest]\ntimezone = +09:00\npreset = jekyll\n[panel]\ntop = 8\n' >"$tmp/jekyll.conf"
+run 0 "jekyll" jekyll h jekyll -- run --date 2026-11-20
+has "$tmp/stdout" "_posts/2026-11-20-ai-news.md$" "jekyll's file name"
+has "$(cat "$tmp/stdout")" "^layout: post$" "jekyll's layout"
+has "$(cat "$tmp/stdout")" "^date: 2026-11-19 00:00:00 +0900$" "jekyll's date with its offset (the first date, kept)"
+
+# 7. LLM judges and an LLM writer that puts URLs into its text
+cat >"$tmp/llm.conf" <<EOF
+$base_conf
+[judge.a]
+provider = openai
+base_url = $llm
+model = fair-noise1
+api_key_env = AIDIGEST_TEST_LLM_KEY
+[judge.b]
+provider = anthropic
+base_url = $llm
+model = position-noise1
+api_key_env = AIDIGEST_TEST_LLM_KEY
+[writer]
+provider = openai
+base_url = $llm
+model = writer-urls
+api_key_env = AIDIGEST_TEST_LLM_KEY
+EOF
+run 0 "run with LLM judges and writer" llm l llmblog -- run --date 2026-11-20
+has "$tmp/stderr" "writer: LLM" "the LLM wrote"
+llmpost=$(cat "$tmp/stdout")
+"$bin" -q -c "$tmp/llm.conf" --db "$tmp/l.db" items --date 2026-11-20 --format json >"$tmp/items.json"
+python3 -c '
+import json, sys
+from urllib.parse import quote
+d = json.load(open(sys.argv[1]))
+for s in d["stories"]:
+    for i in s["items"]:
+        print(quote(i["url"], safe=":/?&=#%+,;@!*$~-._"))' "$tmp/items.json" >"$tmp/links.txt"
+check_post "$llmpost" "the LLM-written post"
+python3 -c '
+import re, sys
+body = open(sys.argv[1], encoding="utf-8").read().split("\n---\n", 1)[1]
+# every URL in the text is a link target from the store, none from the writer
+text = re.sub(r"\]\([^)]*\)", "]", body)
+assert "http" not in text and "www." not in text, [l for l in text.splitlines() if "http" in l or "www." in l][:3]
+' "$llmpost" && ok || bad "a URL from the writer's text reached the post"
+
+# 8. publishing killed at random moments leaves the post whole
+cp "$post" "$tmp/ref.md"
+i=0
+while [ $i -lt 20 ]; do
+	"$bin" -q -c "$tmp/heuristic.conf" --feeds "$tmp/feeds.txt" --db "$tmp/h.db" \
+		--out "$tmp/blog" run --date 2026-11-20 --force >/dev/null 2>&1 &
+	victim=$!
+	sleep "0.$(awk -v s=$i 'BEGIN { srand(s + 7); printf "%03d", int(rand() * 250) }')"
+	kill -9 "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+	if ! cmp -s "$post" "$tmp/ref.md"; then
+		bad "kill -9 number $((i + 1)) left the post different or partial"
+		break
+	fi
+	i=$((i + 1))
+done
+[ $i -eq 20 ] && ok
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
