@@ -132,7 +132,8 @@ static const char usage_text[] =
         "  --feeds FILE   sources (else [digest] feeds, else ./feeds.txt)\n"
         "  --db FILE      state database (else [digest] db, else\n"
         "                 ~/.local/share/aidigest/aidigest.db)\n"
-        "  --out DIR      blog folder to publish into\n"
+        "  --out DIR      blog folder to publish into (else [digest] out,\n"
+        "                 else the current folder)\n"
         "  -q, -v         fewer or more messages\n"
         "  --help         this text\n"
         "  --version      the version\n"
@@ -1868,6 +1869,17 @@ static int digest_build(struct context *cx, const char *command,
 		d->items[d->nitems].source = d->ri.ps[s].source;
 		d->items[d->nitems].category = c;
 		d->nitems++;
+	}
+	/* the writer is paid from the same budget: when the judges spent it,
+	 * the extractive writer writes */
+	if (d->wc.llm && d->pc.max_usd > 0 &&
+	    (d->pr.budget_hit || d->pr.usd >= d->pc.max_usd)) {
+		d->wc.llm = false;
+		msg(command, "writer: the budget of $%g is spent: the extractive "
+		             "writer writes",
+		    d->pc.max_usd);
+		if (ret == EXIT_OK)
+			ret = EXIT_DEGRADED;
 	}
 	buf_reset(&err);
 	if (writer_write(&d->wc, d->ws, d->nitems, d->wcats, d->pc.ncategories,

@@ -278,6 +278,15 @@ text = re.sub(r"\]\([^)]*\)", "]", body)
 assert "http" not in text and "www." not in text, [l for l in text.splitlines() if "http" in l or "www." in l][:3]
 ' "$llmpost" && ok || bad "a URL from the writer's text reached the post"
 
+# 7b. judges that spend the budget leave the writing to the extractive writer
+sed 's/^\(model = .*noise1\)$/\1\nprice_in = 0.15\nprice_out = 0.60/' "$tmp/llm.conf" >"$tmp/llmbudget.conf"
+printf '[budget]\nmax_usd = 0.0000001\n' >>"$tmp/llmbudget.conf"
+run 2 "run over budget" llmbudget lb lbblog -- run --date 2026-11-20
+has "$tmp/stderr" "budget of .* is spent: the extractive writer writes" "the run says why the writer is extractive"
+has "$tmp/stderr" "writer: extractive" "the extractive writer wrote"
+lbpost=$(cat "$tmp/stdout")
+if [ -f "$lbpost" ]; then check_post "$lbpost" "the post written over budget"; else bad "no post over budget: $lbpost"; fi
+
 # 8. publishing killed at random moments leaves the post whole
 cp "$post" "$tmp/ref.md"
 i=0
