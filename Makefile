@@ -84,7 +84,7 @@ EMBED = templates/prompts/judge.txt:panel_judge_prompt \
 	templates/prompts/writer.txt:writer_prompt_text \
 	templates/post.md.mustache:post_template_text
 $(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt \
-		templates/post.md.mustache
+		templates/post.md.mustache Makefile
 	@mkdir -p $(dir $@)
 	@echo "/* generated from templates/ by the Makefile */" >$@
 	@for pair in $(EMBED); do \
