@@ -1870,17 +1870,10 @@ static int digest_build(struct context *cx, const char *command,
 		d->items[d->nitems].category = c;
 		d->nitems++;
 	}
-	/* the writer is paid from the same budget: when the judges spent it,
-	 * the extractive writer writes */
-	if (d->wc.llm && d->pc.max_usd > 0 &&
-	    (d->pr.budget_hit || d->pr.usd >= d->pc.max_usd)) {
-		d->wc.llm = false;
-		msg(command, "writer: the budget of $%g is spent: the extractive "
-		             "writer writes",
-		    d->pc.max_usd);
-		if (ret == EXIT_OK)
-			ret = EXIT_DEGRADED;
-	}
+	/* the writer uses the judges' cache and is paid from their budget */
+	d->wc.cache = cx->store;
+	d->wc.budgeted = d->pc.max_usd > 0;
+	d->wc.budget_left = d->pc.max_usd - d->pr.usd;
 	buf_reset(&err);
 	if (writer_write(&d->wc, d->ws, d->nitems, d->wcats, d->pc.ncategories,
 	                 &d->wo, &err) != 0) {
@@ -2121,7 +2114,8 @@ static int cmd_run(int argc, char **argv)
 		    "(one reference judge: $%.4f)",
 		    d.nstories, d.fresh, d.nitems, d.pr.njudges, answered,
 		    d.pr.kendall_w,
-		    d.writer_ok ? (d.wo.by_llm ? "LLM" : "extractive") : "-",
+		    d.writer_ok ? (d.wo.by_llm ? (d.wo.cached ? "LLM (cached)" : "LLM")
+		                                 : "extractive") : "-",
 		    d.pr.usd + d.wo.usd, d.pr.reference_usd);
 	}
 	if (ret != EXIT_ERROR) {

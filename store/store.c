@@ -105,6 +105,18 @@ static const char *const store_migrations[] = {
         " url TEXT NOT NULL,"
         " date TEXT NOT NULL,"
         " PRIMARY KEY (url, date));",
+        /* 4: the writer's replies, keyed by a hash of everything its call
+         * sends, so a re-run of a day pays for the writing once */
+        "CREATE TABLE writings ("
+        " key TEXT PRIMARY KEY,"
+        " writer TEXT NOT NULL,"
+        " prompt_version TEXT NOT NULL,"
+        " reply TEXT NOT NULL,"
+        " raw TEXT,"
+        " tokens_in INTEGER NOT NULL DEFAULT 0,"
+        " tokens_out INTEGER NOT NULL DEFAULT 0,"
+        " usd REAL NOT NULL DEFAULT 0,"
+        " at INTEGER NOT NULL DEFAULT 0);",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \
@@ -159,6 +171,8 @@ enum store_sql_id {
 	SQL_PUBLISHED_CLEAR,
 	SQL_PUBLISHED_ADD,
 	SQL_PUBLISHED_BEFORE,
+	SQL_WRITING_GET,
+	SQL_WRITING_PUT,
 	SQL_COUNT
 };
 
@@ -295,7 +309,13 @@ static const char *const store_sql[SQL_COUNT] = {
         [SQL_PUBLISHED_ADD] = "INSERT OR IGNORE INTO published (url, date)"
                               " VALUES (:url, :date)",
         [SQL_PUBLISHED_BEFORE] = "SELECT min(date) FROM published"
-                                 " WHERE url = :url AND date < :date"
+                                 " WHERE url = :url AND date < :date",
+        [SQL_WRITING_GET] = "SELECT reply FROM writings WHERE key = :key",
+        [SQL_WRITING_PUT] =
+                "INSERT OR REPLACE INTO writings (key, writer,"
+                " prompt_version, reply, raw, tokens_in, tokens_out, usd, at)"
+                " VALUES (:key, :writer, :version, :reply, :raw, :tokens_in,"
+                " :tokens_out, :usd, :at)",
 };
 
 struct store {
@@ -1579,4 +1599,53 @@ int store_published_before(struct store *st, const char *date,
 		snprintf(first, size, "%s", (const char *)v);
 	sqlite3_reset(s);
 	return rc;
+}
+
+int store_writing_get(struct store *st, const char *key, char **reply)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*reply = NULL;
+	if (!store_given(key))
+		return store_failf(st, "store: a writing needs a key");
+	s = store_stmt(st, SQL_WRITING_GET);
+	if (!s || store_bind_text(st, s, ":key", key, STORE_TEXT_MAX))
+		return -1;
+	rc = store_row(st, s, "writing get");
+	if (rc != 1)
+		return rc < 0 ? -1 : 1;
+	*reply = store_column_text(s, 0);
+	sqlite3_reset(s);
+	return *reply ? 0 : 1;
+}
+
+int store_writing_put(struct store *st, const struct store_writing *w)
+{
+	sqlite3_stmt *s;
+
+	if (!store_given(w->key) || !store_given(w->writer) ||
+	    !store_given(w->prompt_version) || !store_given(w->reply))
+		return store_failf(st, "store: a writing needs a key, a writer, "
+		                       "a prompt version and a reply");
+	if (strlen(w->reply) > STORE_REPLY_MAX)
+		return store_failf(st, "store: a writer's reply of %zu bytes "
+		                       "is over %zu",
+		                   strlen(w->reply), STORE_REPLY_MAX);
+	if (!isfinite(w->usd))
+		return store_failf(st, "store: writing cost %g is not a number",
+		                   w->usd);
+	s = store_stmt(st, SQL_WRITING_PUT);
+	if (!s || store_bind_text(st, s, ":key", w->key, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":writer", w->writer, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":version", w->prompt_version,
+	                    STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":reply", w->reply, STORE_REPLY_MAX) ||
+	    store_bind_text(st, s, ":raw", w->raw, STORE_RAW_MAX) ||
+	    store_bind_int(st, s, ":tokens_in", w->tokens_in) ||
+	    store_bind_int(st, s, ":tokens_out", w->tokens_out) ||
+	    store_bind_double(st, s, ":usd", w->usd) ||
+	    store_bind_int(st, s, ":at", w->at))
+		return -1;
+	return store_run(st, s, "writing put");
 }

@@ -14,7 +14,8 @@
  * attempt and success, status, consecutive failures, health, weight),
  * items (unique per feed by key: guid or canonical URL; first seen;
  * engagement), stories (items about the same thing, with a corroboration
- * count), judgments and runs (migration 2); a later issue adds digests.
+ * count), judgments and runs (migration 2), digests and their stories'
+ * URLs (migration 3), the writer's replies (migration 4).
  * One writer at a time; a handle is used by one thread at a time. Unless
  * said otherwise a function returns 0, or -1 with the reason in
  * store_error(). Text is stored as UTF-8: invalid sequences become
@@ -275,5 +276,27 @@ int store_published_set(struct store *st, const char *date,
  * first), 0 when not, -1 error. */
 int store_published_before(struct store *st, const char *date,
 			   const char *url, char *first, size_t size);
+
+/* The writer's replies (migration 4), keyed by a hash of everything its
+ * call sent (writer, model, prompt, stories), so a re-run of a day pays
+ * for its writing once. reply is the reply's JSON, whole (a reply over
+ * STORE_REPLY_MAX is refused, never cut); raw is the response body as
+ * received, cut at STORE_RAW_MAX. */
+#define STORE_REPLY_MAX ((size_t)1 << 20)
+
+struct store_writing {
+	const char *key, *writer, *prompt_version;
+	const char *reply;
+	const char *raw; /* may be NULL */
+	long tokens_in, tokens_out;
+	double usd;
+	int64_t at;
+};
+
+/* 0 and *reply (caller frees), 1 when there is none (*reply NULL), -1
+ * error (also for a NULL or empty key). */
+int store_writing_get(struct store *st, const char *key, char **reply);
+/* Insert or replace. */
+int store_writing_put(struct store *st, const struct store_writing *w);
 
 #endif

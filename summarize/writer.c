@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "common/utf8.h"
 #include "common/xalloc.h"
+#include "store/store.h"
 #include "summarize/panel.h"
 
 /* templates/prompts/writer.txt, embedded at build time (Makefile). */
@@ -1612,6 +1614,7 @@ struct writer_reply {
 	enum llm_error error;
 	char message[256];
 	char *json;
+	char *raw;
 	long tokens_in, tokens_out;
 	int attempts;
 };
@@ -1625,10 +1628,48 @@ static void writer_on_done(void *ctx, size_t index, const struct llm_result *lr)
 	rep->error = lr->error;
 	snprintf(rep->message, sizeof rep->message, "%s", lr->message);
 	rep->json = lr->json ? xstrdup(lr->json) : NULL;
+	rep->raw = lr->raw ? xstrdup(lr->raw) : NULL;
 	rep->tokens_in = lr->tokens_in;
 	rep->tokens_out = lr->tokens_out;
 	rep->attempts = lr->attempts;
 }
+
+/* The cache key: everything the call sends that shapes the reply. */
+static void writer_cache_key(const struct writer_config *cfg,
+                             const struct llm_call *call, char key[17])
+{
+	char n[32];
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	snprintf(n, sizeof n, "%d\x1f%d\x1f", (int)cfg->ep.provider,
+	         call->max_tokens);
+	h = writer_fnv(h, n);
+	h = writer_fnv(h, cfg->name ? cfg->name : "");
+	h = writer_fnv(h, "\x1f");
+	h = writer_fnv(h, cfg->ep.model ? cfg->ep.model : "");
+	h = writer_fnv(h, "\x1f");
+	h = writer_fnv(h, cfg->prompt_version);
+	h = writer_fnv(h, "\x1f");
+	h = writer_fnv(h, call->system ? call->system : "");
+	h = writer_fnv(h, "\x1f");
+	h = writer_fnv(h, call->user);
+	snprintf(key, 17, "%016llx", (unsigned long long)h);
+}
+
+/* The writer's reply, if the JSON has stories; else NULL. */
+static json_t *writer_parse(const char *text)
+{
+	json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+
+	if (json_is_object(root) &&
+	    json_is_array(json_object_get(root, "stories")))
+		return root;
+	json_decref(root);
+	return NULL;
+}
+
+#define WRITER_OUT_TOKENS_PER_STORY 300
+#define WRITER_OUT_TOKENS_BASE 800
 
 static void writer_llm(const struct writer_run *r, struct writer_output *o)
 {
@@ -1638,8 +1679,10 @@ static void writer_llm(const struct writer_run *r, struct writer_output *o)
 	struct llm_call call;
 	struct llm_options opt;
 	struct buf err = BUF_INIT(1024), note = BUF_INIT(1024);
-	json_t *root = NULL, *stories;
+	json_t *root = NULL;
 	char *system = writer_system_prompt(r), *user = writer_user_message(r);
+	char *cached = NULL, key[17];
+	const char *cache_trouble = NULL;
 	size_t max_tokens = 1536 + 450 * r->n;
 
 	memset(&rep, 0, sizeof rep);
@@ -1653,38 +1696,84 @@ static void writer_llm(const struct writer_run *r, struct writer_output *o)
 	call.max_tokens =
 	        (int)(max_tokens < WRITER_MAX_TOKENS ? max_tokens
 	                                             : WRITER_MAX_TOKENS);
-	opt.done = writer_on_done;
-	opt.ctx = &rep;
-	if (llm_call_all(&call, 1, &opt, &err) != 0 || !rep.done) {
-		buf_printf(&note,
-		           "the LLM writer could not start (%s): the "
-		           "extractive writer wrote every slot",
-		           buf_cstr(&err));
-		goto out;
+	writer_cache_key(cfg, &call, key);
+
+	/* 1. the cache: the same call was answered before */
+	if (cfg->cache) {
+		if (store_writing_get(cfg->cache, key, &cached) < 0)
+			cache_trouble = "could not be read";
+		else if ((root = writer_parse(cached)) != NULL)
+			o->cached = true;
 	}
-	o->requests = rep.attempts > 0 ? 1 : 0;
-	o->tokens_in = rep.tokens_in;
-	o->tokens_out = rep.tokens_out;
-	o->usd = (rep.tokens_in * cfg->price_in +
-	          rep.tokens_out * cfg->price_out) /
-	         1e6;
-	if (rep.error != LLM_OK) {
-		buf_printf(&note,
-		           "the LLM writer failed (%s): the extractive "
-		           "writer wrote every slot",
-		           rep.message);
-		goto out;
+
+	/* 2. the budget, then the call */
+	if (!root && cfg->budgeted) {
+		double in = (strlen(system) + strlen(user)) / 4.0;
+		double out = WRITER_OUT_TOKENS_BASE +
+		             (double)r->n * WRITER_OUT_TOKENS_PER_STORY;
+		double estimate =
+		        (in * cfg->price_in + out * cfg->price_out) / 1e6;
+
+		if (estimate > cfg->budget_left) {
+			buf_printf(&note,
+			           "the budget has $%.4f left, less than the "
+			           "writer's call may cost ($%.4f): the "
+			           "extractive writer wrote every slot",
+			           cfg->budget_left > 0 ? cfg->budget_left : 0,
+			           estimate);
+			goto out;
+		}
 	}
-	root = json_loads(rep.json, 0, NULL);
-	stories =
-	        json_is_object(root) ? json_object_get(root, "stories") : NULL;
-	if (!json_is_array(stories)) {
-		buf_puts(&note, "the LLM writer's reply has no stories: the "
-		                "extractive writer wrote every slot");
-		goto out;
+	if (!root) {
+		opt.done = writer_on_done;
+		opt.ctx = &rep;
+		if (llm_call_all(&call, 1, &opt, &err) != 0 || !rep.done) {
+			buf_printf(&note,
+			           "the LLM writer could not start (%s): the "
+			           "extractive writer wrote every slot",
+			           buf_cstr(&err));
+			goto out;
+		}
+		o->requests = rep.attempts > 0 ? 1 : 0;
+		o->tokens_in = rep.tokens_in;
+		o->tokens_out = rep.tokens_out;
+		o->usd = (rep.tokens_in * cfg->price_in +
+		          rep.tokens_out * cfg->price_out) /
+		         1e6;
+		if (rep.error != LLM_OK) {
+			buf_printf(&note,
+			           "the LLM writer failed (%s): the extractive "
+			           "writer wrote every slot",
+			           rep.message);
+			goto out;
+		}
+		root = writer_parse(rep.json);
+		if (!root) {
+			buf_puts(&note, "the LLM writer's reply has no stories: "
+			                "the extractive writer wrote every slot");
+			goto out;
+		}
+		if (cfg->cache) {
+			struct store_writing w;
+
+			memset(&w, 0, sizeof w);
+			w.key = key;
+			w.writer = cfg->name ? cfg->name : "writer";
+			w.prompt_version = cfg->prompt_version;
+			w.reply = rep.json;
+			w.raw = rep.raw;
+			w.tokens_in = rep.tokens_in;
+			w.tokens_out = rep.tokens_out;
+			w.usd = o->usd;
+			w.at = (int64_t)time(NULL);
+			if (store_writing_put(cfg->cache, &w) != 0)
+				cache_trouble = "could not be written";
+		}
 	}
+
+	/* 3. the reply into the slots */
 	o->by_llm = true;
-	writer_take_stories(r, &t, stories, o);
+	writer_take_stories(r, &t, json_object_get(root, "stories"), o);
 	writer_take_headings(r, &t, json_object_get(root, "headings"), o);
 	writer_take_tags(&t, json_object_get(root, "tags"), o);
 	writer_take(cfg, &t, json_object_get(root, "title"), WRITER_TITLE_CP,
@@ -1706,9 +1795,15 @@ static void writer_llm(const struct writer_run *r, struct writer_output *o)
 		           o->replaced, o->replaced == 1 ? "" : "s", t.missing,
 		           t.not_korean, t.glossary);
 out:
+	if (cache_trouble)
+		buf_printf(&note, "%sthe writer's cache %s (%s)",
+		           note.len ? "; " : "", cache_trouble,
+		           store_error(cfg->cache));
 	writer_note(o, buf_cstr(&note));
 	json_decref(root);
+	free(cached);
 	free(rep.json);
+	free(rep.raw);
 	free(system);
 	free(user);
 	buf_free(&err);

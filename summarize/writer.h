@@ -9,6 +9,8 @@
 #include "common/ini.h"
 #include "summarize/llm.h"
 
+struct store;
+
 /* The Korean writer. With [writer] configured (provider, base_url, model,
  * api_key_env, price_in, price_out, timeout, as a judge), an LLM writes
  * every slot of the post from the selected stories (given as the judges
@@ -33,6 +35,11 @@ struct writer_config {
 	char **glossary;         /* terms kept as written, deduplicated */
 	size_t nglossary;
 	size_t text_max;         /* code points of text per story: 1500 */
+	/* Set by the caller for a run, not read from the file: */
+	struct store *cache;     /* replies by a hash of the call; NULL: none */
+	bool budgeted;           /* the run has a budget; then */
+	double budget_left;      /* USD the writer may spend: a call whose
+	                          * estimate is above it is not sent */
 };
 
 /* Read [writer] and [glossary] ([glossary] is `terms = a, b, c` and/or
@@ -83,6 +90,7 @@ struct writer_output {
 	struct writer_piece *pieces; /* one per story, in the given order */
 	size_t npieces;
 	bool by_llm;        /* the LLM's reply was used (else extractive) */
+	bool cached;        /* that reply came from cfg->cache: nothing paid */
 	int replaced;       /* LLM slots replaced by extractive text */
 	long requests, tokens_in, tokens_out; /* also of a failed call */
 	double usd;         /* tokens times the configured prices */
@@ -97,7 +105,13 @@ struct writer_output {
  * slot when its text is missing, has no Hangul, or loses a glossary term
  * its source has (one-liner: the title's; summary: the title's and the
  * text's; intro: the headline's title); a failed call or a reply without
- * stories falls back entirely (the reason in note). Returns 0; -1 (err)
+ * stories falls back entirely (the reason in note). With cfg->cache, a
+ * call the cache has (the same writer, model, prompt, stories and
+ * categories) is not sent, and a reply used is kept there; a cache that
+ * fails to read or write costs a note, never the writing. With
+ * cfg->budgeted, a call whose estimate (prompt bytes / 4 tokens in,
+ * 300 tokens out per story and 800 more) passes cfg->budget_left is not
+ * sent, and the note says so. Returns 0; -1 (err)
  * only when n or ncats is given without its array or out is NULL. */
 int writer_write(const struct writer_config *cfg,
 		 const struct writer_story *stories, size_t n,

@@ -261,6 +261,7 @@ EOF
 run 0 "run with LLM judges and writer" llm l llmblog -- run --date 2026-11-20
 has "$tmp/stderr" "writer: LLM" "the LLM wrote"
 llmpost=$(cat "$tmp/stdout")
+cp "$llmpost" "$tmp/llm-first.md"
 "$bin" -q -c "$tmp/llm.conf" --db "$tmp/l.db" items --date 2026-11-20 --format json >"$tmp/items.json"
 python3 -c '
 import json, sys
@@ -278,11 +279,28 @@ text = re.sub(r"\]\([^)]*\)", "]", body)
 assert "http" not in text and "www." not in text, [l for l in text.splitlines() if "http" in l or "www." in l][:3]
 ' "$llmpost" && ok || bad "a URL from the writer's text reached the post"
 
+# 7a. a re-run pays for neither the judging nor the writing again
+writer_calls() {
+	python3 -c '
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
+print(d["by_model"].get("writer-urls", 0), d["requests"])' "http://127.0.0.1:$(cat "$tmp/llm.port")"
+}
+before=$(writer_calls)
+run 0 "re-run with LLM judges and writer" llm l llmblog -- run --date 2026-11-20 --force
+after=$(writer_calls)
+if [ "$before" = "$after" ]; then ok; else bad "the re-run called the LLM server again: before $before, after $after (writer calls, all calls)"; fi
+has "$tmp/stderr" "writer: LLM (cached)" "the run says the writing came from the cache"
+has "$tmp/stderr" 'cost \$0.0000' "the re-run cost nothing"
+grep -v '^update:' "$llmpost" >"$tmp/llm-again.body"
+grep -v '^update:' "$tmp/llm-first.md" >"$tmp/llm-first.body"
+if cmp -s "$tmp/llm-again.body" "$tmp/llm-first.body"; then ok; else bad "the cached writing differs from the first: $(diff "$tmp/llm-again.body" "$tmp/llm-first.body" | head -5)"; fi
+
 # 7b. judges that spend the budget leave the writing to the extractive writer
-sed 's/^\(model = .*noise1\)$/\1\nprice_in = 0.15\nprice_out = 0.60/' "$tmp/llm.conf" >"$tmp/llmbudget.conf"
+sed 's/^\(model = .*noise1\|model = writer-urls\)$/\1\nprice_in = 0.15\nprice_out = 0.60/' "$tmp/llm.conf" >"$tmp/llmbudget.conf"
 printf '[budget]\nmax_usd = 0.0000001\n' >>"$tmp/llmbudget.conf"
 run 2 "run over budget" llmbudget lb lbblog -- run --date 2026-11-20
-has "$tmp/stderr" "budget of .* is spent: the extractive writer writes" "the run says why the writer is extractive"
+has "$tmp/stderr" "writer: the budget has .* left, less than the writer's call may cost" "the run says why the writer is extractive"
 has "$tmp/stderr" "writer: extractive" "the extractive writer wrote"
 lbpost=$(cat "$tmp/stdout")
 if [ -f "$lbpost" ]; then check_post "$lbpost" "the post written over budget"; else bad "no post over budget: $lbpost"; fi

@@ -849,7 +849,7 @@ static void test_store_memory(void)
 
 	if (!st)
 		return;
-	CHECK_INT(store_schema_version(st), 3);
+	CHECK_INT(store_schema_version(st), 4);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -908,11 +908,11 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 3);
+	CHECK_INT(store_schema_version(a), 4);
 	raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "3");
+	CHECK_STR(buf_cstr(&mode), "4");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -924,7 +924,7 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 3);
+	CHECK_INT(store_schema_version(a), 4);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -986,7 +986,7 @@ static void test_store_migrate(void)
 		goto out;
 	CHECK_INT(sqlite3_exec(db,
 	                       "DROP TABLE judgments; DROP TABLE runs; DROP TABLE digests;"
-	                       " DROP TABLE published;"
+	                       " DROP TABLE published; DROP TABLE writings;"
 	                       " PRAGMA user_version = 1;",
 	                       NULL, NULL, NULL),
 	          SQLITE_OK);
@@ -997,7 +997,7 @@ static void test_store_migrate(void)
 	st = open_ok(path);
 	if (!st)
 		goto out;
-	CHECK_INT(store_schema_version(st), 3);
+	CHECK_INT(store_schema_version(st), 4);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
@@ -1009,9 +1009,10 @@ static void test_store_migrate(void)
 	store_close(st);
 	raw_pragma(path,
 	           "SELECT count(*) FROM sqlite_master WHERE name IN"
-	           " ('judgments', 'runs', 'runs_command_date')",
+	           " ('judgments', 'runs', 'runs_command_date', 'digests',"
+	           " 'published', 'writings')",
 	           &out);
-	CHECK_STR(buf_cstr(&out), "3");
+	CHECK_STR(buf_cstr(&out), "6");
 out:
 	buf_free(&out);
 	remove_db(path);
@@ -1066,8 +1067,61 @@ static void test_store_digests(void)
 	buf_free(&err);
 }
 
+/* The writer's replies (migration 4): whole or refused, never cut. */
+static void test_store_writings(void)
+{
+	struct buf err = BUF_INIT(0), big = BUF_INIT(0);
+	struct store *st = NULL;
+	struct store_writing w = {"k1", "writer", "writer-abc",
+	                          "{\"title\":\"\xEC\x98\xA4\xEB\x8A\x98\"}",
+	                          "{\"choices\":[]}", 1200, 900, 0.0123,
+	                          100};
+	char *reply = (char *)"unchanged";
+
+	CHECK_INT(store_open(":memory:", &st, &err), 0);
+	if (!st)
+		return;
+	CHECK_INT(store_writing_get(st, "k1", &reply), 1);
+	CHECK(reply == NULL);
+	CHECK_INT(store_writing_put(st, &w), 0);
+	CHECK_INT(store_writing_get(st, "k1", &reply), 0);
+	CHECK_STR(reply, w.reply);
+	free(reply);
+	/* a put replaces */
+	w.reply = "{\"title\":\"b\"}";
+	w.raw = NULL;
+	CHECK_INT(store_writing_put(st, &w), 0);
+	CHECK_INT(store_writing_get(st, "k1", &reply), 0);
+	CHECK_STR(reply, "{\"title\":\"b\"}");
+	free(reply);
+	CHECK_INT(store_writing_get(st, "k2", &reply), 1);
+	/* bad input is refused */
+	CHECK_INT(store_writing_get(st, "", &reply), -1);
+	w.key = NULL;
+	CHECK_INT(store_writing_put(st, &w), -1);
+	CHECK(strstr(store_error(st), "key") != NULL);
+	w.key = "k3";
+	w.reply = "";
+	CHECK_INT(store_writing_put(st, &w), -1);
+	w.reply = "{}";
+	w.usd = NAN;
+	CHECK_INT(store_writing_put(st, &w), -1);
+	w.usd = 0;
+	/* a reply too big to keep whole is refused, not cut into bad JSON */
+	while (big.len <= STORE_REPLY_MAX)
+		buf_puts(&big, "\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80");
+	w.reply = buf_cstr(&big);
+	CHECK_INT(store_writing_put(st, &w), -1);
+	CHECK(strstr(store_error(st), "over") != NULL);
+	CHECK_INT(store_writing_get(st, "k3", &reply), 1);
+	store_close(st);
+	buf_free(&big);
+	buf_free(&err);
+}
+
 void test_store(void)
 {
+	test_store_writings();
 	test_store_digests();
 	test_store_open_errors();
 	test_store_memory();

@@ -8,11 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "common/buf.h"
 #include "common/ini.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
 #include "fetch/http.h"
+#include "store/store.h"
 #include "summarize/writer.h"
 #include "tests/check.h"
 #include "tests/tests.h"
@@ -602,9 +605,12 @@ static const struct writer_story writer_test_stories[] = {
          "An agents startup raised $10M.", "industry"},
 };
 
-/* Write the three stories with the fake server's MODEL. */
-static void writer_test_llm(int port, const char *provider, const char *model,
-                            const char *key_var, struct writer_output *o)
+/* Write the three stories with the fake server's MODEL, with a cache
+ * (NULL: none) and a budget (negative: none). */
+static void writer_test_llm_with(int port, const char *provider,
+                                 const char *model, const char *key_var,
+                                 struct store *cache, double budget,
+                                 struct writer_output *o)
 {
 	struct writer_config cfg;
 	struct buf conf = BUF_INIT(0), err = BUF_INIT(0), notices = BUF_INIT(0);
@@ -618,6 +624,9 @@ static void writer_test_llm(int port, const char *provider, const char *model,
 	        provider, port, model, key_var);
 	CHECK_INT(writer_test_load(buf_cstr(&conf), &cfg, &err, &notices), 0);
 	CHECK(cfg.llm);
+	cfg.cache = cache;
+	cfg.budgeted = budget >= 0;
+	cfg.budget_left = budget;
 	CHECK_INT(writer_write(&cfg, writer_test_stories, 3, writer_test_cats,
 	                       3, o, &err),
 	          0);
@@ -626,6 +635,110 @@ static void writer_test_llm(int port, const char *provider, const char *model,
 	buf_free(&conf);
 	buf_free(&err);
 	buf_free(&notices);
+}
+
+static void writer_test_llm(int port, const char *provider, const char *model,
+                            const char *key_var, struct writer_output *o)
+{
+	writer_test_llm_with(port, provider, model, key_var, NULL, -1, o);
+}
+
+/* The cache: a second writing of the same stories sends nothing; a
+ * cached reply that is not the writer's JSON is written again; a failed
+ * call is not kept. The budget: a call over it is not sent. */
+static void test_writer_cache_budget(int port)
+{
+	struct writer_output o, first;
+	struct buf err = BUF_INIT(0);
+	struct store *st = NULL;
+	sqlite3 *db = NULL;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/aidigest-writer-XXXXXX");
+	fd = mkstemp(path);
+	if (!CHECK(fd >= 0))
+		return;
+	close(fd);
+	if (!CHECK_INT(store_open(path, &st, &err), 0))
+		goto out;
+
+	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
+	                     -1, &first);
+	CHECK(first.by_llm && !first.cached);
+	CHECK_INT(first.requests, 1);
+	CHECK(first.usd > 0);
+	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
+	                     -1, &o);
+	CHECK(o.by_llm && o.cached);
+	CHECK_INT(o.requests, 0);
+	CHECK(o.usd == 0 && o.tokens_in == 0);
+	CHECK_STR(o.note, "");
+	CHECK_STR(o.pieces[0].oneliner, first.pieces[0].oneliner);
+	CHECK_STR(o.pieces[2].summary, first.pieces[2].summary);
+	CHECK_STR(o.viewpoint, first.viewpoint);
+	CHECK_STR(o.title, first.title);
+	writer_output_free(&o);
+	/* another model is another call */
+	writer_test_llm_with(port, "anthropic", "writer", WRITER_TEST_KEY_VAR,
+	                     st, -1, &o);
+	CHECK(o.by_llm && !o.cached);
+	CHECK_INT(o.requests, 1);
+	writer_output_free(&o);
+
+	/* a spoiled cache entry is not used: the call is made again */
+	if (CHECK_INT(sqlite3_open(path, &db), SQLITE_OK))
+		CHECK_INT(sqlite3_exec(db, "UPDATE writings SET reply = '[1,2'",
+		                       NULL, NULL, NULL),
+		          SQLITE_OK);
+	sqlite3_close(db);
+	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
+	                     -1, &o);
+	CHECK(o.by_llm && !o.cached);
+	CHECK_INT(o.requests, 1);
+	CHECK_STR(o.pieces[0].oneliner, first.pieces[0].oneliner);
+	writer_output_free(&o);
+
+	/* a failed call is not kept */
+	writer_test_llm_with(port, "openai", "writer-500", WRITER_TEST_KEY_VAR,
+	                     st, -1, &o);
+	CHECK(!o.by_llm);
+	writer_output_free(&o);
+	writer_test_llm_with(port, "openai", "writer-500", WRITER_TEST_KEY_VAR,
+	                     st, -1, &o);
+	CHECK(!o.by_llm && !o.cached);
+	CHECK_INT(o.requests, 1);
+	writer_output_free(&o);
+
+	/* the budget: too little left sends nothing, enough sends */
+	writer_test_llm_with(port, "openai", "writer-urls", WRITER_TEST_KEY_VAR,
+	                     NULL, 0.0001, &o);
+	CHECK(!o.by_llm);
+	CHECK_INT(o.requests, 0);
+	CHECK(strstr(o.note, "the budget has $0.0001 left") != NULL);
+	CHECK(o.tokens_in == 0 && o.usd == 0);
+	writer_output_free(&o);
+	writer_test_llm_with(port, "openai", "writer-urls", WRITER_TEST_KEY_VAR,
+	                     NULL, 0.5, &o);
+	CHECK(o.by_llm);
+	CHECK_INT(o.requests, 1);
+	writer_output_free(&o);
+	/* a cached reply costs nothing, so no budget keeps it out */
+	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
+	                     0, &o);
+	CHECK(o.by_llm && o.cached);
+	writer_output_free(&o);
+
+	writer_output_free(&first);
+out:
+	store_close(st);
+	unlink(path);
+	snprintf(path + strlen(path), sizeof path - strlen(path), "-wal");
+	unlink(path);
+	path[strlen(path) - 4] = '\0';
+	snprintf(path + strlen(path), sizeof path - strlen(path), "-shm");
+	unlink(path);
+	buf_free(&err);
 }
 
 static void test_writer_server(int port)
@@ -752,8 +865,10 @@ void test_writer(void)
 	if (!CHECK_INT(http_global_init(), 0))
 		return;
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
-	if (CHECK(writer_test_server_start(&server)))
+	if (CHECK(writer_test_server_start(&server))) {
 		test_writer_server(server.port);
+		test_writer_cache_budget(server.port);
+	}
 	writer_test_server_stop(&server);
 	http_global_cleanup();
 }
