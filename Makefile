@@ -45,7 +45,7 @@ LIBS = $(PKG_LIBS) -lm
 
 B ?= build
 LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c render/*.c))
-# The judge and writer prompts (templates/prompts/) are built into the program.
+# The prompts (templates/prompts/) are built into the program.
 GEN_OBJ = $(B)/gen/prompts.o
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
 UNIT_SRC = tests/unit.c tests/check.c $(sort $(wildcard tests/test_*.c))
@@ -82,8 +82,11 @@ $(B)/%.o: %.c
 # a C string named after its file.
 EMBED = templates/prompts/judge.txt:panel_judge_prompt \
 	templates/prompts/writer.txt:writer_prompt_text \
+	templates/prompts/rewrite.txt:writer_rewrite_prompt_text \
+	templates/prompts/verify.txt:verify_prompt_text \
 	templates/post.md.mustache:post_template_text
 $(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt \
+		templates/prompts/rewrite.txt templates/prompts/verify.txt \
 		templates/post.md.mustache Makefile
 	@mkdir -p $(dir $@)
 	@echo "/* generated from templates/ by the Makefile */" >$@
@@ -154,7 +157,7 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/aidigest
 	install -m 644 docs/aidigest.1 $(DESTDIR)$(MANDIR)/man1/aidigest.1
 	install -m 644 templates/post.md.mustache $(DESTDIR)$(SHAREDIR)/templates/
-	install -m 644 templates/prompts/judge.txt templates/prompts/writer.txt \
+	install -m 644 templates/prompts/*.txt \
 		$(DESTDIR)$(SHAREDIR)/templates/prompts/
 	install -m 644 aidigest.conf.example feeds.txt $(DESTDIR)$(SHAREDIR)/
 

@@ -15,6 +15,8 @@
 
 /* templates/prompts/writer.txt, embedded at build time (Makefile). */
 extern const char writer_prompt_text[];
+/* templates/prompts/rewrite.txt, the same way. */
+extern const char writer_rewrite_prompt_text[];
 
 #define WRITER_MAX_TERMS 256
 #define WRITER_TERM_BYTES 100
@@ -62,6 +64,20 @@ static const char writer_schema[] =
         "\"properties\":{\"id\":{\"type\":\"string\"},"
         "\"oneliner\":{\"type\":\"string\"},"
         "\"summary\":{\"type\":\"string\"}}}}}}";
+
+/* The reply a rewrite must give: every key of every object present
+ * (strict structured outputs), "" where a kind has no such slot. */
+static const char writer_rewrite_schema[] =
+        "{\"type\":\"object\",\"additionalProperties\":false,"
+        "\"required\":[\"rewrites\"],"
+        "\"properties\":{"
+        "\"rewrites\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+        "\"additionalProperties\":false,"
+        "\"required\":[\"id\",\"oneliner\",\"summary\",\"text\"],"
+        "\"properties\":{\"id\":{\"type\":\"string\"},"
+        "\"oneliner\":{\"type\":\"string\"},"
+        "\"summary\":{\"type\":\"string\"},"
+        "\"text\":{\"type\":\"string\"}}}}}}";
 
 /* Bytes */
 
@@ -716,7 +732,8 @@ static void writer_particle(struct buf *b, enum writer_particle p)
 /* Configuration */
 
 struct writer_settings {
-	char *provider, *base_url, *model, *api_key_env, *prompt;
+	char *provider, *base_url, *model, *api_key_env, *prompt,
+	        *rewrite_prompt;
 	double price_in, price_out, timeout, text_max;
 };
 
@@ -739,6 +756,8 @@ static const struct {
          offsetof(struct writer_settings, api_key_env), 0, 0},
         {"prompt", WRITER_KEY_STRING, offsetof(struct writer_settings, prompt),
          0, 0},
+        {"rewrite_prompt", WRITER_KEY_STRING,
+         offsetof(struct writer_settings, rewrite_prompt), 0, 0},
         {"price_in", WRITER_KEY_NUMBER,
          offsetof(struct writer_settings, price_in), 0, 1e6},
         {"price_out", WRITER_KEY_NUMBER,
@@ -915,7 +934,8 @@ int writer_config_load(const struct ini *ini, const char *file,
                        struct buf *notices)
 {
 	struct writer_settings st;
-	const struct ini_entry *first = NULL, *prompt_at = NULL;
+	const struct ini_entry *first = NULL, *prompt_at = NULL,
+	                       *rewrite_at = NULL;
 	struct buf terms = BUF_INIT(0);
 	char *template = NULL;
 	const char *key;
@@ -938,6 +958,8 @@ int writer_config_load(const struct ini *ini, const char *file,
 				first = e;
 			if (strcmp(e->key, "prompt") == 0)
 				prompt_at = e;
+			if (strcmp(e->key, "rewrite_prompt") == 0)
+				rewrite_at = e;
 			bad += writer_setting(&st, e, file, err) != 0;
 		} else if (strcmp(e->section, "glossary") == 0) {
 			bad += writer_glossary_key(out, e, file, err) != 0;
@@ -995,6 +1017,26 @@ int writer_config_load(const struct ini *ini, const char *file,
 	snprintf(out->prompt_version, sizeof out->prompt_version,
 	         "writer-%012llx", (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
 	free(template);
+	template = NULL;
+
+	/* the rewrite prompt, the same way */
+	if (st.rewrite_prompt) {
+		template = writer_read_prompt(st.rewrite_prompt, file,
+		                              rewrite_at ? rewrite_at->line : 0,
+		                              err);
+		bad += template == NULL;
+	}
+	if (!template)
+		template = xstrdup(writer_rewrite_prompt_text);
+	out->rewrite_prompt =
+	        writer_fill(template, "{glossary}",
+	                    out->nglossary ? buf_cstr(&terms) : "(none given)");
+	h = 0xcbf29ce484222325ULL;
+	h = writer_fnv(h, out->rewrite_prompt);
+	h = writer_fnv(h, writer_rewrite_schema);
+	snprintf(out->rewrite_version, sizeof out->rewrite_version,
+	         "rewrite-%012llx", (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
+	free(template);
 	buf_free(&terms);
 
 	/* the endpoint; its key from the environment */
@@ -1026,6 +1068,7 @@ int writer_config_load(const struct ini *ini, const char *file,
 	free(st.model);
 	free(st.api_key_env);
 	free(st.prompt);
+	free(st.rewrite_prompt);
 	return bad ? -1 : 0;
 }
 
@@ -1043,6 +1086,7 @@ void writer_config_free(struct writer_config *c)
 	}
 	free(c->name);
 	free(c->prompt);
+	free(c->rewrite_prompt);
 	for (i = 0; i < c->nglossary; i++)
 		free(c->glossary[i]);
 	free(c->glossary);
@@ -1415,9 +1459,11 @@ static void writer_extractive(const struct writer_run *r,
 
 /* The LLM writer */
 
-/* Whether slot lost a glossary term that one of the sources has. */
-static bool writer_lost_term(const struct writer_config *cfg, const char *src1,
-                             const char *src2, const char *slot)
+/* The first glossary term one of the sources has and slot lost, or
+ * NULL. */
+static const char *writer_lost_term(const struct writer_config *cfg,
+                                    const char *src1, const char *src2,
+                                    const char *slot)
 {
 	size_t k;
 
@@ -1427,19 +1473,29 @@ static bool writer_lost_term(const struct writer_config *cfg, const char *src1,
 		if ((writer_has_term(src1, term) ||
 		     writer_has_term(src2, term)) &&
 		    !writer_has_term(slot, term))
-			return true;
+			return term;
 	}
-	return false;
+	return NULL;
 }
+
+/* What became of one LLM slot: taken, or rejected for a lost glossary
+ * term (the LLM's text kept for a rewrite). */
+struct writer_slot_info {
+	bool llm;
+	const char *lost_term; /* the config's string */
+	char *rejected;        /* owned */
+};
 
 /* Put the LLM's text for a slot in place of the extractive text when it
  * can stand: present, not empty, Korean, and keeping the glossary terms
- * of its sources; otherwise the extractive text stays and is counted. */
+ * of its sources; otherwise the extractive text stays and is counted.
+ * info, when given, says which. */
 static void writer_take(const struct writer_config *cfg, struct writer_tally *t,
                         json_t *v, size_t max_cp, const char *src1,
-                        const char *src2, char **slot)
+                        const char *src2, char **slot,
+                        struct writer_slot_info *info)
 {
-	const char *s = json_string_value(v);
+	const char *s = json_string_value(v), *lost = NULL;
 	char *c;
 
 	if (!s) {
@@ -1451,14 +1507,32 @@ static void writer_take(const struct writer_config *cfg, struct writer_tally *t,
 		t->missing++;
 	else if (!writer_has_hangul(c))
 		t->not_korean++;
-	else if ((src1 || src2) && writer_lost_term(cfg, src1, src2, c))
+	else if ((src1 || src2) &&
+	         (lost = writer_lost_term(cfg, src1, src2, c)) != NULL) {
 		t->glossary++;
-	else {
+		if (info) {
+			info->lost_term = lost;
+			free(info->rejected);
+			info->rejected = c;
+			return;
+		}
+	} else {
 		free(*slot);
 		*slot = c;
+		if (info)
+			info->llm = true;
 		return;
 	}
 	free(c);
+}
+
+/* a, a newline and b, as one new string */
+static char *writer_join(const char *a, const char *b)
+{
+	struct buf j = BUF_INIT(0);
+
+	buf_printf(&j, "%s\n%s", a ? a : "", b ? b : "");
+	return buf_detach(&j);
 }
 
 static void writer_take_tags(struct writer_tally *t, json_t *tags,
@@ -1509,7 +1583,7 @@ static void writer_take_headings(const struct writer_run *r,
 			}
 		}
 		writer_take(r->cfg, t, found, WRITER_HEADING_CP, NULL, NULL,
-		            &o->headings[k]);
+		            &o->headings[k], NULL);
 	}
 }
 
@@ -1518,6 +1592,7 @@ static void writer_take_stories(const struct writer_run *r,
                                 struct writer_output *o)
 {
 	json_t **entry = xcalloc(r->n + 1, sizeof *entry), *v;
+	struct writer_slot_info a[2];
 	size_t i, k;
 
 	json_array_foreach(stories, i, v)
@@ -1540,12 +1615,25 @@ static void writer_take_stories(const struct writer_run *r,
 		}
 		/* the one-liner keeps the title's terms; the summary the
 		 * title's and the text's */
+		memset(a, 0, sizeof a);
 		writer_take(r->cfg, t, json_object_get(entry[k], "oneliner"),
 		            WRITER_ONELINER_CP, r->s[k].title, "",
-		            &o->pieces[k].oneliner);
+		            &o->pieces[k].oneliner, &a[0]);
 		writer_take(r->cfg, t, json_object_get(entry[k], "summary"),
 		            WRITER_SUMMARY_CP, r->s[k].title, r->s[k].text,
-		            &o->pieces[k].summary);
+		            &o->pieces[k].summary, &a[1]);
+		o->pieces[k].llm = a[0].llm || a[1].llm;
+		if (a[0].lost_term || a[1].lost_term) {
+			o->pieces[k].lost_term = xstrdup(
+			        a[0].lost_term ? a[0].lost_term : a[1].lost_term);
+			o->pieces[k].draft = writer_join(
+			        a[0].rejected ? a[0].rejected
+			                      : o->pieces[k].oneliner,
+			        a[1].rejected ? a[1].rejected
+			                      : o->pieces[k].summary);
+		}
+		free(a[0].rejected);
+		free(a[1].rejected);
 	}
 	free(entry);
 }
@@ -1636,7 +1724,8 @@ static void writer_on_done(void *ctx, size_t index, const struct llm_result *lr)
 
 /* The cache key: everything the call sends that shapes the reply. */
 static void writer_cache_key(const struct writer_config *cfg,
-                             const struct llm_call *call, char key[17])
+                             const struct llm_call *call, const char *version,
+                             char key[17])
 {
 	char n[32];
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -1648,7 +1737,9 @@ static void writer_cache_key(const struct writer_config *cfg,
 	h = writer_fnv(h, "\x1f");
 	h = writer_fnv(h, cfg->ep.model ? cfg->ep.model : "");
 	h = writer_fnv(h, "\x1f");
-	h = writer_fnv(h, cfg->prompt_version);
+	h = writer_fnv(h, version);
+	h = writer_fnv(h, "\x1f");
+	h = writer_fnv(h, call->schema_name);
 	h = writer_fnv(h, "\x1f");
 	h = writer_fnv(h, call->system ? call->system : "");
 	h = writer_fnv(h, "\x1f");
@@ -1656,13 +1747,12 @@ static void writer_cache_key(const struct writer_config *cfg,
 	snprintf(key, 17, "%016llx", (unsigned long long)h);
 }
 
-/* The writer's reply, if the JSON has stories; else NULL. */
-static json_t *writer_parse(const char *text)
+/* The reply, if its JSON is an object with the array `want`; else NULL. */
+static json_t *writer_parse(const char *text, const char *want)
 {
 	json_t *root = text ? json_loads(text, 0, NULL) : NULL;
 
-	if (json_is_object(root) &&
-	    json_is_array(json_object_get(root, "stories")))
+	if (json_is_object(root) && json_is_array(json_object_get(root, want)))
 		return root;
 	json_decref(root);
 	return NULL;
@@ -1671,23 +1761,123 @@ static json_t *writer_parse(const char *text)
 #define WRITER_OUT_TOKENS_PER_STORY 300
 #define WRITER_OUT_TOKENS_BASE 800
 
+/* One call of the writer: the cache's answer when it has one (*cached),
+ * else, within the budget, the LLM's (its cost added to o, the reply
+ * kept in the cache). The reply's JSON when it has the array `want`;
+ * else NULL and why in note. Trouble with the cache goes to trouble. */
+static json_t *writer_call(const struct writer_config *cfg,
+                           struct llm_call *call, const char *version,
+                           const char *want, size_t nout,
+                           struct writer_output *o, bool *cached,
+                           struct buf *note, struct buf *trouble)
+{
+	struct writer_reply rep;
+	struct llm_options opt;
+	struct buf err = BUF_INIT(1024);
+	json_t *root = NULL;
+	char *text = NULL, key[17];
+
+	*cached = false;
+	memset(&rep, 0, sizeof rep);
+	memset(&opt, 0, sizeof opt);
+	writer_cache_key(cfg, call, version, key);
+
+	/* 1. the cache: the same call was answered before */
+	if (cfg->cache) {
+		if (store_writing_get(cfg->cache, key, &text) < 0)
+			buf_printf(trouble, "%sthe writer's cache could not be "
+			                    "read (%s)",
+			           trouble->len ? "; " : "",
+			           store_error(cfg->cache));
+		else if ((root = writer_parse(text, want)) != NULL)
+			*cached = true;
+		free(text);
+		if (root)
+			goto out;
+	}
+
+	/* 2. the budget, then the call */
+	if (cfg->budgeted) {
+		double in = (strlen(call->system ? call->system : "") +
+		             strlen(call->user)) /
+		            4.0;
+		double out = WRITER_OUT_TOKENS_BASE +
+		             (double)nout * WRITER_OUT_TOKENS_PER_STORY;
+		double estimate =
+		        (in * cfg->price_in + out * cfg->price_out) / 1e6;
+
+		if (estimate > cfg->budget_left - o->usd) {
+			double left = cfg->budget_left - o->usd;
+
+			buf_printf(note,
+			           "the budget has $%.4f left, less than the "
+			           "writer's call may cost ($%.4f)",
+			           left > 0 ? left : 0, estimate);
+			goto out;
+		}
+	}
+	opt.done = writer_on_done;
+	opt.ctx = &rep;
+	if (llm_call_all(call, 1, &opt, &err) != 0 || !rep.done) {
+		buf_printf(note, "the LLM writer could not start (%s)",
+		           buf_cstr(&err));
+		goto out;
+	}
+	o->requests += rep.attempts > 0 ? 1 : 0;
+	o->tokens_in += rep.tokens_in;
+	o->tokens_out += rep.tokens_out;
+	o->usd += (rep.tokens_in * cfg->price_in +
+	           rep.tokens_out * cfg->price_out) /
+	          1e6;
+	if (rep.error != LLM_OK) {
+		buf_printf(note, "the LLM writer failed (%s)", rep.message);
+		goto out;
+	}
+	root = writer_parse(rep.json, want);
+	if (!root) {
+		buf_printf(note, "the LLM writer's reply has no %s", want);
+		goto out;
+	}
+	if (cfg->cache) {
+		struct store_writing w;
+
+		memset(&w, 0, sizeof w);
+		w.key = key;
+		w.writer = cfg->name ? cfg->name : "writer";
+		w.prompt_version = version;
+		w.reply = rep.json;
+		w.raw = rep.raw;
+		w.tokens_in = rep.tokens_in;
+		w.tokens_out = rep.tokens_out;
+		w.usd = (rep.tokens_in * cfg->price_in +
+		         rep.tokens_out * cfg->price_out) /
+		        1e6;
+		w.at = (int64_t)time(NULL);
+		if (store_writing_put(cfg->cache, &w) != 0)
+			buf_printf(trouble, "%sthe writer's cache could not be "
+			                    "written (%s)",
+			           trouble->len ? "; " : "",
+			           store_error(cfg->cache));
+	}
+out:
+	free(rep.json);
+	free(rep.raw);
+	buf_free(&err);
+	return root;
+}
+
 static void writer_llm(const struct writer_run *r, struct writer_output *o)
 {
 	const struct writer_config *cfg = r->cfg;
-	struct writer_reply rep;
 	struct writer_tally t = {0, 0, 0};
+	struct writer_slot_info info;
 	struct llm_call call;
-	struct llm_options opt;
-	struct buf err = BUF_INIT(1024), note = BUF_INIT(1024);
-	json_t *root = NULL;
+	struct buf note = BUF_INIT(1024), trouble = BUF_INIT(1024);
+	json_t *root;
 	char *system = writer_system_prompt(r), *user = writer_user_message(r);
-	char *cached = NULL, key[17];
-	const char *cache_trouble = NULL;
 	size_t max_tokens = 1536 + 450 * r->n;
 
-	memset(&rep, 0, sizeof rep);
 	memset(&call, 0, sizeof call);
-	memset(&opt, 0, sizeof opt);
 	call.ep = &cfg->ep;
 	call.system = system;
 	call.user = user;
@@ -1696,96 +1886,37 @@ static void writer_llm(const struct writer_run *r, struct writer_output *o)
 	call.max_tokens =
 	        (int)(max_tokens < WRITER_MAX_TOKENS ? max_tokens
 	                                             : WRITER_MAX_TOKENS);
-	writer_cache_key(cfg, &call, key);
-
-	/* 1. the cache: the same call was answered before */
-	if (cfg->cache) {
-		if (store_writing_get(cfg->cache, key, &cached) < 0)
-			cache_trouble = "could not be read";
-		else if ((root = writer_parse(cached)) != NULL)
-			o->cached = true;
-	}
-
-	/* 2. the budget, then the call */
-	if (!root && cfg->budgeted) {
-		double in = (strlen(system) + strlen(user)) / 4.0;
-		double out = WRITER_OUT_TOKENS_BASE +
-		             (double)r->n * WRITER_OUT_TOKENS_PER_STORY;
-		double estimate =
-		        (in * cfg->price_in + out * cfg->price_out) / 1e6;
-
-		if (estimate > cfg->budget_left) {
-			buf_printf(&note,
-			           "the budget has $%.4f left, less than the "
-			           "writer's call may cost ($%.4f): the "
-			           "extractive writer wrote every slot",
-			           cfg->budget_left > 0 ? cfg->budget_left : 0,
-			           estimate);
-			goto out;
-		}
-	}
+	root = writer_call(cfg, &call, cfg->prompt_version, "stories", r->n, o,
+	                   &o->cached, &note, &trouble);
 	if (!root) {
-		opt.done = writer_on_done;
-		opt.ctx = &rep;
-		if (llm_call_all(&call, 1, &opt, &err) != 0 || !rep.done) {
-			buf_printf(&note,
-			           "the LLM writer could not start (%s): the "
-			           "extractive writer wrote every slot",
-			           buf_cstr(&err));
-			goto out;
-		}
-		o->requests = rep.attempts > 0 ? 1 : 0;
-		o->tokens_in = rep.tokens_in;
-		o->tokens_out = rep.tokens_out;
-		o->usd = (rep.tokens_in * cfg->price_in +
-		          rep.tokens_out * cfg->price_out) /
-		         1e6;
-		if (rep.error != LLM_OK) {
-			buf_printf(&note,
-			           "the LLM writer failed (%s): the extractive "
-			           "writer wrote every slot",
-			           rep.message);
-			goto out;
-		}
-		root = writer_parse(rep.json);
-		if (!root) {
-			buf_puts(&note, "the LLM writer's reply has no stories: "
-			                "the extractive writer wrote every slot");
-			goto out;
-		}
-		if (cfg->cache) {
-			struct store_writing w;
-
-			memset(&w, 0, sizeof w);
-			w.key = key;
-			w.writer = cfg->name ? cfg->name : "writer";
-			w.prompt_version = cfg->prompt_version;
-			w.reply = rep.json;
-			w.raw = rep.raw;
-			w.tokens_in = rep.tokens_in;
-			w.tokens_out = rep.tokens_out;
-			w.usd = o->usd;
-			w.at = (int64_t)time(NULL);
-			if (store_writing_put(cfg->cache, &w) != 0)
-				cache_trouble = "could not be written";
-		}
+		buf_puts(&note, ": the extractive writer wrote every slot");
+		goto out;
 	}
 
-	/* 3. the reply into the slots */
+	/* the reply into the slots */
 	o->by_llm = true;
 	writer_take_stories(r, &t, json_object_get(root, "stories"), o);
 	writer_take_headings(r, &t, json_object_get(root, "headings"), o);
 	writer_take_tags(&t, json_object_get(root, "tags"), o);
 	writer_take(cfg, &t, json_object_get(root, "title"), WRITER_TITLE_CP,
-	            NULL, NULL, &o->title);
+	            NULL, NULL, &o->title, NULL);
 	writer_take(cfg, &t, json_object_get(root, "description"),
-	            WRITER_DESCRIPTION_CP, NULL, NULL, &o->description);
+	            WRITER_DESCRIPTION_CP, NULL, NULL, &o->description, NULL);
+	memset(&info, 0, sizeof info);
 	writer_take(cfg, &t, json_object_get(root, "intro"),
-	            WRITER_PARAGRAPH_CP, r->s[0].title, "", &o->intro);
+	            WRITER_PARAGRAPH_CP, r->s[0].title, "", &o->intro, &info);
+	o->intro_llm = info.llm;
+	if (info.lost_term) {
+		o->intro_lost_term = xstrdup(info.lost_term);
+		o->intro_draft = info.rejected;
+		info.rejected = NULL;
+	}
+	memset(&info, 0, sizeof info);
 	writer_take(cfg, &t, json_object_get(root, "viewpoint"),
-	            WRITER_PARAGRAPH_CP, NULL, NULL, &o->viewpoint);
+	            WRITER_PARAGRAPH_CP, NULL, NULL, &o->viewpoint, &info);
+	o->viewpoint_llm = info.llm;
 	writer_take(cfg, &t, json_object_get(root, "overview_title"),
-	            WRITER_TITLE_CP, NULL, NULL, &o->overview_title);
+	            WRITER_TITLE_CP, NULL, NULL, &o->overview_title, NULL);
 	o->replaced = t.missing + t.not_korean + t.glossary;
 	if (o->replaced)
 		buf_printf(&note,
@@ -1795,19 +1926,238 @@ static void writer_llm(const struct writer_run *r, struct writer_output *o)
 		           o->replaced, o->replaced == 1 ? "" : "s", t.missing,
 		           t.not_korean, t.glossary);
 out:
-	if (cache_trouble)
-		buf_printf(&note, "%sthe writer's cache %s (%s)",
-		           note.len ? "; " : "", cache_trouble,
-		           store_error(cfg->cache));
+	if (trouble.len)
+		buf_printf(&note, "%s%s", note.len ? "; " : "",
+		           buf_cstr(&trouble));
 	writer_note(o, buf_cstr(&note));
 	json_decref(root);
-	free(cached);
-	free(rep.json);
-	free(rep.raw);
 	free(system);
 	free(user);
-	buf_free(&err);
 	buf_free(&note);
+	buf_free(&trouble);
+}
+
+/* Rewrites */
+
+static const char *const writer_fix_kinds[] = {"story", "intro",
+                                               "viewpoint"};
+
+static const char *writer_fix_id(const struct writer_run *r,
+                                 const struct writer_fix *f)
+{
+	return f->kind == WRITER_FIX_STORY ? r->s[f->index].id
+	                                   : writer_fix_kinds[f->kind];
+}
+
+/* The draft the reviewers saw: the LLM's text as written. */
+static char *writer_fix_draft(const struct writer_output *o,
+                              const struct writer_fix *f)
+{
+	const struct writer_piece *p;
+
+	switch (f->kind) {
+	case WRITER_FIX_STORY:
+		p = &o->pieces[f->index];
+		return p->draft ? xstrdup(p->draft)
+		                : writer_join(p->oneliner, p->summary);
+	case WRITER_FIX_INTRO:
+		return xstrdup(o->intro_draft ? o->intro_draft : o->intro);
+	default:
+		return xstrdup(o->viewpoint);
+	}
+}
+
+static char *writer_rewrite_message(const struct writer_run *r,
+                                    const struct writer_fix *fixes,
+                                    size_t nfix, const struct writer_output *o)
+{
+	json_t *arr = json_array(), *probs;
+	struct buf b = BUF_INIT(0);
+	char *dump, *draft, *clean;
+	size_t i, k;
+
+	for (i = 0; i < nfix; i++) {
+		const struct writer_fix *f = &fixes[i];
+		json_t *obj = json_object();
+
+		json_object_set_new(obj, "id", json_string(writer_fix_id(r, f)));
+		json_object_set_new(obj, "kind",
+		                    json_string(writer_fix_kinds[f->kind]));
+		clean = writer_tidy(f->source_title ? f->source_title : "",
+		                    WRITER_SENT_TITLE_CP);
+		json_object_set_new(obj, "source_title", json_string(clean));
+		free(clean);
+		clean = writer_tidy(f->source_text ? f->source_text : "",
+		                    r->cfg->text_max ? r->cfg->text_max * 4
+		                                     : 6000);
+		json_object_set_new(obj, "source_text", json_string(clean));
+		free(clean);
+		draft = writer_fix_draft(o, f);
+		clean = writer_tidy(draft, WRITER_CLEAN_CP);
+		json_object_set_new(obj, "draft", json_string(clean));
+		free(clean);
+		free(draft);
+		probs = json_array();
+		for (k = 0; k < f->nproblems; k++) {
+			clean = writer_tidy(f->problems[k] ? f->problems[k] : "",
+			                    300);
+			if (*clean)
+				json_array_append_new(probs, json_string(clean));
+			free(clean);
+		}
+		json_object_set_new(obj, "problems", probs);
+		json_array_append_new(arr, obj);
+	}
+	dump = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	buf_printf(&b, "Revise these %zu texts:\n%s", nfix, dump ? dump : "[]");
+	free(dump);
+	json_decref(arr);
+	return buf_detach(&b);
+}
+
+/* Take one rewrite into its slots when it can stand: Korean, present,
+ * keeping the glossary terms of its sources. */
+static bool writer_take_fix(const struct writer_run *r, struct writer_fix *f,
+                            json_t *v, struct writer_output *o)
+{
+	const struct writer_config *cfg = r->cfg;
+	struct writer_tally t = {0, 0, 0};
+	struct writer_slot_info a[2];
+	char *one = NULL, *sum = NULL, *text = NULL;
+	bool ok = false;
+
+	memset(a, 0, sizeof a);
+	if (f->kind == WRITER_FIX_STORY) {
+		struct writer_piece *p = &o->pieces[f->index];
+		const struct writer_story_text *s = &r->s[f->index];
+
+		one = xstrdup("");
+		sum = xstrdup("");
+		writer_take(cfg, &t, json_object_get(v, "oneliner"),
+		            WRITER_ONELINER_CP, s->title, "", &one, &a[0]);
+		writer_take(cfg, &t, json_object_get(v, "summary"),
+		            WRITER_SUMMARY_CP, s->title, s->text, &sum, &a[1]);
+		if (a[0].llm && a[1].llm) {
+			free(p->oneliner);
+			free(p->summary);
+			p->oneliner = one;
+			p->summary = sum;
+			one = sum = NULL;
+			p->llm = true;
+			free(p->lost_term);
+			free(p->draft);
+			p->lost_term = p->draft = NULL;
+			ok = true;
+		} else {
+			f->lost_term = a[0].lost_term ? a[0].lost_term
+			                              : a[1].lost_term;
+		}
+	} else {
+		text = xstrdup("");
+		writer_take(cfg, &t, json_object_get(v, "text"),
+		            WRITER_PARAGRAPH_CP,
+		            f->kind == WRITER_FIX_INTRO ? r->s[0].title : NULL,
+		            f->kind == WRITER_FIX_INTRO ? "" : NULL, &text, &a[0]);
+		if (a[0].llm) {
+			char **slot = f->kind == WRITER_FIX_INTRO ? &o->intro
+			                                          : &o->viewpoint;
+
+			free(*slot);
+			*slot = text;
+			text = NULL;
+			if (f->kind == WRITER_FIX_INTRO) {
+				o->intro_llm = true;
+				free(o->intro_lost_term);
+				free(o->intro_draft);
+				o->intro_lost_term = o->intro_draft = NULL;
+			} else {
+				o->viewpoint_llm = true;
+			}
+			ok = true;
+		} else {
+			f->lost_term = a[0].lost_term;
+		}
+	}
+	free(a[0].rejected);
+	free(a[1].rejected);
+	free(one);
+	free(sum);
+	free(text);
+	return ok;
+}
+
+int writer_rewrite(const struct writer_config *cfg,
+                   const struct writer_story *stories, size_t n,
+                   struct writer_fix *fixes, size_t nfix,
+                   struct writer_output *o, struct buf *note)
+{
+	struct writer_run r;
+	struct llm_call call;
+	struct buf trouble = BUF_INIT(1024);
+	json_t *root = NULL, *arr, *v;
+	char *user = NULL;
+	bool cached = false;
+	size_t i, k, max_tokens;
+
+	for (i = 0; i < nfix; i++) {
+		fixes[i].fixed = false;
+		fixes[i].lost_term = NULL;
+		if (fixes[i].kind > WRITER_FIX_VIEWPOINT ||
+		    (fixes[i].kind == WRITER_FIX_STORY && fixes[i].index >= n) ||
+		    (fixes[i].kind == WRITER_FIX_STORY &&
+		     fixes[i].index >= o->npieces)) {
+			buf_puts(note, "writer: a rewrite of a story that is not "
+			               "there");
+			return -1;
+		}
+	}
+	if (!cfg || !cfg->llm || nfix == 0)
+		return 0;
+	memset(&r, 0, sizeof r);
+	r.cfg = cfg;
+	r.stories = stories;
+	r.n = n;
+	writer_run_init(&r);
+	user = writer_rewrite_message(&r, fixes, nfix, o);
+	memset(&call, 0, sizeof call);
+	call.ep = &cfg->ep;
+	call.system = cfg->rewrite_prompt;
+	call.user = user;
+	call.schema_name = "digest_rewrite";
+	call.schema_json = writer_rewrite_schema;
+	max_tokens = 1024 + 450 * nfix;
+	call.max_tokens =
+	        (int)(max_tokens < WRITER_MAX_TOKENS ? max_tokens
+	                                             : WRITER_MAX_TOKENS);
+	root = writer_call(cfg, &call, cfg->rewrite_version, "rewrites", nfix,
+	                   o, &cached, note, &trouble);
+	if (root) {
+		o->rewrite_calls++;
+		arr = json_object_get(root, "rewrites");
+		for (i = 0; i < nfix; i++) {
+			const char *want = writer_fix_id(&r, &fixes[i]);
+
+			json_array_foreach(arr, k, v)
+			{
+				const char *id = json_string_value(
+				        json_object_get(v, "id"));
+
+				if (id && strcmp(id, want) == 0) {
+					fixes[i].fixed = writer_take_fix(
+					        &r, &fixes[i], v, o);
+					break;
+				}
+			}
+		}
+	}
+	if (trouble.len)
+		buf_printf(note, "%s%s", note->len ? "; " : "",
+		           buf_cstr(&trouble));
+	json_decref(root);
+	free(user);
+	buf_free(&trouble);
+	writer_run_free(&r);
+	return 0;
 }
 
 int writer_write(const struct writer_config *cfg,
@@ -1858,7 +2208,11 @@ void writer_output_free(struct writer_output *o)
 		free(o->pieces[i].oneliner);
 		free(o->pieces[i].summary);
 		free(o->pieces[i].title);
+		free(o->pieces[i].lost_term);
+		free(o->pieces[i].draft);
 	}
+	free(o->intro_lost_term);
+	free(o->intro_draft);
 	free(o->pieces);
 	memset(o, 0, sizeof *o);
 }

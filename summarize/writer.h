@@ -32,6 +32,10 @@ struct writer_config {
 	                          * {glossary} filled; {categories} is filled
 	                          * per call ("id: label, ...") */
 	char prompt_version[32]; /* "writer-" and a hash of prompt and schema */
+	char *rewrite_prompt;    /* [writer] rewrite_prompt's file, else the
+	                          * built-in templates/prompts/rewrite.txt,
+	                          * with {glossary} filled */
+	char rewrite_version[32]; /* "rewrite-" and a hash, the same way */
 	char **glossary;         /* terms kept as written, deduplicated */
 	size_t nglossary;
 	size_t text_max;         /* code points of text per story: 1500 */
@@ -75,6 +79,11 @@ struct writer_piece {
 	char *summary;  /* Korean, two or three sentences, for the Overview */
 	char *title;    /* the item's title for the Overview (as written,
 	                 * URLs removed, cut to 200 code points) */
+	bool llm;       /* the one-liner or the summary is the LLM's */
+	char *lost_term; /* a [glossary] term the LLM's text lost (that slot
+	                  * then extractive), or NULL */
+	char *draft;    /* with lost_term: the LLM's one-liner, a newline and
+	                 * its summary as written, for a rewrite; else NULL */
 };
 
 struct writer_output {
@@ -84,6 +93,9 @@ struct writer_output {
 	size_t ntags;
 	char *intro;        /* a paragraph on the headline story */
 	char *viewpoint;    /* the AI Viewpoint: opinion, labelled so */
+	bool intro_llm, viewpoint_llm; /* those are the LLM's text */
+	char *intro_lost_term; /* as a piece's lost_term, for the intro */
+	char *intro_draft;
 	char *overview_title; /* the Overview's ### title */
 	char **headings;    /* Korean heading per category, in order */
 	size_t nheadings;   /* = ncategories given */
@@ -92,7 +104,9 @@ struct writer_output {
 	bool by_llm;        /* the LLM's reply was used (else extractive) */
 	bool cached;        /* that reply came from cfg->cache: nothing paid */
 	int replaced;       /* LLM slots replaced by extractive text */
-	long requests, tokens_in, tokens_out; /* also of a failed call */
+	long requests, tokens_in, tokens_out; /* also of a failed call;
+	                                       * rewrites' added */
+	long rewrite_calls; /* rewrites answered (from the LLM or cache) */
 	double usd;         /* tokens times the configured prices */
 	char note[256];     /* why LLM text was not used, if so; else "" */
 };
@@ -118,6 +132,36 @@ int writer_write(const struct writer_config *cfg,
 		 const struct writer_category *cats, size_t ncats,
 		 struct writer_output *out, struct buf *err);
 void writer_output_free(struct writer_output *o);
+
+/* A text the panel sent back: a story's one-liner and summary, the
+ * intro or the AI Viewpoint, with what it must stand on and the
+ * reviewers' problems. */
+enum writer_fix_kind { WRITER_FIX_STORY = 0, WRITER_FIX_INTRO,
+                       WRITER_FIX_VIEWPOINT };
+
+struct writer_fix {
+	enum writer_fix_kind kind;
+	size_t index;               /* the story, for WRITER_FIX_STORY */
+	const char *source_title;   /* what the text must stand on */
+	const char *source_text;
+	const char *const *problems;
+	size_t nproblems;
+	bool fixed;                 /* out: the slots hold the rewrite */
+	const char *lost_term;      /* out: the rewrite lost this term */
+};
+
+/* One call to the LLM writer with the rejected texts (their drafts: the
+ * LLM's text as written), the rewrite prompt and a json_schema reply
+ * {"rewrites": [{"id", "oneliner", "summary", "text"}]}. A rewrite that
+ * can stand (Korean, URLs removed, glossary terms kept; for a story both
+ * slots) replaces the text in o and sets fixed; the others stay as they
+ * are. Cache, budget and cost as writer_write (cost added to o). Why
+ * nothing was rewritten, if so, goes to note. Returns 0, or -1 (note)
+ * when a fix names a story that is not there. */
+int writer_rewrite(const struct writer_config *cfg,
+		   const struct writer_story *stories, size_t n,
+		   struct writer_fix *fixes, size_t nfix,
+		   struct writer_output *o, struct buf *note);
 
 /* Remove URLs from text, in place: markdown links and images keep their
  * label, <autolinks> go whole, bare http://, https:// and www. addresses
