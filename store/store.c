@@ -117,6 +117,20 @@ static const char *const store_migrations[] = {
         " tokens_out INTEGER NOT NULL DEFAULT 0,"
         " usd REAL NOT NULL DEFAULT 0,"
         " at INTEGER NOT NULL DEFAULT 0);",
+        /* 5: the panel's verdicts on the writer's texts, keyed by a hash
+         * of the text and its source, the judge and the prompt version */
+        "CREATE TABLE verdicts ("
+        " text_hash TEXT NOT NULL,"
+        " judge TEXT NOT NULL,"
+        " prompt_version TEXT NOT NULL,"
+        " supported INTEGER NOT NULL,"
+        " problem TEXT,"
+        " raw TEXT,"
+        " tokens_in INTEGER NOT NULL DEFAULT 0,"
+        " tokens_out INTEGER NOT NULL DEFAULT 0,"
+        " usd REAL NOT NULL DEFAULT 0,"
+        " at INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (text_hash, judge, prompt_version));",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \
@@ -173,6 +187,8 @@ enum store_sql_id {
 	SQL_PUBLISHED_BEFORE,
 	SQL_WRITING_GET,
 	SQL_WRITING_PUT,
+	SQL_VERDICT_GET,
+	SQL_VERDICT_PUT,
 	SQL_COUNT
 };
 
@@ -316,6 +332,15 @@ static const char *const store_sql[SQL_COUNT] = {
                 " prompt_version, reply, raw, tokens_in, tokens_out, usd, at)"
                 " VALUES (:key, :writer, :version, :reply, :raw, :tokens_in,"
                 " :tokens_out, :usd, :at)",
+        [SQL_VERDICT_GET] = "SELECT supported, problem FROM verdicts"
+                            " WHERE text_hash = :hash AND judge = :judge"
+                            " AND prompt_version = :version",
+        [SQL_VERDICT_PUT] =
+                "INSERT OR REPLACE INTO verdicts (text_hash, judge,"
+                " prompt_version, supported, problem, raw, tokens_in,"
+                " tokens_out, usd, at) VALUES (:hash, :judge, :version,"
+                " :supported, :problem, :raw, :tokens_in, :tokens_out, :usd,"
+                " :at)",
 };
 
 struct store {
@@ -1648,4 +1673,60 @@ int store_writing_put(struct store *st, const struct store_writing *w)
 	    store_bind_int(st, s, ":at", w->at))
 		return -1;
 	return store_run(st, s, "writing put");
+}
+
+int store_verdict_get(struct store *st, const char *text_hash,
+                      const char *judge, const char *prompt_version,
+                      bool *supported, char **problem)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*supported = false;
+	if (problem)
+		*problem = NULL;
+	if (!store_given(text_hash) || !store_given(judge) ||
+	    !store_given(prompt_version))
+		return store_failf(st, "store: a verdict needs a text hash, a "
+		                       "judge and a prompt version");
+	s = store_stmt(st, SQL_VERDICT_GET);
+	if (!s || store_bind_text(st, s, ":hash", text_hash, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":judge", judge, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":version", prompt_version, STORE_TEXT_MAX))
+		return -1;
+	rc = store_row(st, s, "verdict get");
+	if (rc != 1)
+		return rc < 0 ? -1 : 1;
+	*supported = sqlite3_column_int(s, 0) != 0;
+	if (problem)
+		*problem = store_column_text(s, 1);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_verdict_put(struct store *st, const struct store_verdict *v)
+{
+	sqlite3_stmt *s;
+
+	if (!store_given(v->text_hash) || !store_given(v->judge) ||
+	    !store_given(v->prompt_version))
+		return store_failf(st, "store: a verdict needs a text hash, a "
+		                       "judge and a prompt version");
+	if (!isfinite(v->usd))
+		return store_failf(st, "store: verdict cost %g is not a number",
+		                   v->usd);
+	s = store_stmt(st, SQL_VERDICT_PUT);
+	if (!s || store_bind_text(st, s, ":hash", v->text_hash, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":judge", v->judge, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":version", v->prompt_version,
+	                    STORE_TEXT_MAX) ||
+	    store_bind_int(st, s, ":supported", v->supported ? 1 : 0) ||
+	    store_bind_text(st, s, ":problem", v->problem, STORE_TEXT_MAX) ||
+	    store_bind_text(st, s, ":raw", v->raw, STORE_RAW_MAX) ||
+	    store_bind_int(st, s, ":tokens_in", v->tokens_in) ||
+	    store_bind_int(st, s, ":tokens_out", v->tokens_out) ||
+	    store_bind_double(st, s, ":usd", v->usd) ||
+	    store_bind_int(st, s, ":at", v->at))
+		return -1;
+	return store_run(st, s, "verdict put");
 }

@@ -15,7 +15,8 @@
  * items (unique per feed by key: guid or canonical URL; first seen;
  * engagement), stories (items about the same thing, with a corroboration
  * count), judgments and runs (migration 2), digests and their stories'
- * URLs (migration 3), the writer's replies (migration 4).
+ * URLs (migration 3), the writer's replies (migration 4), the panel's
+ * verdicts on them (migration 5).
  * One writer at a time; a handle is used by one thread at a time. Unless
  * said otherwise a function returns 0, or -1 with the reason in
  * store_error(). Text is stored as UTF-8: invalid sequences become
@@ -298,5 +299,26 @@ struct store_writing {
 int store_writing_get(struct store *st, const char *key, char **reply);
 /* Insert or replace. */
 int store_writing_put(struct store *st, const struct store_writing *w);
+
+/* The panel's verdicts on the writer's texts (migration 5): one judge's
+ * vote on one text against its source, keyed by (text hash, judge,
+ * prompt version) so a re-run pays nothing twice. */
+struct store_verdict {
+	const char *text_hash, *judge, *prompt_version;
+	bool supported;
+	const char *problem; /* may be NULL */
+	const char *raw;     /* the reply as received, may be NULL */
+	long tokens_in, tokens_out;
+	double usd;
+	int64_t at;
+};
+
+/* 0 with *supported and *problem (owned, may be NULL; problem may be
+ * NULL to skip it), 1 when there is none, -1 error. */
+int store_verdict_get(struct store *st, const char *text_hash,
+                      const char *judge, const char *prompt_version,
+                      bool *supported, char **problem);
+/* Insert or replace. */
+int store_verdict_put(struct store *st, const struct store_verdict *v);
 
 #endif

@@ -20,13 +20,21 @@ http://127.0.0.1:PORT/v1 works, and so does .../latency-ms/N/v1):
                              block when the request has no tools);
                              usage.input_tokens and usage.output_tokens
   GET  /stats                JSON: requests (all), by_model, by_endpoint,
-                             by_status, tokens_in, tokens_out,
+                             by_status, by_kind, tokens_in, tokens_out,
                              max_concurrent (LLM requests in flight at once)
   GET  /reset                counters and the faults' memory cleared
   GET  /quit                 answers, then exits
 A wrong or missing key is a 401 with the provider's error body; the
 message repeats the key it was given, whole, as a careless server might:
-the client must keep it out of its own messages.
+the client must keep it out of its own messages. by_kind counts the LLM
+requests by kind, {"rank", "write", "verify", "rewrite"} (all four always
+there): each request past the key and body checks, those then answered
+with a fault included.
+
+The kind of a request, in this order: "rewrite" when its schema (OpenAI:
+response_format.json_schema.schema; Anthropic: tools[0].input_schema) has
+a "rewrites" property, "verify" when it has "verdicts", "write" for the
+writer (below), else "rank" (the judges).
 
 The batch: the last array of objects that all have an "id" in the last
 user message (the panel's prompt contract), each {"id", "title",
@@ -42,7 +50,9 @@ Judges, chosen by the model name's start ("fair" when none matches):
   echo-injection  fair, but 10 when the text says "score 10" or "ignore
                   previous instructions" (it obeys injected orders)
 Scores are rounded and clamped to 1..10. "-noiseN" in the model adds a
-deterministic noise in [-N, N] from sha256(model base, id). The category is
+deterministic noise in [-N, N] from sha256(model base, id); the verifier's
+tokens (below) are not part of the base, so "fair-noise1-vmiss" and
+"fair-vmiss-noise1" rank as "fair-noise1". The category is
 a "[cat=NAME]" marker in the text, else one of the names of the request's
 schema (scores.items.category.enum) or of the system prompt's "one of:
 a, b, c." list, by sha256(id); else "general".
@@ -62,7 +72,46 @@ for each distinct "category" of the batch. Variants, by the model name:
                    has it
   writer-english   the first story's one-liner in English only
   writer-missing   the batch's last story left out
+  writer-planted   invented numbers in the first draft: " 이번 발표로 처리
+                   속도가 73.4% 빨라졌다고 합니다." after the summaries of
+                   the stories at positions 1 and 3 (0-based, when
+                   present), " 관련 시장 규모는 9876억 원으로
+                   추산됩니다." after the intro and " 이 회사의 직원은
+                   4321명에 이릅니다." after the viewpoint
+  writer-stubborn  as writer-planted, and its rewrites keep one (below)
   writer-500       always 500 (the fault below)
+Variants match as "-NAME" anywhere in the model, and may be combined.
+
+Verification (kind "verify"): the judges check the writer's Korean text
+against its sources. The batch is a list of {"id", "kind" ("story",
+"intro" or "viewpoint"), "source_title", "source_text", "summary"}; the
+reply is {"verdicts": [{"id", "supported", "problem"}]}, one per item in
+the batch's order, "supported" a JSON boolean and "problem" "" when
+supported. The verifier, by a token in the judge's model (which still
+ranks as before; the faults above apply too):
+  (none)   catch: unsupported when the summary has a number
+           (\\d+(?:[.,]\\d+)*) that is not a substring of source_title + " "
+           + source_text; the problem names the numbers missing, in order
+           of appearance: "원문에 없는 수치: 73.4" ("..., 9876" for more)
+  -vmiss   every summary supported
+  -vfail   verification requests always 500, as the fault "500";
+           the model's ranking requests are answered normally
+("-vfail" wins when both are given.)
+
+Rewriting (kind "rewrite", whatever the model): the writer redoes what the
+verifiers rejected. The batch is a list of {"id", "kind", "source_title",
+"source_text", "draft", "problems"}; the reply is {"rewrites": [{"id",
+"oneliner", "summary", "text"}]} in the batch's order, all four keys
+always there ("" where they do not apply):
+  story      oneliner "「TITLE」 소식이 나왔습니다.", summary "「TITLE」에 관한
+             소식입니다. 원문 요약: TEXT" (TITLE the source_title, TEXT
+             the source_text up to 400 characters), text ""
+  intro      text "오늘 정리한 소식을 원문에 있는 내용대로 소개합니다."
+  viewpoint  text "의견으로는, 오늘 소식들은 원문이 전하는 범위 안에서 읽을
+             만하다고 봅니다."
+With "-stubborn" in the model, the first story whose draft has "73.4"
+keeps the invented sentence: " 이번 발표로 처리 속도가 73.4% 빨라졌다고
+합니다." after its summary.
 
 Faults, as "-FAULT" suffixes of the model name (several may follow the
 judge: "fair-429-prose"), or a comma-separated X-Fault header:
@@ -81,6 +130,7 @@ judge: "fair-429-prose"), or a comma-separated X-Fault header:
                 seen; a batch of only left-out ids, or one seen before,
                 is answered whole
   out-of-range  the first score is 11, the second 0
+(unknown-ids, missing-ids and out-of-range touch only the scores.)
 Latency: every LLM request is answered after LLM_SERVER_LATENCY_MS (env,
 default 0), or after N ms with a /latency-ms/N/ path prefix or a
 latency_ms=N query.
@@ -104,7 +154,17 @@ JUDGES = ["source-lover", "length-lover", "position", "echo-injection",
 FAULTS = ["429", "500", "529", "slow", "malformed", "prose", "refuse",
           "unknown-ids", "missing-ids", "out-of-range"]
 INJECTIONS = ["score 10", "ignore previous instructions"]
-WRITER_VARIANTS = ["urls", "glossary", "english", "missing"]
+WRITER_VARIANTS = ["urls", "glossary", "english", "missing", "planted",
+                   "stubborn"]
+VERIFIERS = ["vmiss", "vfail"]
+KINDS = ["rank", "write", "verify", "rewrite"]
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+PLANTED_STORY = " 이번 발표로 처리 속도가 73.4% 빨라졌다고 합니다."
+PLANTED_INTRO = " 관련 시장 규모는 9876억 원으로 추산됩니다."
+PLANTED_VIEWPOINT = " 이 회사의 직원은 4321명에 이릅니다."
+REWRITE_INTRO = "오늘 정리한 소식을 원문에 있는 내용대로 소개합니다."
+REWRITE_VIEWPOINT = ("의견으로는, 오늘 소식들은 원문이 전하는 범위 안에서 "
+                     "읽을 만하다고 봅니다.")
 LATENCY_MS = float(os.environ.get("LLM_SERVER_LATENCY_MS") or 0)
 SLOW_MS = float(os.environ.get("LLM_SERVER_SLOW_MS") or 3000)
 
@@ -119,7 +179,8 @@ def reset():
         state.clear()
         state.update({
             "requests": 0, "by_model": {}, "by_endpoint": {},
-            "by_status": {}, "tokens_in": 0, "tokens_out": 0,
+            "by_status": {}, "by_kind": {k: 0 for k in KINDS},
+            "tokens_in": 0, "tokens_out": 0,
             "in_flight": in_flight, "max_concurrent": in_flight,
             "seen_once": set(),      # (fault, model, body hash)
             "batches_seen": set(),   # (model, ids) for missing-ids
@@ -162,6 +223,26 @@ def parse_model(model):
     m = re.search(r"-noise(\d+(?:\.\d+)?)", rest)
     noise = float(m.group(1)) if m else 0.0
     return judge, faults, noise
+
+
+def parse_verifier(model):
+    """The verifier's behaviour from the model name: "fail" ("-vfail"),
+    "miss" ("-vmiss") or "catch" (neither)."""
+    name = model or ""
+    if "-vfail" in name:
+        return "fail"
+    if "-vmiss" in name:
+        return "miss"
+    return "catch"
+
+
+def rank_model(model):
+    """The model name as the ranking sees it: the verifier's tokens left
+    out, so "fair-vmiss-noise1" ranks (noise included) as "fair-noise1"."""
+    name = model or ""
+    for v in VERIFIERS:
+        name = name.replace("-" + v, "")
+    return name
 
 
 def text_of(content):
@@ -232,7 +313,7 @@ def judge_score(judge, noise, model, story, position):
         if any(s in low for s in INJECTIONS):
             return 10
     if noise:
-        base = model.split("-noise")[0]
+        base = rank_model(model).split("-noise")[0]
         u = digest_int(base, str(story.get("id"))) / float(1 << 64)
         score += (2 * u - 1) * noise
     return max(1, min(10, int(round(score))))
@@ -274,6 +355,74 @@ def make_scores(model, judge, faults, noise, batch, names):
         scores.append({"id": "unknown-%d" % (digest_int(*ids) % 100000),
                        "score": 7, "category": category({}, names)})
     return {"scores": scores}
+
+
+def schema_has(schema, name):
+    """True when the schema's top-level properties include name."""
+    try:
+        return name in schema["properties"]
+    except (KeyError, TypeError):
+        return False
+
+
+def request_kind(model, schema):
+    """"rewrite", "verify", "write" or "rank": the schema's "rewrites" or
+    "verdicts" property first, then the writer's marks, else a ranking."""
+    if schema_has(schema, "rewrites"):
+        return "rewrite"
+    if schema_has(schema, "verdicts"):
+        return "verify"
+    if is_writer(model, schema):
+        return "write"
+    return "rank"
+
+
+def make_verdicts(verifier, batch):
+    """One verdict per item: "miss" supports all; "catch" rejects a
+    summary with a number that its source (title and text) does not have."""
+    verdicts = []
+    for item in batch:
+        problem = ""
+        if verifier == "catch":
+            source = "%s %s" % (item.get("source_title") or "",
+                                item.get("source_text") or "")
+            missing = []
+            for n in NUMBER.findall(str(item.get("summary") or "")):
+                if n not in source and n not in missing:
+                    missing.append(n)
+            if missing:
+                problem = "원문에 없는 수치: %s" % ", ".join(missing)
+        verdicts.append({"id": str(item.get("id")),
+                         "supported": not problem, "problem": problem})
+    return {"verdicts": verdicts}
+
+
+def make_rewrites(model, batch):
+    """The writer's clean rewrite of each item; "-stubborn" keeps the
+    planted number in the first story whose draft has it."""
+    stubborn = "-stubborn" in (model or "")
+    kept = False
+    rewrites = []
+    for item in batch:
+        kind = item.get("kind")
+        title = str(item.get("source_title") or "")
+        text = str(item.get("source_text") or "")[:400]
+        entry = {"id": str(item.get("id")), "oneliner": "", "summary": "",
+                 "text": ""}
+        if kind == "story":
+            entry["oneliner"] = "「%s」 소식이 나왔습니다." % title
+            entry["summary"] = ("「%s」에 관한 소식입니다. 원문 요약: %s"
+                                % (title, text))
+            if (stubborn and not kept and
+                    "73.4" in str(item.get("draft") or "")):
+                entry["summary"] += PLANTED_STORY
+                kept = True
+        elif kind == "intro":
+            entry["text"] = REWRITE_INTRO
+        elif kind == "viewpoint":
+            entry["text"] = REWRITE_VIEWPOINT
+        rewrites.append(entry)
+    return {"rewrites": rewrites}
 
 
 def is_writer(model, schema):
@@ -332,6 +481,12 @@ def make_writer(model, batch):
     if "english" in variants and out:
         out[0]["oneliner"] = "Here is the story about %s." % (
             stories[0].get("title", ""))
+    if variants & {"planted", "stubborn"}:
+        for pos in (1, 3):
+            if pos < len(out):
+                out[pos]["summary"] += PLANTED_STORY
+        result["intro"] += PLANTED_INTRO
+        result["viewpoint"] += PLANTED_VIEWPOINT
     return result
 
 
@@ -482,20 +637,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if f.strip() in FAULTS:
                 faults.add(f.strip())
 
-        if "500" in faults:
-            return self.error(provider, 500, "api_error",
-                              "Internal server error")
-        if "529" in faults and first_time("529", model, body):
-            return self.error(provider, 529, "overloaded_error",
-                              "Overloaded")
-        if "429" in faults and first_time("429", model, body):
-            return self.error(provider, 429, "rate_limit_error",
-                              "Rate limit reached; try again in 1s",
-                              [("Retry-After", "1")])
-        if "slow" in faults:
-            time.sleep(SLOW_MS / 1000.0)
-
-        # the prompt, the batch and the categories
+        # the prompt, the batch, the categories and the request's kind
         if provider == "openai":
             system = "".join(text_of(m.get("content")) for m in messages
                              if isinstance(m, dict) and
@@ -512,7 +654,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
         user = text_of(users[-1].get("content")) if users else ""
         batch = find_batch(user) or []
         names = schema_categories(schema) or prompt_categories(system)
-        if is_writer(model, schema):
+        kind = request_kind(model, schema)
+        with lock:
+            bump(state["by_kind"], kind)
+
+        if "500" in faults or (kind == "verify" and
+                               parse_verifier(model) == "fail"):
+            return self.error(provider, 500, "api_error",
+                              "Internal server error")
+        if "529" in faults and first_time("529", model, body):
+            return self.error(provider, 529, "overloaded_error",
+                              "Overloaded")
+        if "429" in faults and first_time("429", model, body):
+            return self.error(provider, 429, "rate_limit_error",
+                              "Rate limit reached; try again in 1s",
+                              [("Retry-After", "1")])
+        if "slow" in faults:
+            time.sleep(SLOW_MS / 1000.0)
+
+        if kind == "rewrite":
+            result = make_rewrites(model, batch)
+        elif kind == "verify":
+            result = make_verdicts(parse_verifier(model), batch)
+        elif kind == "write":
             result = make_writer(model, batch)
         else:
             result = make_scores(model, judge, faults, noise, batch, names)

@@ -849,7 +849,7 @@ static void test_store_memory(void)
 
 	if (!st)
 		return;
-	CHECK_INT(store_schema_version(st), 4);
+	CHECK_INT(store_schema_version(st), 5);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -908,11 +908,11 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 4);
+	CHECK_INT(store_schema_version(a), 5);
 	raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "4");
+	CHECK_STR(buf_cstr(&mode), "5");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -924,7 +924,7 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 4);
+	CHECK_INT(store_schema_version(a), 5);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -987,6 +987,7 @@ static void test_store_migrate(void)
 	CHECK_INT(sqlite3_exec(db,
 	                       "DROP TABLE judgments; DROP TABLE runs; DROP TABLE digests;"
 	                       " DROP TABLE published; DROP TABLE writings;"
+	                       " DROP TABLE verdicts;"
 	                       " PRAGMA user_version = 1;",
 	                       NULL, NULL, NULL),
 	          SQLITE_OK);
@@ -997,7 +998,7 @@ static void test_store_migrate(void)
 	st = open_ok(path);
 	if (!st)
 		goto out;
-	CHECK_INT(store_schema_version(st), 4);
+	CHECK_INT(store_schema_version(st), 5);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
@@ -1010,9 +1011,9 @@ static void test_store_migrate(void)
 	raw_pragma(path,
 	           "SELECT count(*) FROM sqlite_master WHERE name IN"
 	           " ('judgments', 'runs', 'runs_command_date', 'digests',"
-	           " 'published', 'writings')",
+	           " 'published', 'writings', 'verdicts')",
 	           &out);
-	CHECK_STR(buf_cstr(&out), "6");
+	CHECK_STR(buf_cstr(&out), "7");
 out:
 	buf_free(&out);
 	remove_db(path);
@@ -1119,8 +1120,64 @@ static void test_store_writings(void)
 	buf_free(&err);
 }
 
+/* The panel's verdicts (migration 5). */
+static void test_store_verdicts(void)
+{
+	struct buf err = BUF_INIT(0);
+	struct store *st = NULL;
+	struct store_verdict v = {"00000000000000aa", "gpt", "verify-1", false,
+	                          "원문에 없는 수치: 73.4", "{}", 10, 5,
+	                          0.001, 100};
+	bool ok = true;
+	char *problem = (char *)"unchanged";
+
+	CHECK_INT(store_open(":memory:", &st, &err), 0);
+	if (!st)
+		return;
+	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-1", &ok,
+	                            &problem),
+	          1);
+	CHECK(!ok && problem == NULL);
+	CHECK_INT(store_verdict_put(st, &v), 0);
+	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-1", &ok,
+	                            &problem),
+	          0);
+	CHECK(!ok);
+	CHECK_STR(problem, "원문에 없는 수치: 73.4");
+	free(problem);
+	/* the key is all three; a put replaces; a NULL problem stays NULL */
+	v.supported = true;
+	v.problem = NULL;
+	CHECK_INT(store_verdict_put(st, &v), 0);
+	v.judge = "claude";
+	v.supported = false;
+	CHECK_INT(store_verdict_put(st, &v), 0);
+	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-1", &ok,
+	                            &problem),
+	          0);
+	CHECK(ok && problem == NULL);
+	CHECK_INT(store_verdict_get(st, v.text_hash, "claude", "verify-1", &ok,
+	                            NULL),
+	          0);
+	CHECK(!ok);
+	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-2", &ok,
+	                            NULL),
+	          1);
+	/* bad input is refused */
+	v.judge = "";
+	CHECK_INT(store_verdict_put(st, &v), -1);
+	CHECK(strstr(store_error(st), "judge") != NULL);
+	v.judge = "gpt";
+	v.usd = NAN;
+	CHECK_INT(store_verdict_put(st, &v), -1);
+	CHECK_INT(store_verdict_get(st, NULL, "gpt", "verify-1", &ok, NULL), -1);
+	store_close(st);
+	buf_free(&err);
+}
+
 void test_store(void)
 {
+	test_store_verdicts();
 	test_store_writings();
 	test_store_digests();
 	test_store_open_errors();
