@@ -33,6 +33,7 @@
 #include "render/post.h"
 #include "render/publish.h"
 #include "summarize/panel.h"
+#include "summarize/verify.h"
 #include "summarize/writer.h"
 #include <cmark.h>
 #include "summarize/stories.h"
@@ -118,10 +119,16 @@ static const char usage_text[] =
         "                      NAME is DIR/NAME.mustache; - is stdin\n"
         "\n"
         "  run [--date YYYY-MM-DD] [--dry-run] [--force]\n"
-        "                      fetch, rank, write, render and publish the\n"
-        "                      day's post into --out (atomically, under a\n"
-        "                      lock); prints its path; --dry-run writes\n"
-        "                      nothing; --force rewrites an unchanged post\n"
+        "                      fetch, rank, write, verify, render and\n"
+        "                      publish the day's post into --out\n"
+        "                      (atomically, under a lock); prints its path;\n"
+        "                      --dry-run writes nothing; --force rewrites an\n"
+        "                      unchanged post\n"
+        "  verify [--date YYYY-MM-DD] [--format table|json]\n"
+        "                      how the panel checked the day's texts against\n"
+        "                      their sources: votes, problems, rewritten or\n"
+        "                      replaced (cached votes cost nothing; it\n"
+        "                      publishes nothing)\n"
         "  preview [--date YYYY-MM-DD] [--html]\n"
         "                      the day's post from the store, on stdout;\n"
         "                      publishes nothing; --html: a standalone page\n"
@@ -1690,6 +1697,7 @@ struct digest {
 	struct writer_config wc;
 	struct panel_result pr;
 	struct writer_output wo;
+	struct verify_result vr;
 	struct store_story *stories;
 	size_t nstories;
 	struct rank_input ri;
@@ -1709,6 +1717,7 @@ static void digest_free(struct digest *d)
 		panel_result_free(&d->pr);
 	if (d->writer_ok)
 		writer_output_free(&d->wo);
+	verify_result_free(&d->vr);
 	rank_input_free(&d->ri);
 	store_stories_free(d->stories, d->nstories);
 	panel_config_free(&d->pc);
@@ -1882,9 +1891,38 @@ static int digest_build(struct context *cx, const char *command,
 		goto out;
 	}
 	d->writer_ok = true;
+	/* a slot the LLM got wrong has the extractive writer's text (and
+	 * verification may send it back): a notice; an LLM writer that
+	 * wrote nothing degrades the run */
 	if (d->wo.note[0]) {
 		msg(command, "writer: %s", d->wo.note);
-		if (ret == EXIT_OK)
+		if (d->wc.llm && !d->wo.by_llm && ret == EXIT_OK)
+			ret = EXIT_DEGRADED;
+	}
+
+	/* the panel checks what the LLM wrote; what it cannot trust
+	 * becomes the extractive writer's text */
+	{
+		struct writer_output ex;
+
+		buf_reset(&err);
+		writer_write(NULL, d->ws, d->nitems, d->wcats,
+		             d->pc.ncategories, &ex, &err);
+		if (verify_digest(cx->store, &d->pc, &d->pr, &d->wc, d->ws,
+		                  d->nitems, &ex, &d->wo,
+		                  d->pc.max_usd > 0
+		                          ? d->pc.max_usd - d->pr.usd - d->wo.usd
+		                          : -1,
+		                  &d->vr, &err) != 0) {
+			msg(command, "verification failed: %s", buf_cstr(&err));
+			writer_output_free(&ex);
+			ret = EXIT_ERROR;
+			goto out;
+		}
+		writer_output_free(&ex);
+		if (d->vr.ran && d->vr.note[0])
+			msg(command, "verification: %s", d->vr.note);
+		if (d->vr.degraded && ret == EXIT_OK)
 			ret = EXIT_DEGRADED;
 	}
 	for (i = 0; i < d->nitems && i < d->wo.npieces; i++)
@@ -1949,22 +1987,166 @@ out:
 }
 
 /* The run's record in the store. */
+/* The votes of one round as JSON. */
+static json_t *verify_votes_json(const struct verify_result *vr,
+                                 const struct verify_unit *u, int round)
+{
+	json_t *a = json_array();
+	size_t j;
+
+	for (j = 0; u->votes[round] && j < vr->njudges; j++) {
+		const struct verify_vote *v = &u->votes[round][j];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "judge", json_string(vr->judges[j].name));
+		json_object_set_new(o, "supported",
+		                    v->supported < 0 ? json_null()
+		                                     : json_boolean(v->supported));
+		json_object_set_new(o, "problem",
+		                    v->problem ? json_string(v->problem)
+		                               : json_null());
+		json_object_set_new(o, "cached", json_boolean(v->cached));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* The verification of a day's texts: counts, judges, and with full each
+ * text's votes and fate. */
+static json_t *verify_json(const struct digest *d, bool full)
+{
+	const struct verify_result *vr = &d->vr;
+	json_t *o = json_object(), *judges = json_array(), *units;
+	double total = d->pr.usd + d->wo.usd + vr->usd;
+	size_t i, j;
+
+	json_object_set_new(o, "date", json_string(d->date));
+	json_object_set_new(o, "verified", json_boolean(vr->ran));
+	json_object_set_new(o, "note", json_string(vr->note));
+	json_object_set_new(o, "prompt_version",
+	                    json_string(vr->prompt_version));
+	json_object_set_new(o, "checked", json_integer((json_int_t)vr->checked));
+	json_object_set_new(o, "supported_first",
+	                    json_integer((json_int_t)vr->supported_first));
+	json_object_set_new(o, "rewritten",
+	                    json_integer((json_int_t)vr->rewritten));
+	json_object_set_new(o, "replaced", json_integer((json_int_t)vr->replaced));
+	json_object_set_new(o, "unverified",
+	                    json_integer((json_int_t)vr->unverified));
+	json_object_set_new(o, "fleiss_kappa",
+	                    isfinite(vr->kappa) ? json_real(vr->kappa)
+	                                        : json_null());
+	json_object_set_new(o, "requests", json_integer(vr->requests));
+	json_object_set_new(o, "tokens_in", json_integer(vr->tokens_in));
+	json_object_set_new(o, "tokens_out", json_integer(vr->tokens_out));
+	json_object_set_new(o, "usd", json_real(vr->usd));
+	json_object_set_new(o, "rewrite_requests",
+	                    json_integer(vr->rewrite_requests));
+	json_object_set_new(o, "rewrite_usd", json_real(vr->rewrite_usd));
+	json_object_set_new(o, "share_of_cost",
+	                    total > 0 ? json_real((vr->usd + vr->rewrite_usd) /
+	                                          total)
+	                              : json_null());
+	json_object_set_new(o, "seconds", json_real(vr->seconds));
+	json_object_set_new(o, "budget_hit", json_boolean(vr->budget_hit));
+	for (j = 0; j < vr->njudges; j++) {
+		const struct verify_judge_report *r = &vr->judges[j];
+		json_t *jo = json_object();
+
+		json_object_set_new(jo, "name", json_string(r->name));
+		json_object_set_new(jo, "requests", json_integer(r->requests));
+		json_object_set_new(jo, "cached", json_integer(r->cached));
+		json_object_set_new(jo, "tokens_in", json_integer(r->tokens_in));
+		json_object_set_new(jo, "tokens_out", json_integer(r->tokens_out));
+		json_object_set_new(jo, "usd", json_real(r->usd));
+		json_object_set_new(jo, "failed", json_boolean(r->failed));
+		json_object_set_new(jo, "reason",
+		                    r->failed ? json_string(r->reason)
+		                              : json_null());
+		json_array_append_new(judges, jo);
+	}
+	json_object_set_new(o, "judges", judges);
+	if (!full)
+		return o;
+	units = json_array();
+	for (i = 0; i < vr->nunits; i++) {
+		const struct verify_unit *u = &vr->units[i];
+		json_t *uo = json_object();
+
+		json_object_set_new(uo, "id", json_string(u->id));
+		json_object_set_new(
+		        uo, "kind",
+		        json_string(u->kind == WRITER_FIX_STORY   ? "story"
+		                    : u->kind == WRITER_FIX_INTRO ? "intro"
+		                                                  : "viewpoint"));
+		json_object_set_new(
+		        uo, "title",
+		        u->kind == WRITER_FIX_STORY && u->index < d->nitems
+		                ? json_string(d->ws[u->index].title
+		                                      ? d->ws[u->index].title
+		                                      : "")
+		                : json_null());
+		json_object_set_new(uo, "outcome",
+		                    json_string(verify_outcome_name(u->outcome)));
+		json_object_set_new(uo, "sent_back", json_boolean(u->sent_back));
+		json_object_set_new(uo, "glossary",
+		                    u->lost_term ? json_string(u->lost_term)
+		                                 : json_null());
+		json_object_set_new(uo, "votes", verify_votes_json(vr, u, 0));
+		json_object_set_new(uo, "rewrite_votes",
+		                    verify_votes_json(vr, u, 1));
+		json_array_append_new(units, uo);
+	}
+	json_object_set_new(o, "summaries", units);
+	return o;
+}
+
+/* The run summary's words on verification. */
+static void verify_summary(const struct verify_result *vr, struct buf *b)
+{
+	if (!vr->ran) {
+		buf_puts(b, "not verified");
+		return;
+	}
+	buf_printf(b,
+	           "%zu checked, %zu supported first time, %zu rewritten, "
+	           "%zu replaced",
+	           vr->checked, vr->supported_first, vr->rewritten,
+	           vr->replaced + vr->unverified);
+	if (vr->unverified)
+		buf_printf(b, " (%zu unverified)", vr->unverified);
+	if (isfinite(vr->kappa))
+		buf_printf(b, ", Fleiss' kappa %.3f", vr->kappa);
+	else
+		buf_puts(b, ", Fleiss' kappa n/a");
+	buf_printf(b, ", $%.4f in %.1f s", vr->usd + vr->rewrite_usd,
+	           vr->seconds);
+}
+
 static void digest_record(struct context *cx, const struct digest *d,
                           int64_t started, const char *status)
 {
 	struct store_run run;
 	char *details = rank_details(&d->pc, &d->pr);
+	json_t *dj = details ? json_loads(details, 0, NULL) : NULL;
+
+	if (json_is_object(dj)) {
+		json_object_set_new(dj, "verify", verify_json(d, false));
+		free(details);
+		details = json_dumps(dj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
+	json_decref(dj);
 
 	memset(&run, 0, sizeof run);
 	run.command = "run";
 	run.date = d->date;
 	run.started = started;
 	run.finished = now_utc();
-	run.usd = d->pr.usd + d->wo.usd;
+	run.usd = d->pr.usd + d->wo.usd + d->vr.usd;
 	run.reference_usd = d->pr.reference_usd;
-	run.requests = d->pr.requests + d->wo.requests;
-	run.tokens_in = d->pr.tokens_in + d->wo.tokens_in;
-	run.tokens_out = d->pr.tokens_out + d->wo.tokens_out;
+	run.requests = d->pr.requests + d->wo.requests + d->vr.requests;
+	run.tokens_in = d->pr.tokens_in + d->wo.tokens_in + d->vr.tokens_in;
+	run.tokens_out = d->pr.tokens_out + d->wo.tokens_out + d->vr.tokens_out;
 	run.kendall_w = d->pr.kendall_w;
 	run.status = status;
 	run.details = details;
@@ -2108,15 +2290,18 @@ static int cmd_run(int argc, char **argv)
 		              ret == EXIT_ERROR ? "failed"
 		              : ret == EXIT_DEGRADED || rep.failed ? "degraded"
 		                                                    : "ok");
+		buf_reset(&err);
+		verify_summary(&d.vr, &err);
 		msg("run",
 		    "%zu stories (%zu new to the digest), %zu selected; judges: %zu "
-		    "(%zu LLM answered), Kendall's W %.3f; writer: %s; cost $%.4f "
-		    "(one reference judge: $%.4f)",
+		    "(%zu LLM answered), Kendall's W %.3f; writer: %s; "
+		    "verification: %s; cost $%.4f (one reference judge: $%.4f)",
 		    d.nstories, d.fresh, d.nitems, d.pr.njudges, answered,
 		    d.pr.kendall_w,
 		    d.writer_ok ? (d.wo.by_llm ? (d.wo.cached ? "LLM (cached)" : "LLM")
 		                                 : "extractive") : "-",
-		    d.pr.usd + d.wo.usd, d.pr.reference_usd);
+		    d.writer_ok ? buf_cstr(&err) : "-",
+		    d.pr.usd + d.wo.usd + d.vr.usd, d.pr.reference_usd);
 	}
 	if (ret != EXIT_ERROR) {
 		if (dry_run)
@@ -2224,6 +2409,126 @@ static int cmd_preview(int argc, char **argv)
 	return ret;
 }
 
+static void verify_print_table(const struct digest *d)
+{
+	const struct verify_result *vr = &d->vr;
+	struct buf line = BUF_INIT(0);
+	double total = d->pr.usd + d->wo.usd + vr->usd;
+	size_t i, j;
+	int r;
+
+	verify_summary(vr, &line);
+	printf("verification of %s: %s\n", d->date, buf_cstr(&line));
+	if (!vr->ran) {
+		if (vr->note[0])
+			printf("%s\n", vr->note);
+		buf_free(&line);
+		return;
+	}
+	printf("cost: $%.4f for votes (%ld requests), $%.4f for rewrites "
+	       "(%ld requests): %.1f%% of the run's $%.4f\n",
+	       vr->usd, vr->requests, vr->rewrite_usd, vr->rewrite_requests,
+	       total > 0 ? 100 * (vr->usd + vr->rewrite_usd) / total : 0.0,
+	       total);
+	for (j = 0; j < vr->njudges; j++) {
+		const struct verify_judge_report *jr = &vr->judges[j];
+
+		if (jr->failed)
+			printf("judge %s: failed: %s\n", jr->name, jr->reason);
+		else
+			printf("judge %s: %ld requests, %ld cached, $%.4f\n",
+			       jr->name, jr->requests, jr->cached, jr->usd);
+	}
+	if (vr->note[0])
+		printf("note: %s\n", vr->note);
+	printf("\n%-12s %-9s %-10s %-6s %-6s %s\n", "ID", "KIND", "OUTCOME",
+	       "VOTES", "AGAIN", "TITLE");
+	for (i = 0; i < vr->nunits; i++) {
+		const struct verify_unit *u = &vr->units[i];
+		char first[16] = "-", again[16] = "-";
+
+		if (u->text[0])
+			snprintf(first, sizeof first, "%d/%d", u->yes[0],
+			         u->yes[0] + u->no[0]);
+		if (u->text[1])
+			snprintf(again, sizeof again, "%d/%d", u->yes[1],
+			         u->yes[1] + u->no[1]);
+		printf("%-12s %-9s %-10s %-6s %-6s %s\n", u->id,
+		       u->kind == WRITER_FIX_STORY   ? "story"
+		       : u->kind == WRITER_FIX_INTRO ? "intro"
+		                                     : "viewpoint",
+		       verify_outcome_name(u->outcome), first, again,
+		       u->kind == WRITER_FIX_STORY && d->ws[u->index].title
+		               ? d->ws[u->index].title
+		               : "");
+		if (u->lost_term)
+			printf("    %s\n", u->lost_term);
+		for (r = 0; r < VERIFY_ROUNDS; r++)
+			for (j = 0; u->votes[r] && j < vr->njudges; j++)
+				if (u->votes[r][j].supported == 0)
+					printf("    %s%s: %s\n",
+					       r ? "again, " : "",
+					       vr->judges[j].name,
+					       u->votes[r][j].problem
+					               ? u->votes[r][j].problem
+					               : "(no reason given)");
+	}
+	buf_free(&line);
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	static const char *const names[] = {"--date", "--format", NULL};
+	const char *values[2] = {NULL, NULL}, *pos[1];
+	struct context cx;
+	struct digest d;
+	char date[11];
+	int64_t from, to;
+	int npos, rc, ret;
+	bool json;
+
+	rc = take_options(argc, argv, names, values, pos, 0, &npos, "verify");
+	if (rc != 0)
+		return rc < 0 ? EXIT_OK : rc;
+	if (values[1] && strcmp(values[1], "table") != 0 &&
+	    strcmp(values[1], "json") != 0)
+		return usage_error("verify: --format is table or json, not '%s'",
+		                   values[1]);
+	json = values[1] && strcmp(values[1], "json") == 0;
+	ret = context_open(&cx, "verify", NEED_STORE);
+	if (ret != EXIT_OK)
+		return ret;
+	if (values[0])
+		snprintf(date, sizeof date, "%s", values[0]);
+	else
+		today(cx.config.tz_offset_sec, date);
+	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+		context_free(&cx);
+		return usage_error("verify: --date wants YYYY-MM-DD, not '%s'",
+		                   values[0]);
+	}
+	http_global_init();
+	memset(&d, 0, sizeof d);
+	ret = digest_build(&cx, "verify", date, &d);
+	if (ret != EXIT_ERROR) {
+		if (json) {
+			json_t *o = verify_json(&d, true);
+
+			json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(o);
+		} else {
+			verify_print_table(&d);
+		}
+	}
+	digest_free(&d);
+	http_global_cleanup();
+	context_free(&cx);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return EXIT_ERROR;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = NULL;
@@ -2264,6 +2569,8 @@ int main(int argc, char **argv)
 		return cmd_rank(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - i - 1, argv + i + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "preview") == 0)
 		return cmd_preview(argc - i - 1, argv + i + 1);
 	if (strcmp(cmd, "render") == 0)

@@ -18,6 +18,8 @@
 /* The judge prompt shipped in templates/prompts/judge.txt, embedded at
  * build time (Makefile). */
 extern const char panel_judge_prompt[];
+/* templates/prompts/verify.txt, the same way. */
+extern const char verify_prompt_text[];
 
 #define PANEL_MAX_JUDGES 32
 #define PANEL_OUT_TOKENS_PER_STORY 30
@@ -226,6 +228,25 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 		c->prompt = xstrdup(e->value); /* a path, read later */
 		return 0;
 	}
+	if (strcmp(e->key, "verify_prompt") == 0) {
+		free(c->verify_prompt);
+		c->verify_prompt = xstrdup(e->value); /* a path, read later */
+		return 0;
+	}
+	if (strcmp(e->key, "verify") == 0) {
+		if (strcmp(e->value, "yes") == 0 || strcmp(e->value, "true") == 0)
+			c->verify = true;
+		else if (strcmp(e->value, "no") == 0 ||
+		         strcmp(e->value, "false") == 0)
+			c->verify = false;
+		else {
+			buf_printf(err, "%s:%d: [panel] verify is yes or no, "
+			                "not '%s'\n",
+			           file, e->line, e->value);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(e->key, "reference_price_in") == 0)
 		return panel_number(e, file, 0, 1e6, &c->reference_price_in, err);
 	if (strcmp(e->key, "reference_price_out") == 0)
@@ -357,6 +378,7 @@ int panel_config_load(const struct ini *ini, const char *file,
 	memset(c, 0, sizeof *c);
 	c->pooling = POOL_ZMEAN;
 	c->batch = 20;
+	c->verify = true;
 	c->candidates = 150;
 	c->top = 10;
 	c->quota = 0.4;
@@ -450,6 +472,14 @@ int panel_config_load(const struct ini *ini, const char *file,
 	}
 	panel_finish_prompt(c, template);
 	free(template);
+	template = c->verify_prompt ? panel_read_file(c->verify_prompt, err)
+	                            : xstrdup(verify_prompt_text);
+	if (!template) {
+		template = xstrdup(verify_prompt_text);
+		bad++;
+	}
+	free(c->verify_prompt);
+	c->verify_prompt = template;
 	return bad ? -1 : 0;
 }
 
@@ -478,6 +508,7 @@ void panel_config_free(struct panel_config *c)
 	}
 	free(c->categories);
 	free(c->prompt);
+	free(c->verify_prompt);
 	memset(c, 0, sizeof *c);
 }
 

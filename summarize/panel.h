@@ -53,6 +53,10 @@ struct panel_config {
 	char *prompt;               /* the judge prompt's text */
 	char prompt_version[32];    /* changes when prompt or schema do */
 	size_t text_max;            /* code points of text per story: 1200 */
+	bool verify;                /* the LLM judges check the writer's
+	                             * texts (summarize/verify.h): yes */
+	char *verify_prompt;        /* its text: [panel] verify_prompt's
+	                             * file, else templates/prompts/verify.txt */
 };
 
 /* Read the panel's sections from a parsed configuration. A judge whose

@@ -323,5 +323,143 @@ while [ $i -lt 20 ]; do
 done
 [ $i -eq 20 ] && ok
 
+# 9. the panel checks the writer's texts against their sources
+kinds() {
+	python3 -c '
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
+k = d["by_kind"]
+print(k["verify"], k["rewrite"], k["write"], k["rank"])' "http://127.0.0.1:$(cat "$tmp/llm.port")"
+}
+# vconf NAME WRITER JUDGE-MODEL... : judges j1, j2, ... on alternating APIs
+vconf() {
+	name=$1
+	writer=$2
+	shift 2
+	{
+		printf '%s\n' "$base_conf"
+		n=0
+		for m in "$@"; do
+			n=$((n + 1))
+			if [ $((n % 2)) -eq 0 ]; then p=anthropic; else p=openai; fi
+			printf '[judge.j%d]\nprovider = %s\nbase_url = %s\nmodel = %s\napi_key_env = AIDIGEST_TEST_LLM_KEY\n' "$n" "$p" "$llm" "$m"
+		done
+		printf '[writer]\nprovider = openai\nbase_url = %s\nmodel = %s\napi_key_env = AIDIGEST_TEST_LLM_KEY\n' "$llm" "$writer"
+	} >"$tmp/$name.conf"
+}
+no_plants() {
+	if grep -q -e '73\.4' -e '9876' -e '4321' "$1"; then
+		bad "$2: a planted claim was published: $(grep -e '73\.4' -e '9876' -e '4321' "$1" | head -3)"
+	else ok; fi
+}
+
+# 9a. invented figures in two summaries, the intro and the viewpoint;
+# two judges catch them, one misses: rewritten, then supported
+vconf v1 writer-planted fair-noise1 position-noise1 fair-vmiss
+before=$(kinds)
+run 0 "run with a writer that invents facts" v1 v1 v1blog -- run --date 2026-11-20
+after=$(kinds)
+v1post=$(cat "$tmp/stdout")
+has "$tmp/stderr" "verification: 10 checked, 6 supported first time, 4 rewritten, 0 replaced" "the run counts what was checked, rewritten and replaced"
+if [ -f "$v1post" ]; then
+	no_plants "$v1post" "writer-planted"
+	check_post "$v1post" "the verified post"
+	grep -q '원문 요약' "$v1post" && ok || bad "the rewritten summaries are not in the post"
+else bad "no post: $v1post"; fi
+set -- $before
+b_verify=$1 b_rewrite=$2
+set -- $after
+# one batch per judge, then one more per judge for the four rewrites
+if [ $(($1 - b_verify)) -eq 6 ] && [ $(($2 - b_rewrite)) -eq 1 ]; then ok; else bad "verification requests: $(($1 - b_verify)) votes and $(($2 - b_rewrite)) rewrites, want 6 and 1"; fi
+"$bin" -c "$tmp/v1.conf" --db "$tmp/v1.db" verify --date 2026-11-20 --format json >"$tmp/v1.json" 2>"$tmp/v1.err"
+python3 - "$tmp/v1.json" <<'PY' && ok || bad "verify --format json: $(head -c 600 "$tmp/v1.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verified"] is True
+assert (d["checked"], d["supported_first"], d["rewritten"], d["replaced"]) == (10, 6, 4, 0), d
+assert d["requests"] == 0, "verify re-asked the judges: %r" % d["requests"]
+out = {s["id"]: s for s in d["summaries"]}
+assert out["intro"]["outcome"] == "rewritten" and out["viewpoint"]["outcome"] == "rewritten"
+re = [s for s in d["summaries"] if s["outcome"] == "rewritten"]
+for s in re:
+    no = [v for v in s["votes"] if v["supported"] is False]
+    assert len(no) == 2 and all(v["problem"] for v in no), s
+    assert [v["supported"] for v in s["rewrite_votes"]] == [True] * 3, s
+assert all(v["cached"] for s in d["summaries"] for v in s["votes"])
+PY
+"$bin" -c "$tmp/v1.conf" --db "$tmp/v1.db" verify --date 2026-11-20 >"$tmp/v1.txt" 2>&1
+has "$tmp/v1.txt" "^verification of 2026-11-20: 10 checked" "verify prints the counts"
+has "$tmp/v1.txt" "j1: 원문에 없는 수치: 73.4" "verify prints the judges' problems"
+
+# 9b. a re-run pays for no vote and no rewrite again
+before=$(kinds)
+run 0 "re-run of the verified day" v1 v1 v1blog -- run --date 2026-11-20 --force
+after=$(kinds)
+if [ "$before" = "$after" ]; then ok; else bad "the re-run asked the LLM server again: $before -> $after"; fi
+has "$tmp/stderr" "4 rewritten, 0 replaced" "the re-run comes to the same verdicts"
+
+# 9c. a writer that never fixes one story: that story falls back
+vconf v2 writer-stubborn fair-noise1 position-noise1 fair-vmiss
+run 0 "run with a stubborn writer" v2 v2 v2blog -- run --date 2026-11-20
+has "$tmp/stderr" "6 supported first time, 3 rewritten, 1 replaced" "the story whose rewrite still invents is replaced"
+v2post=$(cat "$tmp/stdout")
+[ -f "$v2post" ] && no_plants "$v2post" "writer-stubborn"
+
+# 9d. a tie is unsupported; a judge that fails verification is named
+vconf v3 writer-planted fair-noise1 fair-vmiss position-noise1-vfail
+run 2 "run with a judge failing verification" v3 v3 v3blog -- run --date 2026-11-20
+has "$tmp/stderr" "judge j3 failed verification" "the failing judge is named"
+has "$tmp/stderr" "6 supported first time, 4 rewritten, 0 replaced" "one against one is a tie, sent back"
+v3post=$(cat "$tmp/stdout")
+[ -f "$v3post" ] && no_plants "$v3post" "a tie"
+
+# 9e. a summary that translates a glossary term goes back like a false one
+cat >"$tmp/feeds/glossary.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Glossary lab</title><link>https://glossary.example/</link><description>x</description>
+<item><title>A faster Transformer kernel for long contexts</title><link>https://glossary.example/kernel</link>
+<pubDate>Thu, 20 Nov 2026 05:00:00 GMT</pubDate>
+<description>The Transformer kernel halves attention memory on long contexts. [q=10]</description></item>
+</channel></rss>
+XML
+{ cat "$tmp/feeds.txt"; echo "blog glossary $feeds/glossary.xml weight=5"; } >"$tmp/feeds-g.txt"
+vconf v4 writer-glossary fair-noise1 position-noise1
+printf '[glossary]\nterms = Transformer\n' >>"$tmp/v4.conf"
+timeout 120 "$bin" -c "$tmp/v4.conf" --feeds "$tmp/feeds-g.txt" --db "$tmp/v4.db" \
+	--out "$tmp/v4blog" run --date 2026-11-20 >"$tmp/stdout" 2>"$tmp/stderr"
+got=$?
+[ "$got" -eq 0 ] && ok || bad "glossary run: exit $got: $(head -c 600 "$tmp/stderr")"
+has "$tmp/stderr" "1 rewritten, 0 replaced" "the summary that lost a term was rewritten"
+v4post=$(cat "$tmp/stdout")
+if [ -f "$v4post" ]; then
+	if grep -q '변환기' "$v4post"; then bad "the translated term was published"; else ok; fi
+	grep -q 'Transformer kernel halves' "$v4post" && ok || bad "the rewritten summary is not in the post"
+else bad "no glossary post: $v4post"; fi
+"$bin" -c "$tmp/v4.conf" --db "$tmp/v4.db" verify --date 2026-11-20 >"$tmp/v4.txt" 2>&1
+has "$tmp/v4.txt" "the \[glossary\] term 'Transformer' is not kept as written" "verify names the lost term"
+
+# 9f. the budget stops verification cleanly: what no judge checked is
+# the extractive writer's, never published unchecked
+vconf v5 writer-planted fair-noise1 position-noise1 fair-vmiss
+sed -i 's/^\(model = \(fair\|position\).*\)$/\1\nprice_in = 0.15\nprice_out = 0.60/' "$tmp/v5.conf"
+printf 'Check the texts. Answer {"verdicts": []}.\n' >"$tmp/verify2.txt"
+printf '[panel]\nverify_prompt = %s\n[budget]\nmax_usd = 0.000001\n' "$tmp/verify2.txt" >>"$tmp/v5.conf"
+cp "$tmp/v1.db" "$tmp/v5.db"
+before=$(kinds)
+run 2 "verification over budget" v5 v5 v5blog -- run --date 2026-11-20 --force
+after=$(kinds)
+set -- $before
+b_verify=$1
+set -- $after
+[ "$1" -eq "$b_verify" ] && ok || bad "over budget, $(($1 - b_verify)) verification requests were sent"
+has "$tmp/stderr" "0 supported first time, 0 rewritten, 10 replaced (10 unverified)" "unverified texts are replaced"
+has "$tmp/stderr" "the budget stopped verification" "the run says the budget stopped verification"
+v5post=$(cat "$tmp/stdout")
+[ -f "$v5post" ] && no_plants "$v5post" "verification over budget"
+
+# 9g. the heuristic panel cannot verify, and says so
+run 0 "heuristic run" heuristic h2 h2blog -- run --date 2026-11-20
+has "$tmp/stderr" "verification: not verified" "the heuristic run says it is not verified"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

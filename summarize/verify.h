@@ -1,0 +1,109 @@
+#ifndef AIDIGEST_VERIFY_H
+#define AIDIGEST_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "summarize/panel.h"
+#include "summarize/writer.h"
+
+/* The panel checks the writer's texts against their sources (PoLL's
+ * first question: "is this supported?", by a majority of judges from
+ * different families). Every LLM text of the post is a unit: each
+ * story's one-liner and summary (against the story), the intro with the
+ * post's title and description (against the day's stories, the headline
+ * first), and the AI Viewpoint (the same; opinion is allowed, invented
+ * facts are not). Each LLM judge of the panel gets the units in batches
+ * ({"id","kind","source_title","source_text","summary"} in the last user
+ * message, templates/prompts/verify.txt, a json_schema reply
+ * {"verdicts":[{"id","supported","problem"}]}); a unit is supported when
+ * more judges that answered say so than not (a tie is unsupported). A
+ * unit voted down, or one whose LLM text lost a [glossary] term, goes
+ * back to the writer once with the judges' problems; the rewrite is voted
+ * again. Still unsupported, or never voted on (no judge answered: a
+ * failure or the budget), its text becomes the extractive writer's. */
+
+enum verify_outcome {
+	VERIFY_SUPPORTED = 0, /* supported the first time */
+	VERIFY_REWRITTEN,     /* sent back, and the rewrite was supported */
+	VERIFY_REPLACED,      /* still unsupported: extractive text now */
+	VERIFY_UNVERIFIED     /* no judge answered: extractive text now */
+};
+
+#define VERIFY_ROUNDS 2
+
+/* One judge's vote on a unit in a round. */
+struct verify_vote {
+	signed char supported; /* 1, 0, or -1: no answer */
+	bool cached;
+	char *problem;         /* owned, may be NULL */
+};
+
+struct verify_unit {
+	enum writer_fix_kind kind;
+	size_t index;            /* the story, for WRITER_FIX_STORY */
+	char id[32];             /* the story's id, "intro" or "viewpoint" */
+	char *source_title, *source_text;
+	char *text[VERIFY_ROUNDS];  /* what was voted on; NULL: not voted */
+	char hash[VERIFY_ROUNDS][17];
+	struct verify_vote *votes[VERIFY_ROUNDS]; /* one per judge used */
+	int yes[VERIFY_ROUNDS], no[VERIFY_ROUNDS];
+	char *lost_term;         /* sent back for this [glossary] term */
+	bool sent_back, rewritten_ok;
+	enum verify_outcome outcome;
+};
+
+struct verify_judge_report {
+	const char *name;        /* the config's */
+	size_t config_index;
+	long requests, cached, tokens_in, tokens_out;
+	double usd;
+	bool failed;
+	char reason[256];
+};
+
+struct verify_result {
+	bool ran;                /* false: not verified (why in note) */
+	char prompt_version[32];
+	struct verify_unit *units;
+	size_t nunits;
+	struct verify_judge_report *judges; /* the LLM judges used */
+	size_t njudges;
+	size_t checked, supported_first, rewritten, replaced, unverified;
+	double kappa;            /* Fleiss' kappa of the first votes; NAN */
+	long requests, tokens_in, tokens_out; /* the judges' */
+	double usd;
+	long rewrite_requests;   /* the writer's, for rewrites */
+	double rewrite_usd;
+	double seconds;
+	bool budget_hit, degraded;
+	char note[512];          /* why not run, or what went wrong */
+};
+
+/* Check o's LLM texts and mend them (in place), as described above. The
+ * judges are pc's LLM judges that did not fail in pr (NULL: all); ex is
+ * the extractive writer's output for the same stories; budget_left is
+ * what the run may still spend (negative: no budget), shared with the
+ * rewrite. Verdicts are cached in st (may be NULL). Returns 0 (what
+ * happened is in res), or -1 (err) for bad arguments. */
+int verify_digest(struct store *st, const struct panel_config *pc,
+		  const struct panel_result *pr,
+		  const struct writer_config *wc,
+		  const struct writer_story *stories, size_t n,
+		  const struct writer_output *ex, struct writer_output *o,
+		  double budget_left, struct verify_result *res,
+		  struct buf *err);
+void verify_result_free(struct verify_result *res);
+
+const char *verify_outcome_name(enum verify_outcome v);
+
+/* A unit is supported when more judges say yes than no. */
+bool verify_majority(int yes, int no);
+
+/* Fleiss' kappa for yes/no ratings of n items by the same number of
+ * raters m >= 2 each (yes[i] + no[i] == m); NAN when undefined (fewer
+ * than 2 raters or items, unequal counts, or every rating the same). */
+double verify_fleiss_kappa(const int *yes, const int *no, size_t n);
+
+#endif
