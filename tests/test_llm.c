@@ -17,19 +17,12 @@
 #include "fetch/http.h"
 #include "summarize/llm.h"
 #include "tests/check.h"
+#include "tests/llm_child.h"
 #include "tests/tests.h"
 
 #define LLM_TEST_KEY "test-key"
 #define LLM_WRONG_KEY "wrong-key-0123456789"
 #define LLM_TEST_URL_MAX 256
-
-/* The fake LLM server (tests/llm_server.py) as a child; its stdin is our
- * pipe, so it ends with this process whatever happens. */
-struct llm_test_server {
-	pid_t pid;
-	int to_fd, from_fd;
-	int port;
-};
 
 /* What one done() call saw, copied. */
 struct llm_test_got {
@@ -74,98 +67,6 @@ static double llm_test_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) +
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static bool llm_test_have_python3(void)
-{
-	const char *path = getenv("PATH"), *p, *colon;
-	char file[PATH_MAX];
-
-	for (p = path; p && *p; p = colon ? colon + 1 : "") {
-		int len;
-
-		colon = strchr(p, ':');
-		len = colon ? (int)(colon - p) : (int)strlen(p);
-		if (len > 0 &&
-		    snprintf(file, sizeof file, "%.*s/python3", len, p) <
-		            (int)sizeof file &&
-		    access(file, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
-static void llm_test_server_stop(struct llm_test_server *s)
-{
-	if (s->to_fd >= 0)
-		close(s->to_fd);
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-	}
-	if (s->from_fd >= 0)
-		close(s->from_fd);
-	s->pid = -1;
-	s->to_fd = s->from_fd = -1;
-}
-
-/* Start the server; its port is the first line it prints. */
-static bool llm_test_server_start(struct llm_test_server *s)
-{
-	int in[2], out[2];
-	char line[32];
-	size_t len = 0;
-	struct timespec t0;
-	char *end;
-	long port;
-
-	s->pid = -1;
-	s->to_fd = s->from_fd = -1;
-	if (pipe2(in, O_CLOEXEC) != 0)
-		return false;
-	if (pipe2(out, O_CLOEXEC) != 0) {
-		close(in[0]);
-		close(in[1]);
-		return false;
-	}
-	s->pid = fork();
-	if (s->pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
-			_exit(127);
-		execlp("python3", "python3", "tests/llm_server.py",
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	s->to_fd = in[1];
-	s->from_fd = out[0];
-	if (s->pid < 0) {
-		llm_test_server_stop(s);
-		return false;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (len < sizeof line - 1 && !memchr(line, '\n', len) &&
-	       llm_test_since(&t0) < 10.0) {
-		struct pollfd pfd = {s->from_fd, POLLIN, 0};
-		ssize_t got;
-
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		got = read(s->from_fd, line + len, sizeof line - 1 - len);
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	line[len] = '\0';
-	port = strtol(line, &end, 10);
-	if (end == line || *end != '\n' || port <= 0 || port > 65535) {
-		fprintf(stderr, "llm test: the server gave no port\n");
-		llm_test_server_stop(s);
-		return false;
-	}
-	s->port = (int)port;
-	return true;
 }
 
 /* A loopback port nothing listens on (it was free a moment ago). */
@@ -1044,12 +945,12 @@ static void test_llm_cap_and_header_fault(void)
 
 void test_llm(void)
 {
-	struct llm_test_server server = {-1, -1, -1, 0};
+	struct llm_child server = {-1, -1, -1, 0};
 
 	test_llm_extract();
 	test_llm_bodies();
 	test_llm_malformed_calls();
-	if (!llm_test_have_python3()) {
+	if (!llm_child_python3()) {
 		printf("llm: server tests skipped (python3 absent)\n");
 		return;
 	}
@@ -1058,7 +959,7 @@ void test_llm(void)
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
 	/* "slow" answers after 1.5 s: past the 1 s timeout, not for long */
 	setenv("LLM_SERVER_SLOW_MS", "1500", 1);
-	if (!CHECK(llm_test_server_start(&server)))
+	if (!CHECK(llm_child_start(&server)))
 		goto out;
 	llm_test_port = server.port;
 	test_llm_replies();
@@ -1067,6 +968,6 @@ void test_llm(void)
 	test_llm_concurrency();
 	test_llm_cap_and_header_fault();
 out:
-	llm_test_server_stop(&server);
+	llm_child_stop(&server);
 	http_global_cleanup();
 }

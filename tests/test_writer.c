@@ -18,109 +18,11 @@
 #include "store/store.h"
 #include "summarize/writer.h"
 #include "tests/check.h"
+#include "tests/llm_child.h"
 #include "tests/tests.h"
 
 #define WRITER_TEST_KEY_VAR "AIDIGEST_TEST_WRITER_KEY"
 #define WRITER_TEST_NO_KEY_VAR "AIDIGEST_TEST_WRITER_NO_KEY"
-
-/* The fake LLM server (tests/llm_server.py) as a child reading our pipe:
- * it exits when the pipe closes, whatever happens to this process. */
-struct writer_test_server {
-	pid_t pid;
-	int to_fd, from_fd;
-	int port;
-};
-
-static void writer_test_server_stop(struct writer_test_server *s)
-{
-	if (s->to_fd >= 0)
-		close(s->to_fd);
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-	}
-	if (s->from_fd >= 0)
-		close(s->from_fd);
-	s->pid = -1;
-	s->to_fd = s->from_fd = -1;
-}
-
-static bool writer_test_server_start(struct writer_test_server *s)
-{
-	int in[2], out[2], tries;
-	char line[32];
-	size_t len = 0;
-	char *end;
-	long port;
-
-	s->pid = -1;
-	s->to_fd = s->from_fd = -1;
-	if (pipe2(in, O_CLOEXEC) != 0)
-		return false;
-	if (pipe2(out, O_CLOEXEC) != 0) {
-		close(in[0]);
-		close(in[1]);
-		return false;
-	}
-	s->pid = fork();
-	if (s->pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
-			_exit(127);
-		execlp("python3", "python3", "tests/llm_server.py",
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	s->to_fd = in[1];
-	s->from_fd = out[0];
-	if (s->pid < 0) {
-		writer_test_server_stop(s);
-		return false;
-	}
-	/* the port is the first line; 10 s at most */
-	for (tries = 0;
-	     tries < 100 && !memchr(line, '\n', len) && len < sizeof line - 1;
-	     tries++) {
-		struct pollfd pfd = {s->from_fd, POLLIN, 0};
-		ssize_t got;
-
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		got = read(s->from_fd, line + len, sizeof line - 1 - len);
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	line[len] = '\0';
-	port = strtol(line, &end, 10);
-	if (end == line || *end != '\n' || port <= 0 || port > 65535) {
-		fprintf(stderr, "writer test: the server gave no port\n");
-		writer_test_server_stop(s);
-		return false;
-	}
-	s->port = (int)port;
-	return true;
-}
-
-static bool writer_test_python3(void)
-{
-	const char *path = getenv("PATH"), *p, *colon;
-	char file[PATH_MAX];
-
-	for (p = path; p && *p; p = colon ? colon + 1 : "") {
-		int len;
-
-		colon = strchr(p, ':');
-		len = colon ? (int)(colon - p) : (int)strlen(p);
-		if (len > 0 &&
-		    snprintf(file, sizeof file, "%.*s/python3", len, p) <
-		            (int)sizeof file &&
-		    access(file, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
 
 /* Load a configuration from text; err and notices collect messages. */
 static int writer_test_load(const char *text, struct writer_config *c,
@@ -852,23 +754,23 @@ static void test_writer_server(int port)
 
 void test_writer(void)
 {
-	struct writer_test_server server = {-1, -1, -1, 0};
+	struct llm_child server = {-1, -1, -1, 0};
 
 	test_writer_config();
 	test_writer_strip_urls();
 	test_writer_extractive();
 	test_writer_particles();
-	if (!writer_test_python3()) {
+	if (!llm_child_python3()) {
 		printf("writer: server tests skipped (python3 absent)\n");
 		return;
 	}
 	if (!CHECK_INT(http_global_init(), 0))
 		return;
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
-	if (CHECK(writer_test_server_start(&server))) {
+	if (CHECK(llm_child_start(&server))) {
 		test_writer_server(server.port);
 		test_writer_cache_budget(server.port);
 	}
-	writer_test_server_stop(&server);
+	llm_child_stop(&server);
 	http_global_cleanup();
 }

@@ -19,6 +19,7 @@ void test_heuristic(void);
 void test_pool(void);
 void test_llm(void);
 void test_writer(void);
+void test_verify(void);
 void test_publish(void);
 void test_mustache(void);
 

@@ -21,6 +21,7 @@ int main(void)
 	        {"panel", test_panel},
 	        {"llm", test_llm},
 	        {"writer", test_writer},
+	        {"verify", test_verify},
 	        {"publish", test_publish},
 	        {"mustache", test_mustache},
 	};
