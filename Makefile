@@ -48,7 +48,7 @@ LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c render/
 # The prompts (templates/prompts/) are built into the program.
 GEN_OBJ = $(B)/gen/prompts.o
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
-UNIT_SRC = tests/unit.c tests/check.c tests/llm_child.c \
+UNIT_SRC = tests/unit.c tests/check.c tests/server_child.c \
 	$(sort $(wildcard tests/test_*.c))
 UNIT_OBJ = $(UNIT_SRC:%.c=$(B)/%.o)
 CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o

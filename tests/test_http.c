@@ -17,20 +17,11 @@
 #include "common/xalloc.h"
 #include "fetch/http.h"
 #include "tests/check.h"
+#include "tests/server_child.h"
 #include "tests/tests.h"
 
 #define FIXTURES "tests/fixtures/feeds/"
 #define URL_MAX 512
-
-/* The loopback server (tests/http_server.py) as a child process. Its stdin
- * is a pipe from us: when this process ends, even by a crash, the pipe
- * closes and the server exits. */
-struct test_server {
-	pid_t pid;
-	int to_fd;   /* the server's stdin */
-	int from_fd; /* the server's stdout: the port, first line */
-	int port;
-};
 
 /* What one done() call saw, copied (the response is freed after it). */
 struct test_got {
@@ -67,111 +58,6 @@ static double test_seconds_since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static bool test_python3_present(void)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	char file[PATH_MAX];
-
-	if (!path)
-		return false;
-	for (p = path;; p = end + 1) {
-		size_t len;
-
-		end = strchr(p, ':');
-		len = end ? (size_t)(end - p) : strlen(p);
-		if (len > 0 && len < sizeof file - 9) {
-			snprintf(file, sizeof file, "%.*s/python3", (int)len,
-			         p);
-			if (access(file, X_OK) == 0)
-				return true;
-		}
-		if (!end)
-			return false;
-	}
-}
-
-static void test_server_stop(struct test_server *s)
-{
-	if (s->to_fd >= 0)
-		close(s->to_fd);
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-	}
-	if (s->from_fd >= 0)
-		close(s->from_fd);
-	s->pid = -1;
-	s->to_fd = s->from_fd = -1;
-}
-
-/* Start the server and read its port; false (with a message) on failure. */
-static bool test_server_start(struct test_server *s)
-{
-	int in[2] = {-1, -1}, out[2] = {-1, -1};
-	char line[32];
-	size_t len = 0;
-	struct timespec t0;
-	char *end;
-	long port;
-
-	s->pid = -1;
-	s->to_fd = s->from_fd = -1;
-	s->port = 0;
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
-		perror("http test: pipe");
-		goto fail;
-	}
-	s->pid = fork();
-	if (s->pid < 0) {
-		perror("http test: fork");
-		goto fail;
-	}
-	if (s->pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
-			_exit(127);
-		execlp("python3", "python3", "tests/http_server.py",
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	s->to_fd = in[1];
-	s->from_fd = out[0];
-	in[0] = in[1] = out[0] = out[1] = -1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (len < sizeof line - 1 && !memchr(line, '\n', len)) {
-		struct pollfd pfd = {s->from_fd, POLLIN, 0};
-		ssize_t got;
-
-		if (test_seconds_since(&t0) > 10.0)
-			break;
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		got = read(s->from_fd, line + len, sizeof line - 1 - len);
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	line[len] = '\0';
-	port = strtol(line, &end, 10);
-	if (end == line || *end != '\n' || port <= 0 || port > 65535) {
-		fprintf(stderr, "http test: the server gave no port\n");
-		goto fail;
-	}
-	s->port = (int)port;
-	return true;
-fail:
-	if (in[0] >= 0)
-		close(in[0]);
-	if (out[1] >= 0)
-		close(out[1]);
-	if (s->to_fd < 0 && in[1] >= 0)
-		close(in[1]);
-	if (s->from_fd < 0 && out[0] >= 0)
-		close(out[0]);
-	test_server_stop(s);
-	return false;
-}
 
 /* A loopback port nothing listens on (it was free a moment ago). */
 static int test_closed_port(void)
@@ -960,10 +846,10 @@ static void test_http_empty(void)
 
 void test_http(void)
 {
-	struct test_server server = {-1, -1, -1, 0};
+	struct server_child server = {-1, -1, -1, 0};
 	struct test_run run = {0};
 
-	if (!test_python3_present()) {
+	if (!server_child_python3()) {
 		printf("http: skipped (python3 absent)\n");
 		return;
 	}
@@ -972,7 +858,7 @@ void test_http(void)
 	/* A proxy from the environment must not see loopback requests. */
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
 	test_http_empty();
-	if (!CHECK(test_server_start(&server)))
+	if (!CHECK(server_child_start(&server, "tests/http_server.py")))
 		goto out;
 	test_port = server.port;
 	test_http_behaviours(&run);
@@ -984,6 +870,6 @@ void test_http(void)
 	test_http_may_start();
 out:
 	test_run_free(&run);
-	test_server_stop(&server);
+	server_child_stop(&server);
 	http_global_cleanup();
 }

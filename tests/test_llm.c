@@ -17,7 +17,7 @@
 #include "fetch/http.h"
 #include "summarize/llm.h"
 #include "tests/check.h"
-#include "tests/llm_child.h"
+#include "tests/server_child.h"
 #include "tests/tests.h"
 
 #define LLM_TEST_KEY "test-key"
@@ -945,12 +945,12 @@ static void test_llm_cap_and_header_fault(void)
 
 void test_llm(void)
 {
-	struct llm_child server = {-1, -1, -1, 0};
+	struct server_child server = {-1, -1, -1, 0};
 
 	test_llm_extract();
 	test_llm_bodies();
 	test_llm_malformed_calls();
-	if (!llm_child_python3()) {
+	if (!server_child_python3()) {
 		printf("llm: server tests skipped (python3 absent)\n");
 		return;
 	}
@@ -959,7 +959,7 @@ void test_llm(void)
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
 	/* "slow" answers after 1.5 s: past the 1 s timeout, not for long */
 	setenv("LLM_SERVER_SLOW_MS", "1500", 1);
-	if (!CHECK(llm_child_start(&server)))
+	if (!CHECK(server_child_start(&server, "tests/llm_server.py")))
 		goto out;
 	llm_test_port = server.port;
 	test_llm_replies();
@@ -968,6 +968,6 @@ void test_llm(void)
 	test_llm_concurrency();
 	test_llm_cap_and_header_fault();
 out:
-	llm_child_stop(&server);
+	server_child_stop(&server);
 	http_global_cleanup();
 }

@@ -12,7 +12,7 @@
 #include "summarize/verify.h"
 #include "summarize/writer.h"
 #include "tests/check.h"
-#include "tests/llm_child.h"
+#include "tests/server_child.h"
 #include "tests/tests.h"
 
 #define VERIFY_TEST_KEY_VAR "AIDIGEST_TEST_VERIFY_KEY"
@@ -351,18 +351,18 @@ static void test_verify_server(int port)
 
 void test_verify(void)
 {
-	struct llm_child server = {-1, -1, -1, 0};
+	struct server_child server = {-1, -1, -1, 0};
 
 	test_verify_rules();
-	if (!llm_child_python3()) {
+	if (!server_child_python3()) {
 		printf("verify: server tests skipped (python3 absent)\n");
 		return;
 	}
 	if (!CHECK_INT(http_global_init(), 0))
 		return;
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
-	if (CHECK(llm_child_start(&server)))
+	if (CHECK(server_child_start(&server, "tests/llm_server.py")))
 		test_verify_server(server.port);
-	llm_child_stop(&server);
+	server_child_stop(&server);
 	http_global_cleanup();
 }

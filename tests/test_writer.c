@@ -18,7 +18,7 @@
 #include "store/store.h"
 #include "summarize/writer.h"
 #include "tests/check.h"
-#include "tests/llm_child.h"
+#include "tests/server_child.h"
 #include "tests/tests.h"
 
 #define WRITER_TEST_KEY_VAR "AIDIGEST_TEST_WRITER_KEY"
@@ -754,23 +754,23 @@ static void test_writer_server(int port)
 
 void test_writer(void)
 {
-	struct llm_child server = {-1, -1, -1, 0};
+	struct server_child server = {-1, -1, -1, 0};
 
 	test_writer_config();
 	test_writer_strip_urls();
 	test_writer_extractive();
 	test_writer_particles();
-	if (!llm_child_python3()) {
+	if (!server_child_python3()) {
 		printf("writer: server tests skipped (python3 absent)\n");
 		return;
 	}
 	if (!CHECK_INT(http_global_init(), 0))
 		return;
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
-	if (CHECK(llm_child_start(&server))) {
+	if (CHECK(server_child_start(&server, "tests/llm_server.py"))) {
 		test_writer_server(server.port);
 		test_writer_cache_budget(server.port);
 	}
-	llm_child_stop(&server);
+	server_child_stop(&server);
 	http_global_cleanup();
 }

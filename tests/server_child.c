@@ -1,4 +1,4 @@
-#include "tests/llm_child.h"
+#include "tests/server_child.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-bool llm_child_python3(void)
+bool server_child_python3(void)
 {
 	const char *path = getenv("PATH"), *p, *colon;
 	char file[PATH_MAX];
@@ -30,7 +30,7 @@ bool llm_child_python3(void)
 	return false;
 }
 
-void llm_child_stop(struct llm_child *s)
+void server_child_stop(struct server_child *s)
 {
 	if (s->to_fd >= 0)
 		close(s->to_fd);
@@ -44,7 +44,7 @@ void llm_child_stop(struct llm_child *s)
 	s->to_fd = s->from_fd = -1;
 }
 
-static double llm_child_since(const struct timespec *t0)
+static double server_child_since(const struct timespec *t0)
 {
 	struct timespec t;
 
@@ -53,7 +53,7 @@ static double llm_child_since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-bool llm_child_start(struct llm_child *s)
+bool server_child_start(struct server_child *s, const char *script)
 {
 	int in[2], out[2];
 	char line[32];
@@ -76,7 +76,7 @@ bool llm_child_start(struct llm_child *s)
 	if (s->pid == 0) {
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(127);
-		execlp("python3", "python3", "tests/llm_server.py",
+		execlp("python3", "python3", script,
 		       (char *)NULL);
 		_exit(127);
 	}
@@ -85,13 +85,13 @@ bool llm_child_start(struct llm_child *s)
 	s->to_fd = in[1];
 	s->from_fd = out[0];
 	if (s->pid < 0) {
-		llm_child_stop(s);
+		server_child_stop(s);
 		return false;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	line[0] = '\0';
 	while (len < sizeof line - 1 && !memchr(line, '\n', len) &&
-	       llm_child_since(&t0) < 10.0) {
+	       server_child_since(&t0) < 10.0) {
 		struct pollfd pfd = {s->from_fd, POLLIN, 0};
 		ssize_t got;
 
@@ -105,8 +105,8 @@ bool llm_child_start(struct llm_child *s)
 	line[len] = '\0';
 	port = strtol(line, &end, 10);
 	if (end == line || *end != '\n' || port <= 0 || port > 65535) {
-		fprintf(stderr, "tests: the fake LLM server gave no port\n");
-		llm_child_stop(s);
+		fprintf(stderr, "tests: %s gave no port\n", script);
+		server_child_stop(s);
 		return false;
 	}
 	s->port = (int)port;
