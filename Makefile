@@ -127,6 +127,8 @@ bench: all deps-bench
 	sh bench/fetch.sh || status=1; \
 	echo "== rank: the judge panel against one reference judge"; \
 	sh bench/rank.sh || status=1; \
+	echo "== verify: the panel checks the writer's texts"; \
+	sh bench/verify.sh || status=1; \
 	exit $$status
 
 # Today's digest from feeds.txt into $(OUT): the heuristic panel and the

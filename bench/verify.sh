@@ -1,0 +1,178 @@
+#!/bin/sh
+# Verification benchmark (bench/README.md): a day whose 10 selected
+# stories are written by a fake LLM writer that invents figures in two
+# summaries, the intro and the viewpoint, then checked by three LLM judges
+# (two catch invented figures, one misses them) behind fake servers
+# (tests/llm_server.py) that answer every request after
+# BENCH_LLM_LATENCY_MS (1000 ms). Reports the verification's requests, its
+# wall time and its share of the run's cost. Targets: at most
+# 3 x ceil(10/20) vote requests plus 3 per batch of 20 rewrites (the
+# re-votes), sent concurrently: the verification within (rounds + the
+# rewrite) x latency + 1 s; no invented figure in the post.
+# Exit status: 0 all targets met, 1 a target missed, 2 could not run.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+BIN=${AIDIGEST:-./aidigest}
+OUT=bench/out/verify
+MS=${BENCH_LLM_LATENCY_MS:-1000}
+CC=${CC:-cc}
+PY=python3
+
+die() {
+	echo "bench-verify: $*" >&2
+	exit 2
+}
+
+command -v $PY >/dev/null 2>&1 || die "python3 is missing"
+[ -x "$BIN" ] || die "$BIN is missing: run make first"
+rm -rf "$OUT"
+mkdir -p "$OUT/blog"
+$CC -O2 -o "$OUT/walltime" bench/walltime.c || die "cannot build walltime"
+
+# A day of 30 stories of known quality ([q=N] markers).
+$PY - >"$OUT/day.xml" <<'EOF'
+import random
+rnd = random.Random(7)
+words = ("model agent benchmark release weights inference kernel dataset "
+         "reasoning vision speech robot safety eval tokenizer compiler "
+         "retrieval memory planner sparse").split()
+print('<?xml version="1.0" encoding="UTF-8"?>')
+print('<rss version="2.0"><channel><title>bench day</title>'
+      '<link>https://bench.example.org/</link><description>d</description>')
+for i in range(30):
+    q = rnd.randint(1, 10)
+    title = " ".join(rnd.choice(words) for _ in range(6)) + " %d" % i
+    text = "[q=%d] " % q + " ".join(rnd.choice(words) for _ in range(60))
+    print('<item><title>%s</title><link>https://bench.example.org/p/%d</link>'
+          '<guid>b-%d</guid><pubDate>Mon, 10 Mar 2025 %02d:%02d:00 GMT</pubDate>'
+          '<description>%s</description></item>' % (title, i, i, 1 + i // 10, i % 60, text))
+print('</channel></rss>')
+EOF
+
+# Four servers: three judges and the writer, as four providers would be.
+mkfifo "$OUT/fifo"
+pids=""
+for k in 1 2 3 4; do
+	LLM_SERVER_LATENCY_MS=$MS $PY tests/llm_server.py "$OUT/port$k" \
+		<"$OUT/fifo" >/dev/null &
+	pids="$pids $!"
+done
+exec 3>"$OUT/fifo"
+cleanup() {
+	exec 3>&-
+	for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+for k in 1 2 3 4; do
+	tries=0
+	while [ ! -s "$OUT/port$k" ]; do
+		tries=$((tries + 1))
+		[ "$tries" -lt 100 ] || die "server $k did not start"
+		sleep 0.1
+	done
+done
+
+echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
+# The judges and prices of aidigest.conf.example, and a GPT-4o-priced
+# writer, pointed at the servers.
+cat >"$OUT/aidigest.conf" <<EOF
+[digest]
+timezone = +00:00
+[judge.gpt-mini]
+provider = openai
+base_url = http://127.0.0.1:$(cat "$OUT/port1")/v1
+model = fair-noise2
+api_key_env = BENCH_LLM_KEY
+price_in = 0.15
+price_out = 0.60
+[judge.haiku]
+provider = anthropic
+base_url = http://127.0.0.1:$(cat "$OUT/port2")/v1
+model = source-lover-noise2
+api_key_env = BENCH_LLM_KEY
+price_in = 0.80
+price_out = 4.00
+[judge.gemini-flash]
+provider = openai
+base_url = http://127.0.0.1:$(cat "$OUT/port3")/v1
+model = position-noise2-vmiss
+api_key_env = BENCH_LLM_KEY
+price_in = 0.10
+price_out = 0.40
+[writer]
+provider = openai
+base_url = http://127.0.0.1:$(cat "$OUT/port4")/v1
+model = writer-planted
+api_key_env = BENCH_LLM_KEY
+price_in = 2.50
+price_out = 10.00
+[panel]
+top = 10
+EOF
+export BENCH_LLM_KEY=test-key
+
+"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" --db "$OUT/state.db" fetch \
+	>/dev/null 2>&1 || die "fetch failed"
+
+kinds() {
+	for k in 1 2 3 4; do
+		$PY -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+			"http://127.0.0.1:$(cat "$OUT/port$k")/stats"
+	done | $PY -c '
+import json, sys
+t = {}
+for l in sys.stdin:
+    if l.strip():
+        for k, v in json.loads(l)["by_kind"].items():
+            t[k] = t.get(k, 0) + v
+print(t["rank"], t["write"], t["verify"], t["rewrite"])'
+}
+
+k0=$(kinds)
+us=$("$OUT/walltime" -o "$OUT/path.txt" "$BIN" -c "$OUT/aidigest.conf" \
+	--feeds "$OUT/feeds.txt" --db "$OUT/state.db" --out "$OUT/blog" \
+	run --date 2025-03-10 2>"$OUT/run.err") || true
+[ -s "$OUT/path.txt" ] || die "run failed: $(cat "$OUT/run.err")"
+k1=$(kinds)
+
+$PY - "$OUT/state.db" "$(cat "$OUT/path.txt")" "$us" "$k0" "$k1" "$MS" <<'EOF'
+import json, math, sqlite3, sys
+db, post, us, k0, k1, ms = sys.argv[1:]
+row = sqlite3.connect(db).execute(
+    "SELECT usd, details FROM runs WHERE command = 'run' ORDER BY id DESC LIMIT 1").fetchone()
+total, v = row[0], json.loads(row[1])["verify"]
+k0, k1 = [int(x) for x in k0.split()], [int(x) for x in k1.split()]
+rank, write, votes, rewrites = [b - a for a, b in zip(k0, k1)]
+sent_back = v["rewritten"] + v["replaced"]
+latency = int(ms) / 1000.0
+rounds = 2 if sent_back else 1
+print("%d texts checked (10 stories, the intro, the viewpoint) by 3 LLM judges, "
+      "%s ms per request" % (v["checked"], ms))
+print("requests     rank %d, write %d, verify %d, rewrite %d" % (rank, write, votes, rewrites))
+print("outcome      %d supported first time, %d rewritten, %d replaced; "
+      "Fleiss' kappa %s" % (v["supported_first"], v["rewritten"], v["replaced"],
+      "%.3f" % v["fleiss_kappa"] if v["fleiss_kappa"] is not None else "n/a"))
+print("time         verification %.2f s of a %.2f s run" % (v["seconds"], int(us) / 1e6))
+share = (v["usd"] + v["rewrite_usd"]) / total if total else 0
+print("cost         verification $%.5f (votes $%.5f, rewrite $%.5f) of the "
+      "run's $%.5f: %.1f%%" % (v["usd"] + v["rewrite_usd"], v["usd"],
+      v["rewrite_usd"], total, 100 * share))
+text = open(post, encoding="utf-8").read()
+ok = True
+def check(name, good, detail):
+    global ok
+    ok = ok and good
+    print("%s %s: %s" % ("PASS" if good else "FAIL", name, detail))
+allowed = 3 * math.ceil(10 / 20) + 3 * math.ceil(sent_back / 20)
+check("vote requests", votes <= allowed,
+      "%d <= 3 x ceil(10/20) + 3 x ceil(%d/20) = %d" % (votes, sent_back, allowed))
+limit = (rounds + (1 if sent_back else 0)) * latency + 1
+check("concurrent", v["seconds"] <= limit,
+      "%.2f s <= %d rounds and %d rewrite x %.1f s + 1 s = %.1f s" % (
+      v["seconds"], rounds, 1 if sent_back else 0, latency, limit))
+check("no invented figure published",
+      not any(p in text for p in ("73.4", "9876", "4321")), post)
+sys.exit(0 if ok else 1)
+EOF
