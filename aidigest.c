@@ -179,6 +179,27 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* --format's value: NULL (the first choice) or one of the choices
+ * (a NULL-ended list of two); the index, or -1 after a usage error. */
+static const char *const text_json[] = {"text", "json", NULL};
+static const char *const tsv_json[] = {"tsv", "json", NULL};
+static const char *const table_json[] = {"table", "json", NULL};
+
+static int format_choice(const char *cmd, const char *given,
+                         const char *const *choices)
+{
+	int i;
+
+	if (!given)
+		return 0;
+	for (i = 0; choices[i]; i++)
+		if (strcmp(given, choices[i]) == 0)
+			return i;
+	usage_error("%s: --format is %s or %s, not '%s'", cmd, choices[0],
+	            choices[1], given);
+	return -1;
+}
+
 static int parse_size(const char *s, size_t *out)
 {
 	char *end;
@@ -771,10 +792,8 @@ static int cmd_fetch(int argc, char **argv)
 	rc = take_options(argc, argv, names, values, pos, 0, &npos, "fetch");
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	if (values[0] && strcmp(values[0], "json") != 0 &&
-	    strcmp(values[0], "text") != 0)
-		return usage_error("fetch: --format is text or json, not '%s'",
-		                   values[0]);
+	if (format_choice("fetch", values[0], text_json) < 0)
+		return EXIT_USAGE;
 	ret = context_open(&cx, "fetch", NEED_FEEDS | NEED_STORE);
 	if (ret != EXIT_OK)
 		return ret;
@@ -836,6 +855,23 @@ static void today(int offset, char out[11])
 	out[10] = '\0';
 }
 
+/* The day a command works on: --date (given) or today in the digest's
+ * zone, and its window. 0, or EXIT_USAGE after saying why. */
+static int command_day(const struct context *cx, const char *cmd,
+                       const char *given, char date[11], int64_t *from,
+                       int64_t *to)
+{
+	if (given)
+		snprintf(date, 11, "%s", given);
+	else
+		today(cx->config.tz_offset_sec, date);
+	if ((given && strlen(given) != 10) ||
+	    day_window(date, cx->config.tz_offset_sec, from, to) != 0)
+		return usage_error("%s: --date wants YYYY-MM-DD, not '%s'", cmd,
+		                   given ? given : date);
+	return 0;
+}
+
 static void put_tsv_field(const char *s)
 {
 	feed_tsv_escape(stdout, s ? s : "");
@@ -889,22 +925,15 @@ static int cmd_items(int argc, char **argv)
 	rc = take_options(argc, argv, names, values, pos, 0, &npos, "items");
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	if (values[1] && strcmp(values[1], "tsv") != 0 &&
-	    strcmp(values[1], "json") != 0)
-		return usage_error("items: --format is tsv or json, not '%s'",
-		                   values[1]);
-	json = values[1] && strcmp(values[1], "json") == 0;
+	if ((rc = format_choice("items", values[1], tsv_json)) < 0)
+		return EXIT_USAGE;
+	json = rc == 1;
 	ret = context_open(&cx, "items", NEED_STORE);
 	if (ret != EXIT_OK)
 		return ret;
-	if (values[0])
-		snprintf(date, sizeof date, "%s", values[0]);
-	else
-		today(cx.config.tz_offset_sec, date);
-	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+	if ((rc = command_day(&cx, "items", values[0], date, &from, &to)) != 0) {
 		context_free(&cx);
-		return usage_error("items: --date wants YYYY-MM-DD, not '%s'",
-		                   values[0]);
+		return rc;
 	}
 	/* stories are built at fetch time for the last days; a day asked
 	 * for later (or earlier) is built now */
@@ -1082,9 +1111,8 @@ static int cmd_feeds(int argc, char **argv)
 		return usage_error("feeds: check, import FILE.opml or export, "
 		                   "not '%s'",
 		                   pos[0]);
-	if (values[0] && strcmp(values[0], "table") != 0 &&
-	    strcmp(values[0], "json") != 0)
-		return usage_error("feeds check: --format is table or json");
+	if (format_choice("feeds check", values[0], table_json) < 0)
+		return EXIT_USAGE;
 	ret = context_open(&cx, "feeds",
 	                   strcmp(pos[0], "check") == 0 ? NEED_FEEDS | NEED_STORE
 	                                                : NEED_FEEDS);
@@ -1413,11 +1441,9 @@ static int cmd_rank(int argc, char **argv)
 	rc = take_options(argc, argv, names, values, pos, 0, &npos, "rank");
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	if (values[1] && strcmp(values[1], "table") != 0 &&
-	    strcmp(values[1], "json") != 0)
-		return usage_error("rank: --format is table or json, not '%s'",
-		                   values[1]);
-	json = values[1] && strcmp(values[1], "json") == 0;
+	if ((rc = format_choice("rank", values[1], table_json)) < 0)
+		return EXIT_USAGE;
+	json = rc == 1;
 	ret = context_open(&cx, "rank", NEED_STORE);
 	if (ret != EXIT_OK)
 		return ret;
@@ -1430,15 +1456,10 @@ static int cmd_rank(int argc, char **argv)
 	}
 	if (g.verbosity >= 0)
 		print_lines("rank", buf_cstr(&notes));
-	if (values[0])
-		snprintf(date, sizeof date, "%s", values[0]);
-	else
-		today(cx.config.tz_offset_sec, date);
-	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+	if ((rc = command_day(&cx, "rank", values[0], date, &from, &to)) != 0) {
 		panel_config_free(&pc);
 		context_free(&cx);
-		return usage_error("rank: --date wants YYYY-MM-DD, not '%s'",
-		                   values[0]);
+		return rc;
 	}
 	if (stories_rebuild(cx.store, from, to) != 0 ||
 	    store_stories_window(cx.store, from, to, &stories, &nstories) != 0) {
@@ -2188,14 +2209,9 @@ static int cmd_run(int argc, char **argv)
 	ret = context_open(&cx, "run", NEED_FEEDS | NEED_STORE);
 	if (ret != EXIT_OK)
 		return ret;
-	if (values[0])
-		snprintf(date, sizeof date, "%s", values[0]);
-	else
-		today(cx.config.tz_offset_sec, date);
-	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+	if ((rc = command_day(&cx, "run", values[0], date, &from, &to)) != 0) {
 		context_free(&cx);
-		return usage_error("run: --date wants YYYY-MM-DD, not '%s'",
-		                   values[0]);
+		return rc;
 	}
 	out_dir = g.out ? g.out : cx.config.out ? cx.config.out : ".";
 	/* one run at a time: the lock is held from the fetch to the end */
@@ -2362,6 +2378,7 @@ static int cmd_preview(int argc, char **argv)
 	struct context cx;
 	struct digest d;
 	char date[11];
+	int64_t from, to;
 	int npos, rc, ret, i, j;
 	bool html = false;
 	char **margv = xcalloc((size_t)argc + 1, sizeof *margv);
@@ -2379,18 +2396,10 @@ static int cmd_preview(int argc, char **argv)
 	ret = context_open(&cx, "preview", NEED_STORE);
 	if (ret != EXIT_OK)
 		return ret;
-	if (values[0])
-		snprintf(date, sizeof date, "%s", values[0]);
-	else
-		today(cx.config.tz_offset_sec, date);
-	{
-		int64_t from, to;
-
-		if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
-			context_free(&cx);
-			return usage_error("preview: --date wants YYYY-MM-DD, not '%s'",
-			                   values[0]);
-		}
+	if ((rc = command_day(&cx, "preview", values[0], date, &from, &to)) !=
+	    0) {
+		context_free(&cx);
+		return rc;
 	}
 	http_global_init();
 	memset(&d, 0, sizeof d);
@@ -2490,22 +2499,16 @@ static int cmd_verify(int argc, char **argv)
 	rc = take_options(argc, argv, names, values, pos, 0, &npos, "verify");
 	if (rc != 0)
 		return rc < 0 ? EXIT_OK : rc;
-	if (values[1] && strcmp(values[1], "table") != 0 &&
-	    strcmp(values[1], "json") != 0)
-		return usage_error("verify: --format is table or json, not '%s'",
-		                   values[1]);
-	json = values[1] && strcmp(values[1], "json") == 0;
+	if ((rc = format_choice("verify", values[1], table_json)) < 0)
+		return EXIT_USAGE;
+	json = rc == 1;
 	ret = context_open(&cx, "verify", NEED_STORE);
 	if (ret != EXIT_OK)
 		return ret;
-	if (values[0])
-		snprintf(date, sizeof date, "%s", values[0]);
-	else
-		today(cx.config.tz_offset_sec, date);
-	if (day_window(date, cx.config.tz_offset_sec, &from, &to) != 0) {
+	if ((rc = command_day(&cx, "verify", values[0], date, &from, &to)) !=
+	    0) {
 		context_free(&cx);
-		return usage_error("verify: --date wants YYYY-MM-DD, not '%s'",
-		                   values[0]);
+		return rc;
 	}
 	http_global_init();
 	memset(&d, 0, sizeof d);
