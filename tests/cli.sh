@@ -47,6 +47,16 @@ expect_grep "$tmp/err" "unknown command 'frobnicate'" "unknown command message"
 expect_exit 64 "unknown global option" -- "$bin" --bogus parse x
 expect_exit 64 "unknown parse option" -- "$bin" parse --bogus x
 expect_exit 64 "parse without FILE" -- "$bin" parse
+# a day's commands: the date whole and valid, the format one of two
+for c in items rank preview verify; do
+	expect_exit 64 "$c --date too long" -- "$bin" --db "$tmp/dates.db" $c --date 2026-11-200
+	expect_grep "$tmp/err" "$c: --date wants YYYY-MM-DD, not '2026-11-200'" "$c names the bad date"
+	expect_exit 64 "$c --date not a day" -- "$bin" --db "$tmp/dates.db" $c --date 2026-02-30
+done
+for c in items rank verify fetch; do
+	expect_exit 64 "$c --format unknown" -- "$bin" --db "$tmp/dates.db" --feeds /dev/null $c --format xml
+	expect_grep "$tmp/err" "$c: --format is .* or json, not 'xml'" "$c names the bad format"
+done
 expect_exit 64 "-c without a value" -- "$bin" parse "$fx/rss20.xml" -c
 expect_exit 64 "bad --tz" -- "$bin" parse --tz 9am "$fx/rss20.xml"
 expect_exit 64 "bad --max-bytes" -- "$bin" parse --max-bytes -5 "$fx/rss20.xml"
