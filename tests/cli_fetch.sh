@@ -220,5 +220,26 @@ has "$tmp/out" "good $base/feed/rss20.xml" "a source comes back"
 run 1 "feeds import of a non-OPML file" -- feeds import tests/fixtures/feeds/rss20.xml
 run 64 "feeds with no subcommand" -- feeds
 
+# 8. the progress line: on a terminal only, and the summary always
+if command -v script >/dev/null 2>&1; then
+	printf 'blog good %s/feed/rss20.xml\nblog atom %s/feed/atom10.xml\n' "$base" "$base" >"$tmp/feeds3.txt"
+	script -qec "timeout 60 '$bin' -c '$tmp/aidigest.conf' --feeds '$tmp/feeds3.txt' --db '$tmp/state3.db' fetch" \
+		/dev/null >"$tmp/tty.out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 0 ]; then ok; else bad "fetch on a terminal: exit $rc: $(head -c 400 "$tmp/tty.out")"; fi
+	if tr '\r' '\n' <"$tmp/tty.out" | grep -q '^aidigest: fetch: [0-9]*/2 done, [0-9.]* MB, 0 failed'; then ok; else
+		bad "no progress line on a terminal: $(head -c 400 "$tmp/tty.out" | od -c | head -5)"; fi
+	if tr '\r' '\n' <"$tmp/tty.out" | grep -q '^aidigest: fetch: 2/2 done'; then ok; else bad "the progress line never reached 2/2"; fi
+	has "$tmp/tty.out" "2 sources: 2 ok" "the summary on a terminal"
+	timeout 60 "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds3.txt" --db "$tmp/state4.db" fetch >"$tmp/out" 2>"$tmp/err"
+	hasnt "$tmp/err" "done, .* MB" "a progress line when stderr is not a terminal"
+	has "$tmp/err" "2 sources: 2 ok" "the summary when stderr is not a terminal"
+	script -qec "timeout 60 '$bin' -q -c '$tmp/aidigest.conf' --feeds '$tmp/feeds3.txt' --db '$tmp/state5.db' fetch" \
+		/dev/null >"$tmp/tty.out" 2>&1 </dev/null
+	hasnt "$tmp/tty.out" "done, .* MB" "a progress line with -q"
+else
+	echo "fetch: the progress test skipped (script(1) absent)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -248,5 +248,25 @@ assert sum(s["selected"] for s in r["stories"]) == 10
 run 64 "rank with a bad date" main panel -- rank --date tomorrow
 run 64 "rank with a bad format" main panel -- rank --format xml
 
+# the progress line: on a terminal only
+if command -v script >/dev/null 2>&1; then
+	conf progress "p1:openai:fair" "p2:anthropic:fair"
+	fetch_into progress progress
+	script -qec "timeout 120 '$bin' -c '$tmp/progress.conf' --feeds '$tmp/feeds.txt' --db '$tmp/progress.db' rank --date 2025-03-10" \
+		/dev/null >"$tmp/tty.out" 2>&1 </dev/null
+	if tr '\r' '\n' <"$tmp/tty.out" | grep -q '^aidigest: rank: [0-9]*/[0-9]* requests, 0 failed'; then ok; else
+		bad "no rank progress line on a terminal: $(head -c 300 "$tmp/tty.out")"; fi
+	fetch_into progress2 progress
+	before=$(stats)
+	timeout 120 "$bin" -c "$tmp/progress.conf" --feeds "$tmp/feeds.txt" --db "$tmp/progress2.db" \
+		rank --date 2025-03-10 >/dev/null 2>"$tmp/err"
+	after=$(stats)
+	# it asked the judges, and said nothing of it on a file
+	if [ "$after" -gt "$before" ]; then ok; else bad "the rank without a terminal made no requests"; fi
+	if grep -q 'requests, 0 failed' "$tmp/err"; then bad "a rank progress line when stderr is not a terminal"; else ok; fi
+else
+	echo "rank: the progress test skipped (script(1) absent)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
