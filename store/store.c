@@ -131,6 +131,10 @@ static const char *const store_migrations[] = {
         " usd REAL NOT NULL DEFAULT 0,"
         " at INTEGER NOT NULL DEFAULT 0,"
         " PRIMARY KEY (text_hash, judge, prompt_version));",
+        /* 6: stories are matched from their items' titles at every
+         * rebuild (summarize/stories.c); the simhash column was never
+         * filled */
+        "ALTER TABLE stories DROP COLUMN simhash;",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \

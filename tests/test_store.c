@@ -849,7 +849,7 @@ static void test_store_memory(void)
 
 	if (!st)
 		return;
-	CHECK_INT(store_schema_version(st), 5);
+	CHECK_INT(store_schema_version(st), 6);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -908,11 +908,11 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 5);
+	CHECK_INT(store_schema_version(a), 6);
 	raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "5");
+	CHECK_STR(buf_cstr(&mode), "6");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -924,7 +924,7 @@ static void test_store_file(void)
 	a = open_ok(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 5);
+	CHECK_INT(store_schema_version(a), 6);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -988,6 +988,7 @@ static void test_store_migrate(void)
 	                       "DROP TABLE judgments; DROP TABLE runs; DROP TABLE digests;"
 	                       " DROP TABLE published; DROP TABLE writings;"
 	                       " DROP TABLE verdicts;"
+	                       " ALTER TABLE stories ADD COLUMN simhash INTEGER;"
 	                       " PRAGMA user_version = 1;",
 	                       NULL, NULL, NULL),
 	          SQLITE_OK);
@@ -998,7 +999,7 @@ static void test_store_migrate(void)
 	st = open_ok(path);
 	if (!st)
 		goto out;
-	CHECK_INT(store_schema_version(st), 5);
+	CHECK_INT(store_schema_version(st), 6);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
@@ -1014,6 +1015,11 @@ static void test_store_migrate(void)
 	           " 'published', 'writings', 'verdicts')",
 	           &out);
 	CHECK_STR(buf_cstr(&out), "7");
+	raw_pragma(path,
+	           "SELECT count(*) FROM pragma_table_info('stories')"
+	           " WHERE name = 'simhash'",
+	           &out);
+	CHECK_STR(buf_cstr(&out), "0");
 out:
 	buf_free(&out);
 	remove_db(path);
