@@ -13,6 +13,9 @@
 
 #define LLM_TIMEOUT_DEFAULT 60
 #define LLM_MAX_TOKENS_DEFAULT 4096
+/* Output tokens a reasoning model may spend thinking, on top of the
+ * answer's own (a cap, not a cost). */
+#define LLM_REASONING_ROOM 8192
 #define LLM_MAX_REPLY_DEFAULT ((size_t)1 << 20)
 #define LLM_RAW_MAX ((size_t)64 << 10)
 #define LLM_SCHEMA_NAME_MAX 64
@@ -133,21 +136,85 @@ static json_t *llm_message(const char *role, const char *text)
 	                 llm_json_text(text));
 }
 
-/* OpenAI: the schema as a strict json_schema response format. */
+int llm_reasoning_parse(const char *value, enum llm_reasoning *out)
+{
+	if (strcmp(value, "auto") == 0)
+		*out = LLM_REASONING_AUTO;
+	else if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
+		*out = LLM_REASONING_YES;
+	else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
+		*out = LLM_REASONING_NO;
+	else
+		return -1;
+	return 0;
+}
+
+int llm_effort_check(const char *value)
+{
+	static const char *const efforts[] = {"minimal", "low", "medium",
+	                                      "high"};
+	size_t i;
+
+	for (i = 0; i < sizeof efforts / sizeof *efforts; i++)
+		if (strcmp(value, efforts[i]) == 0)
+			return 0;
+	return -1;
+}
+
+bool llm_is_reasoning(const struct llm_endpoint *ep)
+{
+	static const char *const prefixes[] = {"o1", "o3", "o4", "gpt-5"};
+	const char *m = ep->model ? ep->model : "";
+	size_t i, n;
+
+	if (ep->provider != LLM_OPENAI || ep->reasoning == LLM_REASONING_NO)
+		return false;
+	if (ep->reasoning == LLM_REASONING_YES)
+		return true;
+	/* a provider's prefix ("openai/o3-mini") does not hide the model */
+	if (strrchr(m, '/'))
+		m = strrchr(m, '/') + 1;
+	for (i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		n = strlen(prefixes[i]);
+		if (strncmp(m, prefixes[i], n) == 0 &&
+		    (m[n] == '\0' || m[n] == '-' || m[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* OpenAI: the schema as a strict json_schema response format. A
+ * reasoning model gets max_completion_tokens with room for its
+ * reasoning, and no temperature (it takes only the default). */
 static json_t *llm_body_openai(const struct llm_call *call, json_t *schema)
 {
-	json_t *messages = json_array();
+	json_t *messages = json_array(), *root;
 
 	if (call->system && *call->system)
 		json_array_append_new(messages,
 		                      llm_message("system", call->system));
 	json_array_append_new(messages, llm_message("user", call->user));
-	return json_pack("{s:o, s:o, s:{s:s, s:{s:s, s:o, s:b}}, s:i, s:f}",
-	                 "model", llm_json_text(call->ep->model), "messages",
-	                 messages, "response_format", "type", "json_schema",
+	root = json_pack("{s:o, s:o, s:{s:s, s:{s:s, s:o, s:b}}}", "model",
+	                 llm_json_text(call->ep->model), "messages", messages,
+	                 "response_format", "type", "json_schema",
 	                 "json_schema", "name", call->schema_name, "schema",
-	                 schema, "strict", 1, "max_tokens",
-	                 llm_max_tokens(call), "temperature", 0.0);
+	                 schema, "strict", 1);
+	if (!root)
+		return NULL;
+	if (llm_is_reasoning(call->ep)) {
+		json_object_set_new(
+		        root, "max_completion_tokens",
+		        json_integer(llm_max_tokens(call) + LLM_REASONING_ROOM));
+		if (call->ep->reasoning_effort)
+			json_object_set_new(
+			        root, "reasoning_effort",
+			        json_string(call->ep->reasoning_effort));
+	} else {
+		json_object_set_new(root, "max_tokens",
+		                    json_integer(llm_max_tokens(call)));
+		json_object_set_new(root, "temperature", json_real(0.0));
+	}
+	return root;
 }
 
 /* Anthropic: the schema as the input of one tool the model must use. */

@@ -32,6 +32,12 @@ enum llm_error {
 	LLM_ERR_BUDGET     /* may_send said no: not sent, or not retried */
 };
 
+/* OpenAI reasoning models (o1, o3, o4, gpt-5...) take
+ * max_completion_tokens (with room for their reasoning) and no
+ * temperature; auto: by the model's name. Other providers ignore it. */
+enum llm_reasoning { LLM_REASONING_AUTO = 0, LLM_REASONING_YES,
+                     LLM_REASONING_NO };
+
 struct llm_endpoint {
 	enum llm_provider provider;
 	const char *base_url; /* e.g. https://api.openai.com/v1; the API's
@@ -40,7 +46,18 @@ struct llm_endpoint {
 	const char *api_key; /* NULL or "" for servers that need none
 	                      * (Ollama) */
 	long timeout;        /* seconds per attempt; 0: 60 */
+	enum llm_reasoning reasoning;
+	const char *reasoning_effort; /* minimal, low, medium, high; NULL:
+	                               * the model's default */
 };
+
+/* A configuration value of `reasoning` (auto, yes, no) or
+ * `reasoning_effort` (minimal, low, medium, high); 0, or -1 when it is
+ * none of those. */
+int llm_reasoning_parse(const char *value, enum llm_reasoning *out);
+int llm_effort_check(const char *value);
+/* Whether the endpoint gets the reasoning models' request. */
+bool llm_is_reasoning(const struct llm_endpoint *ep);
 
 /* One request: a system prompt, a user message, and the JSON schema the
  * reply must follow (schema_json is a JSON Schema object as text). ep,

@@ -199,6 +199,22 @@ static int panel_judge_key(struct panel_judge *j, const struct ini_entry *e,
 		if (panel_number(e, file, 1, 3600, &v, err))
 			return -1;
 		j->timeout = (long)v;
+	} else if (strcmp(e->key, "reasoning") == 0) {
+		if (llm_reasoning_parse(e->value, &j->reasoning) != 0) {
+			buf_printf(err, "%s:%d: [%s] reasoning is auto, yes or "
+			                "no, not '%s'\n",
+			           file, e->line, e->section, e->value);
+			return -1;
+		}
+	} else if (strcmp(e->key, "reasoning_effort") == 0) {
+		if (llm_effort_check(e->value) != 0) {
+			buf_printf(err, "%s:%d: [%s] reasoning_effort is minimal, "
+			                "low, medium or high, not '%s'\n",
+			           file, e->line, e->section, e->value);
+			return -1;
+		}
+		free(j->reasoning_effort);
+		j->reasoning_effort = xstrdup(e->value);
 	} else {
 		buf_printf(err, "%s:%d: [%s] has no key '%s'\n", file, e->line,
 		           e->section, e->key);
@@ -448,6 +464,7 @@ int panel_config_load(const struct ini *ini, const char *file,
 				free(j->base_url);
 				free(j->model);
 				free(j->api_key_env);
+				free(j->reasoning_effort);
 				continue;
 			}
 			j->api_key = xstrdup(key);
@@ -494,6 +511,7 @@ void panel_config_free(struct panel_config *c)
 		free(c->judges[i].base_url);
 		free(c->judges[i].model);
 		free(c->judges[i].api_key_env);
+		free(c->judges[i].reasoning_effort);
 		if (c->judges[i].api_key) {
 			explicit_bzero(c->judges[i].api_key,
 			               strlen(c->judges[i].api_key));
@@ -808,6 +826,8 @@ static int panel_send(struct panel_run *r, struct buf *err)
 		eps[i].model = cfg->judges[i].model;
 		eps[i].api_key = cfg->judges[i].api_key;
 		eps[i].timeout = cfg->judges[i].timeout;
+		eps[i].reasoning = cfg->judges[i].reasoning;
+		eps[i].reasoning_effort = cfg->judges[i].reasoning_effort;
 	}
 	for (i = 0; i < r->ncalls; i++) {
 		lc[i].ep = &eps[r->calls[i].judge];

@@ -29,6 +29,8 @@ struct panel_judge {
 	double weight;        /* 1 */
 	double price_in, price_out; /* USD per million tokens */
 	long timeout;         /* s; 60 */
+	enum llm_reasoning reasoning; /* auto (by the model's name) */
+	char *reasoning_effort;       /* NULL: the model's default */
 };
 
 struct panel_category {

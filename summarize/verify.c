@@ -351,6 +351,8 @@ static void verify_round(struct verify_ctx *c, int round)
 			ep->model = pj->model;
 			ep->api_key = pj->api_key;
 			ep->timeout = pj->timeout;
+			ep->reasoning = pj->reasoning;
+			ep->reasoning_effort = pj->reasoning_effort;
 			lc[k].ep = ep;
 			lc[k].system = pc->verify_prompt;
 			lc[k].user = c->calls[k].user;

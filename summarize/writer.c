@@ -733,7 +733,7 @@ static void writer_particle(struct buf *b, enum writer_particle p)
 
 struct writer_settings {
 	char *provider, *base_url, *model, *api_key_env, *prompt,
-	        *rewrite_prompt;
+	        *rewrite_prompt, *reasoning, *reasoning_effort;
 	double price_in, price_out, timeout, text_max;
 };
 
@@ -758,6 +758,10 @@ static const struct {
          0, 0},
         {"rewrite_prompt", WRITER_KEY_STRING,
          offsetof(struct writer_settings, rewrite_prompt), 0, 0},
+        {"reasoning", WRITER_KEY_STRING,
+         offsetof(struct writer_settings, reasoning), 0, 0},
+        {"reasoning_effort", WRITER_KEY_STRING,
+         offsetof(struct writer_settings, reasoning_effort), 0, 0},
         {"price_in", WRITER_KEY_NUMBER,
          offsetof(struct writer_settings, price_in), 0, 1e6},
         {"price_out", WRITER_KEY_NUMBER,
@@ -991,6 +995,30 @@ int writer_config_load(const struct ini *ini, const char *file,
 		           file, e ? e->line : 0, st.base_url);
 		bad++;
 	}
+	if (st.reasoning &&
+	    llm_reasoning_parse(st.reasoning, &out->ep.reasoning) != 0) {
+		const struct ini_entry *e = ini_find(ini, "writer", "reasoning");
+
+		buf_printf(err,
+		           "%s:%d: [writer] reasoning is auto, yes or no, not "
+		           "'%s'\n",
+		           file, e ? e->line : 0, st.reasoning);
+		bad++;
+	}
+	if (st.reasoning_effort) {
+		if (llm_effort_check(st.reasoning_effort) != 0) {
+			const struct ini_entry *e =
+			        ini_find(ini, "writer", "reasoning_effort");
+
+			buf_printf(err,
+			           "%s:%d: [writer] reasoning_effort is minimal, "
+			           "low, medium or high, not '%s'\n",
+			           file, e ? e->line : 0, st.reasoning_effort);
+			bad++;
+		} else {
+			out->ep.reasoning_effort = xstrdup(st.reasoning_effort);
+		}
+	}
 	if (first && (!st.model || !*st.model)) {
 		buf_printf(err,
 		           "%s:%d: [writer] needs a model (leave [writer] "
@@ -1069,6 +1097,8 @@ int writer_config_load(const struct ini *ini, const char *file,
 	free(st.api_key_env);
 	free(st.prompt);
 	free(st.rewrite_prompt);
+	free(st.reasoning);
+	free(st.reasoning_effort);
 	return bad ? -1 : 0;
 }
 
@@ -1087,6 +1117,7 @@ void writer_config_free(struct writer_config *c)
 	free(c->name);
 	free(c->prompt);
 	free(c->rewrite_prompt);
+	free((char *)c->ep.reasoning_effort);
 	for (i = 0; i < c->nglossary; i++)
 		free(c->glossary[i]);
 	free(c->glossary);

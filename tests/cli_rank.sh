@@ -248,6 +248,24 @@ assert sum(s["selected"] for s in r["stories"]) == 10
 run 64 "rank with a bad date" main panel -- rank --date tomorrow
 run 64 "rank with a bad format" main panel -- rank --format xml
 
+# OpenAI reasoning models get max_completion_tokens and no temperature:
+# known by name, or by `reasoning = yes`; `reasoning = no` sends the old
+# parameters, which such a model refuses
+conf reason "r1:openai:o3-mini" "r2:openai:gpt-5-mini"
+fetch_into reason reason
+run 0 "rank with two reasoning models" reason reason -- rank --date 2025-03-10 --format json
+check_json "both reasoning judges answered" '
+llm = [j for j in r["judges"] if j["name"] in ("r1", "r2")]
+assert [j["status"] for j in llm] == ["ok", "ok"], r["judges"]
+assert r["cost"]["requests"] >= 2, r["cost"]'
+sed 's/^model = o3-mini$/model = o3-mini\nreasoning = no/' "$tmp/reason.conf" >"$tmp/reason-no.conf"
+fetch_into reason-no reason-no
+run 2 "a reasoning model sent max_tokens" reason-no reason-no -- rank --date 2025-03-10
+has "$tmp/err" "judge r1 failed: HTTP 400: Unsupported parameter: 'max_tokens'" "the refusal is named"
+sed 's/^model = o3-mini$/model = o3-mini\nreasoning = sometimes/' "$tmp/reason.conf" >"$tmp/reason-bad.conf"
+run 1 "a bad reasoning value" reason reason-bad -- rank --date 2025-03-10
+has "$tmp/err" "reasoning is auto, yes or no, not 'sometimes'" "the bad value is named"
+
 # the progress line: on a terminal only
 if command -v script >/dev/null 2>&1; then
 	conf progress "p1:openai:fair" "p2:anthropic:fair"

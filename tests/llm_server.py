@@ -131,6 +131,10 @@ judge: "fair-429-prose"), or a comma-separated X-Fault header:
                 is answered whole
   out-of-range  the first score is 11, the second 0
 (unknown-ids, missing-ids and out-of-range touch only the scores.)
+OpenAI's reasoning models: a model named o1, o3, o4 or gpt-5 (alone, or
+followed by "-" or ".", after an optional "provider/") on the OpenAI
+endpoint answers 400 to a request with max_tokens or a temperature other
+than 1, as the API does; it ranks as "fair".
 Latency: every LLM request is answered after LLM_SERVER_LATENCY_MS (env,
 default 0), or after N ms with a /latency-ms/N/ path prefix or a
 latency_ms=N query.
@@ -165,6 +169,8 @@ PLANTED_VIEWPOINT = " 이 회사의 직원은 4321명에 이릅니다."
 REWRITE_INTRO = "오늘 정리한 소식을 원문에 있는 내용대로 소개합니다."
 REWRITE_VIEWPOINT = ("의견으로는, 오늘 소식들은 원문이 전하는 범위 안에서 "
                      "읽을 만하다고 봅니다.")
+# OpenAI's reasoning models, by name (as the API tells them apart)
+REASONING_MODEL = re.compile(r"^(?:.*/)?(?:o1|o3|o4|gpt-5)(?:[-.]|$)")
 LATENCY_MS = float(os.environ.get("LLM_SERVER_LATENCY_MS") or 0)
 SLOW_MS = float(os.environ.get("LLM_SERVER_SLOW_MS") or 3000)
 
@@ -657,6 +663,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         kind = request_kind(model, schema)
         with lock:
             bump(state["by_kind"], kind)
+
+        # OpenAI's reasoning models refuse the older sampling parameters
+        if provider == "openai" and REASONING_MODEL.match(model):
+            if "max_tokens" in req:
+                return self.error(
+                    provider, 400, "invalid_request_error",
+                    "Unsupported parameter: 'max_tokens' is not supported "
+                    "with this model. Use 'max_completion_tokens' instead.")
+            if req.get("temperature", 1) != 1:
+                return self.error(
+                    provider, 400, "invalid_request_error",
+                    "Unsupported value: 'temperature' does not support %s "
+                    "with this model. Only the default (1) value is "
+                    "supported." % req.get("temperature"))
 
         if "500" in faults or (kind == "verify" and
                                parse_verifier(model) == "fail"):

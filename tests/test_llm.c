@@ -422,7 +422,7 @@ static void llm_test_fill(struct llm_call *c, const struct llm_endpoint *ep,
 static void test_llm_bodies(void)
 {
 	struct llm_endpoint ep = {LLM_OPENAI, "http://127.0.0.1:1/v1", "m",
-	                          "secret-key-42", 0};
+	                          "secret-key-42", 0, LLM_REASONING_AUTO, NULL};
 	struct llm_call call;
 	json_t *root, *schema, *v;
 	char *body;
@@ -502,12 +502,85 @@ static void test_llm_bodies(void)
 	json_decref(schema);
 }
 
+/* OpenAI reasoning models: max_completion_tokens with room, no
+ * temperature, the effort when given; by name, or as configured. */
+static void test_llm_reasoning(void)
+{
+	static const struct {
+		const char *model;
+		enum llm_reasoning r;
+		bool want;
+	} cases[] = {
+	        {"o3-mini", LLM_REASONING_AUTO, true},
+	        {"o1", LLM_REASONING_AUTO, true},
+	        {"o4-mini-2025-04-16", LLM_REASONING_AUTO, true},
+	        {"gpt-5-mini", LLM_REASONING_AUTO, true},
+	        {"gpt-5.1", LLM_REASONING_AUTO, true},
+	        {"openai/o3", LLM_REASONING_AUTO, true},
+	        {"gpt-4o-mini", LLM_REASONING_AUTO, false},
+	        {"o3x", LLM_REASONING_AUTO, false},
+	        {"llama3.1:8b", LLM_REASONING_AUTO, false},
+	        {"gpt-4o", LLM_REASONING_YES, true},
+	        {"o3-mini", LLM_REASONING_NO, false},
+	};
+	struct llm_endpoint ep = {LLM_OPENAI, "http://127.0.0.1:1/v1", "m",
+	                          NULL, 0, LLM_REASONING_AUTO, NULL};
+	struct llm_call call;
+	enum llm_reasoning r;
+	json_t *root;
+	char *body;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ep.model = cases[i].model;
+		ep.reasoning = cases[i].r;
+		CHECK(llm_is_reasoning(&ep) == cases[i].want);
+	}
+	ep.model = "o3-mini";
+	ep.reasoning = LLM_REASONING_AUTO;
+	ep.reasoning_effort = "low";
+	llm_test_fill(&call, &ep, "[{\"id\":\"a\"}]");
+	call.max_tokens = 1000;
+	body = llm_request_body(&call);
+	root = body ? json_loads(body, 0, NULL) : NULL;
+	CHECK(json_object_get(root, "max_tokens") == NULL);
+	CHECK(json_object_get(root, "temperature") == NULL);
+	CHECK_INT(json_integer_value(
+	                  json_object_get(root, "max_completion_tokens")),
+	          1000 + 8192);
+	CHECK_STR(json_string_value(json_object_get(root, "reasoning_effort")),
+	          "low");
+	json_decref(root);
+	free(body);
+	/* Anthropic ignores it */
+	ep.provider = LLM_ANTHROPIC;
+	ep.reasoning = LLM_REASONING_YES;
+	CHECK(!llm_is_reasoning(&ep));
+	body = llm_request_body(&call);
+	root = body ? json_loads(body, 0, NULL) : NULL;
+	CHECK_INT(json_integer_value(json_object_get(root, "max_tokens")), 1000);
+	CHECK(json_object_get(root, "reasoning_effort") == NULL);
+	json_decref(root);
+	free(body);
+
+	CHECK_INT(llm_reasoning_parse("auto", &r), 0);
+	CHECK_INT(r, LLM_REASONING_AUTO);
+	CHECK_INT(llm_reasoning_parse("yes", &r), 0);
+	CHECK_INT(r, LLM_REASONING_YES);
+	CHECK_INT(llm_reasoning_parse("no", &r), 0);
+	CHECK_INT(r, LLM_REASONING_NO);
+	CHECK_INT(llm_reasoning_parse("maybe", &r), -1);
+	CHECK_INT(llm_effort_check("minimal"), 0);
+	CHECK_INT(llm_effort_check("high"), 0);
+	CHECK_INT(llm_effort_check("extreme"), -1);
+}
+
 /* Calls that cannot be built: no body, and llm_call_all refuses the lot
  * before any done(). */
 static void test_llm_malformed_calls(void)
 {
 	struct llm_endpoint ep = {LLM_OPENAI, "http://127.0.0.1:1/v1", "m",
-	                          NULL, 0};
+	                          NULL, 0, LLM_REASONING_AUTO, NULL};
 	struct llm_call calls[2];
 	struct llm_options opt;
 	struct llm_test_run run;
@@ -949,6 +1022,7 @@ void test_llm(void)
 
 	test_llm_extract();
 	test_llm_bodies();
+	test_llm_reasoning();
 	test_llm_malformed_calls();
 	if (!server_child_python3()) {
 		printf("llm: server tests skipped (python3 absent)\n");
