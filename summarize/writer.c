@@ -40,7 +40,7 @@ extern const char writer_rewrite_prompt_text[];
 #define WRITER_LEAD_SHORT_CP                                                   \
 	80 /* a first sentence this short takes a                              \
 	    * second one along */
-#define WRITER_MAX_TOKENS 8192
+#define WRITER_MAX_TOKENS 8192 /* [writer] max_tokens' default */
 
 /* The reply the LLM writer must give. */
 static const char writer_schema[] =
@@ -734,7 +734,7 @@ static void writer_particle(struct buf *b, enum writer_particle p)
 struct writer_settings {
 	char *provider, *base_url, *model, *api_key_env, *prompt,
 	        *rewrite_prompt, *reasoning, *reasoning_effort;
-	double price_in, price_out, timeout, text_max;
+	double price_in, price_out, timeout, text_max, max_tokens;
 };
 
 enum writer_key_type { WRITER_KEY_STRING, WRITER_KEY_NUMBER };
@@ -766,6 +766,8 @@ static const struct {
          offsetof(struct writer_settings, price_in), 0, 1e6},
         {"price_out", WRITER_KEY_NUMBER,
          offsetof(struct writer_settings, price_out), 0, 1e6},
+        {"max_tokens", WRITER_KEY_NUMBER,
+         offsetof(struct writer_settings, max_tokens), 1024, 1000000},
         {"timeout", WRITER_KEY_NUMBER,
          offsetof(struct writer_settings, timeout), 1, 3600},
         {"text_max", WRITER_KEY_NUMBER,
@@ -951,6 +953,7 @@ int writer_config_load(const struct ini *ini, const char *file,
 	memset(&st, 0, sizeof st);
 	st.timeout = 120;
 	st.text_max = 1500;
+	st.max_tokens = WRITER_MAX_TOKENS;
 	out->name = xstrdup("writer");
 	if (!file)
 		file = "aidigest.conf";
@@ -972,6 +975,7 @@ int writer_config_load(const struct ini *ini, const char *file,
 	out->price_in = st.price_in;
 	out->price_out = st.price_out;
 	out->text_max = (size_t)st.text_max;
+	out->max_tokens = (int)st.max_tokens;
 	out->ep.timeout = (long)st.timeout;
 	out->ep.provider = LLM_OPENAI;
 	if (st.provider && strcmp(st.provider, "anthropic") == 0) {
@@ -1753,6 +1757,12 @@ static void writer_on_done(void *ctx, size_t index, const struct llm_result *lr)
 	rep->attempts = lr->attempts;
 }
 
+/* The most output tokens a call may ask for: [writer] max_tokens. */
+static int writer_max_tokens(const struct writer_config *cfg)
+{
+	return cfg->max_tokens > 0 ? cfg->max_tokens : WRITER_MAX_TOKENS;
+}
+
 /* The cache key: everything the call sends that shapes the reply. */
 static void writer_cache_key(const struct writer_config *cfg,
                              const struct llm_call *call, const char *version,
@@ -1915,8 +1925,9 @@ static void writer_llm(const struct writer_run *r, struct writer_output *o)
 	call.schema_name = "digest_writer";
 	call.schema_json = writer_schema;
 	call.max_tokens =
-	        (int)(max_tokens < WRITER_MAX_TOKENS ? max_tokens
-	                                             : WRITER_MAX_TOKENS);
+	        (int)(max_tokens < (size_t)writer_max_tokens(cfg)
+	                      ? max_tokens
+	                      : (size_t)writer_max_tokens(cfg));
 	root = writer_call(cfg, &call, cfg->prompt_version, "stories", r->n, o,
 	                   &o->cached, &note, &trouble);
 	if (!root) {
@@ -2158,8 +2169,9 @@ int writer_rewrite(const struct writer_config *cfg,
 	call.schema_json = writer_rewrite_schema;
 	max_tokens = 1024 + 450 * nfix;
 	call.max_tokens =
-	        (int)(max_tokens < WRITER_MAX_TOKENS ? max_tokens
-	                                             : WRITER_MAX_TOKENS);
+	        (int)(max_tokens < (size_t)writer_max_tokens(cfg)
+	                      ? max_tokens
+	                      : (size_t)writer_max_tokens(cfg));
 	root = writer_call(cfg, &call, cfg->rewrite_version, "rewrites", nfix,
 	                   o, &cached, note, &trouble);
 	if (root) {

@@ -39,6 +39,8 @@ struct writer_config {
 	char **glossary;         /* terms kept as written, deduplicated */
 	size_t nglossary;
 	size_t text_max;         /* code points of text per story: 1500 */
+	int max_tokens;          /* the most output tokens a call asks for
+	                          * (1536 + 450 a story below it): 8192 */
 	/* Set by the caller for a run, not read from the file: */
 	struct store *cache;     /* replies by a hash of the call; NULL: none */
 	bool budgeted;           /* the run has a budget; then */

@@ -119,6 +119,15 @@ static void test_writer_config(void)
 	         "not '0'\n"},
 	        {"[writer]\nmodel = m\ncolour = blue\n",
 	         "test.conf:3: [writer] has no key 'colour'\n"},
+	        {"[writer]\nmodel = m\nmax_tokens = 10\n",
+	         "test.conf:3: [writer] max_tokens wants a number from 1024 to "
+	         "1e+06, not '10'\n"},
+	        {"[writer]\nmodel = m\nreasoning = maybe\n",
+	         "test.conf:3: [writer] reasoning is auto, yes or no, not "
+	         "'maybe'\n"},
+	        {"[writer]\nmodel = m\nreasoning_effort = max\n",
+	         "test.conf:3: [writer] reasoning_effort is minimal, low, "
+	         "medium or high, not 'max'\n"},
 	        {"\n[writer]\nprovider = openai\n",
 	         "test.conf:3: [writer] needs a model (leave [writer] out for "
 	         "the extractive writer)\n"},
@@ -159,6 +168,9 @@ static void test_writer_config(void)
 	CHECK(strstr(c.prompt, "{categories}") != NULL);
 	CHECK(strncmp(c.prompt_version, "writer-", 7) == 0);
 	CHECK_INT(c.text_max, 1500);
+	CHECK_INT(c.max_tokens, 8192);
+	CHECK(strncmp(c.rewrite_version, "rewrite-", 8) == 0);
+	CHECK(strstr(c.rewrite_prompt, "Transformer, self-attention") != NULL);
 	writer_config_free(&c);
 
 	/* a key variable that is not set: a notice, the extractive writer */
@@ -180,7 +192,9 @@ static void test_writer_config(void)
 	                           "model = claude-x\n"
 	                           "api_key_env = " WRITER_TEST_KEY_VAR "\n"
 	                           "price_in = 3\nprice_out = 15\n"
-	                           "timeout = 30\ntext_max = 800\n",
+	                           "timeout = 30\ntext_max = 800\n"
+	                           "max_tokens = 16000\nreasoning = yes\n"
+	                           "reasoning_effort = low\n",
 	                           &c, &err, &notices),
 	          0);
 	CHECK_STR(buf_cstr(&err), "");
@@ -191,6 +205,9 @@ static void test_writer_config(void)
 	CHECK_STR(c.ep.api_key, "sk-writer-secret");
 	CHECK_INT(c.ep.timeout, 30);
 	CHECK_INT(c.text_max, 800);
+	CHECK_INT(c.max_tokens, 16000);
+	CHECK_INT(c.ep.reasoning, LLM_REASONING_YES);
+	CHECK_STR(c.ep.reasoning_effort, "low");
 	CHECK(c.price_in == 3 && c.price_out == 15);
 	CHECK(strstr(c.prompt, "(none given)") != NULL);
 	writer_config_free(&c);
