@@ -1,6 +1,11 @@
 # aidigest: a daily AI-news digest generator.
-# make            build ./aidigest (installs missing Debian packages first)
-# make test       unit, conformance and command-line tests
+# make            build ./aidigest (names `make deps` when a library is missing)
+# make deps       install the Debian packages the build and tests need
+# make test       install what is missing, then unit, conformance,
+#                 command-line tests and the layer check
+# make layers     check that every #include points down the layers
+#                 (docs/layers.md)
+# make format-check  the tree as its .clang-format writes it
 # make asan       the same tests built with AddressSanitizer and UBSan
 # make run        today's digest from feeds.txt into OUT (out/blog)
 # make demo       the whole run offline on a sample day; prints the post
@@ -44,7 +49,11 @@ ALL_LDFLAGS = -Wl,--as-needed $(SAN) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
 
 B ?= build
-LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c render/*.c))
+LIB_SRC = $(sort $(wildcard common/*.c store/*.c fetch/*.c summarize/*.c \
+	render/*.c pipeline/*.c))
+# The command line: main and the commands, linked into ./aidigest only.
+CLI_SRC = aidigest.c $(sort $(wildcard cli/*.c))
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 # The prompts (templates/prompts/) are built into the program.
 GEN_OBJ = $(B)/gen/prompts.o
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
@@ -55,14 +64,25 @@ CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o
 BIN ?= aidigest
 
 .PHONY: all build test check asan fuzz bench install uninstall clean deps \
-	deps-fuzz deps-bench run demo format
+	deps-fuzz deps-bench run demo format format-check layers have-deps
 
-all: deps
+all: have-deps
 	@$(MAKE) --no-print-directory build
+
+# `make` only builds: when a library is missing it says so and names
+# `make deps` (the targets that run things install it themselves).
+have-deps:
+	@if ! command -v $(CC) >/dev/null 2>&1 || \
+	    ! command -v pkg-config >/dev/null 2>&1 || \
+	    ! pkg-config --exists $(PKGS); then \
+		echo "aidigest: missing build dependencies; run 'make deps'" \
+			"(Debian: $(DEB_BUILD))" >&2; \
+		exit 1; \
+	fi
 
 build: $(BIN) $(B)/tests/unit $(B)/tests/conformance
 
-$(BIN): $(B)/aidigest.o $(B)/libaidigest.a
+$(BIN): $(CLI_OBJ) $(B)/libaidigest.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/libaidigest.a: $(LIB_OBJ)
@@ -103,13 +123,25 @@ $(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt \
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(CONF_OBJ:.o=.d) $(B)/aidigest.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(CONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-test: all
+test: deps
 	@$(MAKE) --no-print-directory check
 
 check: build
 	@AIDIGEST_BIN=./$(BIN) AIDIGEST_BUILD=$(B) sh tests/run.sh
+
+# Includes point down the layers of docs/layers.md; no circles.
+layers:
+	@sh tests/layers.sh
+
+FORMAT_SRC = $(CLI_SRC) $(LIB_SRC) $(wildcard */*.h) \
+	$(wildcard tests/*.c tests/*.h tests/fuzz/*.c bench/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_SRC)
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/aidigest \
@@ -119,7 +151,8 @@ asan: deps
 fuzz: deps deps-fuzz
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-bench: all deps-bench
+bench: deps deps-bench
+	@$(MAKE) --no-print-directory build
 	@status=0; \
 	echo "== parse: aidigest against sfeed and feedparser"; \
 	sh bench/run.sh || status=1; \
@@ -135,14 +168,16 @@ bench: all deps-bench
 # extractive writer unless the configuration names LLM judges and a
 # writer whose keys are set.
 OUT ?= out/blog
-run: all
+run: deps
+	@$(MAKE) --no-print-directory build
 	@mkdir -p $(OUT)
 	./$(BIN) --out $(OUT) run
 
 # The whole run offline on the demo day (tests/fixtures/demo): its feeds
 # over file://, a fresh state database; prints the post's path last.
 DEMO = build/demo
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@sed "s#@DEMO@#$(CURDIR)/tests/fixtures/demo#g" \
 		tests/fixtures/demo/feeds.txt.in >$(DEMO)/feeds.txt
@@ -167,9 +202,6 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/aidigest $(DESTDIR)$(MANDIR)/man1/aidigest.1
 	rm -rf $(DESTDIR)$(SHAREDIR)
-
-format:
-	clang-format -i aidigest.c $(LIB_SRC) $(wildcard */*.h) tests/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz aidigest

@@ -21,7 +21,7 @@
 #include "common/timeutil.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
-#include "fetch/date.h"
+#include "common/date.h"
 #include "fetch/feed.h"
 #include "fetch/fetcher.h"
 #include "fetch/http.h"

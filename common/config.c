@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "common/xalloc.h"
-#include "fetch/date.h"
+#include "common/date.h"
 
 enum config_type { CT_INT, CT_LONG, CT_SIZE, CT_TZ, CT_PATH, CT_STRING };
 

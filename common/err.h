@@ -11,7 +11,11 @@ enum {
 	ERR_NOT_FEED, /* the input is a document, but not a feed */
 	ERR_LIMIT,    /* the input passed a bound (size, depth, count, time) */
 	ERR_ENCODING, /* the input's character encoding is unknown */
-	ERR_USAGE     /* the caller asked for something invalid */
+	ERR_USAGE,    /* the caller asked for something invalid */
+	ERR_NOT_FOUND, /* what was asked for does not exist */
+	ERR_DB,       /* the state database failed (busy, full, corrupt) */
+	ERR_NET,      /* a network transfer failed */
+	ERR_BUDGET    /* the spending limit stopped it */
 };
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void xalloc_die(size_t n)
+void xalloc_die(size_t n)
 {
 	fprintf(stderr, "aidigest: out of memory (%zu bytes)\n", n);
 	abort();

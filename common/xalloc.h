@@ -12,5 +12,8 @@ void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Report that n bytes could not be had, and abort: for libraries that
+ * allocate for us and return NULL. */
+void xalloc_die(size_t n) __attribute__((noreturn));
 
 #endif

@@ -9,7 +9,7 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 #include "fetch/charset.h"
-#include "fetch/date.h"
+#include "common/date.h"
 #include "fetch/feed_impl.h"
 #include "fetch/html.h"
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "common/xalloc.h"
-#include "fetch/date.h"
+#include "common/date.h"
 
 #ifndef AIDIGEST_VERSION
 #define AIDIGEST_VERSION "dev"

@@ -14,7 +14,7 @@
 #include "common/timeutil.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
-#include "fetch/date.h"
+#include "common/date.h"
 
 enum {
 	LINE_MAX_BYTES = 8192,

@@ -1,7 +1,7 @@
 #include "tests/tests.h"
 
 #include "common/timeutil.h"
-#include "fetch/date.h"
+#include "common/date.h"
 #include "tests/check.h"
 
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/timeutil.h"
-#include "fetch/date.h"
+#include "common/date.h"
 
 /* libFuzzer target for date_parse and date_parse_offset. The first two
  * input bytes choose the zone of dates written without one; the rest,

@@ -10,7 +10,7 @@
 #include "common/err.h"
 #include "common/timeutil.h"
 #include "common/utf8.h"
-#include "fetch/date.h"
+#include "common/date.h"
 #include "fetch/feed.h"
 
 /* libFuzzer target for feed_parse. The first input byte chooses the

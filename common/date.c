@@ -1,4 +1,4 @@
-#include "fetch/date.h"
+#include "common/date.h"
 
 #include "common/timeutil.h"
 
