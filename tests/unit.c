@@ -1,9 +1,11 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "tests/check.h"
 #include "tests/tests.h"
 
-int main(void)
+/* With arguments, only the suites they name run: tests/unit store panel */
+int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
@@ -26,8 +28,13 @@ int main(void)
 	        {"mustache", test_mustache},
 	};
 	size_t i;
+	int a, want;
 
 	for (i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+		for (a = 1, want = argc == 1; a < argc && !want; a++)
+			want = strcmp(argv[a], suites[i].name) == 0;
+		if (!want)
+			continue;
 		check_group(suites[i].name);
 		suites[i].run();
 	}
