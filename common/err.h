@@ -1,9 +1,10 @@
 #ifndef AIDIGEST_ERR_H
 #define AIDIGEST_ERR_H
 
-/* Error codes shared by all modules. 0 is success; a function that fails
- * returns one of these and, where it takes a struct buf *err, says why there.
- */
+/* The one error convention: a function that can fail returns 0 on success
+ * or one of these codes, and says why in the caller's struct buf *err
+ * (a handle that keeps state, such as the store, keeps the message of its
+ * last failure for the caller to read instead). See docs/errors.md. */
 enum {
 	ERR_OK = 0,
 	ERR_IO,       /* a file or stream could not be read or written */
@@ -17,5 +18,9 @@ enum {
 	ERR_NET,      /* a network transfer failed */
 	ERR_BUDGET    /* the spending limit stopped it */
 };
+
+/* On a function whose result says whether it worked: the compiler warns
+ * (and CI's -Werror fails) when a caller drops it. */
+#define MUST_CHECK __attribute__((warn_unused_result))
 
 #endif
