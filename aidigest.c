@@ -1221,20 +1221,20 @@ static json_t *rank_judges_json(const struct panel_config *pc,
 		        o, "provider",
 		        json_string(!cj ? "heuristic"
 		                    : cj->type == PANEL_JUDGE_HEURISTIC ? "heuristic"
-		                    : cj->provider == LLM_ANTHROPIC ? "anthropic"
+		                    : cj->llm.ep.provider == LLM_ANTHROPIC ? "anthropic"
 		                                                     : "openai"));
 		json_object_set_new(o, "model",
-		                    json_string(cj && cj->model ? cj->model : r->name));
+		                    json_string(cj && cj->llm.ep.model ? cj->llm.ep.model : r->name));
 		json_object_set_new(o, "weight", json_real(cj ? cj->weight : 1.0));
 		json_object_set_new(o, "status",
 		                    json_string(r->failed ? "failed" : "ok"));
 		json_object_set_new(o, "reason",
 		                    r->failed ? json_string(r->reason) : json_null());
-		json_object_set_new(o, "requests", json_integer(r->requests));
-		json_object_set_new(o, "cached", json_integer(r->cached));
-		json_object_set_new(o, "tokens_in", json_integer(r->tokens_in));
-		json_object_set_new(o, "tokens_out", json_integer(r->tokens_out));
-		json_object_set_new(o, "usd", json_real(r->usd));
+		json_object_set_new(o, "requests", json_integer(r->use.requests));
+		json_object_set_new(o, "cached", json_integer(r->use.cached));
+		json_object_set_new(o, "tokens_in", json_integer(r->use.tokens_in));
+		json_object_set_new(o, "tokens_out", json_integer(r->use.tokens_out));
+		json_object_set_new(o, "usd", json_real(r->use.usd));
 		json_object_set_new(o, "tau",
 		                    isnan(r->tau) ? json_null() : json_real(r->tau));
 		json_array_append_new(arr, o);
@@ -1246,11 +1246,11 @@ static json_t *rank_cost_json(const struct panel_result *res)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "usd", json_real(res->usd));
+	json_object_set_new(o, "usd", json_real(res->use.usd));
 	json_object_set_new(o, "reference_usd", json_real(res->reference_usd));
-	json_object_set_new(o, "requests", json_integer(res->requests));
-	json_object_set_new(o, "tokens_in", json_integer(res->tokens_in));
-	json_object_set_new(o, "tokens_out", json_integer(res->tokens_out));
+	json_object_set_new(o, "requests", json_integer(res->use.requests));
+	json_object_set_new(o, "tokens_in", json_integer(res->use.tokens_in));
+	json_object_set_new(o, "tokens_out", json_integer(res->use.tokens_out));
 	return o;
 }
 
@@ -1343,10 +1343,10 @@ static void rank_print_table(const struct panel_config *pc,
 	printf("\nagreement: Kendall's W %.3f\n", res->kendall_w);
 	printf("cost: $%.4f for %ld requests (%ld tokens in, %ld out); one "
 	       "reference judge: $%.4f",
-	       res->usd, res->requests, res->tokens_in, res->tokens_out,
+	       res->use.usd, res->use.requests, res->use.tokens_in, res->use.tokens_out,
 	       res->reference_usd);
-	if (res->usd > 0 && res->reference_usd > 0)
-		printf(" (%.1fx the panel)", res->reference_usd / res->usd);
+	if (res->use.usd > 0 && res->reference_usd > 0)
+		printf(" (%.1fx the panel)", res->reference_usd / res->use.usd);
 	putchar('\n');
 	if (res->note[0])
 		printf("note: %s\n", res->note);
@@ -1427,6 +1427,8 @@ static int cmd_rank(int argc, char **argv)
 	struct context cx;
 	struct panel_config pc;
 	struct panel_result res;
+	struct engine_ledger ledger;
+	struct engine_run lr;
 	struct panel_options po;
 	struct rank_input ri;
 	struct store_story *stories = NULL;
@@ -1474,7 +1476,10 @@ static int cmd_rank(int argc, char **argv)
 	po.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
 	http_global_init();
 	buf_reset(&err);
-	if (panel_rank(cx.store, &pc, ri.ps, ri.n, &po, &res, &err) != 0) {
+	engine_ledger_init(&ledger, pc.max_usd);
+	lr.cache = cx.store;
+	lr.ledger = &ledger;
+	if (panel_rank(&lr, &pc, ri.ps, ri.n, &po, &res, &err) != 0) {
 		msg("rank", "%s", buf_cstr(&err));
 		ret = EXIT_ERROR;
 	} else {
@@ -1496,11 +1501,11 @@ static int cmd_rank(int argc, char **argv)
 		run.date = date;
 		run.started = started;
 		run.finished = now_utc();
-		run.usd = res.usd;
+		run.usd = res.use.usd;
 		run.reference_usd = res.reference_usd;
-		run.requests = res.requests;
-		run.tokens_in = res.tokens_in;
-		run.tokens_out = res.tokens_out;
+		run.requests = res.use.requests;
+		run.tokens_in = res.use.tokens_in;
+		run.tokens_out = res.use.tokens_out;
 		run.kendall_w = res.kendall_w;
 		run.status = res.degraded ? "degraded" : "ok";
 		run.details = details;
@@ -1730,6 +1735,8 @@ struct digest {
 	struct buf post;  /* the rendered post */
 	bool panel_ok, writer_ok;
 	enum post_preset preset;
+	struct engine_ledger ledger; /* [budget]: every stage's spending */
+	struct engine_run run;       /* the store's caches and the ledger */
 };
 
 static void digest_free(struct digest *d)
@@ -1850,7 +1857,10 @@ static int digest_build(struct context *cx, const char *command,
 	po.window_end = to;
 	po.progress = g.verbosity >= 0 && isatty(STDERR_FILENO);
 	buf_reset(&err);
-	if (panel_rank(cx->store, &d->pc, d->ri.ps, d->ri.n, &po, &d->pr, &err) !=
+	engine_ledger_init(&d->ledger, d->pc.max_usd);
+	d->run.cache = cx->store;
+	d->run.ledger = &d->ledger;
+	if (panel_rank(&d->run, &d->pc, d->ri.ps, d->ri.n, &po, &d->pr, &err) !=
 	    0) {
 		msg(command, "%s", buf_cstr(&err));
 		ret = EXIT_ERROR;
@@ -1901,12 +1911,9 @@ static int digest_build(struct context *cx, const char *command,
 		d->nitems++;
 	}
 	/* the writer uses the judges' cache and is paid from their budget */
-	d->wc.cache = cx->store;
-	d->wc.budgeted = d->pc.max_usd > 0;
-	d->wc.budget_left = d->pc.max_usd - d->pr.usd;
 	buf_reset(&err);
-	if (writer_write(&d->wc, d->ws, d->nitems, d->wcats, d->pc.ncategories,
-	                 &d->wo, &err) != 0) {
+	if (writer_write(&d->wc, &d->run, d->ws, d->nitems, d->wcats,
+	                 d->pc.ncategories, &d->wo, &err) != 0) {
 		msg(command, "the writer failed: %s", buf_cstr(&err));
 		ret = EXIT_ERROR;
 		goto out;
@@ -1925,16 +1932,19 @@ static int digest_build(struct context *cx, const char *command,
 	 * becomes the extractive writer's text */
 	{
 		struct writer_output ex;
+		struct verify_input vin;
 
 		buf_reset(&err);
-		writer_write(NULL, d->ws, d->nitems, d->wcats,
+		writer_write(NULL, NULL, d->ws, d->nitems, d->wcats,
 		             d->pc.ncategories, &ex, &err);
-		if (verify_digest(cx->store, &d->pc, &d->pr, &d->wc, d->ws,
-		                  d->nitems, &ex, &d->wo,
-		                  d->pc.max_usd > 0
-		                          ? d->pc.max_usd - d->pr.usd - d->wo.usd
-		                          : -1,
-		                  &d->vr, &err) != 0) {
+		memset(&vin, 0, sizeof vin);
+		vin.pc = &d->pc;
+		vin.pr = &d->pr;
+		vin.wc = &d->wc;
+		vin.stories = d->ws;
+		vin.n = d->nitems;
+		vin.ex = &ex;
+		if (verify_digest(&d->run, &vin, &d->wo, &d->vr, &err) != 0) {
 			msg(command, "verification failed: %s", buf_cstr(&err));
 			writer_output_free(&ex);
 			ret = EXIT_ERROR;
@@ -2038,7 +2048,7 @@ static json_t *verify_json(const struct digest *d, bool full)
 {
 	const struct verify_result *vr = &d->vr;
 	json_t *o = json_object(), *judges = json_array(), *units;
-	double total = d->pr.usd + d->wo.usd + vr->usd;
+	double total = d->pr.use.usd + d->wo.use.usd + vr->use.usd;
 	size_t i, j;
 
 	json_object_set_new(o, "date", json_string(d->date));
@@ -2057,15 +2067,15 @@ static json_t *verify_json(const struct digest *d, bool full)
 	json_object_set_new(o, "fleiss_kappa",
 	                    isfinite(vr->kappa) ? json_real(vr->kappa)
 	                                        : json_null());
-	json_object_set_new(o, "requests", json_integer(vr->requests));
-	json_object_set_new(o, "tokens_in", json_integer(vr->tokens_in));
-	json_object_set_new(o, "tokens_out", json_integer(vr->tokens_out));
-	json_object_set_new(o, "usd", json_real(vr->usd));
+	json_object_set_new(o, "requests", json_integer(vr->use.requests));
+	json_object_set_new(o, "tokens_in", json_integer(vr->use.tokens_in));
+	json_object_set_new(o, "tokens_out", json_integer(vr->use.tokens_out));
+	json_object_set_new(o, "usd", json_real(vr->use.usd));
 	json_object_set_new(o, "rewrite_requests",
-	                    json_integer(vr->rewrite_requests));
-	json_object_set_new(o, "rewrite_usd", json_real(vr->rewrite_usd));
+	                    json_integer(vr->rewrite.requests));
+	json_object_set_new(o, "rewrite_usd", json_real(vr->rewrite.usd));
 	json_object_set_new(o, "share_of_cost",
-	                    total > 0 ? json_real((vr->usd + vr->rewrite_usd) /
+	                    total > 0 ? json_real((vr->use.usd + vr->rewrite.usd) /
 	                                          total)
 	                              : json_null());
 	json_object_set_new(o, "seconds", json_real(vr->seconds));
@@ -2075,11 +2085,11 @@ static json_t *verify_json(const struct digest *d, bool full)
 		json_t *jo = json_object();
 
 		json_object_set_new(jo, "name", json_string(r->name));
-		json_object_set_new(jo, "requests", json_integer(r->requests));
-		json_object_set_new(jo, "cached", json_integer(r->cached));
-		json_object_set_new(jo, "tokens_in", json_integer(r->tokens_in));
-		json_object_set_new(jo, "tokens_out", json_integer(r->tokens_out));
-		json_object_set_new(jo, "usd", json_real(r->usd));
+		json_object_set_new(jo, "requests", json_integer(r->use.requests));
+		json_object_set_new(jo, "cached", json_integer(r->use.cached));
+		json_object_set_new(jo, "tokens_in", json_integer(r->use.tokens_in));
+		json_object_set_new(jo, "tokens_out", json_integer(r->use.tokens_out));
+		json_object_set_new(jo, "usd", json_real(r->use.usd));
 		json_object_set_new(jo, "failed", json_boolean(r->failed));
 		json_object_set_new(jo, "reason",
 		                    r->failed ? json_string(r->reason)
@@ -2140,7 +2150,7 @@ static void verify_summary(const struct verify_result *vr, struct buf *b)
 		buf_printf(b, ", Fleiss' kappa %.3f", vr->kappa);
 	else
 		buf_puts(b, ", Fleiss' kappa n/a");
-	buf_printf(b, ", $%.4f in %.1f s", vr->usd + vr->rewrite_usd,
+	buf_printf(b, ", $%.4f in %.1f s", vr->use.usd + vr->rewrite.usd,
 	           vr->seconds);
 }
 
@@ -2163,11 +2173,11 @@ static void digest_record(struct context *cx, const struct digest *d,
 	run.date = d->date;
 	run.started = started;
 	run.finished = now_utc();
-	run.usd = d->pr.usd + d->wo.usd + d->vr.usd;
+	run.usd = d->pr.use.usd + d->wo.use.usd + d->vr.use.usd;
 	run.reference_usd = d->pr.reference_usd;
-	run.requests = d->pr.requests + d->wo.requests + d->vr.requests;
-	run.tokens_in = d->pr.tokens_in + d->wo.tokens_in + d->vr.tokens_in;
-	run.tokens_out = d->pr.tokens_out + d->wo.tokens_out + d->vr.tokens_out;
+	run.requests = d->pr.use.requests + d->wo.use.requests + d->vr.use.requests;
+	run.tokens_in = d->pr.use.tokens_in + d->wo.use.tokens_in + d->vr.use.tokens_in;
+	run.tokens_out = d->pr.use.tokens_out + d->wo.use.tokens_out + d->vr.use.tokens_out;
 	run.kendall_w = d->pr.kendall_w;
 	run.status = status;
 	run.details = details;
@@ -2301,7 +2311,7 @@ static int cmd_run(int argc, char **argv)
 	if (d.panel_ok) {
 		for (k = 0; k < d.pr.nreports; k++)
 			answered += d.pr.judges[k].llm && !d.pr.judges[k].failed &&
-			            d.pr.judges[k].requests + d.pr.judges[k].cached > 0;
+			            d.pr.judges[k].use.requests + d.pr.judges[k].use.cached > 0;
 		digest_record(&cx, &d, started,
 		              ret == EXIT_ERROR ? "failed"
 		              : ret == EXIT_DEGRADED || rep.failed ? "degraded"
@@ -2314,10 +2324,10 @@ static int cmd_run(int argc, char **argv)
 		    "verification: %s; cost $%.4f (one reference judge: $%.4f)",
 		    d.nstories, d.fresh, d.nitems, d.pr.njudges, answered,
 		    d.pr.kendall_w,
-		    d.writer_ok ? (d.wo.by_llm ? (d.wo.cached ? "LLM (cached)" : "LLM")
+		    d.writer_ok ? (d.wo.by_llm ? (d.wo.use.cached ? "LLM (cached)" : "LLM")
 		                                 : "extractive") : "-",
 		    d.writer_ok ? buf_cstr(&err) : "-",
-		    d.pr.usd + d.wo.usd + d.vr.usd, d.pr.reference_usd);
+		    d.pr.use.usd + d.wo.use.usd + d.vr.use.usd, d.pr.reference_usd);
 	}
 	if (ret != EXIT_ERROR) {
 		if (dry_run)
@@ -2422,7 +2432,7 @@ static void verify_print_table(const struct digest *d)
 {
 	const struct verify_result *vr = &d->vr;
 	struct buf line = BUF_INIT(0);
-	double total = d->pr.usd + d->wo.usd + vr->usd;
+	double total = d->pr.use.usd + d->wo.use.usd + vr->use.usd;
 	size_t i, j;
 	int r;
 
@@ -2436,8 +2446,8 @@ static void verify_print_table(const struct digest *d)
 	}
 	printf("cost: $%.4f for votes (%ld requests), $%.4f for rewrites "
 	       "(%ld requests): %.1f%% of the run's $%.4f\n",
-	       vr->usd, vr->requests, vr->rewrite_usd, vr->rewrite_requests,
-	       total > 0 ? 100 * (vr->usd + vr->rewrite_usd) / total : 0.0,
+	       vr->use.usd, vr->use.requests, vr->rewrite.usd, vr->rewrite.requests,
+	       total > 0 ? 100 * (vr->use.usd + vr->rewrite.usd) / total : 0.0,
 	       total);
 	for (j = 0; j < vr->njudges; j++) {
 		const struct verify_judge_report *jr = &vr->judges[j];
@@ -2446,7 +2456,7 @@ static void verify_print_table(const struct digest *d)
 			printf("judge %s: failed: %s\n", jr->name, jr->reason);
 		else
 			printf("judge %s: %ld requests, %ld cached, $%.4f\n",
-			       jr->name, jr->requests, jr->cached, jr->usd);
+			       jr->name, jr->use.requests, jr->use.cached, jr->use.usd);
 	}
 	if (vr->note[0])
 		printf("note: %s\n", vr->note);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/ini.h"
 
 /* LLM calls with structured (JSON schema) output, many at once over the
  * fetcher's HTTP pool (fetch/http.h, POST): OpenAI-compatible
@@ -58,6 +59,38 @@ int llm_reasoning_parse(const char *value, enum llm_reasoning *out);
 int llm_effort_check(const char *value);
 /* Whether the endpoint gets the reasoning models' request. */
 bool llm_is_reasoning(const struct llm_endpoint *ep);
+
+/* A configured LLM, as a [judge.NAME] or [writer] section gives it: the
+ * endpoint, where its key comes from, and its prices. Strings owned. */
+struct llm_profile {
+	struct llm_endpoint ep; /* base_url, model, api_key and
+	                         * reasoning_effort are owned */
+	char *api_key_env;      /* the variable holding the key, or NULL */
+	double price_in, price_out; /* USD per million tokens */
+};
+
+/* "openai" or "anthropic"; 0, or -1 for anything else. */
+int llm_provider_parse(const char *value, enum llm_provider *out);
+
+/* The one table of endpoint keys: provider, base_url (http or https),
+ * model, api_key_env, price_in, price_out, timeout (1-3600 s),
+ * reasoning, reasoning_effort. Sets the key of e->section on p. Returns
+ * 0; ERR_NOT_FOUND when e->key is not one of them (the caller may know
+ * it); ERR_PARSE with "FILE:LINE: [SECTION] ..." in err for a bad value. */
+int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
+                    const char *file, struct buf *err);
+
+/* After the keys: the provider's base URL when none was given, and the
+ * key from $api_key_env. Returns 0, or ERR_NOT_FOUND when that variable
+ * is unset or empty (the caller leaves the LLM out with a notice). */
+int llm_profile_finish(struct llm_profile *p);
+
+/* Free the strings (the key wiped first); p is zeroed. */
+void llm_profile_free(struct llm_profile *p);
+
+/* What tokens_in and tokens_out cost at p's prices, in USD. */
+double llm_profile_cost(const struct llm_profile *p, long tokens_in,
+                        long tokens_out);
 
 /* One request: a system prompt, a user message, and the JSON schema the
  * reply must follow (schema_json is a JSON Schema object as text). ep,

@@ -7,7 +7,9 @@
 
 #include "common/buf.h"
 #include "common/ini.h"
+#include "common/pattern.h"
 #include "summarize/heuristic.h"
+#include "summarize/engine.h"
 #include "summarize/llm.h"
 #include "summarize/pool.h"
 
@@ -22,21 +24,17 @@ enum panel_judge_type { PANEL_JUDGE_LLM = 0, PANEL_JUDGE_HEURISTIC };
 struct panel_judge {
 	char *name; /* the section's NAME */
 	enum panel_judge_type type;
-	enum llm_provider provider;
-	char *base_url, *model, *api_key_env;
-	char *api_key;        /* from the environment, never printed */
+	struct llm_profile llm; /* endpoint, key, prices (timeout 60 s);
+	                         * for a heuristic judge only model, which
+	                         * names it */
 	enum heuristic_kind heuristic;
 	double weight;        /* 1 */
-	double price_in, price_out; /* USD per million tokens */
-	long timeout;         /* s; 60 */
-	enum llm_reasoning reasoning; /* auto (by the model's name) */
-	char *reasoning_effort;       /* NULL: the model's default */
 };
 
 struct panel_category {
 	char *id;     /* "models" */
 	char *label;  /* the Korean heading */
-	void *re;     /* pcre2_code *, or NULL */
+	struct pattern *re; /* or NULL */
 };
 
 struct panel_config {
@@ -63,7 +61,7 @@ struct panel_config {
 
 /* Read the panel's sections from a parsed configuration. A judge whose
  * key variable is unset is left out with a notice (not an error); a bad
- * value is an error "FILE:LINE: ..." in err. Returns 0 or -1. */
+ * value is an error "FILE:LINE: ..." in err. Returns 0 or ERR_PARSE. */
 int panel_config_load(const struct ini *ini, const char *file,
 		      struct panel_config *out, struct buf *err,
 		      struct buf *notices);
@@ -86,8 +84,7 @@ struct panel_judge_report {
 	bool llm;
 	bool failed, skipped;  /* failed: dropped with reason */
 	char reason[256];
-	long requests, cached, tokens_in, tokens_out;
-	double usd;
+	struct llm_usage use;
 	double tau;            /* against the pooled ranking; NAN */
 };
 
@@ -106,8 +103,8 @@ struct panel_result {
 	int *category;             /* index into config categories, -1 */
 	const char **pool_names;   /* njudges names, owned by config */
 	double kendall_w;
-	double usd, reference_usd;
-	long requests, tokens_in, tokens_out;
+	struct llm_usage use;      /* every judge's */
+	double reference_usd;      /* one frontier judge on the same prompts */
 	bool degraded;             /* a judge failed, or heuristics stood in */
 	bool budget_hit;
 	char note[256];            /* why degraded, for a person */
@@ -119,21 +116,16 @@ struct panel_options {
 	unsigned seed;    /* 0: the config's */
 };
 
-struct store;
-
 /* Rank the stories: heuristic pre-ranking, the LLM judges on the best
- * `candidates` (cached judgments reused, the rest asked in batches, each
- * judge in its own seeded order, missing ids asked once more), quorum,
- * pooling, agreement, selection, cost; judgments cached in the store.
- * Returns 0 (degradation is in res), or -1 (err says why). */
-int panel_rank(struct store *st, const struct panel_config *cfg,
+ * `candidates` through the engine (judgments cached in run->cache and
+ * reused, the rest asked in batches, each judge in its own seeded order,
+ * missing ids asked once more, within run->ledger), quorum, pooling,
+ * agreement, selection, cost. Returns 0 (degradation is in res), or an
+ * ERR_* code (err says why). */
+int panel_rank(const struct engine_run *run, const struct panel_config *cfg,
 	       const struct panel_story *stories, size_t n,
 	       const struct panel_options *opt, struct panel_result *res,
 	       struct buf *err);
 void panel_result_free(struct panel_result *res);
-
-/* The text of a story as the judges get it: cut to max_cp code points,
- * invisible and bidirectional control characters removed. Caller frees. */
-char *panel_clean_text(const char *text, size_t max_cp);
 
 #endif

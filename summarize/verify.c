@@ -9,8 +9,11 @@
 
 #include <jansson.h>
 
+#include "common/err.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 #include "store/store.h"
+#include "summarize/text.h"
 
 /* The reply each judge must give. */
 static const char verify_schema[] =
@@ -70,29 +73,20 @@ double verify_fleiss_kappa(const int *yes, const int *no, size_t n)
 	return (pbar - pe) / (1 - pe);
 }
 
-static uint64_t verify_fnv(uint64_t h, const char *s)
-{
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001B3ULL;
-	}
-	return h;
-}
-
 /* The cache key of a text: its kind, its source and itself. */
 static void verify_hash(const struct verify_unit *u, const char *text,
-                        char out[17])
+                        char out[HASH_HEX_LEN])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 
-	h = verify_fnv(h, verify_kinds[u->kind]);
-	h = verify_fnv(h, "\x1f");
-	h = verify_fnv(h, u->source_title);
-	h = verify_fnv(h, "\x1f");
-	h = verify_fnv(h, u->source_text);
-	h = verify_fnv(h, "\x1f");
-	h = verify_fnv(h, text);
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	h = hash_fnv1a_str(h, verify_kinds[u->kind]);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, u->source_title);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, u->source_text);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, text);
+	hash_hex(h, out);
 }
 
 static double verify_now(void)
@@ -105,39 +99,14 @@ static double verify_now(void)
 
 /* A run */
 
-struct verify_call {
-	size_t judge;    /* index in res->judges */
-	size_t *units;   /* unit indices in the batch, in the order sent */
-	size_t n;
-	char *user;
-	double estimate;
-};
-
 struct verify_ctx {
-	struct store *st;
-	const struct panel_config *pc;
+	const struct engine_run *run;
+	const struct verify_input *in;
 	struct verify_result *res;
 	int round;
-	struct verify_call *calls;
-	size_t ncalls;
-	double budget_left; /* negative: none */
-	double spent, reserved;
+	long cache_errors;
+	char cache_error[128];
 };
-
-static bool verify_may_send(void *ctx, size_t index)
-{
-	struct verify_ctx *c = ctx;
-	struct verify_call *call = &c->calls[index];
-
-	if (c->budget_left < 0)
-		return true;
-	if (c->spent + c->reserved + call->estimate > c->budget_left) {
-		c->res->budget_hit = true;
-		return false;
-	}
-	c->reserved += call->estimate;
-	return true;
-}
 
 static void verify_judge_fail(struct verify_judge_report *j, const char *why)
 {
@@ -147,107 +116,16 @@ static void verify_judge_fail(struct verify_judge_report *j, const char *why)
 	}
 }
 
-static void verify_take_reply(struct verify_ctx *c, struct verify_call *call,
-                              const struct llm_result *lr)
+static char *verify_message(void *ctx, const size_t *units, size_t n)
 {
-	struct verify_judge_report *j = &c->res->judges[call->judge];
-	const struct panel_judge *pj = &c->pc->judges[j->config_index];
-	json_t *root = json_loads(lr->json, 0, NULL), *arr, *it;
-	size_t i, k;
-
-	arr = json_is_object(root) ? json_object_get(root, "verdicts") : NULL;
-	if (!json_is_array(arr)) {
-		verify_judge_fail(j, "a reply without a verdicts array");
-		goto out;
-	}
-	json_array_foreach(arr, i, it)
-	{
-		const char *id = json_string_value(json_object_get(it, "id"));
-		json_t *sv = json_object_get(it, "supported");
-		const char *problem =
-		        json_string_value(json_object_get(it, "problem"));
-		struct verify_unit *u = NULL;
-		struct verify_vote *v;
-		struct store_verdict sv_row;
-
-		if (!id || !json_is_boolean(sv))
-			continue;
-		for (k = 0; k < call->n; k++)
-			if (strcmp(c->res->units[call->units[k]].id, id) == 0) {
-				u = &c->res->units[call->units[k]];
-				break;
-			}
-		/* unknown ids are dropped; a repeated id keeps its first */
-		if (!u || u->votes[c->round][call->judge].supported >= 0)
-			continue;
-		v = &u->votes[c->round][call->judge];
-		v->supported = json_is_true(sv) ? 1 : 0;
-		free(v->problem);
-		v->problem = problem && *problem
-		                     ? panel_clean_text(problem, VERIFY_PROBLEM_CP)
-		                     : NULL;
-		memset(&sv_row, 0, sizeof sv_row);
-		sv_row.text_hash = u->hash[c->round];
-		sv_row.judge = j->name;
-		sv_row.prompt_version = c->res->prompt_version;
-		sv_row.supported = v->supported == 1;
-		sv_row.problem = v->problem;
-		sv_row.raw = lr->raw;
-		sv_row.tokens_in = lr->tokens_in / (long)call->n;
-		sv_row.tokens_out = lr->tokens_out / (long)call->n;
-		sv_row.usd = (sv_row.tokens_in * pj->price_in +
-		              sv_row.tokens_out * pj->price_out) /
-		             1e6;
-		sv_row.at = (int64_t)time(NULL);
-		if (c->st)
-			store_verdict_put(c->st, &sv_row);
-	}
-out:
-	json_decref(root);
-}
-
-static void verify_call_done(void *ctx, size_t index,
-                             const struct llm_result *lr)
-{
-	struct verify_ctx *c = ctx;
-	struct verify_call *call = &c->calls[index];
-	struct verify_judge_report *j = &c->res->judges[call->judge];
-	const struct panel_judge *pj = &c->pc->judges[j->config_index];
-	double usd = (lr->tokens_in * pj->price_in +
-	              lr->tokens_out * pj->price_out) /
-	             1e6;
-
-	if (lr->error != LLM_ERR_BUDGET && c->budget_left >= 0)
-		c->reserved -= call->estimate;
-	if (lr->error != LLM_ERR_BUDGET && lr->attempts > 0) {
-		j->requests++;
-		c->res->requests++;
-	}
-	j->tokens_in += lr->tokens_in;
-	j->tokens_out += lr->tokens_out;
-	j->usd += usd;
-	c->res->tokens_in += lr->tokens_in;
-	c->res->tokens_out += lr->tokens_out;
-	c->res->usd += usd;
-	c->spent += usd;
-	if (lr->error == LLM_ERR_BUDGET)
-		c->res->budget_hit = true;
-	else if (lr->error != LLM_OK)
-		verify_judge_fail(j, lr->message);
-	else
-		verify_take_reply(c, call, lr);
-}
-
-static char *verify_user_message(const struct verify_result *res,
-                                 const size_t *units, size_t n, int round)
-{
+	const struct verify_ctx *c = ctx;
 	json_t *arr = json_array();
 	struct buf b = BUF_INIT(0);
 	char *dump;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct verify_unit *u = &res->units[units[i]];
+		const struct verify_unit *u = &c->res->units[units[i]];
 		json_t *o = json_object();
 
 		json_object_set_new(o, "id", json_string(u->id));
@@ -255,7 +133,7 @@ static char *verify_user_message(const struct verify_result *res,
 		json_object_set_new(o, "source_title",
 		                    json_string(u->source_title));
 		json_object_set_new(o, "source_text", json_string(u->source_text));
-		json_object_set_new(o, "summary", json_string(u->text[round]));
+		json_object_set_new(o, "summary", json_string(u->text[c->round]));
 		json_array_append_new(arr, o);
 	}
 	dump = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -266,122 +144,75 @@ static char *verify_user_message(const struct verify_result *res,
 	return buf_detach(&b);
 }
 
-/* One round of votes on the units whose text[round] is set: the cache,
- * then every judge that has not failed, in batches, all at once. */
-static void verify_round(struct verify_ctx *c, int round)
+static const char *verify_id(void *ctx, size_t unit)
 {
-	struct verify_result *res = c->res;
-	const struct panel_config *pc = c->pc;
-	size_t batch = pc->batch ? pc->batch : 20;
-	size_t *pending = xcalloc(res->nunits + 1, sizeof *pending);
-	struct llm_call *lc = NULL;
-	struct llm_options opt;
-	size_t i, j, k, np, cap = 0;
+	const struct verify_ctx *c = ctx;
 
-	c->round = round;
-	c->ncalls = 0;
-	for (i = 0; i < res->nunits; i++)
-		if (res->units[i].text[round]) {
-			res->units[i].votes[round] = xcalloc(
-			        res->njudges + 1, sizeof *res->units[i].votes[round]);
-			for (j = 0; j < res->njudges; j++)
-				res->units[i].votes[round][j].supported = -1;
-		}
-	for (j = 0; j < res->njudges; j++) {
-		struct verify_judge_report *jr = &res->judges[j];
+	return c->res->units[unit].id;
+}
 
-		if (jr->failed)
-			continue;
-		np = 0;
-		for (i = 0; i < res->nunits; i++) {
-			struct verify_unit *u = &res->units[i];
-			bool ok;
-			char *problem = NULL;
+static bool verify_cached(void *ctx, size_t k, size_t unit)
+{
+	struct verify_ctx *c = ctx;
+	struct verify_unit *u = &c->res->units[unit];
+	struct verify_vote *v = &u->votes[c->round][k];
+	bool ok;
+	char *problem = NULL;
 
-			if (!u->text[round])
-				continue;
-			if (c->st &&
-			    store_verdict_get(c->st, u->hash[round], jr->name,
-			                      res->prompt_version, &ok,
-			                      &problem) == 0) {
-				u->votes[round][j].supported = ok ? 1 : 0;
-				u->votes[round][j].cached = true;
-				u->votes[round][j].problem = problem;
-				jr->cached++;
-				continue;
-			}
-			pending[np++] = i;
-		}
-		for (i = 0; i < np; i += batch) {
-			struct verify_call *call;
-			size_t m = np - i < batch ? np - i : batch;
+	if (!c->run->cache ||
+	    store_verdict_get(c->run->cache, u->hash[c->round],
+	                      c->res->judges[k].name, c->res->prompt_version,
+	                      &ok, &problem) != 0)
+		return false;
+	v->supported = ok ? 1 : 0;
+	v->cached = true;
+	v->problem = problem;
+	return true;
+}
 
-			if (c->ncalls == cap) {
-				cap = cap ? cap * 2 : 8;
-				c->calls = xrealloc(c->calls, cap * sizeof *c->calls);
-			}
-			call = &c->calls[c->ncalls++];
-			memset(call, 0, sizeof *call);
-			call->judge = j;
-			call->n = m;
-			call->units = xcalloc(m, sizeof *call->units);
-			memcpy(call->units, pending + i, m * sizeof *pending);
-			call->user = verify_user_message(res, call->units, m, round);
-			call->estimate =
-			        ((strlen(pc->verify_prompt) + strlen(call->user)) /
-			                 4.0 * pc->judges[jr->config_index].price_in +
-			         (VERIFY_OUT_TOKENS_BASE +
-			          (double)m * VERIFY_OUT_TOKENS_PER_UNIT) *
-			                 pc->judges[jr->config_index].price_out) /
-			        1e6;
-		}
-	}
-	if (c->ncalls) {
-		struct buf err = BUF_INIT(1024);
+/* One judge's vote on one text: kept, and cached. */
+static int verify_take(void *ctx, size_t k, size_t unit, json_t *answer,
+                       const struct engine_share *share)
+{
+	struct verify_ctx *c = ctx;
+	struct verify_unit *u = &c->res->units[unit];
+	struct verify_vote *v = &u->votes[c->round][k];
+	json_t *sv = json_object_get(answer, "supported");
+	const char *problem =
+	        json_string_value(json_object_get(answer, "problem"));
+	struct store_verdict row;
 
-		lc = xcalloc(c->ncalls, sizeof *lc);
-		for (k = 0; k < c->ncalls; k++) {
-			const struct panel_judge *pj =
-			        &pc->judges[res->judges[c->calls[k].judge]
-			                            .config_index];
-			struct llm_endpoint *ep = xcalloc(1, sizeof *ep);
+	if (!json_is_boolean(sv))
+		return ERR_PARSE;
+	v->supported = json_is_true(sv) ? 1 : 0;
+	free(v->problem);
+	v->problem = problem && *problem ? text_clean(problem, VERIFY_PROBLEM_CP)
+	                                 : NULL;
+	if (!c->run->cache)
+		return 0;
+	memset(&row, 0, sizeof row);
+	row.text_hash = u->hash[c->round];
+	row.judge = c->res->judges[k].name;
+	row.prompt_version = c->res->prompt_version;
+	row.supported = v->supported == 1;
+	row.problem = v->problem;
+	row.raw = share->raw;
+	row.tokens_in = share->tokens_in;
+	row.tokens_out = share->tokens_out;
+	row.usd = share->usd;
+	row.at = (int64_t)time(NULL);
+	if (store_verdict_put(c->run->cache, &row) != 0 &&
+	    c->cache_errors++ == 0)
+		snprintf(c->cache_error, sizeof c->cache_error, "%s",
+		         store_error(c->run->cache));
+	return 0;
+}
 
-			ep->provider = pj->provider;
-			ep->base_url = pj->base_url;
-			ep->model = pj->model;
-			ep->api_key = pj->api_key;
-			ep->timeout = pj->timeout;
-			ep->reasoning = pj->reasoning;
-			ep->reasoning_effort = pj->reasoning_effort;
-			lc[k].ep = ep;
-			lc[k].system = pc->verify_prompt;
-			lc[k].user = c->calls[k].user;
-			lc[k].schema_name = "digest_verify";
-			lc[k].schema_json = verify_schema;
-			lc[k].max_tokens =
-			        (int)(VERIFY_OUT_TOKENS_BASE +
-			              c->calls[k].n * 2 * VERIFY_OUT_TOKENS_PER_UNIT);
-		}
-		memset(&opt, 0, sizeof opt);
-		opt.may_send = verify_may_send;
-		opt.done = verify_call_done;
-		opt.ctx = c;
-		if (llm_call_all(lc, c->ncalls, &opt, &err) != 0) {
-			for (j = 0; j < res->njudges; j++)
-				verify_judge_fail(&res->judges[j], buf_cstr(&err));
-		}
-		for (k = 0; k < c->ncalls; k++)
-			free((void *)lc[k].ep);
-		free(lc);
-		buf_free(&err);
-	}
-	for (k = 0; k < c->ncalls; k++) {
-		free(c->calls[k].units);
-		free(c->calls[k].user);
-	}
-	c->ncalls = 0;
+/* Each unit's yes and no votes of a round. */
+static void verify_tally(struct verify_result *res, int round)
+{
+	size_t i, j;
 
-	/* the tally */
 	for (i = 0; i < res->nunits; i++) {
 		struct verify_unit *u = &res->units[i];
 
@@ -395,6 +226,68 @@ static void verify_round(struct verify_ctx *c, int round)
 				u->no[round]++;
 		}
 	}
+}
+
+/* One round of votes on the units whose text[round] is set: the cache,
+ * then every judge that has not failed, in batches, all at once. */
+static void verify_round(struct verify_ctx *c, int round)
+{
+	struct verify_result *res = c->res;
+	const struct panel_config *pc = c->in->pc;
+	size_t nj = res->njudges, i, j, np = 0;
+	size_t *pending = xcalloc(res->nunits + 1, sizeof *pending);
+	const struct llm_profile **llms = xcalloc(nj + 1, sizeof *llms);
+	struct engine_report *reps = xcalloc(nj + 1, sizeof *reps);
+	struct buf err = BUF_INIT(1024);
+	struct engine_task t;
+
+	c->round = round;
+	for (i = 0; i < res->nunits; i++) {
+		struct verify_unit *u = &res->units[i];
+
+		if (!u->text[round])
+			continue;
+		u->votes[round] = xcalloc(nj + 1, sizeof *u->votes[round]);
+		for (j = 0; j < nj; j++)
+			u->votes[round][j].supported = -1;
+		pending[np++] = i;
+	}
+	for (j = 0; j < nj; j++) {
+		llms[j] = &pc->judges[res->judges[j].config_index].llm;
+		reps[j].failed = res->judges[j].failed;
+	}
+	memset(&t, 0, sizeof t);
+	t.stage = "verify";
+	t.system = pc->verify_prompt;
+	t.schema_name = "digest_verify";
+	t.schema_json = verify_schema;
+	t.array = "verdicts";
+	t.batch = pc->batch;
+	t.max_base = VERIFY_OUT_TOKENS_BASE;
+	t.max_per_item = 2 * VERIFY_OUT_TOKENS_PER_UNIT;
+	t.est_base = VERIFY_OUT_TOKENS_BASE;
+	t.est_per_item = VERIFY_OUT_TOKENS_PER_UNIT;
+	t.ctx = c;
+	t.message = verify_message;
+	t.id = verify_id;
+	t.cached = verify_cached;
+	t.take = verify_take;
+	if (engine_ask(&t, llms, nj, pending, np, c->run, reps,
+	               &res->budget_hit, &err) != 0)
+		for (j = 0; j < nj; j++)
+			verify_judge_fail(&res->judges[j], buf_cstr(&err));
+	for (j = 0; j < nj; j++) {
+		struct verify_judge_report *jr = &res->judges[j];
+
+		llm_usage_add(&jr->use, &reps[j].use);
+		llm_usage_add(&res->use, &reps[j].use);
+		if (reps[j].failed)
+			verify_judge_fail(jr, reps[j].reason);
+	}
+	verify_tally(res, round);
+	buf_free(&err);
+	free(reps);
+	free(llms);
 	free(pending);
 }
 
@@ -411,11 +304,11 @@ static char *verify_day_source(const struct writer_story *s, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		t = panel_clean_text(s[i].title ? s[i].title : "",
+		t = text_clean(s[i].title ? s[i].title : "",
 		                     VERIFY_TITLE_CP);
 		buf_printf(&b, "%s%zu. %s", i ? "\n" : "", i + 1, t);
 		free(t);
-		t = panel_clean_text(s[i].text ? s[i].text : "",
+		t = text_clean(s[i].text ? s[i].text : "",
 		                     i == 0 ? text_max : VERIFY_LIST_TEXT_CP);
 		if (*t)
 			buf_printf(&b, ": %s", t);
@@ -519,47 +412,24 @@ static size_t verify_problems(const struct verify_result *res,
 static void verify_version(struct verify_result *res,
                            const struct panel_config *pc)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_fnv1a_str(HASH_FNV_OFFSET, pc->verify_prompt);
 
-	h = verify_fnv(h, pc->verify_prompt);
-	h = verify_fnv(h, verify_schema);
+	h = hash_fnv1a_str(h, verify_schema);
 	snprintf(res->prompt_version, sizeof res->prompt_version,
 	         "verify-%012llx", (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
 }
 
-int verify_digest(struct store *st, const struct panel_config *pc,
-                  const struct panel_result *pr,
-                  const struct writer_config *wc,
-                  const struct writer_story *stories, size_t n,
-                  const struct writer_output *ex, struct writer_output *o,
-                  double budget_left, struct verify_result *res,
-                  struct buf *err)
+/* The judges (the LLM judges that did not fail in ranking) and the
+ * units (every LLM text, and every text that lost a term). */
+static void verify_setup(struct verify_result *res,
+                         const struct verify_input *in,
+                         const struct writer_output *o)
 {
-	struct verify_ctx c;
-	struct writer_config wcopy;
-	struct writer_fix *fixes = NULL;
-	struct buf note = BUF_INIT(sizeof res->note - 1),
-	           wnote = BUF_INIT(1024);
-	char *day = NULL;
-	const char ***probs = NULL;
-	size_t i, j, nfix = 0;
-	double start = verify_now(), usd_before;
-	long req_before;
-	int *y = NULL, *no = NULL;
-	size_t nk = 0, m = 0;
+	const struct panel_config *pc = in->pc;
+	const struct panel_result *pr = in->pr;
+	size_t i;
+	char id[32];
 
-	memset(&c, 0, sizeof c);
-	if (res)
-		memset(res, 0, sizeof *res);
-	if (!res || !pc || !o || !ex || (n && !stories) || o->npieces != n ||
-	    ex->npieces != n) {
-		buf_puts(err, "verify: no stories, texts or results given");
-		return -1;
-	}
-	res->kappa = NAN;
-	verify_version(res, pc);
-
-	/* the judges: the LLM judges that did not fail in ranking */
 	res->judges = xcalloc(pc->njudges + 1, sizeof *res->judges);
 	for (i = 0; i < pc->njudges; i++) {
 		if (pc->judges[i].type != PANEL_JUDGE_LLM)
@@ -570,57 +440,41 @@ int verify_digest(struct store *st, const struct panel_config *pc,
 		res->judges[res->njudges].config_index = i;
 		res->njudges++;
 	}
-
-	/* the units: every LLM text, and every text that lost a term */
-	res->units = xcalloc(n + 3, sizeof *res->units);
-	for (i = 0; i < n; i++)
+	res->units = xcalloc(in->n + 3, sizeof *res->units);
+	for (i = 0; i < in->n; i++)
 		if (o->pieces[i].llm || o->pieces[i].lost_term) {
-			char id[32];
-
 			snprintf(id, sizeof id, "%lld",
-			         (long long)stories[i].id);
+			         (long long)in->stories[i].id);
 			verify_add(res, WRITER_FIX_STORY, i, id);
 		}
 	if (o->intro_llm || o->intro_lost_term)
 		verify_add(res, WRITER_FIX_INTRO, 0, "intro");
 	if (o->viewpoint_llm)
 		verify_add(res, WRITER_FIX_VIEWPOINT, 0, "viewpoint");
-	if (!pc->verify) {
-		buf_puts(&note, "not verified: [panel] verify = no");
-		goto keep;
-	}
-	if (res->nunits == 0) {
-		buf_puts(&note, "not verified: nothing the LLM wrote (the "
-		                "extractive writer's text is the sources' own)");
-		goto keep;
-	}
-	if (res->njudges == 0) {
-		buf_puts(&note, "not verified: no LLM judges");
-		goto keep;
-	}
-	res->ran = true;
-	res->checked = res->nunits;
-	day = verify_day_source(stories, n, pc->text_max ? pc->text_max : 1200);
+}
+
+/* What each unit must stand on, and the text voted on first. */
+static void verify_sources(struct verify_result *res,
+                           const struct verify_input *in,
+                           const struct writer_output *o)
+{
+	size_t text_max = in->pc->text_max ? in->pc->text_max : 1200, i;
+	char *day = verify_day_source(in->stories, in->n, text_max);
+	char title[96];
+
+	snprintf(title, sizeof title,
+	         "Today's digest: %zu stories, the headline first", in->n);
 	for (i = 0; i < res->nunits; i++) {
 		struct verify_unit *u = &res->units[i];
-		char title[96];
+		const struct writer_story *st = &in->stories[u->index];
 
 		if (u->kind == WRITER_FIX_STORY) {
-			u->source_title = panel_clean_text(
-			        stories[u->index].title ? stories[u->index].title
-			                                : "",
-			        VERIFY_TITLE_CP);
-			u->source_text = panel_clean_text(
-			        stories[u->index].text ? stories[u->index].text
-			                               : "",
-			        pc->text_max ? pc->text_max : 1200);
+			u->source_title = text_clean(st->title, VERIFY_TITLE_CP);
+			u->source_text = text_clean(st->text, text_max);
 			if (o->pieces[u->index].lost_term)
 				u->lost_term =
 				        xstrdup(o->pieces[u->index].lost_term);
 		} else {
-			snprintf(title, sizeof title,
-			         "Today's digest: %zu stories, the headline first",
-			         n);
 			u->source_title = xstrdup(title);
 			u->source_text = xstrdup(day);
 			if (u->kind == WRITER_FIX_INTRO && o->intro_lost_term)
@@ -630,17 +484,34 @@ int verify_digest(struct store *st, const struct panel_config *pc,
 		if (!u->lost_term)
 			verify_set_text(u, 0, o);
 	}
+	free(day);
+}
 
-	/* round 1 */
-	c.st = st;
-	c.pc = pc;
-	c.res = res;
-	c.budget_left = budget_left;
-	verify_round(&c, 0);
+/* The texts to send back to the writer after the first votes. */
+struct verify_fixes {
+	struct writer_fix *v;
+	const char ***problems;
+	size_t n;
+};
 
-	/* the verdicts; the texts voted down go back to the writer */
-	fixes = xcalloc(res->nunits + 1, sizeof *fixes);
-	probs = xcalloc(res->nunits + 1, sizeof *probs);
+static void verify_fixes_free(struct verify_fixes *f, size_t nunits)
+{
+	size_t i;
+
+	for (i = 0; f->problems && i < nunits; i++)
+		free(f->problems[i]);
+	free(f->problems);
+	free(f->v);
+}
+
+/* The verdicts of round 1: supported, unverified, or sent back. */
+static void verify_judge_first(struct verify_result *res,
+                               struct verify_fixes *fx)
+{
+	size_t i;
+
+	fx->v = xcalloc(res->nunits + 1, sizeof *fx->v);
+	fx->problems = xcalloc(res->nunits + 1, sizeof *fx->problems);
 	for (i = 0; i < res->nunits; i++) {
 		struct verify_unit *u = &res->units[i];
 		struct writer_fix *f;
@@ -666,64 +537,79 @@ int verify_digest(struct store *st, const struct panel_config *pc,
 		}
 		u->sent_back = true;
 		u->outcome = VERIFY_REPLACED; /* until its rewrite stands */
-		f = &fixes[nfix];
+		f = &fx->v[fx->n];
 		f->kind = u->kind;
 		f->index = u->index;
 		f->source_title = u->source_title;
 		f->source_text = u->source_text;
-		probs[nfix] = xcalloc(res->njudges + 2, sizeof *probs[nfix]);
-		f->nproblems = verify_problems(res, u, 0, probs[nfix],
+		fx->problems[fx->n] =
+		        xcalloc(res->njudges + 2, sizeof *fx->problems[fx->n]);
+		f->nproblems = verify_problems(res, u, 0, fx->problems[fx->n],
 		                               res->njudges + 1);
-		f->problems = probs[nfix];
-		nfix++;
+		f->problems = fx->problems[fx->n];
+		fx->n++;
 	}
+}
 
-	/* the rewrite, then round 2 on what it mended */
-	if (nfix) {
-		wcopy = *wc;
-		if (budget_left >= 0)
-			wcopy.budget_left = budget_left - c.spent + o->usd;
-		usd_before = o->usd;
-		req_before = o->requests;
-		if (writer_rewrite(&wcopy, stories, n, fixes, nfix, o, &wnote) !=
-		    0) {
-			buf_printf(err, "%s", buf_cstr(&wnote));
-			goto fail;
-		}
-		res->rewrite_usd = o->usd - usd_before;
-		res->rewrite_requests = o->requests - req_before;
-		if (wnote.len)
-			buf_printf(&note, "the rewrite: %s", buf_cstr(&wnote));
-		nfix = 0;
-		for (i = 0; i < res->nunits; i++) {
-			struct verify_unit *u = &res->units[i];
+/* The rewrite, then round 2 on what it mended. Returns 0, or ERR_USAGE
+ * (err) when the writer was asked for what is not there. */
+static int verify_rewrite(struct verify_ctx *c, struct verify_fixes *fx,
+                          struct writer_output *o, struct buf *note,
+                          struct buf *err)
+{
+	struct verify_result *res = c->res;
+	const struct verify_input *in = c->in;
+	struct llm_usage before = o->use;
+	struct buf wnote = BUF_INIT(1024);
+	size_t i, k = 0;
 
-			if (!u->sent_back)
-				continue;
-			if (fixes[nfix].fixed) {
-				u->rewritten_ok = true;
-				verify_set_text(u, 1, o);
-			}
-			nfix++;
-		}
-		if (budget_left >= 0)
-			c.budget_left = budget_left - res->rewrite_usd;
-		verify_round(&c, 1);
-		for (i = 0; i < res->nunits; i++) {
-			struct verify_unit *u = &res->units[i];
+	if (writer_rewrite(in->wc, c->run, in->stories, in->n, fx->v, fx->n,
+	                   o, &wnote) != 0) {
+		buf_printf(err, "%s", buf_cstr(&wnote));
+		buf_free(&wnote);
+		return ERR_USAGE;
+	}
+	res->rewrite.requests = o->use.requests - before.requests;
+	res->rewrite.tokens_in = o->use.tokens_in - before.tokens_in;
+	res->rewrite.tokens_out = o->use.tokens_out - before.tokens_out;
+	res->rewrite.usd = o->use.usd - before.usd;
+	if (wnote.len)
+		buf_printf(note, "the rewrite: %s", buf_cstr(&wnote));
+	buf_free(&wnote);
+	for (i = 0; i < res->nunits; i++) {
+		struct verify_unit *u = &res->units[i];
 
-			if (!u->sent_back || !u->rewritten_ok)
-				continue;
-			if (u->yes[1] + u->no[1] == 0)
-				u->outcome = VERIFY_UNVERIFIED;
-			else if (verify_majority(u->yes[1], u->no[1]))
-				u->outcome = VERIFY_REWRITTEN;
-			else
-				u->outcome = VERIFY_REPLACED;
+		if (!u->sent_back)
+			continue;
+		if (fx->v[k++].fixed) {
+			u->rewritten_ok = true;
+			verify_set_text(u, 1, o);
 		}
 	}
+	verify_round(c, 1);
+	for (i = 0; i < res->nunits; i++) {
+		struct verify_unit *u = &res->units[i];
 
-	/* what cannot be trusted is not published */
+		if (!u->sent_back || !u->rewritten_ok)
+			continue;
+		if (u->yes[1] + u->no[1] == 0)
+			u->outcome = VERIFY_UNVERIFIED;
+		else if (verify_majority(u->yes[1], u->no[1]))
+			u->outcome = VERIFY_REWRITTEN;
+		else
+			u->outcome = VERIFY_REPLACED;
+	}
+	return 0;
+}
+
+/* What cannot be trusted is not published: counts, and the extractive
+ * text where a unit was not supported. */
+static void verify_apply(struct verify_result *res,
+                         const struct writer_output *ex,
+                         struct writer_output *o)
+{
+	size_t i;
+
 	for (i = 0; i < res->nunits; i++) {
 		struct verify_unit *u = &res->units[i];
 
@@ -744,65 +630,123 @@ int verify_digest(struct store *st, const struct panel_config *pc,
 			break;
 		}
 	}
+}
 
-	/* agreement on the first votes: the units every answering judge
-	 * voted on */
-	y = xcalloc(res->nunits + 1, sizeof *y);
-	no = xcalloc(res->nunits + 1, sizeof *no);
-	for (i = 0; i < res->nunits; i++)
-		if (res->units[i].text[0] &&
-		    (size_t)(res->units[i].yes[0] + res->units[i].no[0]) > m)
-			m = (size_t)(res->units[i].yes[0] + res->units[i].no[0]);
-	for (i = 0; i < res->nunits; i++)
-		if (res->units[i].text[0] &&
-		    (size_t)(res->units[i].yes[0] + res->units[i].no[0]) == m) {
+/* Agreement on the first votes: the units every answering judge voted
+ * on. */
+static void verify_agreement(struct verify_result *res)
+{
+	int *y = xcalloc(res->nunits + 1, sizeof *y);
+	int *no = xcalloc(res->nunits + 1, sizeof *no);
+	size_t i, nk = 0, m = 0, votes;
+
+	for (i = 0; i < res->nunits; i++) {
+		votes = (size_t)(res->units[i].yes[0] + res->units[i].no[0]);
+		if (res->units[i].text[0] && votes > m)
+			m = votes;
+	}
+	for (i = 0; i < res->nunits; i++) {
+		votes = (size_t)(res->units[i].yes[0] + res->units[i].no[0]);
+		if (res->units[i].text[0] && votes == m) {
 			y[nk] = res->units[i].yes[0];
 			no[nk] = res->units[i].no[0];
 			nk++;
 		}
+	}
 	res->kappa = verify_fleiss_kappa(y, no, nk);
+	free(y);
+	free(no);
+}
+
+static void verify_notes(struct verify_ctx *c, struct buf *note)
+{
+	struct verify_result *res = c->res;
+	size_t j;
 
 	for (j = 0; j < res->njudges; j++)
 		if (res->judges[j].failed) {
 			res->degraded = true;
-			buf_printf(&note, "%sjudge %s failed verification: %s",
-			           note.len ? "; " : "", res->judges[j].name,
+			buf_printf(note, "%sjudge %s failed verification: %s",
+			           note->len ? "; " : "", res->judges[j].name,
 			           res->judges[j].reason);
 		}
 	if (res->budget_hit) {
 		res->degraded = true;
-		buf_printf(&note,
+		buf_printf(note,
 		           "%sthe budget stopped verification: texts no judge "
 		           "checked are the extractive writer's",
-		           note.len ? "; " : "");
+		           note->len ? "; " : "");
 	}
+	if (c->cache_errors)
+		buf_printf(note, "%s%ld verdicts not cached (%s)",
+		           note->len ? "; " : "", c->cache_errors, c->cache_error);
 	if (res->unverified)
 		res->degraded = true;
-	goto keep;
-fail:
-	for (i = 0; i < res->nunits; i++)
-		free(probs[i]);
-	free(probs);
-	free(fixes);
-	free(day);
-	free(c.calls);
-	buf_free(&note);
-	buf_free(&wnote);
-	return -1;
-keep:
+}
+
+/* Why nothing is voted on, or NULL when the vote can go ahead. */
+static const char *verify_skip(const struct verify_result *res,
+                               const struct panel_config *pc)
+{
+	if (!pc->verify)
+		return "not verified: [panel] verify = no";
+	if (res->nunits == 0)
+		return "not verified: nothing the LLM wrote (the extractive "
+		       "writer's text is the sources' own)";
+	if (res->njudges == 0)
+		return "not verified: no LLM judges";
+	return NULL;
+}
+
+int verify_digest(const struct engine_run *run, const struct verify_input *in,
+                  struct writer_output *o, struct verify_result *res,
+                  struct buf *err)
+{
+	static const struct engine_run none = {NULL, NULL};
+	struct verify_ctx c;
+	struct verify_fixes fx;
+	struct buf note = BUF_INIT(sizeof res->note - 1);
+	const char *skip;
+	double start = verify_now();
+	int rc = 0;
+
+	if (res)
+		memset(res, 0, sizeof *res);
+	if (!res || !in || !in->pc || !o || !in->ex ||
+	    (in->n && !in->stories) || o->npieces != in->n ||
+	    in->ex->npieces != in->n) {
+		buf_puts(err, "verify: no stories, texts or results given");
+		return ERR_USAGE;
+	}
+	memset(&c, 0, sizeof c);
+	memset(&fx, 0, sizeof fx);
+	c.run = run ? run : &none;
+	c.in = in;
+	c.res = res;
+	res->kappa = NAN;
+	verify_version(res, in->pc);
+	verify_setup(res, in, o);
+	skip = verify_skip(res, in->pc);
+	if (skip) {
+		buf_puts(&note, skip);
+		goto out;
+	}
+	res->ran = true;
+	res->checked = res->nunits;
+	verify_sources(res, in, o);
+	verify_round(&c, 0);
+	verify_judge_first(res, &fx);
+	if (fx.n && (rc = verify_rewrite(&c, &fx, o, &note, err)) != 0)
+		goto out;
+	verify_apply(res, in->ex, o);
+	verify_agreement(res);
+	verify_notes(&c, &note);
+out:
 	res->seconds = verify_now() - start;
 	snprintf(res->note, sizeof res->note, "%s", buf_cstr(&note));
-	for (i = 0; probs && i < res->nunits; i++)
-		free(probs[i]);
-	free(probs);
-	free(fixes);
-	free(day);
-	free(y);
-	free(no);
-	free(c.calls);
+	verify_fixes_free(&fx, res->nunits);
 	buf_free(&note);
-	buf_free(&wnote);
-	return 0;
+	return rc;
 }
 
 void verify_result_free(struct verify_result *res)

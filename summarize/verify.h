@@ -57,8 +57,7 @@ struct verify_unit {
 struct verify_judge_report {
 	const char *name;        /* the config's */
 	size_t config_index;
-	long requests, cached, tokens_in, tokens_out;
-	double usd;
+	struct llm_usage use;
 	bool failed;
 	char reason[256];
 };
@@ -72,28 +71,32 @@ struct verify_result {
 	size_t njudges;
 	size_t checked, supported_first, rewritten, replaced, unverified;
 	double kappa;            /* Fleiss' kappa of the first votes; NAN */
-	long requests, tokens_in, tokens_out; /* the judges' */
-	double usd;
-	long rewrite_requests;   /* the writer's, for rewrites */
-	double rewrite_usd;
+	struct llm_usage use;    /* the judges' */
+	struct llm_usage rewrite; /* the writer's, for rewrites */
 	double seconds;
 	bool budget_hit, degraded;
 	char note[512];          /* why not run, or what went wrong */
 };
 
-/* Check o's LLM texts and mend them (in place), as described above. The
- * judges are pc's LLM judges that did not fail in pr (NULL: all); ex is
- * the extractive writer's output for the same stories; budget_left is
- * what the run may still spend (negative: no budget), shared with the
- * rewrite. Verdicts are cached in st (may be NULL). Returns 0 (what
- * happened is in res), or -1 (err) for bad arguments. */
-int verify_digest(struct store *st, const struct panel_config *pc,
-		  const struct panel_result *pr,
-		  const struct writer_config *wc,
-		  const struct writer_story *stories, size_t n,
-		  const struct writer_output *ex, struct writer_output *o,
-		  double budget_left, struct verify_result *res,
-		  struct buf *err);
+/* What verification checks and against what. */
+struct verify_input {
+	const struct panel_config *pc;
+	const struct panel_result *pr; /* the ranking: its failed judges are
+	                                * left out; NULL: all LLM judges */
+	const struct writer_config *wc; /* the writer that rewrites */
+	const struct writer_story *stories;
+	size_t n;
+	const struct writer_output *ex; /* the extractive writer's output for
+	                                 * the same stories */
+};
+
+/* Check o's LLM texts and mend them (in place), as described above,
+ * through the engine with run (verdicts cached in run->cache, calls and
+ * the rewrite within run->ledger; NULL: no cache, no budget). Returns 0
+ * (what happened is in res), or ERR_USAGE (err) for bad arguments. */
+int verify_digest(const struct engine_run *run, const struct verify_input *in,
+                  struct writer_output *o, struct verify_result *res,
+                  struct buf *err);
 void verify_result_free(struct verify_result *res);
 
 const char *verify_outcome_name(enum verify_outcome v);

@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/ini.h"
+#include "summarize/engine.h"
 #include "summarize/llm.h"
 
 struct store;
@@ -24,9 +25,9 @@ struct store;
 
 struct writer_config {
 	bool llm;                /* false: extractive */
-	struct llm_endpoint ep;  /* strings owned; timeout 120 s */
+	struct llm_profile profile; /* the endpoint and prices; timeout
+	                             * 120 s */
 	char *name;              /* "writer" */
-	double price_in, price_out; /* USD per million tokens */
 	char *prompt;            /* [writer] prompt's file, else the built-in
 	                          * templates/prompts/writer.txt, with
 	                          * {glossary} filled; {categories} is filled
@@ -41,11 +42,6 @@ struct writer_config {
 	size_t text_max;         /* code points of text per story: 1500 */
 	int max_tokens;          /* the most output tokens a call asks for
 	                          * (1536 + 450 a story below it): 8192 */
-	/* Set by the caller for a run, not read from the file: */
-	struct store *cache;     /* replies by a hash of the call; NULL: none */
-	bool budgeted;           /* the run has a budget; then */
-	double budget_left;      /* USD the writer may spend: a call whose
-	                          * estimate is above it is not sent */
 };
 
 /* Read [writer] and [glossary] ([glossary] is `terms = a, b, c` and/or
@@ -104,12 +100,10 @@ struct writer_output {
 	struct writer_piece *pieces; /* one per story, in the given order */
 	size_t npieces;
 	bool by_llm;        /* the LLM's reply was used (else extractive) */
-	bool cached;        /* that reply came from cfg->cache: nothing paid */
+	bool cached;        /* that reply came from the cache: nothing paid */
 	int replaced;       /* LLM slots replaced by extractive text */
-	long requests, tokens_in, tokens_out; /* also of a failed call;
-	                                       * rewrites' added */
+	struct llm_usage use; /* also of a failed call; rewrites' added */
 	long rewrite_calls; /* rewrites answered (from the LLM or cache) */
-	double usd;         /* tokens times the configured prices */
 	char note[256];     /* why LLM text was not used, if so; else "" */
 };
 
@@ -121,15 +115,17 @@ struct writer_output {
  * slot when its text is missing, has no Hangul, or loses a glossary term
  * its source has (one-liner: the title's; summary: the title's and the
  * text's; intro: the headline's title); a failed call or a reply without
- * stories falls back entirely (the reason in note). With cfg->cache, a
- * call the cache has (the same writer, model, prompt, stories and
- * categories) is not sent, and a reply used is kept there; a cache that
- * fails to read or write costs a note, never the writing. With
- * cfg->budgeted, a call whose estimate (prompt bytes / 4 tokens in,
- * 300 tokens out per story and 800 more) passes cfg->budget_left is not
- * sent, and the note says so. Returns 0; -1 (err)
- * only when n or ncats is given without its array or out is NULL. */
+ * stories falls back entirely (the reason in note). The call goes
+ * through the engine with run (NULL: no cache, no budget): a call the
+ * cache has (the same writer, model, prompt, stories and categories) is
+ * not sent, and a reply used is kept there; a cache that fails to read or
+ * write costs a note, never the writing; a call whose estimate (prompt
+ * bytes / 4 tokens in, 300 tokens out per story and 800 more) passes
+ * what the run's ledger has left is not sent, and the note says so.
+ * Returns 0; ERR_USAGE (err) only when n or ncats is given without its
+ * array or out is NULL. */
 int writer_write(const struct writer_config *cfg,
+		 const struct engine_run *run,
 		 const struct writer_story *stories, size_t n,
 		 const struct writer_category *cats, size_t ncats,
 		 struct writer_output *out, struct buf *err);
@@ -158,17 +154,13 @@ struct writer_fix {
  * can stand (Korean, URLs removed, glossary terms kept; for a story both
  * slots) replaces the text in o and sets fixed; the others stay as they
  * are. Cache, budget and cost as writer_write (cost added to o). Why
- * nothing was rewritten, if so, goes to note. Returns 0, or -1 (note)
+ * nothing was rewritten, if so, goes to note. Returns 0, or ERR_USAGE (note)
  * when a fix names a story that is not there. */
 int writer_rewrite(const struct writer_config *cfg,
+		   const struct engine_run *run,
 		   const struct writer_story *stories, size_t n,
 		   struct writer_fix *fixes, size_t nfix,
 		   struct writer_output *o, struct buf *note);
 
-/* Remove URLs from text, in place: markdown links and images keep their
- * label, <autolinks> go whole, bare http://, https:// and www. addresses
- * go up to their end (sentence punctuation stays); after a removal, the
- * brackets left empty and the doubled spaces are tidied. */
-void writer_strip_urls(char *text);
 
 #endif

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/ini.h"
 #include "store/store.h"
 #include "summarize/panel.h"
+#include "summarize/text.h"
 #include "tests/check.h"
 #include "tests/tests.h"
 
@@ -60,8 +62,8 @@ static void test_panel_config(void)
 	CHECK(strstr(buf_cstr(&notes), "judge b skipped: $AIDIGEST_TEST_NOKEY "
 	                               "is not set") != NULL);
 	CHECK_STR(pc.judges[0].name, "a");
-	CHECK_STR(pc.judges[0].api_key, "sk-secret-123");
-	CHECK_STR(pc.judges[0].base_url, "https://api.openai.com/v1");
+	CHECK_STR(pc.judges[0].llm.ep.api_key, "sk-secret-123");
+	CHECK_STR(pc.judges[0].llm.ep.base_url, "https://api.openai.com/v1");
 	CHECK(fabs(pc.judges[0].weight - 2.0) < 1e-9);
 	CHECK_INT(pc.judges[1].type, PANEL_JUDGE_HEURISTIC);
 	CHECK_INT(pc.judges[1].heuristic, HEURISTIC_RECENCY);
@@ -81,21 +83,21 @@ static void test_panel_config(void)
 	/* errors, with their lines */
 	CHECK_INT(load("[judge.a]\nprovider = llama\nmodel = m\n", &pc, &err,
 	               &notes),
-	          -1);
+	          ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "test.conf:2: [judge.a] provider is "
 	                             "openai, anthropic or heuristic") != NULL);
 	panel_config_free(&pc);
 	CHECK_INT(load("[judge.a]\nprovider = heuristic\nmodel = vibes\n", &pc,
 	               &err, &notes),
-	          -1);
+	          ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "model names a built-in judge") != NULL);
 	panel_config_free(&pc);
-	CHECK_INT(load("[panel]\npooling = average\n", &pc, &err, &notes), -1);
+	CHECK_INT(load("[panel]\npooling = average\n", &pc, &err, &notes), ERR_PARSE);
 	panel_config_free(&pc);
-	CHECK_INT(load("[budget]\nmax_usd = -1\n", &pc, &err, &notes), -1);
+	CHECK_INT(load("[budget]\nmax_usd = -1\n", &pc, &err, &notes), ERR_PARSE);
 	panel_config_free(&pc);
 	CHECK_INT(load("[categories]\nbad = X | (unclosed\n", &pc, &err, &notes),
-	          -1);
+	          ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "bad pattern") != NULL);
 	panel_config_free(&pc);
 	buf_free(&err);
@@ -107,14 +109,14 @@ static void test_panel_clean_text(void)
 	char *s;
 
 	/* bidirectional overrides, zero widths, a BOM: gone */
-	s = panel_clean_text("a\xE2\x80\xAE" "b\xE2\x80\x8B" "c\xEF\xBB\xBF" "d", 100);
+	s = text_clean("a\xE2\x80\xAE" "b\xE2\x80\x8B" "c\xEF\xBB\xBF" "d", 100);
 	CHECK_STR(s, "abcd");
 	free(s);
 	/* cut by code point, never inside a character */
-	s = panel_clean_text("한국어 텍스트", 3);
+	s = text_clean("한국어 텍스트", 3);
 	CHECK_STR(s, "한국어");
 	free(s);
-	s = panel_clean_text(NULL, 10);
+	s = text_clean(NULL, 10);
 	CHECK_STR(s, "");
 	free(s);
 }
@@ -125,6 +127,7 @@ static void test_panel_heuristics(void)
 	struct panel_config pc;
 	struct panel_result res;
 	struct panel_options po;
+	struct engine_run run = {NULL, NULL};
 	struct panel_story ps[12];
 	struct buf err = BUF_INIT(0), notes = BUF_INIT(0);
 	struct store *st = NULL;
@@ -152,11 +155,12 @@ static void test_panel_heuristics(void)
 	}
 	memset(&po, 0, sizeof po);
 	po.window_end = 1700000000 + 3600;
-	CHECK_INT(panel_rank(st, &pc, ps, 12, &po, &res, &err), 0);
+	run.cache = st;
+	CHECK_INT(panel_rank(&run, &pc, ps, 12, &po, &res, &err), 0);
 	CHECK(!res.degraded);
 	CHECK_INT(res.njudges, HEURISTIC_COUNT);
 	CHECK_INT(res.norder, 10);
-	CHECK_INT(res.requests, 0);
+	CHECK_INT(res.use.requests, 0);
 	for (i = 0; i < 12; i++)
 		nsel += res.selected[i];
 	CHECK_INT(nsel, 4);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/ini.h"
 #include "fetch/http.h"
 #include "store/store.h"
@@ -93,6 +94,9 @@ static bool verify_test_run(struct verify_test *t, const char *writer,
                             const char *extra, double budget)
 {
 	struct buf conf = BUF_INIT(0), notices = BUF_INIT(0);
+	struct engine_ledger ledger;
+	struct engine_run run;
+	struct verify_input in;
 	struct ini ini;
 	size_t i;
 	bool ok = true;
@@ -121,15 +125,27 @@ static bool verify_test_run(struct verify_test *t, const char *writer,
 	                                   &notices),
 	                0);
 	ini_free(&ini);
-	t->wc.cache = t->st;
-	writer_write(&t->wc, verify_test_stories, VERIFY_TEST_N, NULL, 0, &t->o,
-	             &t->err);
-	writer_write(NULL, verify_test_stories, VERIFY_TEST_N, NULL, 0, &t->ex,
-	             &t->err);
-	ok &= CHECK_INT(verify_digest(t->st, &t->pc, NULL, &t->wc,
-	                              verify_test_stories, VERIFY_TEST_N,
-	                              &t->ex, &t->o, budget, &t->res, &t->err),
+	/* the writer writes before the budget is set: what it spent does not
+	 * count against verification's share here */
+	engine_ledger_init(&ledger, 0);
+	run.cache = t->st;
+	run.ledger = &ledger;
+	ok &= CHECK_INT(writer_write(&t->wc, &run, verify_test_stories,
+	                             VERIFY_TEST_N, NULL, 0, &t->o, &t->err),
 	                0);
+	ok &= CHECK_INT(writer_write(NULL, NULL, verify_test_stories,
+	                             VERIFY_TEST_N, NULL, 0, &t->ex, &t->err),
+	                0);
+	engine_ledger_init(&ledger, budget > 0 ? budget : 0);
+	if (budget == 0)
+		ledger.max_usd = 1e-12; /* nothing may be spent */
+	memset(&in, 0, sizeof in);
+	in.pc = &t->pc;
+	in.wc = &t->wc;
+	in.stories = verify_test_stories;
+	in.n = VERIFY_TEST_N;
+	in.ex = &t->ex;
+	ok &= CHECK_INT(verify_digest(&run, &in, &t->o, &t->res, &t->err), 0);
 	buf_free(&conf);
 	buf_free(&notices);
 	return ok;
@@ -191,9 +207,9 @@ static void test_verify_server(int port)
 		CHECK_INT(t.res.rewritten, 4);
 		CHECK_INT(t.res.replaced, 0);
 		CHECK_INT(t.res.unverified, 0);
-		CHECK_INT(t.res.requests, 6); /* 3 judges x 2 rounds */
-		CHECK_INT(t.res.rewrite_requests, 1);
-		CHECK(t.res.usd > 0 && t.res.rewrite_usd > 0);
+		CHECK_INT(t.res.use.requests, 6); /* 3 judges x 2 rounds */
+		CHECK_INT(t.res.rewrite.requests, 1);
+		CHECK(t.res.use.usd > 0 && t.res.rewrite.usd > 0);
 		CHECK(fabs(t.res.kappa - 40.0 / 208) < 1e-9);
 		CHECK(!verify_test_planted(&t.o));
 		CHECK(!t.res.degraded);
@@ -276,7 +292,7 @@ static void test_verify_server(int port)
 	if (verify_test_run(&t, "writer-planted", catch2miss1, 3, NULL,
 	                    1e-7)) {
 		CHECK(t.res.budget_hit && t.res.degraded);
-		CHECK_INT(t.res.requests, 0);
+		CHECK_INT(t.res.use.requests, 0);
 		CHECK_INT(t.res.unverified, 7);
 		CHECK(strstr(t.res.note, "budget") != NULL);
 		for (i = 0; i < VERIFY_TEST_N; i++)
@@ -299,7 +315,7 @@ static void test_verify_server(int port)
 	                    "[panel]\nverify = no\n", -1)) {
 		CHECK(!t.res.ran);
 		CHECK_STR(t.res.note, "not verified: [panel] verify = no");
-		CHECK_INT(t.res.requests, 0);
+		CHECK_INT(t.res.use.requests, 0);
 	}
 	verify_test_done(&t);
 	if (verify_test_run(&t, NULL, two, 2, NULL, -1)) {
@@ -317,13 +333,13 @@ static void test_verify_server(int port)
 		if (CHECK_INT(store_open(path, &t.st, &t.err), 0)) {
 			if (verify_test_run(&t, "writer-planted", catch2miss1, 3,
 			                    NULL, -1))
-				CHECK_INT(t.res.requests, 6);
+				CHECK_INT(t.res.use.requests, 6);
 			verify_test_done(&t);
 			if (verify_test_run(&t, "writer-planted", catch2miss1, 3,
 			                    NULL, -1)) {
-				CHECK_INT(t.res.requests, 0);
-				CHECK_INT(t.res.rewrite_requests, 0);
-				CHECK_INT(t.res.judges[0].cached, 7 + 4);
+				CHECK_INT(t.res.use.requests, 0);
+				CHECK_INT(t.res.rewrite.requests, 0);
+				CHECK_INT(t.res.judges[0].use.cached, 7 + 4);
 				CHECK_INT(t.res.rewritten, 4);
 				CHECK(t.res.units[1].votes[0][0].cached);
 				CHECK(!verify_test_planted(&t.o));
@@ -342,9 +358,7 @@ static void test_verify_server(int port)
 
 	/* bad arguments */
 	buf_reset(&t.err);
-	CHECK_INT(verify_digest(NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, -1,
-	                        &t.res, &t.err),
-	          -1);
+	CHECK_INT(verify_digest(NULL, NULL, NULL, &t.res, &t.err), ERR_USAGE);
 	CHECK(strstr(buf_cstr(&t.err), "verify:") != NULL);
 	buf_free(&t.err);
 }

@@ -16,6 +16,8 @@
 #include "common/xalloc.h"
 #include "fetch/http.h"
 #include "store/store.h"
+#include "common/err.h"
+#include "summarize/text.h"
 #include "summarize/writer.h"
 #include "tests/check.h"
 #include "tests/server_child.h"
@@ -136,7 +138,7 @@ static void test_writer_config(void)
 	         "'ftp://x'\n"},
 	        {"[writer]\nmodel = m\nprompt = /nonexistent/writer.txt\n",
 	         "test.conf:3: [writer] prompt: cannot read "
-	         "'/nonexistent/writer.txt'\n"},
+	         "'/nonexistent/writer.txt' (No such file or directory)\n"},
 	        {"[glossary]\nTransformer = 변환기\n",
 	         "test.conf:2: [glossary] 'Transformer' takes no value: list "
 	         "terms as `terms = a, b` or one `TERM =` a line\n"},
@@ -183,7 +185,7 @@ static void test_writer_config(void)
 	CHECK(!c.llm);
 	CHECK_STR(buf_cstr(&notices),
 	          "writer skipped: $" WRITER_TEST_NO_KEY_VAR " is not set\n");
-	CHECK(c.ep.api_key == NULL);
+	CHECK(c.profile.ep.api_key == NULL);
 	writer_config_free(&c);
 
 	/* a key that is set: the LLM writer, defaults filled */
@@ -199,31 +201,31 @@ static void test_writer_config(void)
 	          0);
 	CHECK_STR(buf_cstr(&err), "");
 	CHECK(c.llm);
-	CHECK_INT(c.ep.provider, LLM_ANTHROPIC);
-	CHECK_STR(c.ep.base_url, "https://api.anthropic.com/v1");
-	CHECK_STR(c.ep.model, "claude-x");
-	CHECK_STR(c.ep.api_key, "sk-writer-secret");
-	CHECK_INT(c.ep.timeout, 30);
+	CHECK_INT(c.profile.ep.provider, LLM_ANTHROPIC);
+	CHECK_STR(c.profile.ep.base_url, "https://api.anthropic.com/v1");
+	CHECK_STR(c.profile.ep.model, "claude-x");
+	CHECK_STR(c.profile.ep.api_key, "sk-writer-secret");
+	CHECK_INT(c.profile.ep.timeout, 30);
 	CHECK_INT(c.text_max, 800);
 	CHECK_INT(c.max_tokens, 16000);
-	CHECK_INT(c.ep.reasoning, LLM_REASONING_YES);
-	CHECK_STR(c.ep.reasoning_effort, "low");
-	CHECK(c.price_in == 3 && c.price_out == 15);
+	CHECK_INT(c.profile.ep.reasoning, LLM_REASONING_YES);
+	CHECK_STR(c.profile.ep.reasoning_effort, "low");
+	CHECK(c.profile.price_in == 3 && c.profile.price_out == 15);
 	CHECK(strstr(c.prompt, "(none given)") != NULL);
 	writer_config_free(&c);
 	CHECK_INT(writer_test_load("[writer]\nmodel = gpt-x\n", &c, &err,
 	                           &notices),
 	          0);
 	CHECK(c.llm);
-	CHECK_INT(c.ep.provider, LLM_OPENAI);
-	CHECK_STR(c.ep.base_url, "https://api.openai.com/v1");
-	CHECK(c.ep.api_key == NULL);
-	CHECK_INT(c.ep.timeout, 120);
+	CHECK_INT(c.profile.ep.provider, LLM_OPENAI);
+	CHECK_STR(c.profile.ep.base_url, "https://api.openai.com/v1");
+	CHECK(c.profile.ep.api_key == NULL);
+	CHECK_INT(c.profile.ep.timeout, 120);
 	writer_config_free(&c);
 
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
 		CHECK_INT(writer_test_load(bad[i].conf, &c, &err, &notices),
-		          -1);
+		          ERR_PARSE);
 		CHECK_STR(buf_cstr(&err), bad[i].want);
 		CHECK(!c.llm);
 		writer_config_free(&c);
@@ -253,7 +255,7 @@ static void test_writer_config(void)
 	buf_free(&notices);
 }
 
-static void test_writer_strip_urls(void)
+static void test_text_strip_urls(void)
 {
 	static const struct {
 		const char *in, *want;
@@ -289,11 +291,11 @@ static void test_writer_strip_urls(void)
 	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *s = xstrdup(cases[i].in);
 
-		writer_strip_urls(s);
+		text_strip_urls(s);
 		CHECK_STR(s, cases[i].want);
 		free(s);
 	}
-	writer_strip_urls(NULL);
+	text_strip_urls(NULL);
 }
 
 static const struct writer_category writer_test_cats[] = {
@@ -346,12 +348,12 @@ static void test_writer_extractive(void)
 	          0);
 
 	/* Korean stories */
-	CHECK_INT(writer_write(&cfg, korean, 3, writer_test_cats, 3, &o, &err),
+	CHECK_INT(writer_write(&cfg, NULL, korean, 3, writer_test_cats, 3, &o, &err),
 	          0);
 	writer_test_output(&o, 3, 3);
 	CHECK(!o.by_llm);
 	CHECK_INT(o.replaced, 0);
-	CHECK_INT(o.requests, 0);
+	CHECK_INT(o.use.requests, 0);
 	CHECK_STR(o.note, "");
 	/* the frames take turns; 연구소 ends in a vowel: 가 */
 	CHECK_STR(o.pieces[0].oneliner,
@@ -387,7 +389,7 @@ static void test_writer_extractive(void)
 	writer_output_free(&o);
 
 	/* English stories: the lead quoted, particles after Latin endings */
-	CHECK_INT(writer_write(&cfg, english, 4, writer_test_cats, 3, &o, &err),
+	CHECK_INT(writer_write(&cfg, NULL, english, 4, writer_test_cats, 3, &o, &err),
 	          0);
 	writer_test_output(&o, 4, 3);
 	CHECK_STR(o.pieces[0].title, "Foo 2 is out");
@@ -429,7 +431,7 @@ static void test_writer_extractive(void)
 			buf_puts(&b, "word ");
 		long_text = buf_detach(&b);
 		s.text = long_text;
-		CHECK_INT(writer_write(&cfg, &s, 1, writer_test_cats, 3, &o,
+		CHECK_INT(writer_write(&cfg, NULL, &s, 1, writer_test_cats, 3, &o,
 		                       &err),
 		          0);
 		writer_test_output(&o, 1, 3);
@@ -444,10 +446,10 @@ static void test_writer_extractive(void)
 	}
 
 	/* no stories at all, no categories */
-	CHECK_INT(writer_write(&cfg, NULL, 0, NULL, 0, &o, &err), 0);
+	CHECK_INT(writer_write(&cfg, NULL, NULL, 0, NULL, 0, &o, &err), 0);
 	writer_test_output(&o, 0, 0);
 	writer_output_free(&o);
-	CHECK_INT(writer_write(&cfg, NULL, 2, NULL, 0, &o, &err), -1);
+	CHECK_INT(writer_write(&cfg, NULL, NULL, 2, NULL, 0, &o, &err), ERR_USAGE);
 	writer_config_free(&cfg);
 	buf_free(&err);
 	buf_free(&notices);
@@ -496,7 +498,7 @@ static void test_writer_particles(void)
 		struct writer_story s = {1, cases[i].text, cases[i].text, "",
 		                         NULL};
 
-		CHECK_INT(writer_write(NULL, &s, 1, NULL, 0, &o, &err), 0);
+		CHECK_INT(writer_write(NULL, NULL, &s, 1, NULL, 0, &o, &err), 0);
 		buf_reset(&want);
 		buf_printf(&want, "「%s」%s ", cases[i].text, cases[i].eun);
 		if (!CHECK(strncmp(o.pieces[0].summary, buf_cstr(&want),
@@ -533,6 +535,8 @@ static void writer_test_llm_with(int port, const char *provider,
 {
 	struct writer_config cfg;
 	struct buf conf = BUF_INIT(0), err = BUF_INIT(0), notices = BUF_INIT(0);
+	struct engine_ledger ledger;
+	struct engine_run run;
 
 	buf_printf(
 	        &conf,
@@ -543,11 +547,13 @@ static void writer_test_llm_with(int port, const char *provider,
 	        provider, port, model, key_var);
 	CHECK_INT(writer_test_load(buf_cstr(&conf), &cfg, &err, &notices), 0);
 	CHECK(cfg.llm);
-	cfg.cache = cache;
-	cfg.budgeted = budget >= 0;
-	cfg.budget_left = budget;
-	CHECK_INT(writer_write(&cfg, writer_test_stories, 3, writer_test_cats,
-	                       3, o, &err),
+	engine_ledger_init(&ledger, budget >= 0 ? budget : 0);
+	if (budget == 0)
+		ledger.max_usd = 1e-12; /* nothing may be spent */
+	run.cache = cache;
+	run.ledger = &ledger;
+	CHECK_INT(writer_write(&cfg, &run, writer_test_stories, 3,
+	                       writer_test_cats, 3, o, &err),
 	          0);
 	writer_test_output(o, 3, 3);
 	writer_config_free(&cfg);
@@ -585,13 +591,13 @@ static void test_writer_cache_budget(int port)
 	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
 	                     -1, &first);
 	CHECK(first.by_llm && !first.cached);
-	CHECK_INT(first.requests, 1);
-	CHECK(first.usd > 0);
+	CHECK_INT(first.use.requests, 1);
+	CHECK(first.use.usd > 0);
 	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
 	                     -1, &o);
 	CHECK(o.by_llm && o.cached);
-	CHECK_INT(o.requests, 0);
-	CHECK(o.usd == 0 && o.tokens_in == 0);
+	CHECK_INT(o.use.requests, 0);
+	CHECK(o.use.usd == 0 && o.use.tokens_in == 0);
 	CHECK_STR(o.note, "");
 	CHECK_STR(o.pieces[0].oneliner, first.pieces[0].oneliner);
 	CHECK_STR(o.pieces[2].summary, first.pieces[2].summary);
@@ -602,7 +608,7 @@ static void test_writer_cache_budget(int port)
 	writer_test_llm_with(port, "anthropic", "writer", WRITER_TEST_KEY_VAR,
 	                     st, -1, &o);
 	CHECK(o.by_llm && !o.cached);
-	CHECK_INT(o.requests, 1);
+	CHECK_INT(o.use.requests, 1);
 	writer_output_free(&o);
 
 	/* a spoiled cache entry is not used: the call is made again */
@@ -614,7 +620,7 @@ static void test_writer_cache_budget(int port)
 	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
 	                     -1, &o);
 	CHECK(o.by_llm && !o.cached);
-	CHECK_INT(o.requests, 1);
+	CHECK_INT(o.use.requests, 1);
 	CHECK_STR(o.pieces[0].oneliner, first.pieces[0].oneliner);
 	writer_output_free(&o);
 
@@ -626,21 +632,21 @@ static void test_writer_cache_budget(int port)
 	writer_test_llm_with(port, "openai", "writer-500", WRITER_TEST_KEY_VAR,
 	                     st, -1, &o);
 	CHECK(!o.by_llm && !o.cached);
-	CHECK_INT(o.requests, 1);
+	CHECK_INT(o.use.requests, 1);
 	writer_output_free(&o);
 
 	/* the budget: too little left sends nothing, enough sends */
 	writer_test_llm_with(port, "openai", "writer-urls", WRITER_TEST_KEY_VAR,
 	                     NULL, 0.0001, &o);
 	CHECK(!o.by_llm);
-	CHECK_INT(o.requests, 0);
+	CHECK_INT(o.use.requests, 0);
 	CHECK(strstr(o.note, "the budget has $0.0001 left") != NULL);
-	CHECK(o.tokens_in == 0 && o.usd == 0);
+	CHECK(o.use.tokens_in == 0 && o.use.usd == 0);
 	writer_output_free(&o);
 	writer_test_llm_with(port, "openai", "writer-urls", WRITER_TEST_KEY_VAR,
 	                     NULL, 0.5, &o);
 	CHECK(o.by_llm);
-	CHECK_INT(o.requests, 1);
+	CHECK_INT(o.use.requests, 1);
 	writer_output_free(&o);
 	/* a cached reply costs nothing, so no budget keeps it out */
 	writer_test_llm_with(port, "openai", "writer", WRITER_TEST_KEY_VAR, st,
@@ -669,7 +675,7 @@ static void test_writer_server(int port)
 	setenv(WRITER_TEST_KEY_VAR, "test-key", 1);
 	setenv("AIDIGEST_TEST_WRITER_WRONG_KEY", "wrong-key", 1);
 	/* the extractive text, to compare with */
-	CHECK_INT(writer_write(NULL, writer_test_stories, 3, writer_test_cats,
+	CHECK_INT(writer_write(NULL, NULL, writer_test_stories, 3, writer_test_cats,
 	                       3, &ex, &err),
 	          0);
 
@@ -678,10 +684,10 @@ static void test_writer_server(int port)
 	CHECK(o.by_llm);
 	CHECK_INT(o.replaced, 0);
 	CHECK_STR(o.note, "");
-	CHECK_INT(o.requests, 1);
-	CHECK(o.tokens_in > 0 && o.tokens_out > 0);
-	CHECK(o.usd > 0 &&
-	      o.usd == (o.tokens_in * 2.0 + o.tokens_out * 8.0) / 1e6);
+	CHECK_INT(o.use.requests, 1);
+	CHECK(o.use.tokens_in > 0 && o.use.tokens_out > 0);
+	CHECK(o.use.usd > 0 &&
+	      o.use.usd == (o.use.tokens_in * 2.0 + o.use.tokens_out * 8.0) / 1e6);
 	CHECK_STR(o.pieces[0].oneliner,
 	          "「Transformer inference gets 2x faster with a new kernel」 "
 	          "소식이 나왔습니다.");
@@ -756,7 +762,7 @@ static void test_writer_server(int port)
 	writer_output_free(&o);
 	writer_test_llm(port, "openai", "writer-500", WRITER_TEST_KEY_VAR, &o);
 	CHECK(!o.by_llm);
-	CHECK_INT(o.requests, 1);
+	CHECK_INT(o.use.requests, 1);
 	CHECK(strstr(o.note, "500") != NULL);
 	for (i = 0; i < 3; i++) {
 		CHECK_STR(o.pieces[i].oneliner, ex.pieces[i].oneliner);
@@ -774,7 +780,7 @@ void test_writer(void)
 	struct server_child server = {-1, -1, -1, 0};
 
 	test_writer_config();
-	test_writer_strip_urls();
+	test_text_strip_urls();
 	test_writer_extractive();
 	test_writer_particles();
 	if (!server_child_python3()) {

@@ -1,0 +1,571 @@
+#include "summarize/engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/hash.h"
+#include "common/xalloc.h"
+#include "store/store.h"
+
+#define ENGINE_BATCH 20
+
+void llm_usage_add(struct llm_usage *to, const struct llm_usage *from)
+{
+	to->requests += from->requests;
+	to->cached += from->cached;
+	to->tokens_in += from->tokens_in;
+	to->tokens_out += from->tokens_out;
+	to->usd += from->usd;
+}
+
+void engine_ledger_init(struct engine_ledger *l, double max_usd)
+{
+	memset(l, 0, sizeof *l);
+	l->max_usd = max_usd > 0 ? max_usd : 0;
+}
+
+bool engine_ledger_reserve(struct engine_ledger *l, double estimate)
+{
+	if (l->max_usd > 0 && l->spent + l->reserved + estimate > l->max_usd) {
+		l->hit = true;
+		return false;
+	}
+	l->reserved += estimate;
+	return true;
+}
+
+void engine_ledger_settle(struct engine_ledger *l, double reserved,
+                          double usd)
+{
+	l->reserved -= reserved;
+	if (l->reserved < 0)
+		l->reserved = 0;
+	l->spent += usd;
+}
+
+double engine_ledger_left(const struct engine_ledger *l)
+{
+	double left;
+
+	if (l->max_usd <= 0)
+		return INFINITY;
+	left = l->max_usd - l->spent - l->reserved;
+	return left > 0 ? left : 0;
+}
+
+/* The usage of one finished call. */
+static void engine_account(const struct llm_profile *p,
+                           const struct llm_result *lr, struct llm_usage *use,
+                           double *usd)
+{
+	*usd = llm_profile_cost(p, lr->tokens_in, lr->tokens_out);
+	if (lr->error != LLM_ERR_BUDGET && lr->attempts > 0)
+		use->requests++;
+	use->tokens_in += lr->tokens_in;
+	use->tokens_out += lr->tokens_out;
+	use->usd += *usd;
+}
+
+static double engine_estimate(const struct llm_profile *p, const char *system,
+                              const char *user, double out_tokens)
+{
+	double in = (double)(strlen(system ? system : "") + strlen(user)) / 4.0;
+
+	return (in * p->price_in + out_tokens * p->price_out) / 1e6;
+}
+
+void engine_match_ids(json_t *arr, const char *const *ids, size_t n,
+                      bool *seen,
+                      int (*fn)(void *ctx, size_t k, json_t *answer),
+                      void *ctx)
+{
+	json_t *it;
+	size_t i, k;
+
+	json_array_foreach(arr, i, it)
+	{
+		const char *id = json_string_value(json_object_get(it, "id"));
+
+		if (!id)
+			continue;
+		for (k = 0; k < n && (seen[k] || strcmp(ids[k], id) != 0); k++)
+			;
+		if (k < n && fn(ctx, k, it) == 0)
+			seen[k] = true;
+	}
+}
+
+/* A batched task */
+
+struct engine_batch {
+	size_t k;      /* which LLM */
+	size_t *items; /* in the order sent */
+	size_t n;
+	char *user;
+	double estimate;
+	bool reserved; /* the estimate is held in the ledger */
+};
+
+struct engine_state {
+	const struct engine_task *t;
+	const struct llm_profile *const *llms;
+	size_t nllms;
+	const struct engine_run *run;
+	struct engine_report *reports;
+	bool *budget_hit;
+	struct engine_batch *batches;
+	size_t nbatches;
+	size_t **missing; /* per LLM: items a reply left out */
+	size_t *nmissing;
+	size_t done, failed;
+	/* the batch being taken, for engine_take_one */
+	struct engine_batch *cur;
+	struct engine_share share;
+};
+
+static void engine_fail(struct engine_report *r, const char *why)
+{
+	if (!r->failed) {
+		r->failed = true;
+		snprintf(r->reason, sizeof r->reason, "%s", why);
+	}
+}
+
+static bool engine_may_send(void *ctx, size_t index)
+{
+	struct engine_state *s = ctx;
+	struct engine_batch *b = &s->batches[index];
+	struct engine_ledger *l = s->run->ledger;
+	bool ok;
+
+	if (!l)
+		return true;
+	if (b->reserved) /* a retry: its estimate is held already */
+		ok = l->max_usd <= 0 || l->spent + l->reserved <= l->max_usd;
+	else
+		ok = b->reserved = engine_ledger_reserve(l, b->estimate);
+	if (!ok) {
+		l->hit = true;
+		*s->budget_hit = true;
+	}
+	return ok;
+}
+
+static int engine_take_one(void *ctx, size_t k, json_t *answer)
+{
+	struct engine_state *s = ctx;
+
+	return s->t->take(s->t->ctx, s->cur->k, s->cur->items[k], answer,
+	                  &s->share);
+}
+
+static void engine_take_reply(struct engine_state *s, struct engine_batch *b,
+                              const struct llm_result *lr)
+{
+	const struct engine_task *t = s->t;
+	json_t *root = json_loads(lr->json, 0, NULL), *arr;
+	const char **ids = xcalloc(b->n + 1, sizeof *ids);
+	bool *seen = xcalloc(b->n + 1, sizeof *seen);
+	size_t i;
+
+	arr = json_is_object(root) ? json_object_get(root, t->array) : NULL;
+	if (!json_is_array(arr)) {
+		char why[96];
+
+		snprintf(why, sizeof why, "a reply without a %s array",
+		         t->array);
+		engine_fail(&s->reports[b->k], why);
+		goto out;
+	}
+	for (i = 0; i < b->n; i++)
+		ids[i] = t->id(t->ctx, b->items[i]);
+	s->cur = b;
+	s->share.raw = lr->raw;
+	s->share.tokens_in = lr->tokens_in / (long)b->n;
+	s->share.tokens_out = lr->tokens_out / (long)b->n;
+	s->share.usd = llm_profile_cost(s->llms[b->k], s->share.tokens_in,
+	                                s->share.tokens_out);
+	engine_match_ids(arr, ids, b->n, seen, engine_take_one, s);
+	for (i = 0; i < b->n; i++) {
+		size_t *m;
+
+		if (seen[i])
+			continue;
+		m = s->missing[b->k];
+		m = xreallocarray(m, s->nmissing[b->k] + 1, sizeof *m);
+		m[s->nmissing[b->k]++] = b->items[i];
+		s->missing[b->k] = m;
+	}
+out:
+	free(ids);
+	free(seen);
+	json_decref(root);
+}
+
+static void engine_done(void *ctx, size_t index, const struct llm_result *lr)
+{
+	struct engine_state *s = ctx;
+	struct engine_batch *b = &s->batches[index];
+	struct engine_report *rep = &s->reports[b->k];
+	double usd;
+
+	s->done++;
+	engine_account(s->llms[b->k], lr, &rep->use, &usd);
+	if (s->run->ledger)
+		engine_ledger_settle(s->run->ledger,
+		                     b->reserved ? b->estimate : 0, usd);
+	b->reserved = false;
+	if (lr->error == LLM_ERR_BUDGET) {
+		*s->budget_hit = true;
+	} else if (lr->error != LLM_OK) {
+		s->failed++;
+		engine_fail(rep, lr->message);
+	} else {
+		engine_take_reply(s, b, lr);
+	}
+	if (s->t->progress)
+		fprintf(stderr,
+		        "\raidigest: %s: %zu/%zu requests, %zu failed\033[K",
+		        s->t->stage, s->done, s->nbatches, s->failed);
+}
+
+/* splitmix64: the engine's own PRNG, seeded, no global state */
+static uint64_t engine_rand(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static void engine_shuffle(size_t *v, size_t n, uint64_t seed)
+{
+	uint64_t st = seed;
+	size_t i, k, tmp;
+
+	for (i = n; i > 1; i--) {
+		k = (size_t)(engine_rand(&st) % i);
+		tmp = v[i - 1];
+		v[i - 1] = v[k];
+		v[k] = tmp;
+	}
+}
+
+/* Batches of the items LLM k is to answer, in its own order. */
+static void engine_plan_llm(struct engine_state *s, size_t k, size_t *todo,
+                            size_t ntodo)
+{
+	const struct engine_task *t = s->t;
+	size_t batch = t->batch ? t->batch : ENGINE_BATCH, off, m;
+
+	if (t->shuffle)
+		engine_shuffle(todo, ntodo,
+		               (t->seed << 8) ^ (uint64_t)(k + 1) * 0x9E37);
+	for (off = 0; off < ntodo; off += m) {
+		struct engine_batch *b;
+
+		m = ntodo - off < batch ? ntodo - off : batch;
+		s->batches = xreallocarray(s->batches, s->nbatches + 1,
+		                           sizeof *s->batches);
+		b = &s->batches[s->nbatches++];
+		memset(b, 0, sizeof *b);
+		b->k = k;
+		b->n = m;
+		b->items = xcalloc(m, sizeof *b->items);
+		memcpy(b->items, todo + off, m * sizeof *b->items);
+		b->user = t->message(t->ctx, b->items, m);
+		b->estimate = engine_estimate(
+		        s->llms[k], t->system, b->user,
+		        t->est_base + (double)m * t->est_per_item);
+	}
+}
+
+/* The first round: what the cache does not have; a retry: what the
+ * replies left out. */
+static void engine_plan(struct engine_state *s, const size_t *items,
+                        size_t nitems, bool retry)
+{
+	const struct engine_task *t = s->t;
+	size_t *todo = xcalloc(nitems + 1, sizeof *todo), ntodo, k, i;
+
+	for (k = 0; k < s->nllms; k++) {
+		if (!s->llms[k] || s->reports[k].failed)
+			continue;
+		ntodo = 0;
+		if (retry) {
+			for (i = 0; i < s->nmissing[k] && ntodo < nitems; i++)
+				todo[ntodo++] = s->missing[k][i];
+			s->nmissing[k] = 0;
+		} else {
+			for (i = 0; i < nitems; i++) {
+				if (t->cached && t->cached(t->ctx, k, items[i])) {
+					s->reports[k].use.cached++;
+					continue;
+				}
+				todo[ntodo++] = items[i];
+			}
+		}
+		engine_plan_llm(s, k, todo, ntodo);
+	}
+	free(todo);
+}
+
+static void engine_batches_free(struct engine_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nbatches; i++) {
+		free(s->batches[i].items);
+		free(s->batches[i].user);
+	}
+	free(s->batches);
+	s->batches = NULL;
+	s->nbatches = 0;
+	s->done = s->failed = 0;
+}
+
+static int engine_send(struct engine_state *s, struct buf *err)
+{
+	const struct engine_task *t = s->t;
+	struct llm_call *calls = xcalloc(s->nbatches + 1, sizeof *calls);
+	struct llm_options opt;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->nbatches; i++) {
+		const struct engine_batch *b = &s->batches[i];
+
+		calls[i].ep = &s->llms[b->k]->ep;
+		calls[i].system = t->system;
+		calls[i].user = b->user;
+		calls[i].schema_name = t->schema_name;
+		calls[i].schema_json = t->schema_json;
+		calls[i].max_tokens = t->max_base + (int)b->n * t->max_per_item;
+	}
+	memset(&opt, 0, sizeof opt);
+	opt.seed = t->jitter;
+	opt.may_send = engine_may_send;
+	opt.done = engine_done;
+	opt.ctx = s;
+	if (s->nbatches && llm_call_all(calls, s->nbatches, &opt, err) != 0)
+		rc = ERR_USAGE;
+	if (t->progress && s->nbatches)
+		fputs("\r\033[K", stderr);
+	free(calls);
+	return rc;
+}
+
+int engine_ask(const struct engine_task *t,
+               const struct llm_profile *const *llms, size_t n,
+               const size_t *items, size_t nitems,
+               const struct engine_run *run, struct engine_report *reports,
+               bool *budget_hit, struct buf *err)
+{
+	struct engine_state s;
+	int rounds = t->retry_missing ? 2 : 1, r, rc = 0;
+	size_t k;
+
+	memset(&s, 0, sizeof s);
+	s.t = t;
+	s.llms = llms;
+	s.nllms = n;
+	s.run = run;
+	s.reports = reports;
+	s.budget_hit = budget_hit;
+	s.missing = xcalloc(n + 1, sizeof *s.missing);
+	s.nmissing = xcalloc(n + 1, sizeof *s.nmissing);
+	for (r = 0; r < rounds && rc == 0; r++) {
+		engine_plan(&s, items, nitems, r > 0);
+		rc = engine_send(&s, err);
+		engine_batches_free(&s);
+	}
+	for (k = 0; k < n; k++)
+		free(s.missing[k]);
+	free(s.missing);
+	free(s.nmissing);
+	return rc;
+}
+
+/* One call */
+
+struct engine_reply {
+	bool done;
+	enum llm_error error;
+	char message[256];
+	char *json, *raw;
+	long tokens_in, tokens_out;
+	int attempts;
+};
+
+static void engine_one_done(void *ctx, size_t index, const struct llm_result *lr)
+{
+	struct engine_reply *rep = ctx;
+
+	(void)index;
+	rep->done = true;
+	rep->error = lr->error;
+	snprintf(rep->message, sizeof rep->message, "%s", lr->message);
+	rep->json = lr->json ? xstrdup(lr->json) : NULL;
+	rep->raw = lr->raw ? xstrdup(lr->raw) : NULL;
+	rep->tokens_in = lr->tokens_in;
+	rep->tokens_out = lr->tokens_out;
+	rep->attempts = lr->attempts;
+}
+
+/* The cache key: everything the call sends that shapes the reply. */
+static void engine_cache_key(const struct engine_call *c,
+                             char key[HASH_HEX_LEN])
+{
+	char n[32];
+	uint64_t h = HASH_FNV_OFFSET;
+
+	snprintf(n, sizeof n, "%d\x1f%d\x1f", (int)c->llm->ep.provider,
+	         c->call.max_tokens);
+	h = hash_fnv1a_str(h, n);
+	h = hash_fnv1a_str(h, c->name);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, c->llm->ep.model);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, c->version);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, c->call.schema_name);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, c->call.system);
+	h = hash_fnv1a_str(h, "\x1f");
+	h = hash_fnv1a_str(h, c->call.user);
+	hash_hex(h, key);
+}
+
+/* The reply, if its JSON is an object with the array `want`; else NULL. */
+static json_t *engine_parse(const char *text, const char *want)
+{
+	json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+
+	if (json_is_object(root) && json_is_array(json_object_get(root, want)))
+		return root;
+	json_decref(root);
+	return NULL;
+}
+
+static void engine_trouble(struct buf *trouble, const char *what,
+                           struct store *st)
+{
+	buf_printf(trouble, "%sthe %s's cache could not be %s (%s)",
+	           trouble->len ? "; " : "", "writer", what, store_error(st));
+}
+
+static json_t *engine_cached(const struct engine_call *c, struct store *st,
+                             const char *key, struct buf *trouble)
+{
+	json_t *root = NULL;
+	char *text = NULL;
+	int rc = store_writing_get(st, key, &text);
+
+	if (rc == 0)
+		root = engine_parse(text, c->want);
+	else if (rc != 1 && rc != ERR_NOT_FOUND)
+		engine_trouble(trouble, "read", st);
+	free(text);
+	return root;
+}
+
+static void engine_keep(const struct engine_call *c, struct store *st,
+                        const char *key, const struct engine_reply *rep,
+                        struct buf *trouble)
+{
+	struct store_writing w;
+
+	memset(&w, 0, sizeof w);
+	w.key = key;
+	w.writer = c->name;
+	w.prompt_version = c->version;
+	w.reply = rep->json;
+	w.raw = rep->raw;
+	w.tokens_in = rep->tokens_in;
+	w.tokens_out = rep->tokens_out;
+	w.usd = llm_profile_cost(c->llm, rep->tokens_in, rep->tokens_out);
+	w.at = (int64_t)time(NULL);
+	if (store_writing_put(st, &w) != 0)
+		engine_trouble(trouble, "written", st);
+}
+
+json_t *engine_call_one(const struct engine_call *c,
+                        const struct engine_run *run, struct llm_usage *use,
+                        bool *cached, struct buf *note, struct buf *trouble)
+{
+	struct engine_reply rep;
+	struct llm_options opt;
+	struct llm_call call = c->call;
+	struct buf err = BUF_INIT(1024);
+	json_t *root = NULL;
+	char key[HASH_HEX_LEN];
+	double estimate, usd;
+	bool reserved = false;
+
+	static const struct engine_run none = {NULL, NULL};
+
+	if (!run)
+		run = &none;
+	*cached = false;
+	memset(&rep, 0, sizeof rep);
+	memset(&opt, 0, sizeof opt);
+	call.ep = &c->llm->ep;
+	engine_cache_key(c, key);
+	if (run->cache && (root = engine_cached(c, run->cache, key, trouble))) {
+		*cached = true;
+		use->cached++;
+		goto out;
+	}
+	estimate = engine_estimate(c->llm, call.system, call.user,
+	                           c->est_out_tokens);
+	if (run->ledger) {
+		double left = engine_ledger_left(run->ledger);
+
+		reserved = engine_ledger_reserve(run->ledger, estimate);
+		if (!reserved) {
+			buf_printf(note,
+			           "the budget has $%.4f left, less than the "
+			           "%s's call may cost ($%.4f)",
+			           left, c->name, estimate);
+			goto out;
+		}
+	}
+	opt.done = engine_one_done;
+	opt.ctx = &rep;
+	if (llm_call_all(&call, 1, &opt, &err) != 0 || !rep.done) {
+		buf_printf(note, "the LLM %s could not start (%s)", c->name,
+		           buf_cstr(&err));
+		if (run->ledger)
+			engine_ledger_settle(run->ledger, estimate, 0);
+		goto out;
+	}
+	usd = llm_profile_cost(c->llm, rep.tokens_in, rep.tokens_out);
+	if (rep.attempts > 0)
+		use->requests++;
+	use->tokens_in += rep.tokens_in;
+	use->tokens_out += rep.tokens_out;
+	use->usd += usd;
+	if (run->ledger)
+		engine_ledger_settle(run->ledger, estimate, usd);
+	if (rep.error != LLM_OK) {
+		buf_printf(note, "the LLM %s failed (%s)", c->name, rep.message);
+		goto out;
+	}
+	root = engine_parse(rep.json, c->want);
+	if (!root) {
+		buf_printf(note, "the LLM %s's reply has no %s", c->name,
+		           c->want);
+		goto out;
+	}
+	if (run->cache)
+		engine_keep(c, run->cache, key, &rep, trouble);
+out:
+	free(rep.json);
+	free(rep.raw);
+	buf_free(&err);
+	return root;
+}
