@@ -68,33 +68,46 @@ enum store_cache_kind {
 };
 
 static const struct store_cache store_caches[] = {
-        [STORE_CACHE_JUDGMENT] = {"judgment",
-                                  "judgment get",
-                                  "judgment put",
-                                  &sql_judgment_get,
-                                  &sql_judgment_put,
-                                  {":hash", ":judge", ":version"},
-                                  3,
-                                  "a story hash, a judge and a prompt version",
-                                  "a story hash, a judge and a prompt version"},
-        [STORE_CACHE_VERDICT] = {"verdict",
-                                 "verdict get",
-                                 "verdict put",
-                                 &sql_verdict_get,
-                                 &sql_verdict_put,
-                                 {":hash", ":judge", ":version"},
-                                 3,
-                                 "a text hash, a judge and a prompt version",
-                                 "a text hash, a judge and a prompt version"},
-        [STORE_CACHE_WRITING] = {"writing",
-                                 "writing get",
-                                 "writing put",
-                                 &sql_writing_get,
-                                 &sql_writing_put,
-                                 {":key", ":writer", ":version"},
-                                 1,
-                                 "a key",
-                                 "a key, a writer and a prompt version"},
+        [STORE_CACHE_JUDGMENT] =
+                {
+                        .name = "judgment",
+                        .what_get = "judgment get",
+                        .what_put = "judgment put",
+                        .get = &sql_judgment_get,
+                        .put = &sql_judgment_put,
+                        .param = {":hash", ":judge", ":version"},
+                        .nkey = 3,
+                        .needs_key = "a story hash, a judge and a prompt "
+                                     "version",
+                        .needs_parts = "a story hash, a judge and a prompt "
+                                       "version",
+                },
+        [STORE_CACHE_VERDICT] =
+                {
+                        .name = "verdict",
+                        .what_get = "verdict get",
+                        .what_put = "verdict put",
+                        .get = &sql_verdict_get,
+                        .put = &sql_verdict_put,
+                        .param = {":hash", ":judge", ":version"},
+                        .nkey = 3,
+                        .needs_key = "a text hash, a judge and a prompt "
+                                     "version",
+                        .needs_parts = "a text hash, a judge and a prompt "
+                                       "version",
+                },
+        [STORE_CACHE_WRITING] =
+                {
+                        .name = "writing",
+                        .what_get = "writing get",
+                        .what_put = "writing put",
+                        .get = &sql_writing_get,
+                        .put = &sql_writing_put,
+                        .param = {":key", ":writer", ":version"},
+                        .nkey = 1,
+                        .needs_key = "a key",
+                        .needs_parts = "a key, a writer and a prompt version",
+                },
 };
 
 /* The columns every cache row has. */
