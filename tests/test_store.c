@@ -15,7 +15,6 @@
 #include "tests/test_store.h"
 #include "tests/tests.h"
 
-/* A fresh database file under /tmp; path receives its name. */
 bool tstore_temp_db(char *path, size_t size)
 {
 	int fd;
@@ -50,7 +49,6 @@ struct store *tstore_open(const char *path)
 	return st;
 }
 
-/* A text pragma read through a connection of the test's own. */
 void tstore_raw_pragma(const char *path, const char *sql, struct buf *out)
 {
 	sqlite3 *db = NULL;
