@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* The state database (SQLite): WAL mode (files only), foreign keys on,
  * synchronous=NORMAL, a busy timeout of 5 s, and a schema version in
@@ -17,9 +18,13 @@
  * count), judgments and runs (migration 2), digests and their stories'
  * URLs (migration 3), the writer's replies (migration 4), the panel's
  * verdicts on them (migration 5).
- * One writer at a time; a handle is used by one thread at a time. Unless
- * said otherwise a function returns 0, or -1 with the reason in
- * store_error(). Text is stored as UTF-8: invalid sequences become
+ * One writer at a time; a handle is used by one thread at a time.
+ * Errors (common/err.h): a function returns 0 or an ERR_* code, and
+ * store_error() then says why. ERR_DB: SQLite failed. ERR_USAGE: an
+ * argument is invalid (a key or name missing, a number not finite, a row
+ * referred to that is not there). ERR_LIMIT: a value passed its bound.
+ * ERR_NOT_FOUND: a lookup found nothing, or the row named to change or
+ * delete is not there. Text is stored as UTF-8: invalid sequences become
  * U+FFFD, and a field is cut on a character boundary at STORE_TEXT_MAX
  * bytes (a summary at STORE_SUMMARY_MAX, a raw reply at STORE_RAW_MAX). */
 
@@ -31,23 +36,25 @@
 struct store;
 
 /* Open or create the database at path (":memory:" works; a file gets WAL
- * mode) and migrate it. On failure *out is NULL and err says why, as
- * "PATH: reason" (a missing folder, a read-only file, a schema newer than
- * this program). */
-int store_open(const char *path, struct store **out, struct buf *err);
+ * mode) and migrate it. 0, ERR_USAGE for no path, else ERR_DB with *out
+ * NULL and err saying why as "PATH: reason" (a missing folder, a
+ * read-only file, a schema newer than this program). */
+MUST_CHECK int store_open(const char *path, struct store **out,
+                          struct buf *err);
 /* Accepts NULL. Rolls back a transaction left open. */
 void store_close(struct store *st);
-/* The last error's message ("" when none); owned by the handle. */
+/* The message of the last failure ("" when none yet); owned by the
+ * handle, kept until the next failure. */
 const char *store_error(const struct store *st);
-/* The schema version (PRAGMA user_version), or -1 on error. */
-int store_schema_version(struct store *st);
+/* The schema version (PRAGMA user_version) into *version. */
+MUST_CHECK int store_schema_version(struct store *st, int *version);
 
 /* An explicit write transaction (BEGIN IMMEDIATE: the write lock is taken
  * now, waiting up to the busy timeout). The functions below work inside
  * one or on their own; batches of upserts are much faster inside one. */
-int store_begin(struct store *st);
-int store_commit(struct store *st);
-int store_rollback(struct store *st);
+MUST_CHECK int store_begin(struct store *st);
+MUST_CHECK int store_commit(struct store *st);
+MUST_CHECK int store_rollback(struct store *st);
 
 /* What the store knows of one source. Strings are owned (free with
  * store_feed_clear); NULL when unknown. Times are UTC seconds, 0 never. */
@@ -64,12 +71,15 @@ struct store_feed {
 	double weight;    /* weight= from feeds.txt, 1.0 unless set */
 };
 
-/* 0 and *out filled, 1 when the store has no such feed, -1 error. */
-int store_feed_get(struct store *st, const char *name, struct store_feed *out);
+/* 0 and *out filled; ERR_NOT_FOUND (*out zeroed) when the store has no
+ * such feed. */
+MUST_CHECK int store_feed_get(struct store *st, const char *name,
+                              struct store_feed *out);
 /* Frees the strings and zeroes *f; accepts a zeroed struct. */
 void store_feed_clear(struct store_feed *f);
 /* Every feed, by name; *out is owned by the caller (NULL when n is 0). */
-int store_feed_list(struct store *st, struct store_feed **out, size_t *n);
+MUST_CHECK int store_feed_list(struct store *st, struct store_feed **out,
+                               size_t *n);
 void store_feed_list_free(struct store_feed *v, size_t n);
 
 /* The outcome of one fetch of one source. ok: a body was read (or 304).
@@ -93,17 +103,20 @@ struct store_fetch_result {
 	long items_seen; /* entries in the body */
 	long new_items;
 };
-int store_feed_record(struct store *st, const struct store_fetch_result *r);
+MUST_CHECK int store_feed_record(struct store *st,
+                                 const struct store_fetch_result *r);
 
 /* Make sure a feed row exists (name, url, kind; NULL url or kind keeps
- * what is stored). */
-int store_feed_ensure(struct store *st, const char *name, const char *url,
-                      const char *kind);
-/* Set a source's weight (finite, >= 0). 1 when there is no such feed. */
-int store_feed_set_weight(struct store *st, const char *name, double weight);
+ * what is stored). ERR_USAGE without a name. */
+MUST_CHECK int store_feed_ensure(struct store *st, const char *name,
+                                 const char *url, const char *kind);
+/* Set a source's weight (finite, >= 0, else ERR_USAGE). ERR_NOT_FOUND when
+ * there is no such feed. */
+MUST_CHECK int store_feed_set_weight(struct store *st, const char *name,
+                                     double weight);
 /* Forget a source and all its items (a story left without items goes too).
- * 1 when there is no such feed. */
-int store_feed_delete(struct store *st, const char *name);
+ * ERR_NOT_FOUND when there is no such feed. */
+MUST_CHECK int store_feed_delete(struct store *st, const char *name);
 
 /* An item as the fetcher hands it over. */
 struct store_item {
@@ -122,9 +135,10 @@ struct store_item {
  * keeps first_seen, guid and the first known published time (so an item
  * does not move to a later day when a feed edits it); title, summary,
  * url, canonical_url and author take the new value unless it is NULL or
- * empty; each engagement number takes the new value unless it is < 0. */
-int store_item_upsert(struct store *st, const struct store_item *it,
-                      bool *is_new);
+ * empty; each engagement number takes the new value unless it is < 0.
+ * ERR_USAGE without a key, or when the feed was not recorded. */
+MUST_CHECK int store_item_upsert(struct store *st, const struct store_item *it,
+                                 bool *is_new);
 
 /* An item read back, with its source. Owned strings, NULL when absent. */
 struct store_item_row {
@@ -141,8 +155,8 @@ struct store_item_row {
 
 /* Items whose time is in [from, to), oldest first (ties by id). *out is
  * owned by the caller (NULL when n is 0). */
-int store_items_window(struct store *st, int64_t from, int64_t to,
-                       struct store_item_row **out, size_t *n);
+MUST_CHECK int store_items_window(struct store *st, int64_t from, int64_t to,
+                                  struct store_item_row **out, size_t *n);
 void store_item_rows_free(struct store_item_row *v, size_t n);
 
 /* Replace the stories of the items with ids item_ids[0..n): items with
@@ -153,9 +167,10 @@ void store_item_rows_free(struct store_item_row *v, size_t n);
  * story's title is that of its earliest item, its canonical URL that of
  * its earliest item that has one, its time the earliest item time, and
  * its corroboration the count of distinct feeds among its items. An
- * unknown item id is an error and changes nothing. */
-int store_stories_assign(struct store *st, const int64_t *item_ids,
-                         const size_t *story_of, size_t n);
+ * unknown item id or a story_of[i] >= n is ERR_USAGE and changes
+ * nothing. */
+MUST_CHECK int store_stories_assign(struct store *st, const int64_t *item_ids,
+                                    const size_t *story_of, size_t n);
 
 struct store_story {
 	int64_t id;
@@ -169,15 +184,16 @@ struct store_story {
 /* The stories with an item in [from, to), earliest first (ties by id),
  * each with all its items, also those outside the window. *out is owned
  * by the caller (NULL when n is 0). */
-int store_stories_window(struct store *st, int64_t from, int64_t to,
-                         struct store_story **out, size_t *n);
+MUST_CHECK int store_stories_window(struct store *st, int64_t from, int64_t to,
+                                    struct store_story **out, size_t *n);
 void store_stories_free(struct store_story *v, size_t n);
 
 /* A story's content hash, the key of its judgments: 64-bit FNV-1a of its
  * title and of each item's title and summary, the items taken by canonical
  * URL (else URL), then title, then summary; as 16 lower-case hex digits.
  * Engagement, ids, times, feeds and the items' order do not change it;
- * NULL and "" hash alike. Stable across runs and hosts; caller frees. */
+ * NULL and "" hash alike. Stable across runs and hosts (common/hash.h);
+ * caller frees. */
 char *store_story_hash(const struct store_story *s);
 
 /* Judgments (migration 2): one judge's score of one story's content,
@@ -206,14 +222,15 @@ struct store_judgment_row {
 	int64_t at;
 };
 
-/* 0 and *out filled, 1 when there is none (*out zeroed), -1 error (also
- * for a NULL or empty key). */
-int store_judgment_get(struct store *st, const char *story_hash,
-                       const char *judge, const char *prompt_version,
-                       struct store_judgment_row *out);
-/* Insert or replace. -1 for a NULL or empty key, or a score or usd that
- * is not finite (the caller clamps scores). */
-int store_judgment_put(struct store *st, const struct store_judgment *j);
+/* 0 and *out filled; ERR_NOT_FOUND when there is none, ERR_USAGE for a
+ * NULL or empty key part (*out zeroed either way). */
+MUST_CHECK int store_judgment_get(struct store *st, const char *story_hash,
+                                  const char *judge, const char *prompt_version,
+                                  struct store_judgment_row *out);
+/* Insert or replace. ERR_USAGE for a NULL or empty key part, or a score or
+ * usd that is not finite (the caller clamps scores). */
+MUST_CHECK int store_judgment_put(struct store *st,
+                                  const struct store_judgment *j);
 /* Frees the strings and zeroes *row; accepts NULL and a zeroed row. */
 void store_judgment_clear(struct store_judgment_row *row);
 
@@ -231,14 +248,16 @@ struct store_run {
 	const char *details; /* JSON, may be NULL */
 };
 
-/* Record a run; *id (may be NULL) gets its row id. -1 when command, date
- * or status is NULL or empty, usd or reference_usd is not finite,
- * kendall_w is infinite, or details pass STORE_RAW_MAX bytes. */
-int store_run_add(struct store *st, const struct store_run *run, int64_t *id);
+/* Record a run; *id (may be NULL) gets its row id. ERR_USAGE when
+ * command, date or status is NULL or empty, usd or reference_usd is not
+ * finite or kendall_w is infinite; ERR_LIMIT when details pass
+ * STORE_RAW_MAX bytes. */
+MUST_CHECK int store_run_add(struct store *st, const struct store_run *run,
+                             int64_t *id);
 
 /* The run of a command for a day recorded last: 0 and *out (owned
  * strings, free with store_run_clear; kendall_w NAN when not computed),
- * 1 when none. */
+ * ERR_NOT_FOUND when none. */
 struct store_run_row {
 	int64_t id;
 	char *command, *date, *status, *details;
@@ -246,8 +265,8 @@ struct store_run_row {
 	double usd, reference_usd, kendall_w;
 	long requests, tokens_in, tokens_out;
 };
-int store_run_latest(struct store *st, const char *command, const char *date,
-                     struct store_run_row *out);
+MUST_CHECK int store_run_latest(struct store *st, const char *command,
+                                const char *date, struct store_run_row *out);
 /* Frees the strings and zeroes *row (kendall_w NAN); accepts NULL. */
 void store_run_clear(struct store_run_row *row);
 
@@ -264,19 +283,24 @@ struct store_digest_row {
 	int64_t at;
 };
 
-int store_digest_put(struct store *st, const struct store_digest *d);
-/* 0 and *out (owned strings), 1 when the day has none, -1 error. */
-int store_digest_get(struct store *st, const char *date,
-		     struct store_digest_row *out);
+/* Insert or update the day's row (first_date kept). ERR_USAGE when date,
+ * path, first_date or updated is NULL or empty. */
+MUST_CHECK int store_digest_put(struct store *st, const struct store_digest *d);
+/* 0 and *out (owned strings, free with store_digest_clear), ERR_NOT_FOUND
+ * when the day has none. */
+MUST_CHECK int store_digest_get(struct store *st, const char *date,
+                                struct store_digest_row *out);
 void store_digest_clear(struct store_digest_row *row);
 
-/* The stories' URLs a day's digest carried (replacing that day's list). */
-int store_published_set(struct store *st, const char *date,
-			const char *const *urls, size_t n);
-/* 1 when url was published on a day before date (the first such day into
- * first), 0 when not, -1 error. */
-int store_published_before(struct store *st, const char *date,
-			   const char *url, char *first, size_t size);
+/* The stories' URLs a day's digest carried (replacing that day's list;
+ * NULL and empty URLs are skipped). */
+MUST_CHECK int store_published_set(struct store *st, const char *date,
+                                   const char *const *urls, size_t n);
+/* 0 when url was published on a day before date (the first such day into
+ * first, when first is not NULL), ERR_NOT_FOUND when not. */
+MUST_CHECK int store_published_before(struct store *st, const char *date,
+                                      const char *url, char *first,
+                                      size_t size);
 
 /* The writer's replies (migration 4), keyed by a hash of everything its
  * call sent (writer, model, prompt, stories), so a re-run of a day pays
@@ -294,11 +318,15 @@ struct store_writing {
 	int64_t at;
 };
 
-/* 0 and *reply (caller frees), 1 when there is none (*reply NULL), -1
- * error (also for a NULL or empty key). */
-int store_writing_get(struct store *st, const char *key, char **reply);
-/* Insert or replace. */
-int store_writing_put(struct store *st, const struct store_writing *w);
+/* 0 and *reply (caller frees); ERR_NOT_FOUND when there is none,
+ * ERR_USAGE for a NULL or empty key (*reply NULL either way). */
+MUST_CHECK int store_writing_get(struct store *st, const char *key,
+                                 char **reply);
+/* Insert or replace. ERR_USAGE for a NULL or empty key, writer, prompt
+ * version or reply, or a usd that is not finite; ERR_LIMIT for a reply
+ * over STORE_REPLY_MAX. */
+MUST_CHECK int store_writing_put(struct store *st,
+                                 const struct store_writing *w);
 
 /* The panel's verdicts on the writer's texts (migration 5): one judge's
  * vote on one text against its source, keyed by (text hash, judge,
@@ -314,11 +342,14 @@ struct store_verdict {
 };
 
 /* 0 with *supported and *problem (owned, may be NULL; problem may be
- * NULL to skip it), 1 when there is none, -1 error. */
-int store_verdict_get(struct store *st, const char *text_hash,
-                      const char *judge, const char *prompt_version,
-                      bool *supported, char **problem);
-/* Insert or replace. */
-int store_verdict_put(struct store *st, const struct store_verdict *v);
+ * NULL to skip it); ERR_NOT_FOUND when there is none, ERR_USAGE for a
+ * NULL or empty key part. */
+MUST_CHECK int store_verdict_get(struct store *st, const char *text_hash,
+                                 const char *judge, const char *prompt_version,
+                                 bool *supported, char **problem);
+/* Insert or replace. ERR_USAGE for a NULL or empty key part or a usd that
+ * is not finite. */
+MUST_CHECK int store_verdict_put(struct store *st,
+                                 const struct store_verdict *v);
 
 #endif

@@ -9,13 +9,13 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/utf8.h"
+#include "common/err.h"
 #include "store/store.h"
 #include "tests/check.h"
+#include "tests/test_store.h"
 #include "tests/tests.h"
 
-/* A fresh database file under /tmp; path receives its name. */
-static bool temp_db(char *path, size_t size)
+bool tstore_temp_db(char *path, size_t size)
 {
 	int fd;
 
@@ -27,7 +27,7 @@ static bool temp_db(char *path, size_t size)
 	return true;
 }
 
-static void remove_db(const char *path)
+void tstore_remove_db(const char *path)
 {
 	char side[300];
 
@@ -38,7 +38,7 @@ static void remove_db(const char *path)
 	unlink(side);
 }
 
-static struct store *open_ok(const char *path)
+struct store *tstore_open(const char *path)
 {
 	struct buf err = BUF_INIT(0);
 	struct store *st = NULL;
@@ -49,8 +49,7 @@ static struct store *open_ok(const char *path)
 	return st;
 }
 
-/* A text pragma read through a connection of the test's own. */
-static void raw_pragma(const char *path, const char *sql, struct buf *out)
+void tstore_raw_pragma(const char *path, const char *sql, struct buf *out)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *s = NULL;
@@ -65,7 +64,14 @@ static void raw_pragma(const char *path, const char *sql, struct buf *out)
 	sqlite3_close(db);
 }
 
-static struct store_item item(const char *feed, const char *key,
+int tstore_version(struct store *st)
+{
+	int v = -1;
+
+	return store_schema_version(st, &v) == 0 ? v : -1;
+}
+
+struct store_item tstore_item(const char *feed, const char *key,
                               const char *title, int64_t seen)
 {
 	struct store_item it;
@@ -81,7 +87,7 @@ static struct store_item item(const char *feed, const char *key,
 	return it;
 }
 
-static void upsert(struct store *st, const struct store_item *it, bool *is_new)
+void tstore_upsert(struct store *st, const struct store_item *it, bool *is_new)
 {
 	bool dummy;
 
@@ -97,7 +103,7 @@ static void test_store_open_errors(void)
 	sqlite3 *db = NULL;
 
 	CHECK_INT(store_open("/nonexistent-aidigest-dir/state.db", &st, &err),
-	          -1);
+	          ERR_DB);
 	CHECK(st == NULL);
 	CHECK(strstr(buf_cstr(&err), "/nonexistent-aidigest-dir/state.db: ") ==
 	      buf_cstr(&err));
@@ -105,16 +111,16 @@ static void test_store_open_errors(void)
 
 	/* a folder is not a database */
 	buf_reset(&err);
-	CHECK_INT(store_open("/tmp", &st, &err), -1);
+	CHECK_INT(store_open("/tmp", &st, &err), ERR_DB);
 	CHECK(st == NULL);
 	CHECK(strncmp(buf_cstr(&err), "/tmp: ", 6) == 0);
 
 	buf_reset(&err);
-	CHECK_INT(store_open("", &st, &err), -1);
+	CHECK_INT(store_open("", &st, &err), ERR_USAGE);
 	CHECK(err.len > 0);
 
 	/* a file that is not SQLite */
-	if (temp_db(path, sizeof path)) {
+	if (tstore_temp_db(path, sizeof path)) {
 		FILE *fp = fopen(path, "w");
 
 		if (fp) {
@@ -125,731 +131,46 @@ static void test_store_open_errors(void)
 			fclose(fp);
 		}
 		buf_reset(&err);
-		CHECK_INT(store_open(path, &st, &err), -1);
+		CHECK_INT(store_open(path, &st, &err), ERR_DB);
 		CHECK(strstr(buf_cstr(&err), "not a database") != NULL);
-		remove_db(path);
+		tstore_remove_db(path);
 	}
 
 	/* a schema newer than this program */
-	if (temp_db(path, sizeof path)) {
-		st = open_ok(path);
+	if (tstore_temp_db(path, sizeof path)) {
+		st = tstore_open(path);
 		store_close(st);
 		if (sqlite3_open(path, &db) == SQLITE_OK)
 			sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
 			             NULL);
 		sqlite3_close(db);
 		buf_reset(&err);
-		CHECK_INT(store_open(path, &st, &err), -1);
+		CHECK_INT(store_open(path, &st, &err), ERR_DB);
 		CHECK(strstr(buf_cstr(&err), "version 99 is newer") != NULL);
-		remove_db(path);
+		tstore_remove_db(path);
 	}
 
 	/* a read-only file (root writes anyway, so only as another user) */
-	if (geteuid() != 0 && temp_db(path, sizeof path)) {
-		st = open_ok(path);
+	if (geteuid() != 0 && tstore_temp_db(path, sizeof path)) {
+		st = tstore_open(path);
 		store_close(st);
 		chmod(path, 0444);
 		buf_reset(&err);
-		CHECK_INT(store_open(path, &st, &err), -1);
+		CHECK_INT(store_open(path, &st, &err), ERR_DB);
 		CHECK(strstr(buf_cstr(&err), "read-only") != NULL ||
 		      strstr(buf_cstr(&err), "readonly") != NULL);
-		remove_db(path);
+		tstore_remove_db(path);
 	}
 	buf_free(&err);
 }
 
-static void test_store_feeds(struct store *st)
-{
-	struct store_fetch_result r;
-	struct store_feed f = {0}, *list = NULL;
-	size_t n = 0;
-
-	memset(&r, 0, sizeof r);
-	r.name = "lab-blog";
-	r.url = "https://example.com/feed.xml";
-	r.kind = "blog";
-	r.at = 1000;
-	r.ok = true;
-	r.status = 200;
-	r.etag = "\"e1\"";
-	r.last_modified = "Mon, 01 Jan 2024 00:00:00 GMT";
-	r.items_seen = 10;
-	r.new_items = 10;
-	CHECK_INT(store_feed_record(st, &r), 0);
-	CHECK_INT(store_feed_get(st, "lab-blog", &f), 0);
-	CHECK_STR(f.name, "lab-blog");
-	CHECK_STR(f.url, "https://example.com/feed.xml");
-	CHECK_STR(f.kind, "blog");
-	CHECK_STR(f.etag, "\"e1\"");
-	CHECK_STR(f.last_modified, "Mon, 01 Jan 2024 00:00:00 GMT");
-	CHECK_INT(f.last_attempt, 1000);
-	CHECK_INT(f.last_success, 1000);
-	CHECK_INT(f.last_new_item, 1000);
-	CHECK_INT(f.last_status, 200);
-	CHECK(f.last_error == NULL);
-	CHECK_INT(f.consecutive_failures, 0);
-	CHECK_INT(f.last_items, 10);
-	CHECK_STR(f.health, "ok");
-	CHECK(f.weight == 1.0);
-	store_feed_clear(&f);
-
-	/* failures keep the validators and count up */
-	memset(&r, 0, sizeof r);
-	r.name = "lab-blog";
-	r.at = 2000;
-	r.status = 503;
-	r.error = "HTTP 503";
-	CHECK_INT(store_feed_record(st, &r), 0);
-	r.at = 3000;
-	r.status = 0;
-	r.error = NULL;
-	r.health = "unreachable";
-	CHECK_INT(store_feed_record(st, &r), 0);
-	CHECK_INT(store_feed_get(st, "lab-blog", &f), 0);
-	CHECK_STR(f.url, "https://example.com/feed.xml"); /* NULL kept it */
-	CHECK_STR(f.etag, "\"e1\"");
-	CHECK_STR(f.last_modified, "Mon, 01 Jan 2024 00:00:00 GMT");
-	CHECK_INT(f.consecutive_failures, 2);
-	CHECK_STR(f.last_error, "failed");
-	CHECK_STR(f.health, "unreachable");
-	CHECK_INT(f.last_attempt, 3000);
-	CHECK_INT(f.last_success, 1000);
-	CHECK_INT(f.last_status, 0);
-	CHECK_INT(f.last_items, 10);
-	store_feed_clear(&f);
-
-	/* a 304 resets the count, keeps validators and last_items */
-	memset(&r, 0, sizeof r);
-	r.name = "lab-blog";
-	r.at = 4000;
-	r.ok = true;
-	r.not_modified = true;
-	r.status = 304;
-	CHECK_INT(store_feed_record(st, &r), 0);
-	CHECK_INT(store_feed_get(st, "lab-blog", &f), 0);
-	CHECK_INT(f.consecutive_failures, 0);
-	CHECK(f.last_error == NULL);
-	CHECK_STR(f.etag, "\"e1\"");
-	CHECK_INT(f.last_items, 10);
-	CHECK_INT(f.last_success, 4000);
-	CHECK_INT(f.last_new_item, 1000);
-	CHECK_STR(f.health, "ok");
-	store_feed_clear(&f);
-	/* ... and takes a new validator when one comes */
-	r.etag = "\"e2\"";
-	CHECK_INT(store_feed_record(st, &r), 0);
-	CHECK_INT(store_feed_get(st, "lab-blog", &f), 0);
-	CHECK_STR(f.etag, "\"e2\"");
-	CHECK_STR(f.last_modified, "Mon, 01 Jan 2024 00:00:00 GMT");
-	store_feed_clear(&f);
-	/* a 200 stores exactly the validators it came with */
-	r.not_modified = false;
-	r.status = 200;
-	r.etag = NULL;
-	r.last_modified = "Tue, 02 Jan 2024 00:00:00 GMT";
-	r.items_seen = 7;
-	r.new_items = 2;
-	r.at = 5000;
-	CHECK_INT(store_feed_record(st, &r), 0);
-	CHECK_INT(store_feed_get(st, "lab-blog", &f), 0);
-	CHECK(f.etag == NULL);
-	CHECK_STR(f.last_modified, "Tue, 02 Jan 2024 00:00:00 GMT");
-	CHECK_INT(f.last_items, 7);
-	CHECK_INT(f.last_new_item, 5000);
-	store_feed_clear(&f);
-
-	CHECK_INT(store_feed_get(st, "no-such-feed", &f), 1);
-	CHECK(f.name == NULL);
-	CHECK_INT(
-	        store_feed_ensure(st, "hn", "https://hn.example/", "community"),
-	        0);
-	CHECK_INT(store_feed_ensure(st, "hn", NULL, NULL), 0);
-	CHECK_INT(store_feed_ensure(st, "", NULL, NULL), -1);
-
-	CHECK_INT(store_feed_set_weight(st, "hn", 2.5), 0);
-	CHECK_INT(store_feed_set_weight(st, "no-such-feed", 2.0), 1);
-	CHECK_INT(store_feed_set_weight(st, "hn", NAN), -1);
-	CHECK_INT(store_feed_set_weight(st, "hn", -1), -1);
-	CHECK(strstr(store_error(st), "out of range") != NULL);
-
-	CHECK_INT(store_feed_list(st, &list, &n), 0);
-	if (CHECK_INT(n, 2)) {
-		CHECK_STR(list[0].name, "hn");
-		CHECK_STR(list[0].kind, "community");
-		CHECK_STR(list[0].url, "https://hn.example/");
-		CHECK(list[0].weight == 2.5);
-		CHECK_INT(list[0].consecutive_failures, 0);
-		CHECK(list[0].health == NULL);
-		CHECK_STR(list[1].name, "lab-blog");
-		CHECK_STR(list[1].etag, NULL);
-	}
-	store_feed_list_free(list, n);
-}
-
-static void test_store_items(struct store *st)
-{
-	struct store_item it;
-	struct store_item_row *rows = NULL;
-	struct store_feed f = {0};
-	struct buf big = BUF_INIT(0);
-	size_t n = 0, i;
-	bool is_new = false;
-
-	it = item("lab-blog", "https://example.com/a", "First title", 10000);
-	it.summary = "Summary one";
-	it.likes = 5;
-	upsert(st, &it, &is_new);
-	CHECK(is_new);
-	/* again: an update; empty and NULL fields keep what is there */
-	it.title = "";
-	it.summary = NULL;
-	it.likes = -1;
-	it.points = 40;
-	it.seen_at = 20000;
-	upsert(st, &it, &is_new);
-	CHECK(!is_new);
-	it.title = "Second title";
-	it.likes = 3;
-	it.has_published = true;
-	it.published = 9000;
-	upsert(st, &it, &is_new);
-	CHECK(!is_new);
-	/* a later published time does not move the item */
-	it.published = 50000;
-	upsert(st, &it, &is_new);
-	/* the same key in another feed is another item */
-	it = item("hn", "https://example.com/a", "First title (HN)", 11000);
-	upsert(st, &it, &is_new);
-	CHECK(is_new);
-
-	CHECK_INT(store_items_window(st, 0, 100000, &rows, &n), 0);
-	if (CHECK_INT(n, 2)) {
-		CHECK_STR(rows[0].feed_name, "lab-blog");
-		CHECK_STR(rows[0].kind, "blog");
-		CHECK_STR(rows[0].title, "Second title");
-		CHECK_STR(rows[0].summary, "Summary one");
-		CHECK_INT(rows[0].first_seen, 10000);
-		CHECK_INT(rows[0].published, 9000);
-		CHECK_INT(rows[0].time, 9000);
-		CHECK_INT(rows[0].likes, 3);
-		CHECK_INT(rows[0].points, 40);
-		CHECK_INT(rows[0].stars, -1);
-		CHECK(rows[0].weight == 1.0);
-		CHECK_INT(rows[0].story_id, 0);
-		CHECK_STR(rows[1].feed_name, "hn");
-		CHECK_INT(rows[1].published, 0);
-		CHECK_INT(rows[1].time, 11000);
-		CHECK(rows[1].weight == 2.5);
-		CHECK(rows[1].guid == NULL);
-	}
-	store_item_rows_free(rows, n);
-
-	/* windows are [from, to) */
-	CHECK_INT(store_items_window(st, 9000, 11000, &rows, &n), 0);
-	CHECK_INT(n, 1);
-	store_item_rows_free(rows, n);
-	CHECK_INT(store_items_window(st, 9001, 11001, &rows, &n), 0);
-	if (CHECK_INT(n, 1))
-		CHECK_STR(rows[0].feed_name, "hn");
-	store_item_rows_free(rows, n);
-	CHECK_INT(store_items_window(st, 20000, 30000, &rows, &n), 0);
-	CHECK_INT(n, 0);
-	CHECK(rows == NULL);
-
-	CHECK_INT(store_feed_get(st, "lab-blog", &f), 0);
-	CHECK_INT(f.items_total, 1);
-	store_feed_clear(&f);
-
-	/* a summary past the cap is cut on a character boundary; invalid
-	 * UTF-8 is repaired */
-	for (i = 0; i < 40000; i++)
-		buf_puts(&big, "\xED\x95\x9C"); /* 한, 3 bytes */
-	it = item("hn", "big", "bad \xC3 byte", 12000);
-	it.summary = buf_cstr(&big);
-	upsert(st, &it, &is_new);
-	CHECK_INT(store_items_window(st, 12000, 12001, &rows, &n), 0);
-	if (CHECK_INT(n, 1)) {
-		size_t len = strlen(rows[0].summary);
-
-		CHECK(len <= STORE_SUMMARY_MAX);
-		CHECK(len > STORE_SUMMARY_MAX - 4);
-		CHECK_INT(len % 3, 0);
-		CHECK_INT(utf8_valid_prefix(rows[0].summary, len), len);
-		CHECK_STR(rows[0].title, "bad \xEF\xBF\xBD byte");
-	}
-	store_item_rows_free(rows, n);
-	buf_free(&big);
-
-	it = item("no-such-feed", "k", "t", 1);
-	CHECK_INT(store_item_upsert(st, &it, &is_new), -1);
-	CHECK(strstr(store_error(st), "no feed named no-such-feed") != NULL);
-	it = item("hn", "", "t", 1);
-	CHECK_INT(store_item_upsert(st, &it, &is_new), -1);
-}
-
-/* Item ids of the window [from, to), in window order, into ids. */
-static size_t window_ids(struct store *st, int64_t from, int64_t to,
-                         int64_t *ids, size_t max)
-{
-	struct store_item_row *rows = NULL;
-	size_t n = 0, i;
-
-	if (store_items_window(st, from, to, &rows, &n))
-		return 0;
-	for (i = 0; i < n && i < max; i++)
-		ids[i] = rows[i].id;
-	store_item_rows_free(rows, n);
-	return n < max ? n : max;
-}
-
-static void test_store_stories(struct store *st)
-{
-	struct store_item it;
-	struct store_story *v = NULL;
-	struct store_item_row *rows = NULL;
-	int64_t ids[8], bad[2], s0, s1;
-	size_t of[8], n = 0, k;
-
-	CHECK_INT(store_feed_ensure(st, "x", NULL, "tweet"), 0);
-	/* a: lab-blog 100, b: hn 50 (no URL), c: lab-blog 200, d: x 300 */
-	it = item("lab-blog", "s-a", "Story A from the blog", 100);
-	upsert(st, &it, NULL);
-	it = item("hn", "s-b", "Story A on HN", 50);
-	it.canonical_url = NULL;
-	upsert(st, &it, NULL);
-	it = item("lab-blog", "s-c", "Story A follow-up", 200);
-	upsert(st, &it, NULL);
-	it = item("x", "s-d", "Story B tweet", 300);
-	upsert(st, &it, NULL);
-	k = window_ids(st, 0, 1000, ids, 8);
-	if (!CHECK_INT(k, 4))
-		return;
-	/* window order: b (50), a (100), c (200), d (300) */
-	of[0] = 0;
-	of[1] = 0;
-	of[2] = 0;
-	of[3] = 1;
-	CHECK_INT(store_stories_assign(st, ids, of, 4), 0);
-	CHECK_INT(store_stories_window(st, 0, 1000, &v, &n), 0);
-	if (!CHECK_INT(n, 2))
-		goto out;
-	CHECK_STR(v[0].title, "Story A on HN");
-	CHECK_STR(v[0].canonical_url, "s-a"); /* b has none */
-	CHECK_INT(v[0].time, 50);
-	CHECK_INT(v[0].corroboration, 2);
-	CHECK_INT(v[0].nitems, 3);
-	CHECK_INT(v[0].items[0].time, 50);
-	CHECK_INT(v[0].items[2].time, 200);
-	CHECK_INT(v[0].items[0].story_id, v[0].id);
-	CHECK_STR(v[1].title, "Story B tweet");
-	CHECK_STR(v[1].items[0].kind, "tweet");
-	CHECK_INT(v[1].corroboration, 1);
-	s0 = v[0].id;
-	s1 = v[1].id;
-	store_stories_free(v, n);
-
-	/* a story with an item in the window comes with all its items */
-	CHECK_INT(store_stories_window(st, 150, 250, &v, &n), 0);
-	if (CHECK_INT(n, 1))
-		CHECK_INT(v[0].nitems, 3);
-	store_stories_free(v, n);
-
-	/* split: ids are reused first come, first served */
-	of[0] = 0;
-	of[1] = 1;
-	of[2] = 1;
-	of[3] = 1;
-	CHECK_INT(store_stories_assign(st, ids, of, 4), 0);
-	CHECK_INT(store_stories_window(st, 0, 1000, &v, &n), 0);
-	if (CHECK_INT(n, 2)) {
-		CHECK_INT(v[0].id, s0);
-		CHECK_INT(v[0].nitems, 1);
-		CHECK_INT(v[0].corroboration, 1);
-		CHECK_INT(v[1].id, s1);
-		CHECK_INT(v[1].time, 100);
-		CHECK_STR(v[1].title, "Story A from the blog");
-		CHECK_INT(v[1].corroboration, 2);
-		CHECK_INT(v[1].nitems, 3);
-	}
-	store_stories_free(v, n);
-
-	/* merge all: one story is left, the other is deleted */
-	memset(of, 0, sizeof of);
-	of[0] = 3; /* indexes need not be dense */
-	of[1] = 3;
-	of[2] = 3;
-	of[3] = 3;
-	CHECK_INT(store_stories_assign(st, ids, of, 4), 0);
-	CHECK_INT(store_stories_window(st, 0, 1000, &v, &n), 0);
-	if (CHECK_INT(n, 1)) {
-		CHECK_INT(v[0].id, s0);
-		CHECK_INT(v[0].corroboration, 3);
-		CHECK_INT(v[0].nitems, 4);
-	}
-	store_stories_free(v, n);
-
-	/* errors change nothing */
-	bad[0] = ids[0];
-	bad[1] = 987654;
-	of[0] = 0;
-	of[1] = 1;
-	CHECK_INT(store_stories_assign(st, bad, of, 2), -1);
-	CHECK(strstr(store_error(st), "no item with id 987654") != NULL);
-	of[1] = 2;
-	CHECK_INT(store_stories_assign(st, ids, of, 2), -1);
-	CHECK_INT(store_stories_window(st, 0, 1000, &v, &n), 0);
-	CHECK_INT(n, 1);
-	store_stories_free(v, n);
-	CHECK_INT(store_stories_assign(st, ids, of, 0), 0);
-
-	/* foreign keys: a deleted feed takes its items along */
-	CHECK_INT(store_feed_delete(st, "x"), 0);
-	CHECK_INT(store_feed_delete(st, "x"), 1);
-	CHECK_INT(store_items_window(st, 0, 1000, &rows, &n), 0);
-	CHECK_INT(n, 3);
-	store_item_rows_free(rows, n);
-	CHECK_INT(store_stories_window(st, 0, 1000, &v, &n), 0);
-	if (CHECK_INT(n, 1))
-		CHECK_INT(v[0].nitems, 3);
-	store_stories_free(v, n);
-	return;
-out:
-	store_stories_free(v, n);
-}
-
-static struct store_judgment judgment(const char *hash, const char *judge,
-                                      const char *version, double score)
-{
-	struct store_judgment j;
-
-	memset(&j, 0, sizeof j);
-	j.story_hash = hash;
-	j.judge = judge;
-	j.prompt_version = version;
-	j.score = score;
-	return j;
-}
-
-static void test_store_judgments(struct store *st)
-{
-	struct store_judgment j;
-	struct store_judgment_row row;
-	struct buf big = BUF_INIT(0);
-	size_t i, len;
-
-	memset(&row, 0x5a, sizeof row);
-	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
-	          1);
-	CHECK(row.category == NULL && row.raw == NULL && row.score == 0);
-
-	j = judgment("00000000000000aa", "gpt", "v1", 7.5);
-	j.category = "model";
-	j.raw = "{\"scores\":[{\"id\":\"1\",\"score\":7.5}]}";
-	j.tokens_in = 1200;
-	j.tokens_out = 80;
-	j.usd = 0.0042;
-	j.at = 1767225600;
-	CHECK_INT(store_judgment_put(st, &j), 0);
-	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
-	          0);
-	CHECK(row.score == 7.5);
-	CHECK_STR(row.category, "model");
-	CHECK_STR(row.raw, j.raw);
-	CHECK_INT(row.tokens_in, 1200);
-	CHECK_INT(row.tokens_out, 80);
-	CHECK(row.usd == 0.0042);
-	CHECK_INT(row.at, 1767225600);
-	store_judgment_clear(&row);
-	CHECK(row.category == NULL && row.raw == NULL);
-	store_judgment_clear(&row);
-	store_judgment_clear(NULL);
-
-	/* the key is all three; a put replaces, and NULLs stay NULL */
-	j = judgment("00000000000000aa", "gpt", "v1", 3);
-	CHECK_INT(store_judgment_put(st, &j), 0);
-	j = judgment("00000000000000aa", "gpt", "v2", 9);
-	CHECK_INT(store_judgment_put(st, &j), 0);
-	j = judgment("00000000000000aa", "claude", "v1", 1);
-	CHECK_INT(store_judgment_put(st, &j), 0);
-	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
-	          0);
-	CHECK(row.score == 3);
-	CHECK(row.category == NULL && row.raw == NULL);
-	CHECK_INT(row.tokens_in, 0);
-	store_judgment_clear(&row);
-	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v2", &row),
-	          0);
-	CHECK(row.score == 9);
-	store_judgment_clear(&row);
-	CHECK_INT(store_judgment_get(st, "00000000000000aa", "claude", "v1",
-	                             &row),
-	          0);
-	CHECK(row.score == 1);
-	store_judgment_clear(&row);
-	CHECK_INT(store_judgment_get(st, "00000000000000ab", "gpt", "v1", &row),
-	          1);
-
-	/* a raw reply past the cap is cut on a character boundary */
-	for (i = 0; i < 30000; i++)
-		buf_puts(&big, "\xEA\xB0\x80"); /* 가 */
-	j = judgment("00000000000000bb", "gpt", "v1", 5);
-	j.raw = buf_cstr(&big);
-	CHECK_INT(store_judgment_put(st, &j), 0);
-	CHECK_INT(store_judgment_get(st, "00000000000000bb", "gpt", "v1", &row),
-	          0);
-	if (CHECK(row.raw != NULL)) {
-		len = strlen(row.raw);
-		CHECK(len <= STORE_RAW_MAX && len > STORE_RAW_MAX - 4);
-		CHECK_INT(len % 3, 0);
-		CHECK_INT(utf8_valid_prefix(row.raw, len), len);
-	}
-	store_judgment_clear(&row);
-	buf_free(&big);
-
-	/* bad input is refused and changes nothing */
-	j = judgment(NULL, "gpt", "v1", 5);
-	CHECK_INT(store_judgment_put(st, &j), -1);
-	CHECK(strstr(store_error(st), "story hash") != NULL);
-	j = judgment("00000000000000aa", "", "v1", 5);
-	CHECK_INT(store_judgment_put(st, &j), -1);
-	j = judgment("00000000000000aa", "gpt", NULL, 5);
-	CHECK_INT(store_judgment_put(st, &j), -1);
-	j = judgment("00000000000000aa", "gpt", "v1", NAN);
-	CHECK_INT(store_judgment_put(st, &j), -1);
-	j = judgment("00000000000000aa", "gpt", "v1", 5);
-	j.usd = INFINITY;
-	CHECK_INT(store_judgment_put(st, &j), -1);
-	CHECK_INT(store_judgment_get(st, NULL, "gpt", "v1", &row), -1);
-	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
-	          0);
-	CHECK(row.score == 3);
-	store_judgment_clear(&row);
-}
-
-static struct store_run run_of(const char *command, const char *date,
-                               int64_t started)
-{
-	struct store_run r;
-
-	memset(&r, 0, sizeof r);
-	r.command = command;
-	r.date = date;
-	r.started = started;
-	r.finished = started + 60;
-	r.kendall_w = NAN;
-	r.status = "ok";
-	return r;
-}
-
-static void test_store_runs(struct store *st)
-{
-	struct store_run r;
-	struct store_run_row row;
-	struct buf big = BUF_INIT(0);
-	int64_t id1 = -1, id2 = -1, id3 = -1;
-
-	memset(&row, 0x5a, sizeof row);
-	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 1);
-	CHECK(row.command == NULL && row.details == NULL);
-	CHECK(isnan(row.kendall_w));
-
-	r = run_of("rank", "2026-01-01", 1000);
-	r.usd = 0.25;
-	r.reference_usd = 1.75;
-	r.requests = 12;
-	r.tokens_in = 50000;
-	r.tokens_out = 3000;
-	r.kendall_w = 0.625;
-	r.status = "degraded";
-	r.details = "{\"judges\":[{\"name\":\"gpt\",\"tau\":0.5}]}";
-	CHECK_INT(store_run_add(st, &r, &id1), 0);
-	CHECK(id1 > 0);
-	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 0);
-	CHECK_INT(row.id, id1);
-	CHECK_STR(row.command, "rank");
-	CHECK_STR(row.date, "2026-01-01");
-	CHECK_STR(row.status, "degraded");
-	CHECK_STR(row.details, r.details);
-	CHECK_INT(row.started, 1000);
-	CHECK_INT(row.finished, 1060);
-	CHECK(row.usd == 0.25);
-	CHECK(row.reference_usd == 1.75);
-	CHECK(row.kendall_w == 0.625);
-	CHECK_INT(row.requests, 12);
-	CHECK_INT(row.tokens_in, 50000);
-	CHECK_INT(row.tokens_out, 3000);
-	store_run_clear(&row);
-	CHECK(row.command == NULL && isnan(row.kendall_w));
-	store_run_clear(&row);
-	store_run_clear(NULL);
-
-	/* the one recorded last wins; W not computed reads back as NAN;
-	 * other commands and days are apart */
-	r = run_of("rank", "2026-01-01", 900);
-	CHECK_INT(store_run_add(st, &r, &id2), 0);
-	CHECK(id2 > id1);
-	r = run_of("run", "2026-01-01", 2000);
-	CHECK_INT(store_run_add(st, &r, &id3), 0);
-	r = run_of("rank", "2026-01-02", 3000);
-	CHECK_INT(store_run_add(st, &r, NULL), 0);
-	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 0);
-	CHECK_INT(row.id, id2);
-	CHECK(isnan(row.kendall_w));
-	CHECK(row.details == NULL);
-	CHECK_STR(row.status, "ok");
-	store_run_clear(&row);
-	CHECK_INT(store_run_latest(st, "run", "2026-01-01", &row), 0);
-	CHECK_INT(row.id, id3);
-	store_run_clear(&row);
-	CHECK_INT(store_run_latest(st, "run", "2026-01-02", &row), 1);
-	store_run_clear(&row);
-
-	/* bad input is refused */
-	r = run_of(NULL, "2026-01-01", 1);
-	CHECK_INT(store_run_add(st, &r, &id1), -1);
-	CHECK_INT(id1, 0);
-	r = run_of("rank", "", 1);
-	CHECK_INT(store_run_add(st, &r, NULL), -1);
-	r = run_of("rank", "2026-01-01", 1);
-	r.status = NULL;
-	CHECK_INT(store_run_add(st, &r, NULL), -1);
-	r = run_of("rank", "2026-01-01", 1);
-	r.usd = NAN;
-	CHECK_INT(store_run_add(st, &r, NULL), -1);
-	r = run_of("rank", "2026-01-01", 1);
-	r.kendall_w = INFINITY;
-	CHECK_INT(store_run_add(st, &r, NULL), -1);
-	while (big.len <= STORE_RAW_MAX)
-		buf_puts(&big, "{\"judge\":\"x\"},");
-	r = run_of("rank", "2026-01-01", 1);
-	r.details = buf_cstr(&big);
-	CHECK_INT(store_run_add(st, &r, NULL), -1);
-	CHECK(strstr(store_error(st), "details over") != NULL);
-	buf_free(&big);
-	CHECK_INT(store_run_latest(st, "rank", "2026-01-01", &row), 0);
-	CHECK_INT(row.id, id2);
-	store_run_clear(&row);
-}
-
-static struct store_item_row hash_item(int64_t id, const char *url,
-                                       const char *title, const char *summary)
-{
-	struct store_item_row r;
-
-	memset(&r, 0, sizeof r);
-	r.id = id;
-	r.url = (char *)url;
-	r.canonical_url = (char *)url;
-	r.title = (char *)title;
-	r.summary = (char *)summary;
-	r.likes = r.reposts = r.points = r.stars = r.comments = -1;
-	r.weight = 1.0;
-	return r;
-}
-
-/* Whether the hash of s is want. */
-static bool hash_is(const struct store_story *s, const char *want)
-{
-	char *h = store_story_hash(s);
-	bool ok = h && CHECK_STR(h, want);
-
-	free(h);
-	return ok;
-}
-
-static bool hash_differs(const struct store_story *s, const char *other)
-{
-	char *h = store_story_hash(s);
-	bool ok = CHECK(h && strcmp(h, other) != 0);
-
-	free(h);
-	return ok;
-}
-
-static void test_store_story_hash(void)
-{
-	struct store_item_row items[3], swapped[3];
-	struct store_story s;
-	char *base, *one;
-	size_t i;
-
-	items[0] = hash_item(1, "https://a.example/x", "A title", "A summary");
-	items[1] = hash_item(2, "https://b.example/y", "B title", NULL);
-	items[2] = hash_item(3, NULL, "C title", "C summary");
-	items[2].url = (char *)"https://c.example/z";
-	memset(&s, 0, sizeof s);
-	s.id = 10;
-	s.title = (char *)"A title";
-	s.items = items;
-	s.nitems = 3;
-	base = store_story_hash(&s);
-	if (!CHECK(base != NULL))
-		return;
-	CHECK_INT(strlen(base), 16);
-	CHECK_INT(strspn(base, "0123456789abcdef"), 16);
-
-	/* a golden value: stable across runs, hosts and releases (a change
-	 * invalidates every stored judgment) */
-	s.nitems = 1;
-	s.items = items;
-	hash_is(&s, "855319c50a9a51a1");
-	s.nitems = 0;
-	hash_is(&s, "121c9ceb7c7bd7d7");
-	s.nitems = 3;
-
-	/* ids, engagement, times, feeds and order do not count */
-	s.id = 99;
-	s.corroboration = 3;
-	s.time = 12345;
-	for (i = 0; i < 3; i++) {
-		swapped[i] = items[2 - i];
-		swapped[i].id += 100;
-		swapped[i].likes = 1000;
-		swapped[i].points = 7;
-		swapped[i].time = 42;
-		swapped[i].story_id = 5;
-		swapped[i].feed_name = (char *)"another-feed";
-	}
-	s.items = swapped;
-	hash_is(&s, base);
-	/* NULL and "" hash alike */
-	swapped[1].summary = (char *)"";
-	hash_is(&s, base);
-
-	/* content does count */
-	swapped[1].summary = (char *)"B summary, edited";
-	hash_differs(&s, base);
-	swapped[1].summary = NULL;
-	swapped[0].title = (char *)"C title, edited";
-	hash_differs(&s, base);
-	swapped[0].title = (char *)"C title";
-	s.title = (char *)"B title";
-	hash_differs(&s, base);
-	s.title = (char *)"A title";
-	s.nitems = 2;
-	hash_differs(&s, base);
-	s.nitems = 3;
-	hash_is(&s, base);
-
-	/* fields do not run together */
-	s.nitems = 1;
-	s.items = items;
-	one = store_story_hash(&s);
-	items[0].title = (char *)"A titleA summary";
-	items[0].summary = NULL;
-	if (one)
-		hash_differs(&s, one);
-	free(one);
-	free(base);
-}
-
 static void test_store_memory(void)
 {
-	struct store *st = open_ok(":memory:");
+	struct store *st = tstore_open(":memory:");
 
 	if (!st)
 		return;
-	CHECK_INT(store_schema_version(st), 6);
+	CHECK_INT(tstore_version(st), 6);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -867,11 +188,11 @@ static void test_store_memory(void)
 	{
 		struct store_feed f = {0};
 
-		CHECK_INT(store_feed_get(st, "rolled-back", &f), 1);
+		CHECK_INT(store_feed_get(st, "rolled-back", &f), ERR_NOT_FOUND);
 		CHECK_INT(store_feed_get(st, "kept", &f), 0);
 		store_feed_clear(&f);
 	}
-	CHECK_INT(store_commit(st), -1);
+	CHECK_INT(store_commit(st), ERR_DB);
 	CHECK(strstr(store_error(st), "no transaction") != NULL);
 	store_close(st);
 	store_close(NULL);
@@ -903,35 +224,35 @@ static void test_store_file(void)
 	pthread_t th;
 	size_t n = 0;
 
-	if (!CHECK(temp_db(path, sizeof path)))
+	if (!CHECK(tstore_temp_db(path, sizeof path)))
 		return;
-	a = open_ok(path);
+	a = tstore_open(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 6);
-	raw_pragma(path, "PRAGMA journal_mode", &mode);
+	CHECK_INT(tstore_version(a), 6);
+	tstore_raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
-	raw_pragma(path, "PRAGMA user_version", &mode);
+	tstore_raw_pragma(path, "PRAGMA user_version", &mode);
 	CHECK_STR(buf_cstr(&mode), "6");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
-	it = item("persisted", "k1", "A title", 100);
-	upsert(a, &it, NULL);
+	it = tstore_item("persisted", "k1", "A title", 100);
+	tstore_upsert(a, &it, NULL);
 	store_close(a);
 
 	/* reopening migrates nothing and keeps the data */
-	a = open_ok(path);
+	a = tstore_open(path);
 	if (!a)
 		goto out;
-	CHECK_INT(store_schema_version(a), 6);
+	CHECK_INT(tstore_version(a), 6);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
 
 	/* two handles: b reads while a writes, and waits for a's commit
 	 * (busy timeout) instead of failing */
-	b = open_ok(path);
+	b = tstore_open(path);
 	if (!b) {
 		store_close(a);
 		goto out;
@@ -956,7 +277,7 @@ static void test_store_file(void)
 	store_close(a);
 out:
 	buf_free(&mode);
-	remove_db(path);
+	tstore_remove_db(path);
 }
 
 /* A database at version 1 (the v2 tables dropped, the version set back)
@@ -971,214 +292,154 @@ static void test_store_migrate(void)
 	struct store_feed f = {0};
 	sqlite3 *db = NULL;
 
-	if (!CHECK(temp_db(path, sizeof path)))
+	if (!CHECK(tstore_temp_db(path, sizeof path)))
 		return;
-	st = open_ok(path);
+	st = tstore_open(path);
 	if (!st)
 		goto out;
 	CHECK_INT(store_feed_ensure(st, "old-feed", "https://o.example/", NULL),
 	          0);
-	j = judgment("00000000000000cc", "gpt", "v1", 6);
+	j = tstore_judgment("00000000000000cc", "gpt", "v1", 6);
 	CHECK_INT(store_judgment_put(st, &j), 0);
 	store_close(st);
 
 	if (!CHECK_INT(sqlite3_open(path, &db), SQLITE_OK))
 		goto out;
-	CHECK_INT(sqlite3_exec(db,
-	                       "DROP TABLE judgments; DROP TABLE runs; DROP TABLE digests;"
-	                       " DROP TABLE published; DROP TABLE writings;"
-	                       " DROP TABLE verdicts;"
-	                       " ALTER TABLE stories ADD COLUMN simhash INTEGER;"
-	                       " PRAGMA user_version = 1;",
-	                       NULL, NULL, NULL),
-	          SQLITE_OK);
+	CHECK_INT(
+	        sqlite3_exec(db,
+	                     "DROP TABLE judgments; DROP TABLE runs; DROP "
+	                     "TABLE digests;"
+	                     " DROP TABLE published; DROP TABLE writings;"
+	                     " DROP TABLE verdicts;"
+	                     " ALTER TABLE stories ADD COLUMN simhash INTEGER;"
+	                     " PRAGMA user_version = 1;",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
 	sqlite3_close(db);
-	raw_pragma(path, "PRAGMA user_version", &out);
+	tstore_raw_pragma(path, "PRAGMA user_version", &out);
 	CHECK_STR(buf_cstr(&out), "1");
 
-	st = open_ok(path);
+	st = tstore_open(path);
 	if (!st)
 		goto out;
-	CHECK_INT(store_schema_version(st), 6);
+	CHECK_INT(tstore_version(st), 6);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
-	          1);
+	          ERR_NOT_FOUND);
 	CHECK_INT(store_judgment_put(st, &j), 0);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
 	          0);
 	store_judgment_clear(&row);
 	store_close(st);
-	raw_pragma(path,
-	           "SELECT count(*) FROM sqlite_master WHERE name IN"
-	           " ('judgments', 'runs', 'runs_command_date', 'digests',"
-	           " 'published', 'writings', 'verdicts')",
-	           &out);
+	tstore_raw_pragma(
+	        path,
+	        "SELECT count(*) FROM sqlite_master WHERE name IN"
+	        " ('judgments', 'runs', 'runs_command_date', 'digests',"
+	        " 'published', 'writings', 'verdicts')",
+	        &out);
 	CHECK_STR(buf_cstr(&out), "7");
-	raw_pragma(path,
-	           "SELECT count(*) FROM pragma_table_info('stories')"
-	           " WHERE name = 'simhash'",
-	           &out);
+	tstore_raw_pragma(path,
+	                  "SELECT count(*) FROM pragma_table_info('stories')"
+	                  " WHERE name = 'simhash'",
+	                  &out);
 	CHECK_STR(buf_cstr(&out), "0");
 out:
 	buf_free(&out);
-	remove_db(path);
+	tstore_remove_db(path);
 }
 
-/* Digests and the stories they carried (migration 3). */
-static void test_store_digests(void)
+/* A database that fails under the store gives ERR_DB with SQLite's
+ * message: writes it refuses (triggers of the test's own stand for a
+ * read-only file, which root would write anyway) and tables gone, for
+ * lookups too (a failed lookup is not ERR_NOT_FOUND). */
+static void test_store_db_errors(void)
 {
-	struct buf err = BUF_INIT(0);
-	struct store *st = NULL;
+	static const char *const tables[] = {"feeds", "items", "judgments",
+	                                     "runs", "published"};
+	const char *urls[] = {"https://a.example/1"};
+	char path[64];
+	struct buf sql = BUF_INIT(0);
+	struct store *st;
+	struct store_feed f = {0};
+	struct store_fetch_result r;
+	struct store_item it = tstore_item("kept", "k", "t", 1);
+	struct store_judgment j =
+	        tstore_judgment("00000000000000dd", "gpt", "v1", 5);
+	struct store_judgment_row row;
 	struct store_digest d = {"2025-03-10", "/blog/a.md", "2025-03-10",
-	                         "2025-03-10", "abc", 100};
-	struct store_digest_row row;
-	const char *urls[] = {"https://a.example/1", "https://a.example/2"};
-	char first[16];
+	                         "2025-03-10", "abc",        100};
+	struct store_digest_row drow;
+	struct store_verdict v = {
+	        "00000000000000dd", "gpt", "v1", true, NULL, NULL, 0, 0, 0, 0};
+	struct store_run run;
+	sqlite3 *db = NULL;
+	int64_t id = -1;
+	bool ok = true, is_new = true;
+	size_t i;
 
-	CHECK_INT(store_open(":memory:", &st, &err), 0);
-	if (!st)
+	if (!CHECK(tstore_temp_db(path, sizeof path)))
 		return;
-	CHECK_INT(store_digest_get(st, "2025-03-10", &row), 1);
-	CHECK_INT(store_digest_put(st, &d), 0);
-	d.updated = "2025-03-11";
-	d.first_date = "2099-01-01"; /* a re-run keeps the first date */
-	d.hash = "def";
-	CHECK_INT(store_digest_put(st, &d), 0);
-	CHECK_INT(store_digest_get(st, "2025-03-10", &row), 0);
-	CHECK_STR(row.path, "/blog/a.md");
-	CHECK_STR(row.first_date, "2025-03-10");
-	CHECK_STR(row.updated, "2025-03-11");
-	CHECK_STR(row.hash, "def");
-	store_digest_clear(&row);
-	d.path = NULL;
-	CHECK_INT(store_digest_put(st, &d), -1);
-
-	CHECK_INT(store_published_set(st, "2025-03-10", urls, 2), 0);
-	CHECK_INT(store_published_before(st, "2025-03-11", urls[0], first,
-	                                 sizeof first),
-	          1);
-	CHECK_STR(first, "2025-03-10");
-	/* the same day is not "before" itself: a re-run may carry it again */
-	CHECK_INT(store_published_before(st, "2025-03-10", urls[0], first,
-	                                 sizeof first),
-	          0);
-	CHECK_INT(store_published_before(st, "2025-03-11", "https://b.example/",
-	                                 first, sizeof first),
-	          0);
-	/* a re-run of a day replaces its list */
-	CHECK_INT(store_published_set(st, "2025-03-10", urls + 1, 1), 0);
-	CHECK_INT(store_published_before(st, "2025-03-11", urls[0], NULL, 0), 0);
-	CHECK_INT(store_published_before(st, "2025-03-11", urls[1], NULL, 0), 1);
-	store_close(st);
-	buf_free(&err);
-}
-
-/* The writer's replies (migration 4): whole or refused, never cut. */
-static void test_store_writings(void)
-{
-	struct buf err = BUF_INIT(0), big = BUF_INIT(0);
-	struct store *st = NULL;
-	struct store_writing w = {"k1", "writer", "writer-abc",
-	                          "{\"title\":\"\xEC\x98\xA4\xEB\x8A\x98\"}",
-	                          "{\"choices\":[]}", 1200, 900, 0.0123,
-	                          100};
-	char *reply = (char *)"unchanged";
-
-	CHECK_INT(store_open(":memory:", &st, &err), 0);
+	st = tstore_open(path);
 	if (!st)
-		return;
-	CHECK_INT(store_writing_get(st, "k1", &reply), 1);
-	CHECK(reply == NULL);
-	CHECK_INT(store_writing_put(st, &w), 0);
-	CHECK_INT(store_writing_get(st, "k1", &reply), 0);
-	CHECK_STR(reply, w.reply);
-	free(reply);
-	/* a put replaces */
-	w.reply = "{\"title\":\"b\"}";
-	w.raw = NULL;
-	CHECK_INT(store_writing_put(st, &w), 0);
-	CHECK_INT(store_writing_get(st, "k1", &reply), 0);
-	CHECK_STR(reply, "{\"title\":\"b\"}");
-	free(reply);
-	CHECK_INT(store_writing_get(st, "k2", &reply), 1);
-	/* bad input is refused */
-	CHECK_INT(store_writing_get(st, "", &reply), -1);
-	w.key = NULL;
-	CHECK_INT(store_writing_put(st, &w), -1);
-	CHECK(strstr(store_error(st), "key") != NULL);
-	w.key = "k3";
-	w.reply = "";
-	CHECK_INT(store_writing_put(st, &w), -1);
-	w.reply = "{}";
-	w.usd = NAN;
-	CHECK_INT(store_writing_put(st, &w), -1);
-	w.usd = 0;
-	/* a reply too big to keep whole is refused, not cut into bad JSON */
-	while (big.len <= STORE_REPLY_MAX)
-		buf_puts(&big, "\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80\xEA\xB0\x80");
-	w.reply = buf_cstr(&big);
-	CHECK_INT(store_writing_put(st, &w), -1);
-	CHECK(strstr(store_error(st), "over") != NULL);
-	CHECK_INT(store_writing_get(st, "k3", &reply), 1);
-	store_close(st);
-	buf_free(&big);
-	buf_free(&err);
-}
+		goto out;
+	CHECK_INT(store_feed_ensure(st, "kept", NULL, NULL), 0);
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		buf_printf(&sql,
+		           "CREATE TRIGGER no_insert_%s BEFORE INSERT ON %s"
+		           " BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+		           "CREATE TRIGGER no_update_%s BEFORE UPDATE ON %s"
+		           " BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+		           tables[i], tables[i], tables[i], tables[i]);
+	buf_puts(&sql, "DROP TABLE digests; DROP TABLE verdicts;");
+	if (CHECK_INT(sqlite3_open(path, &db), SQLITE_OK))
+		CHECK_INT(sqlite3_exec(db, buf_cstr(&sql), NULL, NULL, NULL),
+		          SQLITE_OK);
+	sqlite3_close(db);
 
-/* The panel's verdicts (migration 5). */
-static void test_store_verdicts(void)
-{
-	struct buf err = BUF_INIT(0);
-	struct store *st = NULL;
-	struct store_verdict v = {"00000000000000aa", "gpt", "verify-1", false,
-	                          "원문에 없는 수치: 73.4", "{}", 10, 5,
-	                          0.001, 100};
-	bool ok = true;
-	char *problem = (char *)"unchanged";
-
-	CHECK_INT(store_open(":memory:", &st, &err), 0);
-	if (!st)
-		return;
-	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-1", &ok,
-	                            &problem),
-	          1);
-	CHECK(!ok && problem == NULL);
-	CHECK_INT(store_verdict_put(st, &v), 0);
-	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-1", &ok,
-	                            &problem),
-	          0);
+	CHECK_INT(store_feed_ensure(st, "new-feed", NULL, NULL), ERR_DB);
+	CHECK(strstr(store_error(st), "refused") != NULL);
+	memset(&r, 0, sizeof r);
+	r.name = "kept";
+	r.ok = true;
+	CHECK_INT(store_feed_record(st, &r), ERR_DB);
+	CHECK(strstr(store_error(st), "refused") != NULL);
+	/* its own transaction was rolled back, not left open */
+	CHECK_INT(store_begin(st), 0);
+	CHECK_INT(store_rollback(st), 0);
+	CHECK_INT(store_feed_set_weight(st, "kept", 2), ERR_DB);
+	CHECK_INT(store_item_upsert(st, &it, &is_new), ERR_DB);
+	CHECK(!is_new);
+	CHECK_INT(store_judgment_put(st, &j), ERR_DB);
+	CHECK(strstr(store_error(st), "judgment put: refused") != NULL);
+	run = (struct store_run){"rank", "2026-01-01", 1,    2,   0, 0, 0, 0,
+	                         0,      NAN,          "ok", NULL};
+	CHECK_INT(store_run_add(st, &run, &id), ERR_DB);
+	CHECK_INT(id, 0);
+	CHECK_INT(store_published_set(st, "2025-03-10", urls, 1), ERR_DB);
+	CHECK_INT(store_digest_put(st, &d), ERR_DB);
+	CHECK(strstr(store_error(st), "no such table") != NULL);
+	CHECK_INT(store_digest_get(st, "2025-03-10", &drow), ERR_DB);
+	CHECK_INT(store_verdict_put(st, &v), ERR_DB);
+	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "v1", &ok, NULL),
+	          ERR_DB);
 	CHECK(!ok);
-	CHECK_STR(problem, "원문에 없는 수치: 73.4");
-	free(problem);
-	/* the key is all three; a put replaces; a NULL problem stays NULL */
-	v.supported = true;
-	v.problem = NULL;
-	CHECK_INT(store_verdict_put(st, &v), 0);
-	v.judge = "claude";
-	v.supported = false;
-	CHECK_INT(store_verdict_put(st, &v), 0);
-	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-1", &ok,
-	                            &problem),
-	          0);
-	CHECK(ok && problem == NULL);
-	CHECK_INT(store_verdict_get(st, v.text_hash, "claude", "verify-1", &ok,
-	                            NULL),
-	          0);
-	CHECK(!ok);
-	CHECK_INT(store_verdict_get(st, v.text_hash, "gpt", "verify-2", &ok,
-	                            NULL),
-	          1);
-	/* bad input is refused */
-	v.judge = "";
-	CHECK_INT(store_verdict_put(st, &v), -1);
-	CHECK(strstr(store_error(st), "judge") != NULL);
-	v.judge = "gpt";
-	v.usd = NAN;
-	CHECK_INT(store_verdict_put(st, &v), -1);
-	CHECK_INT(store_verdict_get(st, NULL, "gpt", "verify-1", &ok, NULL), -1);
+	CHECK(strstr(store_error(st), "no such table: verdicts") != NULL);
+
+	/* reads of what is there still work */
+	CHECK_INT(store_judgment_get(st, j.story_hash, "gpt", "v1", &row),
+	          ERR_NOT_FOUND);
+	CHECK_INT(store_published_before(st, "2025-03-11", urls[0], NULL, 0),
+	          ERR_NOT_FOUND);
+	CHECK_INT(store_feed_get(st, "kept", &f), 0);
+	CHECK(f.weight == 1.0);
+	store_feed_clear(&f);
+	CHECK_INT(store_feed_get(st, "new-feed", &f), ERR_NOT_FOUND);
+	CHECK(strstr(store_error(st), "no feed named new-feed") != NULL);
 	store_close(st);
-	buf_free(&err);
+out:
+	buf_free(&sql);
+	tstore_remove_db(path);
 }
 
 void test_store(void)
@@ -1191,4 +452,6 @@ void test_store(void)
 	test_store_file();
 	test_store_migrate();
 	test_store_story_hash();
+	test_store_cache_shared();
+	test_store_db_errors();
 }
