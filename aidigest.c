@@ -1768,7 +1768,7 @@ static bool digest_published_before(struct store *st, const char *date,
 		const char *url = s->items[k].canonical_url ? s->items[k].canonical_url
 		                                            : s->items[k].url;
 
-		if (url && store_published_before(st, date, url, NULL, 0) == 1)
+		if (url && store_published_before(st, date, url, NULL, 0) == 0)
 			return true;
 	}
 	return false;

@@ -467,7 +467,7 @@ static json_t *engine_cached(const struct engine_call *c, struct store *st,
 
 	if (rc == 0)
 		root = engine_parse(text, c->want);
-	else if (rc != 1 && rc != ERR_NOT_FOUND)
+	else if (rc != ERR_NOT_FOUND)
 		engine_trouble(trouble, "read", st);
 	free(text);
 	return root;

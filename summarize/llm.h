@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/ini.h"
 
 /* LLM calls with structured (JSON schema) output, many at once over the
@@ -77,13 +78,13 @@ int llm_provider_parse(const char *value, enum llm_provider *out);
  * reasoning, reasoning_effort. Sets the key of e->section on p. Returns
  * 0; ERR_NOT_FOUND when e->key is not one of them (the caller may know
  * it); ERR_PARSE with "FILE:LINE: [SECTION] ..." in err for a bad value. */
-int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
+MUST_CHECK int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
                     const char *file, struct buf *err);
 
 /* After the keys: the provider's base URL when none was given, and the
  * key from $api_key_env. Returns 0, or ERR_NOT_FOUND when that variable
  * is unset or empty (the caller leaves the LLM out with a notice). */
-int llm_profile_finish(struct llm_profile *p);
+MUST_CHECK int llm_profile_finish(struct llm_profile *p);
 
 /* Free the strings (the key wiped first); p is zeroed. */
 void llm_profile_free(struct llm_profile *p);
@@ -154,7 +155,7 @@ struct llm_options {
  * no done() call when nothing could start: a call lacks a required field
  * or its schema_json is not a JSON object ("LLM call 3: no model"), or
  * libcurl failed (err, if not NULL, says why). */
-int llm_call_all(const struct llm_call *calls, size_t n,
+MUST_CHECK int llm_call_all(const struct llm_call *calls, size_t n,
                  const struct llm_options *opt, struct buf *err);
 
 /* The first complete JSON object in text[0..n) (prose, ```json fences and

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/ini.h"
 #include "common/pattern.h"
 #include "summarize/heuristic.h"
@@ -62,7 +63,7 @@ struct panel_config {
 /* Read the panel's sections from a parsed configuration. A judge whose
  * key variable is unset is left out with a notice (not an error); a bad
  * value is an error "FILE:LINE: ..." in err. Returns 0 or ERR_PARSE. */
-int panel_config_load(const struct ini *ini, const char *file,
+MUST_CHECK int panel_config_load(const struct ini *ini, const char *file,
 		      struct panel_config *out, struct buf *err,
 		      struct buf *notices);
 void panel_config_free(struct panel_config *c);
@@ -122,7 +123,7 @@ struct panel_options {
  * missing ids asked once more, within run->ledger), quorum, pooling,
  * agreement, selection, cost. Returns 0 (degradation is in res), or an
  * ERR_* code (err says why). */
-int panel_rank(const struct engine_run *run, const struct panel_config *cfg,
+MUST_CHECK int panel_rank(const struct engine_run *run, const struct panel_config *cfg,
 	       const struct panel_story *stories, size_t n,
 	       const struct panel_options *opt, struct panel_result *res,
 	       struct buf *err);

@@ -843,9 +843,10 @@ int stories_rebuild(struct store *st, int64_t from, int64_t to)
 	struct story_input *in = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0, i, *story_of = NULL;
-	int ret = -1;
+	int ret;
 
-	if (store_items_window(st, from - 86400, to, &rows, &n))
+	ret = store_items_window(st, from - 86400, to, &rows, &n);
+	if (ret != 0)
 		goto out;
 	in = xcalloc(n + 1, sizeof *in);
 	ids = xcalloc(n + 1, sizeof *ids);

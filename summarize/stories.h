@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/err.h"
+
 /* Stories: items from different sources about the same thing, merged.
  * Two items are one story when they share a canonical URL (at any time
  * apart), or when their titles match (stories_titles_match) and their
@@ -58,7 +60,7 @@ struct store;
 /* Rebuild the stories of the items whose time is in [from, to) (plus the
  * day before, so a story that began then keeps its items): load them,
  * cluster them, store the assignment (store_stories_assign: story ids are
- * reused where they can be). 0, or -1 (store_error says why). */
-int stories_rebuild(struct store *st, int64_t from, int64_t to);
+ * reused where they can be). 0, or an ERR_* code (store_error says why). */
+MUST_CHECK int stories_rebuild(struct store *st, int64_t from, int64_t to);
 
 #endif

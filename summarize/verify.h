@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "summarize/panel.h"
 #include "summarize/writer.h"
 
@@ -94,7 +95,7 @@ struct verify_input {
  * through the engine with run (verdicts cached in run->cache, calls and
  * the rewrite within run->ledger; NULL: no cache, no budget). Returns 0
  * (what happened is in res), or ERR_USAGE (err) for bad arguments. */
-int verify_digest(const struct engine_run *run, const struct verify_input *in,
+MUST_CHECK int verify_digest(const struct engine_run *run, const struct verify_input *in,
                   struct writer_output *o, struct verify_result *res,
                   struct buf *err);
 void verify_result_free(struct verify_result *res);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/ini.h"
 #include "summarize/engine.h"
 #include "summarize/llm.h"
@@ -50,7 +51,7 @@ struct writer_config {
  * "writer skipped: $VAR is not set" (the extractive writer then writes).
  * Bad values are errors "FILE:LINE: ..." in err. Returns 0 or -1; free
  * with writer_config_free either way. */
-int writer_config_load(const struct ini *ini, const char *file,
+MUST_CHECK int writer_config_load(const struct ini *ini, const char *file,
 		       struct writer_config *out, struct buf *err,
 		       struct buf *notices);
 void writer_config_free(struct writer_config *c);
@@ -124,7 +125,7 @@ struct writer_output {
  * what the run's ledger has left is not sent, and the note says so.
  * Returns 0; ERR_USAGE (err) only when n or ncats is given without its
  * array or out is NULL. */
-int writer_write(const struct writer_config *cfg,
+MUST_CHECK int writer_write(const struct writer_config *cfg,
 		 const struct engine_run *run,
 		 const struct writer_story *stories, size_t n,
 		 const struct writer_category *cats, size_t ncats,
@@ -156,7 +157,7 @@ struct writer_fix {
  * are. Cache, budget and cost as writer_write (cost added to o). Why
  * nothing was rewritten, if so, goes to note. Returns 0, or ERR_USAGE (note)
  * when a fix names a story that is not there. */
-int writer_rewrite(const struct writer_config *cfg,
+MUST_CHECK int writer_rewrite(const struct writer_config *cfg,
 		   const struct engine_run *run,
 		   const struct writer_story *stories, size_t n,
 		   struct writer_fix *fixes, size_t nfix,
