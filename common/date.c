@@ -1,5 +1,6 @@
 #include "common/date.h"
 
+#include "common/ascii.h"
 #include "common/timeutil.h"
 
 #include <stdbool.h>
@@ -177,28 +178,13 @@ static const char *const date_shapes[] = {
         "Y",      /* 2003 */
 };
 
-static bool date_is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool date_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
-static unsigned char date_fold(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
 
 /* True when [p, end) is name, ASCII letters compared without case. */
 static bool date_name_equal(const char *p, const char *end, const char *name)
 {
 	for (; p < end; p++, name++) {
-		if (*name == '\0' || date_fold((unsigned char)*p) !=
-		                             date_fold((unsigned char)*name))
+		if (*name == '\0' || ascii_tolower((unsigned char)*p) !=
+		                             ascii_tolower((unsigned char)*name))
 			return false;
 	}
 	return *name == '\0';
@@ -236,7 +222,7 @@ static int date_digits(const char **pp, const char *end, int *v)
 	const char *p = *pp;
 	int n = 0, val = 0;
 
-	while (p < end && date_is_digit(*p)) {
+	while (p < end && ascii_isdigit(*p)) {
 		if (n < 9)
 			val = val * 10 + (*p - '0');
 		n++;
@@ -255,7 +241,7 @@ static bool date_fixed_digits(const char **pp, const char *end, int min,
 	const char *p = *pp;
 	int n = 0, val = 0;
 
-	while (n < max && p < end && date_is_digit(*p)) {
+	while (n < max && p < end && ascii_isdigit(*p)) {
 		val = val * 10 + (*p - '0');
 		n++;
 		p++;
@@ -443,7 +429,7 @@ static bool date_match_shape(const char *shape, const char *p, const char *end,
 			break;
 		case 'N':
 			q = p;
-			while (q < end && !date_is_digit(*q) && *q != '-' &&
+			while (q < end && !ascii_isdigit(*q) && *q != '-' &&
 			       *q != '/' && *q != '.')
 				q++;
 			d->month = date_lookup(date_months,
@@ -611,8 +597,8 @@ static int date_numeric_token(struct date_fields *f, const char *p,
 	if (q == end)
 		return date_number(f, n, v);
 	for (t = p + 1; t + 1 < end; t++) {
-		if ((*t == 'T' || *t == 't') && date_is_digit(t[-1]) &&
-		    date_is_digit(t[1])) {
+		if ((*t == 'T' || *t == 't') && ascii_isdigit(t[-1]) &&
+		    ascii_isdigit(t[1])) {
 			if (date_ymd_token(f, p, t) ||
 			    date_time_token(f, t + 1, end, true))
 				return -1;
@@ -654,7 +640,7 @@ static int date_word_token(struct date_fields *f, const char *p,
 
 static int date_token(struct date_fields *f, const char *p, const char *end)
 {
-	if (date_is_digit(*p))
+	if (ascii_isdigit(*p))
 		return date_numeric_token(f, p, end);
 	if (*p == '+' || *p == '-') {
 		/* After a time a sign starts a zone, before it a date
@@ -677,7 +663,7 @@ static int date_next_token(const char **pp, const char *end, const char **tok,
 	bool in_time = false;
 
 	for (;;) {
-		while (p < end && (date_is_space(*p) || *p == ','))
+		while (p < end && (ascii_isspace(*p) || *p == ','))
 			p++;
 		if (p == end)
 			return 0;
@@ -689,9 +675,9 @@ static int date_next_token(const char **pp, const char *end, const char **tok,
 		p++;
 	}
 	*tok = p;
-	while (p < end && !date_is_space(*p) && *p != '(') {
+	while (p < end && !ascii_isspace(*p) && *p != '(') {
 		if (*p == ',' &&
-		    !(in_time && p + 1 < end && date_is_digit(p[1])))
+		    !(in_time && p + 1 < end && ascii_isdigit(p[1])))
 			break;
 		if (*p == ':')
 			in_time = true;
@@ -767,9 +753,9 @@ static int date_unix_seconds(const char *p, const char *end, int64_t *out)
 
 static void date_trim(const char **p, const char **end)
 {
-	while (*p < *end && date_is_space(**p))
+	while (*p < *end && ascii_isspace(**p))
 		(*p)++;
-	while (*end > *p && date_is_space((*end)[-1]))
+	while (*end > *p && ascii_isspace((*end)[-1]))
 		(*end)--;
 }
 
@@ -781,7 +767,7 @@ static int date_exact_digits(const char *p, const char *end, int n)
 	if (end - p < n)
 		return -1;
 	for (; n > 0; n--, p++) {
-		if (!date_is_digit(*p))
+		if (!ascii_isdigit(*p))
 			return -1;
 		v = v * 10 + (*p - '0');
 	}
@@ -830,12 +816,12 @@ static int date_fast(const char *p, const char *end, struct date_fields *f)
 		v[5] = date_exact_digits(p + 17, end, 2);
 		q = p + 19;
 		if (q < end && *q == '.')
-			for (q++; q < end && date_is_digit(*q); q++)
+			for (q++; q < end && ascii_isdigit(*q); q++)
 				;
 	} else if (end - p >= 22 && p[3] == ',' && p[4] == ' ' &&
 	           date_lookup(date_weekdays, 17, p, p + 3)) {
 		q = p + 5;
-		k = date_is_digit(q[1]) ? 2 : 1;
+		k = ascii_isdigit(q[1]) ? 2 : 1;
 		v[2] = date_exact_digits(q, end, k);
 		q += k;
 		if (end - q < 17 || *q != ' ' || q[4] != ' ' || q[9] != ' ')

@@ -1,5 +1,7 @@
 #include "summarize/heuristic.h"
 
+#include "common/ascii.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -394,12 +396,6 @@ static double heuristic_engagement(const struct heuristic_story *s)
 	return best;
 }
 
-static bool topic_is_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
 static unsigned topic_bucket(unsigned char a, unsigned char b)
 {
 	return (((unsigned)a << 5) ^ b) % TOPIC_BUCKETS;
@@ -431,7 +427,7 @@ static size_t topic_normalize(const char *s, char *out, size_t max)
 	size_t i, n = 0;
 
 	for (i = 0; p && i < max && p[i]; i++) {
-		if (p[i] >= 0x80 || topic_is_alnum(p[i]))
+		if (p[i] >= 0x80 || ascii_isalnum(p[i]))
 			out[n++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32
 			                                             : p[i]);
 		else if (n > 0 && out[n - 1] != ' ')
@@ -452,8 +448,8 @@ static void topic_scan(const struct topic_index *ix, const char *s, size_t n,
 	for (i = 0; i + 1 < n; i++) {
 		if (u[i] < 0x80) {
 			/* ASCII terms start where a word starts */
-			if (!topic_is_alnum(u[i]) ||
-			    (i > 0 && topic_is_alnum(u[i - 1])))
+			if (!ascii_isalnum(u[i]) ||
+			    (i > 0 && ascii_isalnum(u[i - 1])))
 				continue;
 		} else if (u[i] < 0xC0) {
 			continue; /* inside a character */
@@ -465,7 +461,7 @@ static void topic_scan(const struct topic_index *ix, const char *s, size_t n,
 			if (end > n || memcmp(s + i, t->term, ix->len[k]) != 0)
 				continue;
 			if ((t->flags & TOPIC_WHOLE) && end < n &&
-			    topic_is_alnum(u[end]))
+			    ascii_isalnum(u[end]))
 				continue;
 			if (t->weight * factor > got[k])
 				got[k] = t->weight * factor;

@@ -3,6 +3,7 @@
 
 /* One function per tested module; tests/unit.c calls them in turn. */
 void test_common(void);
+void test_helpers(void);
 void test_date(void);
 void test_html(void);
 void test_charset(void);

@@ -11,7 +11,7 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*run)(void);
 	} suites[] = {
-	        {"common", test_common}, {"date", test_date},
+	        {"common", test_common}, {"helpers", test_helpers}, {"date", test_date},
 	        {"html", test_html},     {"charset", test_charset},
 	        {"feed", test_feed},         {"sources", test_sources},
 	        {"http", test_http},         {"store", test_store},
