@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "common/buf.h"
+#include "common/pattern.h"
 
 /* feeds.txt: one source a line, `kind name url [key=value ...]`, fields
  * split by spaces or tabs, `#` comments, blank lines, "double quotes"
@@ -49,8 +50,8 @@ struct source {
 	char *tags;    /* tags=a,b,c or NULL */
 	int tz_offset_sec; /* tz=+09:00: zone of dates written without one */
 	char *token_env;   /* token_env=, default X_BEARER_TOKEN for x-api */
-	void *include;     /* pcre2_code * of include=, or NULL */
-	void *exclude;     /* pcre2_code * of exclude=, or NULL */
+	struct pattern *include;         /* include=, or NULL */
+	struct pattern *exclude;         /* exclude=, or NULL */
 	char *include_src, *exclude_src; /* the patterns as written */
 	bool collapse_daily; /* collapse automated builds (bNNNN) per day:
 	                      * set for release sources (off: collapse=no) */
