@@ -16,8 +16,6 @@
 #include "tests/test_api.h"
 #include "tests/tests.h"
 
-#define API_FIXTURES "tests/fixtures/api/"
-
 static struct feed *api_parse_file(enum source_format format, const char *path,
                                    const struct feed_options *opt,
                                    struct buf *err, int *ret)

@@ -9,6 +9,8 @@
 
 /* The api suite's parts in other files; test_api() runs them. */
 
+#define API_FIXTURES "tests/fixtures/api/"
+
 /* Parse the fixture tests/fixtures/api/NAME as format; NULL when it
  * fails (err says why, *ret is api_parse's result or -1). */
 struct feed *test_api_fixture(enum source_format format, const char *name,

@@ -17,8 +17,6 @@
 #include "tests/check.h"
 #include "tests/test_api.h"
 
-#define API_FIXTURES "tests/fixtures/api/"
-
 /* Save, set or unset an environment variable; restore it afterwards. */
 struct api_env {
 	const char *name;

@@ -13,15 +13,6 @@
 
 #define OPML "tests/fixtures/opml/"
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Import an OPML fixture; returns what sources_import_opml returns, the
  * printed lines in out and the notices in err. */
 static int import_file(const char *name, struct buf *out, struct buf *err)
@@ -109,7 +100,7 @@ static void test_opml_import(void)
 	/* billion laughs: refused quickly, nothing expanded */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_INT(import_file("billion-laughs.opml", &out, &err), -1);
-	CHECK(seconds_since(&t0) < 5.0);
+	CHECK(test_sources_seconds_since(&t0) < 5.0);
 	CHECK(strstr(buf_cstr(&out), "lollol") == NULL);
 	CHECK(out.len < 4096);
 	CHECK(strncmp(buf_cstr(&err), "not well-formed XML (line ", 26) == 0);
@@ -207,7 +198,7 @@ static void test_opml_bounds(void)
 	buf_puts(&opml, "</body></opml>");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_INT(import_text(&opml, &out, &err), -1);
-	CHECK(seconds_since(&t0) < 10.0);
+	CHECK(test_sources_seconds_since(&t0) < 10.0);
 	CHECK_STR(buf_cstr(&err), "more than 10000 feeds\n");
 	CHECK(strstr(buf_cstr(&out), "\nblog f-10000 https://x.org/\n") !=
 	      NULL);

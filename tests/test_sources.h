@@ -1,6 +1,8 @@
 #ifndef AIDIGEST_TEST_SOURCES_H
 #define AIDIGEST_TEST_SOURCES_H
 
+#include <time.h>
+
 #include "common/buf.h"
 #include "fetch/sources.h"
 
@@ -13,6 +15,9 @@
  * first); returns the bad-line count. */
 int test_sources_parse(const char *text, struct source_list *list,
                        struct buf *msg);
+
+/* Seconds on CLOCK_MONOTONIC since t0. */
+double test_sources_seconds_since(const struct timespec *t0);
 
 /* OPML import and export (tests/test_opml.c). */
 void test_sources_opml(void);
