@@ -74,8 +74,9 @@ struct source_list {
  * counted). */
 int sources_parse(const char *text, size_t n, const char *filename,
                   struct source_list *out, struct buf *messages);
-/* Read (at most 16 MiB) and parse a feeds file; -1 when it cannot be read
- * (messages says why), else what sources_parse returns. */
+/* Read (file_read: at most 16 MiB, "-" is standard input) and parse a
+ * feeds file; -1 when it cannot be read whole ("PATH: reason\n" into
+ * messages), else what sources_parse returns. */
 int sources_load(const char *path, struct source_list *out,
                  struct buf *messages);
 void sources_free(struct source_list *list);
@@ -85,8 +86,8 @@ const char *source_kind_name(enum source_kind kind);
 
 /* Whether an item passes the line's patterns: include= must match the
  * title or the text when set, exclude= must match neither. NULL reads as
- * "". Invalid UTF-8 never matches; a match that passes the match, depth or
- * heap limit (hostile patterns) counts as no match. */
+ * "". Matched as common/pattern.h says: around invalid UTF-8, within the
+ * same bounds (a match a bound stops counts as no match). */
 bool source_accepts(const struct source *s, const char *title,
                     const char *text);
 
