@@ -21,8 +21,8 @@
  * API error body is "not a feed: X API error: MESSAGE" with the API's
  * own message. docs: ../shared/reference/sources.md. */
 int api_parse(enum source_format format, const char *data, size_t n,
-	      const struct feed_options *opt, struct feed **out,
-	      struct buf *err);
+              const struct feed_options *opt, struct feed **out,
+              struct buf *err);
 
 /* The request headers a source needs beyond its URL, "Name: value"
  * strings in a NULL-ended array the caller frees with api_headers_free

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 
 /* How far into the document the XML declaration's encoding is looked for. */
@@ -138,25 +139,8 @@ static const struct sniff {
         {{0x4C, 0x6F, 0xA7, 0x94}, "====", 0, "cp037", "sniff"},
 };
 
-/* ASCII case folding, the same in every locale. */
-static unsigned char ascii_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static bool ascii_equal_nocase(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ascii_lower((unsigned char)a[i]) !=
-		    ascii_lower((unsigned char)b[i]))
-			return false;
-	return true;
-}
-
 /* The XML 1.0 Char production, for the bytes below 0x80. */
-static bool ascii_is_xml_char(unsigned char c)
+static bool is_xml_char_byte(unsigned char c)
 {
 	return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
 }
@@ -187,8 +171,8 @@ static bool label_equal(const char *a, const char *b)
 			a++;
 		while (*b == '-' || *b == '_')
 			b++;
-		if (ascii_lower((unsigned char)*a) !=
-		    ascii_lower((unsigned char)*b))
+		if (ascii_tolower((unsigned char)*a) !=
+		    ascii_tolower((unsigned char)*b))
 			return false;
 		if (!*a)
 			return true;
@@ -217,9 +201,7 @@ static size_t label_unit(const struct label *l)
 
 static bool name_char_ok(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-	       c == ':' || c == '+' || c == '(' || c == ')';
+	return ascii_isalnum(c) || (c && strchr("-_.:+()", c));
 }
 
 /* Store s[0..n) lower-cased as an encoding name, gb2312 as gb18030 (its
@@ -235,16 +217,11 @@ static bool name_store(char *dst, const char *s, size_t n)
 		if (!name_char_ok((unsigned char)s[i]))
 			return false;
 	for (i = 0; i < n; i++)
-		dst[i] = (char)ascii_lower((unsigned char)s[i]);
+		dst[i] = (char)ascii_tolower((unsigned char)s[i]);
 	dst[n] = '\0';
 	if (strcmp(dst, "gb2312") == 0)
 		memcpy(dst, "gb18030", sizeof "gb18030");
 	return true;
-}
-
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* The encoding declared by <?xml ... encoding="..."?> at the start of an
@@ -257,10 +234,10 @@ static bool xml_decl_encoding(const char *data, size_t n, char *name)
 
 	if (n > CHARSET_DECL_MAX)
 		n = CHARSET_DECL_MAX;
-	while (i < n && is_space((unsigned char)data[i]))
+	while (i < n && ascii_isxmlspace((unsigned char)data[i]))
 		i++;
 	if (n - i < 6 || memcmp(data + i, "<?xml", 5) != 0 ||
-	    !is_space((unsigned char)data[i + 5]))
+	    !ascii_isxmlspace((unsigned char)data[i + 5]))
 		return false;
 	for (end = i; end + 1 < n; end++)
 		if (data[end] == '?' && data[end + 1] == '>')
@@ -272,11 +249,11 @@ static bool xml_decl_encoding(const char *data, size_t n, char *name)
 	if (i + sizeof key - 1 > end)
 		return false;
 	i += sizeof key - 1;
-	while (i < end && is_space((unsigned char)data[i]))
+	while (i < end && ascii_isxmlspace((unsigned char)data[i]))
 		i++;
 	if (i >= end || data[i++] != '=')
 		return false;
-	while (i < end && is_space((unsigned char)data[i]))
+	while (i < end && ascii_isxmlspace((unsigned char)data[i]))
 		i++;
 	if (i >= end || (data[i] != '"' && data[i] != '\''))
 		return false;
@@ -333,18 +310,18 @@ static enum media_kind parse_content_type(const char *ct, char *charset)
 	size_t i, n = 0;
 
 	charset[0] = '\0';
-	while (is_space((unsigned char)*p))
+	while (ascii_isxmlspace((unsigned char)*p))
 		p++;
 	while (p[n] && p[n] != ';')
 		n++;
-	while (n > 0 && is_space((unsigned char)p[n - 1]))
+	while (n > 0 && ascii_isxmlspace((unsigned char)p[n - 1]))
 		n--;
 	if (n == 0)
 		return MEDIA_NONE;
 	if (n >= sizeof type)
 		n = sizeof type - 1;
 	for (i = 0; i < n; i++)
-		type[i] = (char)ascii_lower((unsigned char)p[i]);
+		type[i] = (char)ascii_tolower((unsigned char)p[i]);
 	type[n] = '\0';
 	for (p += strcspn(p, ";"); *p == ';'; p = end) {
 		p++;
@@ -352,19 +329,19 @@ static enum media_kind parse_content_type(const char *ct, char *charset)
 		eq = memchr(p, '=', (size_t)(end - p));
 		if (!eq)
 			continue;
-		while (p < eq && is_space((unsigned char)*p))
+		while (p < eq && ascii_isxmlspace((unsigned char)*p))
 			p++;
 		ve = eq;
-		while (ve > p && is_space((unsigned char)ve[-1]))
+		while (ve > p && ascii_isxmlspace((unsigned char)ve[-1]))
 			ve--;
-		if (ve - p != 7 || !ascii_equal_nocase(p, "charset", 7))
+		if (ve - p != 7 || ascii_ncasecmp(p, "charset", 7) != 0)
 			continue;
 		v = eq + 1;
 		ve = end;
-		while (v < ve &&
-		       (is_space((unsigned char)*v) || *v == '"' || *v == '\''))
+		while (v < ve && (ascii_isxmlspace((unsigned char)*v) ||
+		                  *v == '"' || *v == '\''))
 			v++;
-		while (ve > v && (is_space((unsigned char)ve[-1]) ||
+		while (ve > v && (ascii_isxmlspace((unsigned char)ve[-1]) ||
 		                  ve[-1] == '"' || ve[-1] == '\''))
 			ve--;
 		if (!name_store(charset, v, (size_t)(ve - v)))
@@ -507,7 +484,7 @@ static size_t clean_prefix(const char *s, size_t n, bool ascii_only)
 		if (i == n)
 			break;
 		if (u[i] < 0x80) {
-			if (!ascii_is_xml_char(u[i]))
+			if (!is_xml_char_byte(u[i]))
 				break;
 			i++;
 			continue;

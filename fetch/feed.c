@@ -5,11 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/ascii.h"
+#include "common/date.h"
 #include "common/err.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 #include "fetch/charset.h"
-#include "common/date.h"
 #include "fetch/feed_impl.h"
 #include "fetch/html.h"
 
@@ -289,7 +290,7 @@ static const char *feed_first_byte(const char *s, size_t n)
 {
 	const char *end = s + n;
 
-	while (s < end && strchr(" \t\r\n", *s) && *s)
+	while (s < end && ascii_isxmlspace(*s))
 		s++;
 	return s < end ? s : NULL;
 }
@@ -572,9 +573,9 @@ int feed_print_tsv(FILE *fp, const struct feed *feed,
 	feed_tsv_escape(fp, entry->id ? entry->id : "");
 	fputc('\t', fp);
 	feed_tsv_escape(fp, entry->author.full    ? entry->author.full
-	                     : entry->author.name  ? entry->author.name
-	                     : entry->author.email ? entry->author.email
-	                                           : "");
+	                    : entry->author.name  ? entry->author.name
+	                    : entry->author.email ? entry->author.email
+	                                          : "");
 	fputc('\t', fp);
 	feed_tsv_escape(fp, summary ? summary : "");
 	fputc('\n', fp);

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 #include "fetch/feed_impl.h"
 
@@ -53,14 +54,7 @@ static const char *prep_find(const char *s, const char *end, const char *what,
 
 static bool prep_is_name_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       c == ':' || c >= 0x80;
-}
-
-static bool prep_is_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') ||
-	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+	return ascii_isalpha(c) || c == '_' || c == ':' || c >= 0x80;
 }
 
 /* Emit data up to p (unchanged) and then s[0..n) in its place. */
@@ -115,13 +109,12 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 	if (p < end && *p == '#') {
 		bool hex = p + 1 < end && (p[1] == 'x' || p[1] == 'X');
 
-		for (p += hex ? 2 : 1; p < end && digits < 8 &&
-		                       (hex ? prep_is_hex((unsigned char)*p)
-		                            : (*p >= '0' && *p <= '9'));
+		for (p += hex ? 2 : 1;
+		     p < end && digits < 8 &&
+		     (hex ? ascii_isxdigit(*p) : ascii_isdigit(*p));
 		     p++, digits++)
 			v = v * (hex ? 16 : 10) +
-			    (uint32_t)(*p <= '9' ? *p - '0'
-			                         : (*p | 0x20) - 'a' + 10);
+			    (uint32_t)ascii_hexval((unsigned char)*p);
 		if (digits == 0 || p >= end || *p != ';')
 			return 0;
 		if (v == 0x9 || (v >= 0x20 && v <= 0xD7FF) ||
@@ -134,7 +127,7 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 	    (unsigned char)*p < 0x80) {
 		for (; p < end && digits < 64 &&
 		       (prep_is_name_start((unsigned char)*p) ||
-		        (*p >= '0' && *p <= '9') || *p == '-' || *p == '.') &&
+		        ascii_isdigit(*p) || *p == '-' || *p == '.') &&
 		       (unsigned char)*p < 0x80;
 		     p++)
 			digits++;

@@ -6,6 +6,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 
 /* One HTML5 named character reference; the table is sorted by name. */
@@ -186,36 +187,12 @@ static const unsigned char text_class[256] = {
         ['\''] = TX_IN_TAG,
 };
 
-static bool is_space(char c)
-{
-	return text_class[(unsigned char)c] & TX_SPACE;
-}
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_alnum(char c)
-{
-	return is_alpha(c) || (c >= '0' && c <= '9');
-}
-
-static char ascii_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /* The value of digit c in base 10 or 16, or -1. */
 static int digit_value(char c, int base)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (base == 16 && c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (base == 16 && c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	if (base == 16)
+		return ascii_hexval((unsigned char)c);
+	return ascii_isdigit(c) ? c - '0' : -1;
 }
 
 /* strcmp order of key[0..n) against the NUL-terminated name; a loop, as
@@ -274,14 +251,14 @@ static const struct html_element *html_element_find(const char *s, size_t n)
 
 	if (n == 0 || n > HTML_ELEMENT_NAME_MAX)
 		return NULL;
-	first = ascii_lower(s[0]);
+	first = (char)ascii_tolower(s[0]);
 	if (first < 'a' || first > 'z' || !html_element_groups[first - 'a'].el)
 		return NULL;
 	el = html_element_groups[first - 'a'].el;
 	last = el + html_element_groups[first - 'a'].count;
 	for (; el < last; el++) {
 		for (i = 1; i < n && el->name[i] != '\0' &&
-		            el->name[i] == ascii_lower(s[i]);
+		            el->name[i] == (char)ascii_tolower(s[i]);
 		     i++)
 			;
 		if (i == n && el->name[n] == '\0')
@@ -368,7 +345,7 @@ static int sink_code_point(struct text_sink *k, uint32_t cp)
 {
 	char enc[4];
 
-	if (cp < 0x80 && is_space((char)cp)) {
+	if (cp < 0x80 && ascii_isspace((char)cp)) {
 		k->space = true;
 		return BUF_OK;
 	}
@@ -377,7 +354,7 @@ static int sink_code_point(struct text_sink *k, uint32_t cp)
 
 static int sink_entity(struct text_sink *k, const struct html_entity *e)
 {
-	if (e->text_len == 1 && is_space(e->text[0])) {
+	if (e->text_len == 1 && ascii_isspace(e->text[0])) {
 		k->space = true;
 		return BUF_OK;
 	}
@@ -553,7 +530,7 @@ static size_t html_tag_end(const char *s, size_t i, size_t n)
 			return i;
 		if (c != '=')
 			continue;
-		while (i < n && is_space(s[i]))
+		while (i < n && ascii_isspace(s[i]))
 			i++;
 		if (i < n && (s[i] == '"' || s[i] == '\''))
 			i = skip_past(s, i + 1, n, s[i]);
@@ -574,7 +551,7 @@ static size_t html_raw_end(const char *s, size_t i, size_t n,
 		if (s[i] != '/')
 			continue;
 		for (j = 0; j < len; j++)
-			if (ascii_lower(s[i + 1 + j]) != el->name[j])
+			if ((char)ascii_tolower(s[i + 1 + j]) != el->name[j])
 				break;
 		if (j < len)
 			continue;
@@ -673,7 +650,7 @@ static int html_markup(struct text_sink *k, const char *s, size_t n,
 	if (i + 1 >= n)
 		goto literal;
 	c = s[i + 1];
-	if (is_alpha(c)) {
+	if (ascii_isalpha(c)) {
 		*pos = html_tag(k, s, n, i + 1, false);
 		return BUF_OK;
 	}
@@ -682,7 +659,7 @@ static int html_markup(struct text_sink *k, const char *s, size_t n,
 			*pos = n;
 			return sink_put(k, "</", 2);
 		}
-		if (!is_alpha(s[i + 2]))
+		if (!ascii_isalpha(s[i + 2]))
 			return html_bogus_comment(k, s, n, i + 2, pos);
 		*pos = html_tag(k, s, n, i + 2, true);
 		return BUF_OK;
@@ -752,7 +729,7 @@ static int html_ref(struct text_sink *k, const char *s, size_t n, size_t *pos)
 
 	if (j < n && s[j] == '#')
 		return html_numeric_ref(k, s, n, pos);
-	while (j < n && j - i <= HTML_ENTITY_NAME_MAX && is_alnum(s[j]))
+	while (j < n && j - i <= HTML_ENTITY_NAME_MAX && ascii_isalnum(s[j]))
 		j++;
 	len = j - i - 1;
 	if (j < n && s[j] == ';') {
@@ -809,11 +786,12 @@ static bool html_looks_like_tag(const char *s, size_t n)
 	bool closing = n > 0 && s[0] == '/';
 	size_t start = closing ? 1 : 0, j = start;
 
-	while (j < n && j - start <= HTML_ELEMENT_NAME_MAX && is_alnum(s[j]))
+	while (j < n && j - start <= HTML_ELEMENT_NAME_MAX &&
+	       ascii_isalnum(s[j]))
 		j++;
 	if (j >= n || !html_element_find(s + start, j - start))
 		return false;
-	if (s[j] == '>' || is_space(s[j]))
+	if (s[j] == '>' || ascii_isspace(s[j]))
 		return true;
 	return !closing && s[j] == '/';
 }
@@ -836,7 +814,7 @@ static bool html_looks_like_ref(const char *s, size_t n)
 			j++;
 		return j > start && j < n && s[j] == ';';
 	}
-	while (j < n && j <= HTML_ENTITY_NAME_MAX && is_alnum(s[j]))
+	while (j < n && j <= HTML_ENTITY_NAME_MAX && ascii_isalnum(s[j]))
 		j++;
 	return j < n && s[j] == ';' && html_entity_find(s, j) != NULL;
 }

@@ -11,8 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/xalloc.h"
+#include "common/ascii.h"
 #include "common/date.h"
+#include "common/xalloc.h"
 
 #ifndef AIDIGEST_VERSION
 #define AIDIGEST_VERSION "dev"
@@ -203,7 +204,7 @@ static long http_parse_retry_after(const char *s, size_t n)
 
 	if (n == 0)
 		return -1;
-	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+	for (i = 0; i < n && ascii_isdigit(s[i]); i++)
 		if (secs < HTTP_RETRY_AFTER_MAX)
 			secs = secs * 10 + (s[i] - '0');
 	if (i == n)
@@ -229,13 +230,13 @@ static long http_parse_retry_after_ms(const char *s, size_t n)
 	long ms = 0;
 	size_t i;
 
-	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+	for (i = 0; i < n && ascii_isdigit(s[i]); i++)
 		if (ms < HTTP_RETRY_AFTER_MAX)
 			ms = ms * 10 + (s[i] - '0');
 	if (i == 0)
 		return -1;
 	if (i < n && s[i] == '.')
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		for (i++; i < n && ascii_isdigit(s[i]); i++)
 			;
 	if (i != n)
 		return -1;

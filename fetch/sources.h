@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "common/buf.h"
+#include "common/pattern.h"
 
 /* feeds.txt: one source a line, `kind name url [key=value ...]`, fields
  * split by spaces or tabs, `#` comments, blank lines, "double quotes"
@@ -49,8 +50,8 @@ struct source {
 	char *tags;    /* tags=a,b,c or NULL */
 	int tz_offset_sec; /* tz=+09:00: zone of dates written without one */
 	char *token_env;   /* token_env=, default X_BEARER_TOKEN for x-api */
-	void *include;     /* pcre2_code * of include=, or NULL */
-	void *exclude;     /* pcre2_code * of exclude=, or NULL */
+	struct pattern *include;         /* include=, or NULL */
+	struct pattern *exclude;         /* exclude=, or NULL */
 	char *include_src, *exclude_src; /* the patterns as written */
 	bool collapse_daily; /* collapse automated builds (bNNNN) per day:
 	                      * set for release sources (off: collapse=no) */
@@ -73,8 +74,9 @@ struct source_list {
  * counted). */
 int sources_parse(const char *text, size_t n, const char *filename,
                   struct source_list *out, struct buf *messages);
-/* Read (at most 16 MiB) and parse a feeds file; -1 when it cannot be read
- * (messages says why), else what sources_parse returns. */
+/* Read (file_read: at most 16 MiB, "-" is standard input) and parse a
+ * feeds file; -1 when it cannot be read whole ("PATH: reason\n" into
+ * messages), else what sources_parse returns. */
 int sources_load(const char *path, struct source_list *out,
                  struct buf *messages);
 void sources_free(struct source_list *list);
@@ -84,8 +86,8 @@ const char *source_kind_name(enum source_kind kind);
 
 /* Whether an item passes the line's patterns: include= must match the
  * title or the text when set, exclude= must match neither. NULL reads as
- * "". Invalid UTF-8 never matches; a match that passes the match, depth or
- * heap limit (hostile patterns) counts as no match. */
+ * "". Matched as common/pattern.h says: around invalid UTF-8, within the
+ * same bounds (a match a bound stops counts as no match). */
 bool source_accepts(const struct source *s, const char *title,
                     const char *text);
 

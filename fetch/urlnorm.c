@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/ascii.h"
 #include "common/buf.h"
 #include "common/xalloc.h"
 
@@ -104,42 +105,9 @@ struct url_parts {
 	enum url_site site;
 };
 
-static bool url_is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool url_is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static char url_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static int url_hex_value(char c)
-{
-	if (url_is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool url_is_unreserved(unsigned char c)
 {
-	return url_is_alpha((char)c) || url_is_digit((char)c) || c == '-' ||
-	       c == '.' || c == '_' || c == '~';
-}
-
-static bool url_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
+	return ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 /* Characters a host may hold: letters, digits, "-._~", '%' and the
@@ -205,7 +173,7 @@ static bool url_split_authority(const char *s, size_t n, struct url_parts *u)
 		if (!url_is_host_char((unsigned char)c) &&
 		    !(host[0] == '[' && (c == '[' || c == ']' || c == ':')))
 			return false;
-		u->host[i] = url_lower(c);
+		u->host[i] = (char)ascii_tolower(c);
 	}
 	u->host[host_len] = '\0';
 	u->port = -1;
@@ -213,7 +181,7 @@ static bool url_split_authority(const char *s, size_t n, struct url_parts *u)
 		if (end - (colon + 1) > 5)
 			return false;
 		for (p = colon + 1; p < end; p++) {
-			if (!url_is_digit(*p))
+			if (!ascii_isdigit(*p))
 				return false;
 			port = port * 10 + (*p - '0');
 		}
@@ -288,8 +256,8 @@ static void url_put_escaped(struct buf *b, const char *s, size_t n)
 		int hi, lo;
 
 		if (c == '%' && i + 2 < n &&
-		    (hi = url_hex_value(s[i + 1])) >= 0 &&
-		    (lo = url_hex_value(s[i + 2])) >= 0) {
+		    (hi = ascii_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = ascii_hexval((unsigned char)s[i + 2])) >= 0) {
 			c = (unsigned char)(hi * 16 + lo);
 			i += 2;
 			if (url_is_unreserved(c))
@@ -380,7 +348,7 @@ static size_t url_count_digits(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && url_is_digit(s[i]))
+	while (i < n && ascii_isdigit(s[i]))
 		i++;
 	return i;
 }
@@ -415,15 +383,15 @@ static size_t arxiv_match(const char *s, size_t n, char *out)
 		memcpy(out, s, id_len);
 	} else {
 		for (i = 0;
-		     i < n && i <= 16 && (url_is_alpha(s[i]) || s[i] == '-');
+		     i < n && i <= 16 && (ascii_isalpha(s[i]) || s[i] == '-');
 		     i++)
-			out[i] = url_lower(s[i]);
+			out[i] = (char)ascii_tolower(s[i]);
 		if (i == 0 || i > 16 || !url_archive_known(out, i))
 			return 0;
 		id_len = i;
 		/* a subject class (math.GT/0309136) is not part of the id */
-		if (i + 3 < n && s[i] == '.' && url_is_alpha(s[i + 1]) &&
-		    url_is_alpha(s[i + 2]))
+		if (i + 3 < n && s[i] == '.' && ascii_isalpha(s[i + 1]) &&
+		    ascii_isalpha(s[i + 2]))
 			i += 3;
 		if (i >= n || s[i] != '/' ||
 		    url_count_digits(s + i + 1, n - i - 1) != 7 ||
@@ -438,7 +406,7 @@ static size_t arxiv_match(const char *s, size_t n, char *out)
 	if (i + 1 < n && (s[i] == 'v' || s[i] == 'V') &&
 	    (k = url_count_digits(s + i + 1, n - i - 1)) > 0 && k <= 4)
 		i += 1 + k;
-	if (i < n && (url_is_digit(s[i]) || url_is_alpha(s[i])) &&
+	if (i < n && (ascii_isdigit(s[i]) || ascii_isalpha(s[i])) &&
 	    !url_starts_icase(s + i, n - i, ".pdf"))
 		return 0;
 	return i;
@@ -488,7 +456,7 @@ static size_t url_count_handle(const char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n &&
-	       (url_is_alpha(s[i]) || url_is_digit(s[i]) || s[i] == '_'))
+	       (ascii_isalpha(s[i]) || ascii_isdigit(s[i]) || s[i] == '_'))
 		i++;
 	return i;
 }
@@ -522,7 +490,7 @@ static bool url_put_x_status(struct buf *b, const char *p, size_t n)
 		buf_puts(b, "i/web");
 	} else {
 		for (k = 0; k < user; k++)
-			buf_putc(b, url_lower(p[1 + k]));
+			buf_putc(b, (char)ascii_tolower(p[1 + k]));
 	}
 	buf_puts(b, "/status/");
 	buf_append(b, p + i, id);
@@ -537,11 +505,11 @@ static bool url_trim(const char **s, size_t *n)
 
 	if (len > URL_MAX_LEN)
 		return false;
-	while (len && url_is_space(*p)) {
+	while (len && ascii_isspace(*p)) {
 		p++;
 		len--;
 	}
-	while (len && url_is_space(p[len - 1]))
+	while (len && ascii_isspace(p[len - 1]))
 		len--;
 	*s = p;
 	*n = len;

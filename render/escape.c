@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 
 /* Each escaper appends runs of bytes that need nothing in one go, and on
@@ -51,17 +51,6 @@ static const char markdown_inline[] = "\\`*_[]<>&|~";
  * headings, quotes, list items, thematic breaks, setext underlines. */
 static const char markdown_line_start[] = "#+-=";
 
-static bool markdown_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
-static bool markdown_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Whether s[i] must be escaped: inline markup anywhere; block markers at
  * the value's start (an ordered list's "1." or "1)" too); and the parts
  * of what GFM turns into links by itself ("://", a "www." word). */
@@ -74,8 +63,8 @@ static bool markdown_needs_escape(const char *s, size_t n, size_t i)
 	if (i == 0 && strchr(markdown_line_start, s[i]))
 		return true;
 	if ((s[i] == '.' || s[i] == ')') &&
-	    (i + 1 == n || markdown_space(s[i + 1]))) {
-		for (k = 0; k < i && markdown_digit(s[k]); k++)
+	    (i + 1 == n || ascii_isspace(s[i + 1]))) {
+		for (k = 0; k < i && ascii_isdigit(s[k]); k++)
 			;
 		if (k == i && i > 0)
 			return true;
@@ -84,7 +73,7 @@ static bool markdown_needs_escape(const char *s, size_t n, size_t i)
 		return true;
 	if (s[i] == '.' && i >= 3 && (s[i - 1] | 0x20) == 'w' &&
 	    (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w' &&
-	    (i == 3 || markdown_space(s[i - 4]) || strchr("*_~(", s[i - 4])))
+	    (i == 3 || ascii_isspace(s[i - 4]) || strchr("*_~(", s[i - 4])))
 		return true;
 	return false;
 }
@@ -97,14 +86,14 @@ int escape_markdown(struct buf *out, const char *s, size_t n)
 
 	/* surrounding whitespace would indent (a code block) or break the
 	 * line (two trailing spaces) */
-	while (n > 0 && markdown_space(s[0]))
+	while (n > 0 && ascii_isspace(s[0]))
 		s++, n--;
-	while (n > 0 && markdown_space(s[n - 1]))
+	while (n > 0 && ascii_isspace(s[n - 1]))
 		n--;
 	for (i = 0; i < n && !err; i++) {
 		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
 			continue;
-		if (markdown_space(s[i])) {
+		if (ascii_isspace(s[i])) {
 			err = buf_putc(out, ' ');
 		} else if (s[i] != '\0' && markdown_needs_escape(s, n, i)) {
 			pair[1] = s[i];
@@ -180,7 +169,7 @@ int escape_url(struct buf *out, const char *url)
 	if (!url)
 		return -1;
 	for (k = 0; k < sizeof schemes / sizeof *schemes && !rest; k++)
-		if (strncasecmp(url, schemes[k], strlen(schemes[k])) == 0)
+		if (ascii_has_prefix_ci(url, schemes[k]))
 			rest = url + strlen(schemes[k]);
 	/* a host is needed: "http:///x" and "http://?q" are not links */
 	if (!rest || *rest == '\0' || strchr("/?#", *rest))

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/ascii.h"
 #include "common/xalloc.h"
 #include "render/escape.h"
 
@@ -145,17 +146,6 @@ static size_t count_lines(const char *s, size_t n)
 	return k;
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
 static struct token *tmpl_add(struct tmpl *t, enum tok_type type, const char *s,
                               size_t n, size_t line)
 {
@@ -208,16 +198,16 @@ static int parse_delimiters(struct parser *p, const char *s, size_t n,
 	size_t len[2], i = 0, k;
 
 	for (k = 0; k < 2; k++) {
-		while (i < n && is_space(s[i]))
+		while (i < n && ascii_isspace(s[i]))
 			i++;
 		part[k] = s + i;
-		while (i < n && !is_space(s[i]) && s[i] != '=')
+		while (i < n && !ascii_isspace(s[i]) && s[i] != '=')
 			i++;
 		len[k] = (size_t)(s + i - part[k]);
 		if (len[k] == 0 || len[k] > MAX_DELIM)
 			goto bad;
 	}
-	while (i < n && is_space(s[i]))
+	while (i < n && ascii_isspace(s[i]))
 		i++;
 	if (i != n)
 		goto bad;
@@ -250,9 +240,9 @@ static bool standalone(const struct parser *p, size_t start, size_t end,
 		return false;
 	*line_begin = i;
 	for (; i < start; i++)
-		if (!is_blank(s[i]))
+		if (!ascii_isblank(s[i]))
 			return false;
-	for (i = end; i < p->n && is_blank(s[i]); i++)
+	for (i = end; i < p->n && ascii_isblank(s[i]); i++)
 		;
 	if (i == p->n)
 		*next = i;
@@ -362,9 +352,9 @@ static int parse_one_tag(struct parser *p, size_t start)
 	}
 	name = s + body;
 	nname = close_at - body;
-	while (nname && is_space(*name))
+	while (nname && ascii_isspace(*name))
 		name++, nname--;
-	while (nname && is_space(name[nname - 1]))
+	while (nname && ascii_isspace(name[nname - 1]))
 		nname--;
 
 	alone = type != TOK_VAR && type != TOK_RAW &&

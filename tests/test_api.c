@@ -13,9 +13,8 @@
 #include "fetch/feed_impl.h"
 #include "fetch/sources.h"
 #include "tests/check.h"
+#include "tests/test_api.h"
 #include "tests/tests.h"
-
-#define API_FIXTURES "tests/fixtures/api/"
 
 static struct feed *api_parse_file(enum source_format format, const char *path,
                                    const struct feed_options *opt,
@@ -37,9 +36,9 @@ static struct feed *api_parse_file(enum source_format format, const char *path,
 }
 
 /* Parse a fixture of tests/fixtures/api; NULL when it fails (err, ret). */
-static struct feed *api_fixture(enum source_format format, const char *name,
-                                const struct feed_options *opt, struct buf *err,
-                                int *ret)
+struct feed *test_api_fixture(enum source_format format, const char *name,
+                              const struct feed_options *opt, struct buf *err,
+                              int *ret)
 {
 	char path[256];
 
@@ -68,7 +67,7 @@ static const char *api_utc(const struct feed_date *d)
 	return s;
 }
 
-static bool api_valid_utf8(const char *s)
+bool test_api_valid_utf8(const char *s)
 {
 	return s && utf8_valid_prefix(s, strlen(s)) == strlen(s);
 }
@@ -80,8 +79,8 @@ static void test_x_timeline(void)
 	struct feed *f;
 	int ret;
 
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", NULL, &err,
+	                     &ret);
 	if (!CHECK(f != NULL)) {
 		fprintf(stderr, "    %s\n", buf_cstr(&err));
 		buf_free(&err);
@@ -192,22 +191,23 @@ static void test_x_others(void)
 	int ret;
 
 	for (i = 0; i < sizeof errors / sizeof *errors; i++) {
-		f = api_fixture(SOURCE_FORMAT_X_API, errors[i].file, NULL, &err,
-		                &ret);
+		f = test_api_fixture(SOURCE_FORMAT_X_API, errors[i].file, NULL,
+		                     &err, &ret);
 		CHECK(f == NULL);
 		CHECK_INT(ret, ERR_NOT_FEED);
 		CHECK_STR(buf_cstr(&err), errors[i].message);
 		feed_free(f);
 	}
 
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_empty.json", NULL, &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_X_API, "x_empty.json", NULL, &err,
+	                     &ret);
 	if (CHECK(f != NULL))
 		CHECK_INT(f->nentries, 0);
 	feed_free(f);
 
 	/* errors beside data: the posts, and a note */
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_partial.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_X_API, "x_partial.json", NULL, &err,
+	                     &ret);
 	if (CHECK(f != NULL) && CHECK_INT(f->nentries, 1)) {
 		CHECK_STR(f->entries[0].link, "https://x.com/jack/status/20");
 		CHECK_STR(f->entries[0].title.text, "just setting up my twttr");
@@ -221,7 +221,8 @@ static void test_x_others(void)
 	feed_free(f);
 
 	/* one post looked up: data is an object */
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_single.json", NULL, &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_X_API, "x_single.json", NULL, &err,
+	                     &ret);
 	if (CHECK(f != NULL) && CHECK_INT(f->nentries, 1)) {
 		CHECK_STR(
 		        f->entries[0].link,
@@ -281,7 +282,7 @@ static void test_x_real(void)
 			         e->id ? e->id : "");
 			CHECK_STR(e->link, want);
 			CHECK(e->title.text && *e->title.text);
-			CHECK(api_valid_utf8(e->title.text));
+			CHECK(test_api_valid_utf8(e->title.text));
 			CHECK(!strchr(e->title.text, '\n'));
 			CHECK(!strstr(e->title.text, "&amp;"));
 			CHECK(!strstr(e->title.text, "&lt;"));
@@ -321,8 +322,8 @@ static void test_github(void)
 	struct feed *f;
 	int ret;
 
-	f = api_fixture(SOURCE_FORMAT_GITHUB_SEARCH, "github_search.json", NULL,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_GITHUB_SEARCH, "github_search.json",
+	                     NULL, &err, &ret);
 	if (!CHECK(f != NULL)) {
 		fprintf(stderr, "    %s\n", buf_cstr(&err));
 		buf_free(&err);
@@ -367,8 +368,8 @@ static void test_github(void)
 	CHECK_STR(e->published.raw, "not a date");
 	feed_free(f);
 
-	f = api_fixture(SOURCE_FORMAT_GITHUB_SEARCH,
-	                "github_error_ratelimit.json", NULL, &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_GITHUB_SEARCH,
+	                     "github_error_ratelimit.json", NULL, &err, &ret);
 	CHECK(f == NULL);
 	CHECK_INT(ret, ERR_NOT_FEED);
 	CHECK(strncmp(buf_cstr(&err),
@@ -378,14 +379,14 @@ static void test_github(void)
 	/* a long message is quoted cut */
 	CHECK(err.len < 260);
 
-	f = api_fixture(SOURCE_FORMAT_GITHUB_SEARCH,
-	                "github_error_validation.json", NULL, &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_GITHUB_SEARCH,
+	                     "github_error_validation.json", NULL, &err, &ret);
 	CHECK(f == NULL);
 	CHECK_STR(buf_cstr(&err), "not a feed: GitHub API error: Validation "
 	                          "Failed");
 
-	f = api_fixture(SOURCE_FORMAT_GITHUB_SEARCH, "github_empty.json", NULL,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_GITHUB_SEARCH, "github_empty.json",
+	                     NULL, &err, &ret);
 	if (CHECK(f != NULL))
 		CHECK_INT(f->nentries, 0);
 	CHECK_STR(buf_cstr(&f->notes), "");
@@ -400,8 +401,8 @@ static void test_hf_papers(void)
 	struct feed *f;
 	int ret;
 
-	f = api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_daily_papers.json", NULL,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_daily_papers.json",
+	                     NULL, &err, &ret);
 	if (!CHECK(f != NULL)) {
 		fprintf(stderr, "    %s\n", buf_cstr(&err));
 		buf_free(&err);
@@ -449,24 +450,24 @@ static void test_hf_papers(void)
 	CHECK_STR(api_utc(&e->published), "1999-01-04T00:00:00Z");
 	feed_free(f);
 
-	f = api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_error.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_error.json", NULL,
+	                     &err, &ret);
 	CHECK(f == NULL);
 	CHECK_INT(ret, ERR_NOT_FEED);
 	CHECK_STR(buf_cstr(&err), "not a feed: Hugging Face API error: "
 	                          "Invalid date format. Expected YYYY-MM-DD");
-	f = api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_error_object.json", NULL,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_error_object.json",
+	                     NULL, &err, &ret);
 	CHECK(f == NULL);
 	CHECK_STR(buf_cstr(&err), "not a feed: Hugging Face API error: Rate "
 	                          "limit reached");
-	f = api_fixture(SOURCE_FORMAT_HF_PAPERS, "github_search.json", NULL,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HF_PAPERS, "github_search.json",
+	                     NULL, &err, &ret);
 	CHECK(f == NULL);
 	CHECK_STR(buf_cstr(&err), "not a feed: Hugging Face API error: the "
 	                          "response is no JSON array");
-	f = api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_empty.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_empty.json", NULL,
+	                     &err, &ret);
 	if (CHECK(f != NULL))
 		CHECK_INT(f->nentries, 0);
 	feed_free(f);
@@ -480,8 +481,8 @@ static void test_hn_algolia(void)
 	struct feed *f;
 	int ret;
 
-	f = api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_algolia.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_algolia.json", NULL,
+	                     &err, &ret);
 	if (!CHECK(f != NULL)) {
 		fprintf(stderr, "    %s\n", buf_cstr(&err));
 		buf_free(&err);
@@ -532,15 +533,15 @@ static void test_hn_algolia(void)
 	CHECK_STR(e->summary.text, "A comment > its story");
 	feed_free(f);
 
-	f = api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_error.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_error.json", NULL,
+	                     &err, &ret);
 	CHECK(f == NULL);
 	CHECK_INT(ret, ERR_NOT_FEED);
 	CHECK_STR(buf_cstr(&err),
 	          "not a feed: Algolia API error: invalid numericFilters: "
 	          "unexpected token 'created_at_i>' at col 13");
-	f = api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hf_empty.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hf_empty.json", NULL,
+	                     &err, &ret);
 	CHECK(f == NULL);
 	CHECK_STR(buf_cstr(&err), "not a feed: Algolia API error: no \"hits\" "
 	                          "array in the response");
@@ -568,8 +569,8 @@ static void test_api_bounds(void)
 	/* entries capped */
 	memset(&opt, 0, sizeof opt);
 	opt.max_entries = 2;
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", &opt, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", &opt, &err,
+	                     &ret);
 	if (CHECK(f != NULL)) {
 		CHECK_INT(f->nentries, 2);
 		CHECK(strstr(buf_cstr(&f->notes), "cut: more than 2") != NULL);
@@ -580,17 +581,18 @@ static void test_api_bounds(void)
 	 * rocket emoji at bytes 20..23 */
 	memset(&opt, 0, sizeof opt);
 	opt.max_text = 22;
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", &opt, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", &opt, &err,
+	                     &ret);
 	if (CHECK(f != NULL))
 		for (i = 0; i < f->nentries; i++) {
 			const char *t = f->entries[i].title.raw;
 
-			CHECK(!t || (strlen(t) <= 22 && api_valid_utf8(t)));
+			CHECK(!t ||
+			      (strlen(t) <= 22 && test_api_valid_utf8(t)));
 		}
 	feed_free(f);
-	f = api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_daily_papers.json", &opt,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HF_PAPERS, "hf_daily_papers.json",
+	                     &opt, &err, &ret);
 	if (CHECK(f != NULL) && CHECK(f->nentries > 1)) {
 		CHECK(strlen(f->entries[0].summary.raw) <= 22);
 		CHECK_STR(f->entries[1].title.raw,
@@ -615,7 +617,7 @@ static void test_api_bounds(void)
 	f = api_string(SOURCE_FORMAT_X_API, buf_cstr(&deep), &opt, &err, &ret);
 	if (CHECK(f != NULL) && CHECK_INT(f->nentries, 2)) {
 		CHECK_INT(strlen(f->entries[0].title.raw), 48);
-		CHECK(api_valid_utf8(f->entries[0].title.raw));
+		CHECK(test_api_valid_utf8(f->entries[0].title.raw));
 		CHECK_STR(f->entries[1].title.raw,
 		          "https://example.org/a-long-expanded-url "
 		          "https://ex");
@@ -626,8 +628,8 @@ static void test_api_bounds(void)
 	memset(&opt, 0, sizeof opt);
 	opt.on_entry = api_count_entry;
 	opt.ctx = &seen;
-	f = api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_algolia.json", &opt, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_algolia.json", &opt,
+	                     &err, &ret);
 	if (CHECK(f != NULL)) {
 		CHECK_INT(seen, 3);
 		CHECK_INT(f->nentries, 3);
@@ -638,8 +640,8 @@ static void test_api_bounds(void)
 	/* bytes capped */
 	memset(&opt, 0, sizeof opt);
 	opt.max_bytes = 10;
-	f = api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_algolia.json", &opt, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "hn_algolia.json", &opt,
+	                     &err, &ret);
 	CHECK(f == NULL);
 	CHECK_INT(ret, ERR_LIMIT);
 
@@ -689,12 +691,12 @@ static void test_api_documents(void)
 			CHECK(strncmp(buf_cstr(&err), bad[i].message,
 			              strlen(bad[i].message)) == 0);
 	}
-	f = api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "broken.json", NULL, &err,
-	                &ret);
+	f = test_api_fixture(SOURCE_FORMAT_HN_ALGOLIA, "broken.json", NULL,
+	                     &err, &ret);
 	CHECK(f == NULL);
 	CHECK(strncmp(buf_cstr(&err), "not a feed: broken JSON", 23) == 0);
-	f = api_fixture(SOURCE_FORMAT_GITHUB_SEARCH, "not_json.html", NULL,
-	                &err, &ret);
+	f = test_api_fixture(SOURCE_FORMAT_GITHUB_SEARCH, "not_json.html", NULL,
+	                     &err, &ret);
 	CHECK(f == NULL);
 	CHECK_INT(ret, ERR_NOT_FEED);
 
@@ -729,291 +731,6 @@ static void test_api_documents(void)
 	buf_free(&err);
 }
 
-/* Save, set or unset an environment variable; restore it afterwards. */
-struct api_env {
-	const char *name;
-	char *saved;
-};
-
-static void api_env_set(struct api_env *v, const char *name, const char *value)
-{
-	const char *old = getenv(name);
-
-	v->name = name;
-	v->saved = old ? xstrdup(old) : NULL;
-	if (value)
-		setenv(name, value, 1);
-	else
-		unsetenv(name);
-}
-
-static void api_env_restore(struct api_env *v)
-{
-	if (v->saved)
-		setenv(v->name, v->saved, 1);
-	else
-		unsetenv(v->name);
-	free(v->saved);
-}
-
-static bool api_headers_have(char **h, const char *line)
-{
-	size_t i;
-
-	for (i = 0; h && h[i]; i++)
-		if (strcmp(h[i], line) == 0)
-			return true;
-	return false;
-}
-
-static size_t api_headers_count(char **h)
-{
-	size_t n = 0;
-
-	while (h && h[n])
-		n++;
-	return n;
-}
-
-static void test_api_headers(void)
-{
-	static const char token[] = "sekrit-Tok3n.value_123";
-	struct source s;
-	struct api_env tv, gh, xb;
-	const char *missing = "unchanged";
-	char **h;
-
-	memset(&s, 0, sizeof s);
-	s.name = "test";
-	s.url = "https://api.x.com/2/users/783214/tweets";
-	s.format = SOURCE_FORMAT_X_API;
-	s.token_env = "AIDIGEST_TEST_API_TOKEN";
-
-	api_env_set(&tv, "AIDIGEST_TEST_API_TOKEN", token);
-	h = api_headers(&s, &missing);
-	CHECK(missing == NULL);
-	CHECK_INT(api_headers_count(h), 1);
-	CHECK(api_headers_have(h, "Authorization: Bearer "
-	                          "sekrit-Tok3n.value_123"));
-	api_headers_free(h);
-
-	/* unset, empty, or unfit for a header line: missing, named, and the
-	 * token appears nowhere */
-	unsetenv("AIDIGEST_TEST_API_TOKEN");
-	h = api_headers(&s, &missing);
-	CHECK(h == NULL);
-	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
-	setenv("AIDIGEST_TEST_API_TOKEN", "", 1);
-	missing = NULL;
-	CHECK(api_headers(&s, &missing) == NULL);
-	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
-	setenv("AIDIGEST_TEST_API_TOKEN", "abc\r\nX-Evil: 1", 1);
-	missing = NULL;
-	CHECK(api_headers(&s, &missing) == NULL);
-	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
-	CHECK(!strstr(missing, "abc"));
-	CHECK(api_headers(&s, NULL) == NULL);
-	api_env_restore(&tv);
-
-	/* the default variable of x-api */
-	s.token_env = NULL;
-	api_env_set(&xb, "X_BEARER_TOKEN", NULL);
-	h = api_headers(&s, &missing);
-	CHECK(h == NULL);
-	CHECK_STR(missing, "X_BEARER_TOKEN");
-	setenv("X_BEARER_TOKEN", token, 1);
-	h = api_headers(&s, &missing);
-	CHECK(missing == NULL);
-	CHECK(api_headers_have(h, "Authorization: Bearer "
-	                          "sekrit-Tok3n.value_123"));
-	api_headers_free(h);
-	api_env_restore(&xb);
-
-	/* GitHub: Accept and the API version; the token when it is set */
-	s.format = SOURCE_FORMAT_GITHUB_SEARCH;
-	s.token_env = NULL;
-	api_env_set(&gh, "GITHUB_TOKEN", NULL);
-	h = api_headers(&s, &missing);
-	CHECK(missing == NULL);
-	CHECK_INT(api_headers_count(h), 2);
-	CHECK(api_headers_have(h, "Accept: application/vnd.github+json"));
-	CHECK(api_headers_have(h, "X-GitHub-Api-Version: 2022-11-28"));
-	api_headers_free(h);
-	setenv("GITHUB_TOKEN", token, 1);
-	h = api_headers(&s, &missing);
-	CHECK_INT(api_headers_count(h), 3);
-	CHECK(api_headers_have(h, "Authorization: Bearer "
-	                          "sekrit-Tok3n.value_123"));
-	api_headers_free(h);
-	api_env_restore(&gh);
-	/* a variable the line names is required */
-	s.token_env = "AIDIGEST_TEST_API_TOKEN";
-	api_env_set(&tv, "AIDIGEST_TEST_API_TOKEN", NULL);
-	CHECK(api_headers(&s, &missing) == NULL);
-	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
-	api_env_restore(&tv);
-
-	/* the others need nothing */
-	s.format = SOURCE_FORMAT_HF_PAPERS;
-	CHECK(api_headers(&s, &missing) == NULL);
-	CHECK(missing == NULL);
-	s.format = SOURCE_FORMAT_HN_ALGOLIA;
-	CHECK(api_headers(&s, &missing) == NULL);
-	s.format = SOURCE_FORMAT_FEED;
-	CHECK(api_headers(&s, &missing) == NULL);
-	CHECK(missing == NULL);
-	CHECK(api_headers(NULL, &missing) == NULL);
-	api_headers_free(NULL);
-}
-
-static void test_normalize_rsshub(void)
-{
-	struct buf data = BUF_INIT(0), err = BUF_INIT(0);
-	struct feed *f = NULL;
-	struct feed_entry *e;
-	size_t i;
-
-	if (!CHECK(check_read_file(API_FIXTURES "rsshub_twitter.xml", &data)) ||
-	    !CHECK_INT(feed_parse(buf_cstr(&data), data.len, NULL, &f, &err),
-	               ERR_OK) ||
-	    !CHECK_INT(f->nentries, 4)) {
-		feed_free(f);
-		buf_free(&data);
-		buf_free(&err);
-		return;
-	}
-	for (i = 0; i < f->nentries; i++)
-		api_normalize_tweet(&f->entries[i], f->title.text);
-
-	/* a cut title: the description's text, cut to 280 code points */
-	e = &f->entries[0];
-	CHECK(strncmp(e->title.text, "We\xE2\x80\x99re opening up access",
-	              25) == 0);
-	CHECK(strstr(e->title.text, "desktop app and next-generation voi"
-	                            "\xE2\x80\xA6") != NULL);
-	CHECK(strstr(e->summary.text, "voice and video capabilities.") != NULL);
-	CHECK_INT(utf8_count(e->title.text, strlen(e->title.text)), 280);
-	CHECK(api_valid_utf8(e->title.text));
-	CHECK(strcmp(e->title.text + strlen(e->title.text) - 3,
-	             "\xE2\x80\xA6") == 0);
-	CHECK_STR(e->title.raw, e->title.text);
-	CHECK_STR(e->author.full, "@OpenAI");
-	CHECK_STR(e->author.name, "OpenAI");
-	CHECK_STR(e->link, "https://x.com/OpenAI/status/1790072174117613963");
-
-	/* a cut retweet whose description says something else: the title;
-	 * twitter.com, ?s= and #m gone */
-	e = &f->entries[1];
-	CHECK_STR(e->title.text,
-	          "RT @sama: our new model: GPT-4o, is our best model ever. "
-	          "it is smart, it is fast,it is natively multimodal (!), "
-	          "and\xE2\x80\xA6");
-	CHECK_STR(e->author.full, "@sama");
-	CHECK_STR(e->link, "https://x.com/sama/status/1790075827666796666");
-
-	/* a Nitter link; lines joined, escapes decoded */
-	e = &f->entries[2];
-	CHECK_STR(e->title.text, "Line one line <two> & three");
-	CHECK_STR(e->link, "https://x.com/OpenAI/status/1790080000000000000");
-
-	/* an empty title: the description; a link that is no status kept;
-	 * the handle from the feed's title */
-	e = &f->entries[3];
-	CHECK_STR(e->title.text, "Only a description \xF0\x9F\x9A\x80");
-	CHECK_STR(e->link, "https://rsshub.example.org/some/other/page");
-	CHECK_STR(e->author.full, "@OpenAI");
-
-	/* normalizing twice changes nothing */
-	for (i = 0; i < f->nentries; i++) {
-		char *title = xstrdup(f->entries[i].title.text);
-		char *link = xstrdup(f->entries[i].link);
-
-		api_normalize_tweet(&f->entries[i], f->title.text);
-		CHECK_STR(f->entries[i].title.text, title);
-		CHECK_STR(f->entries[i].link, link);
-		free(title);
-		free(link);
-	}
-	feed_free(f);
-	buf_free(&data);
-	buf_free(&err);
-}
-
-static void test_normalize_cases(void)
-{
-	struct feed_entry e;
-	struct buf long_text = BUF_INIT(0);
-	size_t i;
-
-	/* 300 Hangul syllables (3 bytes each) cut to 279 and an ellipsis */
-	for (i = 0; i < 300; i++)
-		buf_puts(&long_text, "\xED\x95\x9C");
-	memset(&e, 0, sizeof e);
-	e.title.raw = xstrdup(buf_cstr(&long_text));
-	e.link = xstrdup("https://mobile.twitter.com/i/web/status/42?s=19");
-	api_normalize_tweet(&e, "Twitter @karpathy");
-	CHECK_INT(utf8_count(e.title.text, strlen(e.title.text)), 280);
-	CHECK_INT(strlen(e.title.text), 279 * 3 + 3);
-	CHECK(api_valid_utf8(e.title.text));
-	CHECK_STR(e.link, "https://x.com/i/web/status/42");
-	CHECK_STR(e.author.full, "@karpathy");
-	feed_entry_clear(&e);
-
-	/* exactly 280: kept whole; HTML in the title is read as HTML */
-	buf_truncate(&long_text, 280 * 3);
-	memset(&e, 0, sizeof e);
-	e.title.raw = xstrdup(buf_cstr(&long_text));
-	api_normalize_tweet(&e, NULL);
-	CHECK_STR(e.title.text, buf_cstr(&long_text));
-	CHECK_STR(e.author.full, NULL);
-	feed_entry_clear(&e);
-
-	memset(&e, 0, sizeof e);
-	e.title.raw = xstrdup("<p>Hello &amp; <b>world</b></p>");
-	e.title.type = FEED_TEXT_HTML;
-	e.author.full = xstrdup("Display Name");
-	e.link = xstrdup("http://nitter.net/Some_User/status/123#m");
-	api_normalize_tweet(&e, "Twitter @other");
-	CHECK_STR(e.title.text, "Hello & world");
-	CHECK_INT(e.title.type, FEED_TEXT_TEXT);
-	CHECK_STR(e.author.full, "@Some_User");
-	CHECK_STR(e.author.name, "Some_User");
-	CHECK_STR(e.link, "https://x.com/Some_User/status/123");
-	feed_entry_clear(&e);
-
-	/* nothing to go on: left alone */
-	memset(&e, 0, sizeof e);
-	api_normalize_tweet(&e, NULL);
-	CHECK_STR(e.title.raw, NULL);
-	CHECK_STR(e.link, NULL);
-	feed_entry_clear(&e);
-	api_normalize_tweet(NULL, NULL);
-	buf_free(&long_text);
-}
-
-/* What X gives, normalized as a tweet source's entries are. */
-static void test_normalize_x_api(void)
-{
-	struct buf err = BUF_INIT(0);
-	struct feed *f;
-	int ret;
-
-	f = api_fixture(SOURCE_FORMAT_X_API, "x_timeline.json", NULL, &err,
-	                &ret);
-	if (CHECK(f != NULL) && CHECK(f->nentries > 1)) {
-		char *before = xstrdup(f->entries[0].title.text);
-
-		api_normalize_tweet(&f->entries[0], f->title.text);
-		CHECK_STR(f->entries[0].title.text, before);
-		CHECK_STR(f->entries[0].link,
-		          "https://x.com/OpenAI/status/1790000000000000001");
-		CHECK_STR(f->entries[0].author.full, "@OpenAI");
-		free(before);
-	}
-	feed_free(f);
-	buf_free(&err);
-}
-
 void test_api(void)
 {
 	test_x_timeline();
@@ -1024,8 +741,5 @@ void test_api(void)
 	test_hn_algolia();
 	test_api_bounds();
 	test_api_documents();
-	test_api_headers();
-	test_normalize_rsshub();
-	test_normalize_cases();
-	test_normalize_x_api();
+	test_api_tweets();
 }

@@ -58,7 +58,6 @@ static double test_seconds_since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-
 /* A loopback port nothing listens on (it was free a moment ago). */
 static int test_closed_port(void)
 {
@@ -294,6 +293,68 @@ static const char *const test_paths[A_COUNT] = {
 
 /* Every behaviour of one fetch at once; the slowest (three timed-out
  * attempts of 2 s) sets the time. Returns the run for the 304 checks. */
+/* The failures of test_http_behaviours' requests: time-outs, bodies cut
+ * or over the cap, refused connections and URLs, and what passes through
+ * as it came (HTML, invalid UTF-8, the request's own headers). */
+static void check_behaviour_failures(const struct test_run *run)
+{
+	const struct test_got *g;
+
+	g = &run->got[A_SLOW];
+	CHECK_INT(g->error, HTTP_ERR_TIMEOUT);
+	CHECK_STR(g->message, "timed out after 2 s");
+	CHECK_INT(g->attempts, 3);
+	CHECK(g->seconds >= 6.0);
+
+	g = &run->got[A_TRUNCATED];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "truncated body");
+	CHECK_INT(g->body.len, 0);
+
+	g = &run->got[A_BIG];
+	CHECK_INT(g->error, HTTP_ERR_TOO_LARGE);
+	CHECK_STR(g->message, "body over the cap of 16777216 bytes");
+	CHECK(g->seconds < 5.0);
+	CHECK_INT(g->body.len, 0);
+
+	g = &run->got[A_BIG_CHUNKED];
+	CHECK_INT(g->error, HTTP_ERR_TOO_LARGE);
+	CHECK_STR(g->message, "body over the cap of 16777216 bytes");
+	CHECK(g->seconds < 5.0);
+	CHECK(g->wire_bytes >= (size_t)15 << 20);
+
+	g = &run->got[A_REFUSED];
+	CHECK_INT(g->error, HTTP_ERR_CONNECT);
+	CHECK_INT(g->status, 0);
+	CHECK_INT(g->attempts, 3);
+
+	g = &run->got[A_HTML];
+	CHECK_STR(g->content_type, "text/html; charset=utf-8");
+	CHECK(test_body_is(g, "not-feed.html"));
+
+	g = &run->got[A_INVALID_UTF8];
+	CHECK_INT(g->status, 200);
+	CHECK(strstr(buf_cstr(&g->body), "bad \xff\xfe \xc3\x28 bytes"));
+
+	g = &run->got[A_ECHO];
+	CHECK(strstr(buf_cstr(&g->body), "User-Agent: aidigest/"));
+	CHECK(strstr(buf_cstr(&g->body), "X-Aidigest-Test: yes"));
+	CHECK(strstr(buf_cstr(&g->body), "gzip"));
+
+	g = &run->got[A_FILE_OFF];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "URL scheme not allowed: file");
+	CHECK_INT(g->attempts, 0);
+
+	g = &run->got[A_FTP];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "URL scheme not allowed: ftp");
+
+	g = &run->got[A_BAD_URL];
+	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
+	CHECK_STR(g->message, "malformed URL");
+}
+
 static void test_http_behaviours(struct test_run *run)
 {
 	static const char *const extra[] = {"X-Aidigest-Test: yes", NULL};
@@ -390,59 +451,7 @@ static void test_http_behaviours(struct test_run *run)
 	CHECK_STR(g->message, "HTTP 404");
 	CHECK_INT(g->attempts, 1);
 
-	g = &run->got[A_SLOW];
-	CHECK_INT(g->error, HTTP_ERR_TIMEOUT);
-	CHECK_STR(g->message, "timed out after 2 s");
-	CHECK_INT(g->attempts, 3);
-	CHECK(g->seconds >= 6.0);
-
-	g = &run->got[A_TRUNCATED];
-	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
-	CHECK_STR(g->message, "truncated body");
-	CHECK_INT(g->body.len, 0);
-
-	g = &run->got[A_BIG];
-	CHECK_INT(g->error, HTTP_ERR_TOO_LARGE);
-	CHECK_STR(g->message, "body over the cap of 16777216 bytes");
-	CHECK(g->seconds < 5.0);
-	CHECK_INT(g->body.len, 0);
-
-	g = &run->got[A_BIG_CHUNKED];
-	CHECK_INT(g->error, HTTP_ERR_TOO_LARGE);
-	CHECK_STR(g->message, "body over the cap of 16777216 bytes");
-	CHECK(g->seconds < 5.0);
-	CHECK(g->wire_bytes >= (size_t)15 << 20);
-
-	g = &run->got[A_REFUSED];
-	CHECK_INT(g->error, HTTP_ERR_CONNECT);
-	CHECK_INT(g->status, 0);
-	CHECK_INT(g->attempts, 3);
-
-	g = &run->got[A_HTML];
-	CHECK_STR(g->content_type, "text/html; charset=utf-8");
-	CHECK(test_body_is(g, "not-feed.html"));
-
-	g = &run->got[A_INVALID_UTF8];
-	CHECK_INT(g->status, 200);
-	CHECK(strstr(buf_cstr(&g->body), "bad \xff\xfe \xc3\x28 bytes"));
-
-	g = &run->got[A_ECHO];
-	CHECK(strstr(buf_cstr(&g->body), "User-Agent: aidigest/"));
-	CHECK(strstr(buf_cstr(&g->body), "X-Aidigest-Test: yes"));
-	CHECK(strstr(buf_cstr(&g->body), "gzip"));
-
-	g = &run->got[A_FILE_OFF];
-	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
-	CHECK_STR(g->message, "URL scheme not allowed: file");
-	CHECK_INT(g->attempts, 0);
-
-	g = &run->got[A_FTP];
-	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
-	CHECK_STR(g->message, "URL scheme not allowed: ftp");
-
-	g = &run->got[A_BAD_URL];
-	CHECK_INT(g->error, HTTP_ERR_PROTOCOL);
-	CHECK_STR(g->message, "malformed URL");
+	check_behaviour_failures(run);
 
 	stats = test_stats();
 	CHECK_INT(test_stat(stats, "gzip", "/gzip/atom10.xml"), 1);
