@@ -43,6 +43,7 @@ run fetch env AIDIGEST_BIN="$bin" sh tests/cli_fetch.sh
 run rank env AIDIGEST_BIN="$bin" sh tests/cli_rank.sh
 run run env AIDIGEST_BIN="$bin" sh tests/cli_run.sh
 run layers sh tests/layers.sh
+run sizes sh tests/sizes.sh
 
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
