@@ -908,3 +908,46 @@ int date_parse_offset(const char *s, int *out)
 		return date_offset(p, end, out);
 	return date_zone_name(p, end, out);
 }
+
+void date_format_day(int64_t t, int tz_offset_sec, char out[DATE_DAY_LEN])
+{
+	char utc[TIME_UTC_LEN];
+
+	time_format_utc(t + tz_offset_sec, utc);
+	memcpy(out, utc, DATE_DAY_LEN - 1);
+	out[DATE_DAY_LEN - 1] = '\0';
+}
+
+/* The number written by the n digits at p, or -1 when one is not a
+ * digit. */
+static int date_day_number(const char *p, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+int date_day_window(const char *day, int tz_offset_sec, int64_t *from,
+                    int64_t *to)
+{
+	struct civil_time c;
+
+	if (day == NULL || strnlen(day, DATE_DAY_LEN) != DATE_DAY_LEN - 1 ||
+	    day[4] != '-' || day[7] != '-')
+		return -1;
+	memset(&c, 0, sizeof c);
+	c.year = date_day_number(day, 4);
+	c.month = date_day_number(day + 5, 2);
+	c.day = date_day_number(day + 8, 2);
+	if (c.year < 1970 || c.month < 1 || c.month > 12 || c.day < 1 ||
+	    c.day > time_days_in_month(c.year, c.month))
+		return -1;
+	*from = time_from_civil(&c) - tz_offset_sec;
+	*to = *from + 86400;
+	return 0;
+}

@@ -29,4 +29,19 @@ int date_parse(const char *s, int tz_offset_sec, int64_t *out);
  * or -1 when s is not an offset. */
 int date_parse_offset(const char *s, int *out);
 
+/* Days: a calendar date YYYY-MM-DD read in a zone (seconds east of UTC),
+ * as the digest's day is. */
+#define DATE_DAY_LEN 11 /* "YYYY-MM-DD" and its NUL */
+
+/* The day UTC time t falls on in the zone, as YYYY-MM-DD (years outside
+ * 0000-9999 clamped as time_format_utc does). */
+void date_format_day(int64_t t, int tz_offset_sec, char out[DATE_DAY_LEN]);
+
+/* The window of the day `day` in the zone: [*from, *to) in UTC seconds,
+ * 86400 seconds long. day is exactly ten characters, YYYY-MM-DD with
+ * digits only, a real date from 1970 on. Returns 0, or -1 (nothing set)
+ * when day is not such a date. */
+int date_day_window(const char *day, int tz_offset_sec, int64_t *from,
+                    int64_t *to);
+
 #endif

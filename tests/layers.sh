@@ -25,6 +25,9 @@ for f in aidigest.c $(ls common/*.[ch] fetch/*.[ch] store/*.[ch] \
 	summarize/*.[ch] render/*.[ch] pipeline/*.[ch] cli/*.[ch] \
 	2>/dev/null); do
 	dir=$(dirname "$f")
+	# the root's aidigest.c (main, the table of commands) and cli/ are
+	# one module: the command line
+	[ "$dir" = . ] && dir=cli
 	own=$(rank "$dir")
 	bad=0
 	# "line dir" for every quoted include with a folder

@@ -394,10 +394,87 @@ static void test_date_tsv(void)
 	       total[TIER_ODD], passed[TIER_FORMAT], total[TIER_FORMAT]);
 }
 
+/* date_format_day and date_day_window: the digest's day in its zone. */
+struct date_day_case {
+	const char *day;
+	int tz_offset_sec;
+	const char *from; /* UTC start of the window, or NULL: rejected */
+};
+
+static const struct date_day_case date_day_cases[] = {
+        {"2026-11-20", 9 * HOUR, "2026-11-19T15:00:00Z"},
+        {"2026-11-20", 0, "2026-11-20T00:00:00Z"},
+        {"2026-11-20", -5 * HOUR, "2026-11-20T05:00:00Z"},
+        {"2024-02-29", 9 * HOUR, "2024-02-28T15:00:00Z"},
+        {"1970-01-01", 0, "1970-01-01T00:00:00Z"},
+        {"2026-12-31", 14 * HOUR, "2026-12-30T10:00:00Z"},
+        {"2023-02-29", 0, NULL},
+        {"2026-02-30", 9 * HOUR, NULL},
+        {"2026-13-01", 0, NULL},
+        {"2026-00-10", 0, NULL},
+        {"2026-11-00", 0, NULL},
+        {"1969-12-31", 0, NULL},
+        {"2026-11-200", 0, NULL},
+        {"2026-11-2", 0, NULL},
+        {"2026-+1-20", 0, NULL},
+        {"2026-1x-20", 0, NULL},
+        {"2026/11/20", 0, NULL},
+        {"+2026-11-2", 0, NULL},
+        {"tomorrow", 0, NULL},
+        {"", 0, NULL},
+};
+
+static void test_date_days(void)
+{
+	char got[TIME_UTC_LEN], day[DATE_DAY_LEN];
+	int64_t from, to;
+	size_t i;
+
+	check_group("date_day_window");
+	for (i = 0; i < COUNT(date_day_cases); i++) {
+		const struct date_day_case *c = &date_day_cases[i];
+		int rc = date_day_window(c->day, c->tz_offset_sec, &from, &to);
+
+		if (!c->from) {
+			check_int(rc, -1, c->day, __FILE__, __LINE__);
+			continue;
+		}
+		if (!check_int(rc, 0, c->day, __FILE__, __LINE__))
+			continue;
+		time_format_utc(from, got);
+		check_str(got, c->from, c->day, __FILE__, __LINE__);
+		CHECK_INT(to - from, 86400);
+		/* the window's first and last second are on that day */
+		date_format_day(from, c->tz_offset_sec, day);
+		check_str(day, c->day, c->day, __FILE__, __LINE__);
+		date_format_day(to - 1, c->tz_offset_sec, day);
+		check_str(day, c->day, c->day, __FILE__, __LINE__);
+		date_format_day(to, c->tz_offset_sec, day);
+		CHECK(strcmp(day, c->day) != 0);
+	}
+	CHECK_INT(date_day_window(NULL, 0, &from, &to), -1);
+
+	check_group("date_format_day");
+	date_format_day(0, 0, day);
+	CHECK_STR(day, "1970-01-01");
+	/* 2026-11-20T15:00:00Z is the 21st in Seoul, the 20th in London
+	 * and in New York */
+	CHECK(date_parse("2026-11-20T15:00:00Z", 0, &from) == 0);
+	date_format_day(from, 9 * HOUR, day);
+	CHECK_STR(day, "2026-11-21");
+	date_format_day(from, 0, day);
+	CHECK_STR(day, "2026-11-20");
+	date_format_day(from, -5 * HOUR, day);
+	CHECK_STR(day, "2026-11-20");
+	date_format_day(from - 15 * HOUR - 1, -5 * HOUR, day);
+	CHECK_STR(day, "2026-11-19");
+}
+
 void test_date(void)
 {
 	test_date_cases();
 	test_date_offsets();
 	test_date_hostile();
 	test_date_tsv();
+	test_date_days();
 }

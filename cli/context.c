@@ -1,0 +1,218 @@
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/xalloc.h"
+#include "pipeline/digest.h"
+
+void cli_msg(const char *context, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("aidigest: ", stderr);
+	if (context)
+		fprintf(stderr, "%s: ", context);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_msg_lines(const char *context, const char *text)
+{
+	const char *nl;
+
+	while (*text && (nl = strchr(text, '\n')) != NULL) {
+		cli_msg(context, "%.*s", (int)(nl - text), text);
+		text = nl + 1;
+	}
+	if (*text)
+		cli_msg(context, "%s", text);
+}
+
+int cli_usage(const struct cli_call *call, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("aidigest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (call)
+		fprintf(stderr, "\ntry 'aidigest %s --help'\n",
+		        call->command->name);
+	else
+		fputs("\ntry 'aidigest --help'\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_choice(const struct cli_call *call, const char *context,
+               const char *option, const char *given,
+               const char *const *choices)
+{
+	struct buf list = BUF_INIT(0);
+	int i;
+
+	if (!given)
+		return 0;
+	for (i = 0; choices[i]; i++)
+		if (strcmp(given, choices[i]) == 0)
+			return i;
+	for (i = 0; choices[i]; i++)
+		buf_printf(&list, "%s%s",
+		           i == 0           ? ""
+		           : choices[i + 1] ? ", "
+		                            : " or ",
+		           choices[i]);
+	cli_usage(call, "%s: %s is %s, not '%s'", context, option,
+	          buf_cstr(&list), given);
+	buf_free(&list);
+	return -1;
+}
+
+int cli_flush(const char *context)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (context)
+			cli_msg(context, "cannot write the output: %s",
+			        strerror(errno));
+		return CLI_EXIT_ERROR;
+	}
+	return CLI_EXIT_OK;
+}
+
+int64_t cli_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+bool cli_progress(const struct cli_call *call)
+{
+	return call->g->verbosity >= 0 && isatty(STDERR_FILENO);
+}
+
+void cli_context_free(struct cli_context *cx)
+{
+	sources_free(&cx->sources);
+	store_close(cx->store);
+	config_free(&cx->config);
+	free(cx->feeds_path);
+	free(cx->db_path);
+	memset(cx, 0, sizeof *cx);
+}
+
+/* The feeds file: --feeds, else [digest] feeds, else ./feeds.txt. Bad
+ * lines and skipped lines are said; the rest load. */
+static int cli_context_feeds(const struct cli_call *call,
+                             struct cli_context *cx, struct buf *err)
+{
+	const char *cmd = call->command->name;
+	const struct cli_globals *g = call->g;
+	int bad;
+
+	cx->feeds_path =
+	        config_expand_path(g->feeds           ? g->feeds
+	                           : cx->config.feeds ? cx->config.feeds
+	                                              : "feeds.txt");
+	buf_reset(err);
+	bad = sources_load(cx->feeds_path, &cx->sources, err);
+	if (bad < 0) {
+		cli_msg_lines(cmd, buf_cstr(err));
+		return CLI_EXIT_ERROR;
+	}
+	if (g->verbosity >= 0 || bad > 0)
+		cli_msg_lines(cmd, buf_cstr(err));
+	return CLI_EXIT_OK;
+}
+
+/* The state database: --db, else [digest] db, else the default file. */
+static int cli_context_store(const struct cli_call *call,
+                             struct cli_context *cx, struct buf *err)
+{
+	const char *cmd = call->command->name;
+	const struct cli_globals *g = call->g;
+
+	cx->db_path = g->db           ? config_expand_path(g->db)
+	              : cx->config.db ? xstrdup(cx->config.db)
+	                              : config_default_db();
+	if (!cx->db_path) {
+		cli_msg(cmd, "no state database: give --db FILE");
+		return CLI_EXIT_ERROR;
+	}
+	buf_reset(err);
+	if (store_open(cx->db_path, &cx->store, err) != 0) {
+		cli_msg(cmd, "%s: %s", cx->db_path, buf_cstr(err));
+		return CLI_EXIT_ERROR;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_context_open(const struct cli_call *call, struct cli_context *cx,
+                     int need)
+{
+	const char *cmd = call->command->name;
+	struct buf err = BUF_INIT(0), warn = BUF_INIT(0);
+	int ret = CLI_EXIT_OK;
+
+	memset(cx, 0, sizeof *cx);
+	if (config_load(call->g->config, &cx->config, &err, &warn) != 0) {
+		cli_msg_lines(cmd, buf_cstr(&err));
+		ret = CLI_EXIT_ERROR;
+		goto out;
+	}
+	if (call->g->verbosity >= 0)
+		cli_msg_lines(cmd, buf_cstr(&warn));
+	if (need & CLI_NEED_FEEDS)
+		ret = cli_context_feeds(call, cx, &err);
+	if (ret == CLI_EXIT_OK && (need & CLI_NEED_STORE))
+		ret = cli_context_store(call, cx, &err);
+out:
+	buf_free(&err);
+	buf_free(&warn);
+	if (ret != CLI_EXIT_OK)
+		cli_context_free(cx);
+	return ret;
+}
+
+int cli_day(const struct cli_call *call, const struct cli_context *cx,
+            const char *given, char date[DATE_DAY_LEN], int64_t *from,
+            int64_t *to)
+{
+	int offset = cx->config.tz_offset_sec;
+
+	if (given)
+		snprintf(date, DATE_DAY_LEN, "%s", given);
+	else
+		date_format_day(cli_now(), offset, date);
+	if ((given && strlen(given) != DATE_DAY_LEN - 1) ||
+	    date_day_window(date, offset, from, to) != 0)
+		return cli_usage(call, "%s: --date wants YYYY-MM-DD, not '%s'",
+		                 call->command->name, given ? given : date);
+	return 0;
+}
+
+static void cli_notice(void *ctx, enum digest_notice level, const char *text)
+{
+	const struct cli_call *call = ctx;
+
+	if (level == DIGEST_INFO && call->g->verbosity < 0)
+		return;
+	cli_msg(call->command->name, "%s", text);
+}
+
+void cli_digest_env(const struct cli_call *call, struct cli_context *cx,
+                    struct digest_env *env)
+{
+	memset(env, 0, sizeof *env);
+	env->config = &cx->config;
+	env->store = cx->store;
+	env->now = cli_now();
+	env->progress = cli_progress(call);
+	env->notice = cli_notice;
+	env->ctx = (void *)call;
+}

@@ -1,0 +1,130 @@
+#include "cli/cli.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/print.h"
+#include "fetch/http.h"
+#include "pipeline/digest.h"
+
+struct rank_opts {
+	const char *date;
+	const char *format;
+	const char *explain;
+};
+
+static const struct cli_option rank_options[] = {
+        {"--date", NULL, CLI_OPT_VALUE, offsetof(struct rank_opts, date), 0,
+         "YYYY-MM-DD",
+         "the day, in the digest's time zone ([digest] timezone, +09:00 "
+         "unless set); without --date, today's date in that zone"},
+        {"--format", NULL, CLI_OPT_VALUE, offsetof(struct rank_opts, format), 0,
+         "table|json",
+         "table (the default): rank, pooled score, selected, category, "
+         "title and each judge's score, then the judges, Kendall's W and "
+         "the cost; json: the same for scripts, with each story's links"},
+        {"--explain", NULL, CLI_OPT_VALUE, offsetof(struct rank_opts, explain),
+         0, "ID",
+         "instead of the table, how story ID (an id of the table) was "
+         "scored: each judge's raw and normalized score, and the pool's"},
+        {NULL, NULL, CLI_OPT_FLAG, 0, 0, NULL, NULL},
+};
+
+static const struct cli_spec rank_spec = {
+        rank_options, 0,
+        "The judge panel ([judge.*] sections; the heuristic judges without "
+        "them) scores every story of the day's window, pools the scores "
+        "and selects the top stories, as a run would, but over all the "
+        "window's stories, also those an earlier digest carried. "
+        "Judgments are cached in the state database, and the run is "
+        "recorded there. Publishes nothing. Exit 2 when a judge failed or "
+        "the budget ran out."};
+
+/* --explain's story id; 0, or CLI_EXIT_USAGE after saying why. */
+static int rank_explain_id(const struct cli_call *call, const char *s,
+                           int64_t *id)
+{
+	char *end;
+
+	*id = strtoll(s, &end, 10);
+	if (*end || end == s)
+		return cli_usage(
+		        call, "rank: --explain wants a story id, not '%s'", s);
+	return 0;
+}
+
+/* Rank the day and print; the exit status. */
+static int rank_day(const struct cli_call *call, struct cli_context *cx,
+                    const struct rank_opts *o, const char *date, int64_t id)
+{
+	struct digest_env env;
+	struct digest d;
+	struct buf err = BUF_INIT(4096);
+	int64_t started = cli_now();
+	int ret = CLI_EXIT_OK;
+
+	cli_digest_env(call, cx, &env);
+	if (digest_open(&d, &env, DIGEST_RANKING, date, &err) != 0 ||
+	    digest_select(&d, &err) != 0 || digest_rank(&d, &err) != 0) {
+		cli_msg_lines("rank", buf_cstr(&err));
+		ret = CLI_EXIT_ERROR;
+		goto out;
+	}
+	if (o->explain) {
+		if (cli_print_rank_explain(stdout, &d, id) != 0) {
+			cli_msg("rank",
+			        "story %lld is not a candidate of this window",
+			        (long long)id);
+			ret = CLI_EXIT_ERROR;
+		}
+	} else if (o->format && strcmp(o->format, "json") == 0) {
+		cli_print_rank_json(stdout, &d);
+	} else {
+		cli_print_rank_table(stdout, &d);
+	}
+	buf_reset(&err);
+	if (digest_record(&d, "rank", d.pr.degraded ? "degraded" : "ok",
+	                  started, cli_now(), &err) != 0)
+		cli_msg("rank", "%s", buf_cstr(&err));
+	if (ret == CLI_EXIT_OK && d.pr.degraded)
+		ret = CLI_EXIT_DEGRADED;
+out:
+	digest_free(&d);
+	buf_free(&err);
+	return ret;
+}
+
+int cli_cmd_rank(struct cli_call *call, int argc, char **argv)
+{
+	static const char *const formats[] = {"table", "json", NULL};
+	struct rank_opts o;
+	struct cli_context cx;
+	char date[DATE_DAY_LEN];
+	int64_t from, to, id = 0;
+	int nargs, ret;
+
+	memset(&o, 0, sizeof o);
+	ret = cli_parse(call, &rank_spec, &o, argc, argv, &nargs);
+	if (ret != CLI_PARSED)
+		return ret;
+	if (cli_choice(call, "rank", "--format", o.format, formats) < 0)
+		return CLI_EXIT_USAGE;
+	if (o.explain && rank_explain_id(call, o.explain, &id) != 0)
+		return CLI_EXIT_USAGE;
+	ret = cli_context_open(call, &cx, CLI_NEED_STORE);
+	if (ret != CLI_EXIT_OK)
+		return ret;
+	ret = cli_day(call, &cx, o.date, date, &from, &to);
+	if (ret == 0 && http_global_init() != 0) {
+		cli_msg("rank", "cannot start libcurl");
+		ret = CLI_EXIT_ERROR;
+	} else if (ret == 0) {
+		ret = rank_day(call, &cx, &o, date, id);
+		http_global_cleanup();
+	}
+	cli_context_free(&cx);
+	if (cli_flush("rank") != CLI_EXIT_OK)
+		return CLI_EXIT_ERROR;
+	return ret;
+}

@@ -1,0 +1,184 @@
+#include "pipeline/digest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file.h"
+#include "common/xalloc.h"
+#include "pipeline/digest_impl.h"
+#include "render/publish.h"
+
+/* The built-in post template (templates/post.md.mustache). */
+extern const char post_template_text[];
+
+/* A template file ([digest] template) is read up to this many bytes. */
+#define DIGEST_TEMPLATE_MAX ((size_t)1 << 20)
+
+/* The day's first publication, kept on a re-run: the store's, else the
+ * day itself. */
+static int digest_first_date(struct digest *d, struct buf *err)
+{
+	struct store_digest_row row;
+	int rc = store_digest_get(d->env->store, d->date, &row);
+
+	if (rc < 0) {
+		buf_puts(err, store_error(d->env->store));
+		return ERR_DB;
+	}
+	if (rc == 0) {
+		if (row.first_date && strlen(row.first_date) >= 10)
+			snprintf(d->first_date, sizeof d->first_date, "%.10s",
+			         row.first_date);
+		store_digest_clear(&row);
+	}
+	return ERR_OK;
+}
+
+int digest_render(struct digest *d, struct buf *err)
+{
+	const struct config *cfg = d->env->config;
+	struct post_spec *spec = &d->spec;
+	struct buf why = BUF_INIT(4096);
+	char *tmpl = NULL;
+	size_t i;
+	int ret;
+
+	ret = digest_first_date(d, err);
+	if (ret != ERR_OK)
+		return ret;
+	for (i = 0; i < d->nitems && i < d->wo.npieces; i++)
+		d->items[i].piece = &d->wo.pieces[i];
+	memset(spec, 0, sizeof *spec);
+	spec->date = d->date;
+	spec->first_date = d->first_date;
+	spec->update = d->update;
+	spec->preset = d->preset;
+	spec->series = cfg->series;
+	spec->tz_offset_sec = cfg->tz_offset_sec;
+	spec->w = &d->wo;
+	spec->cats = d->wcats;
+	spec->ncats = d->pc.ncategories;
+	spec->items = d->items;
+	spec->nitems = d->nitems;
+	if (cfg->template_path) {
+		tmpl = file_read_text(cfg->template_path, DIGEST_TEMPLATE_MAX,
+		                      &why);
+		if (!tmpl) {
+			buf_printf(err, "%s: %s", cfg->template_path,
+			           buf_cstr(&why));
+			ret = ERR_IO;
+			goto out;
+		}
+	}
+	buf_reset(&d->post);
+	if (post_render(tmpl ? tmpl : post_template_text,
+	                strlen(tmpl ? tmpl : post_template_text), spec,
+	                &d->post, &why) != 0) {
+		buf_printf(err, "the template failed: %s", buf_cstr(&why));
+		ret = ERR_PARSE;
+	}
+out:
+	free(tmpl);
+	buf_free(&why);
+	return ret;
+}
+
+int digest_validate(struct digest *d, struct buf *err)
+{
+	struct buf why = BUF_INIT(0);
+	struct publish_field *fields;
+	char **allowed;
+	size_t nfields = 0;
+	int ret = ERR_OK;
+
+	fields = post_fields(&d->spec, &nfields);
+	allowed = post_allowed_urls(&d->spec);
+	if (publish_validate(buf_cstr(&d->post), d->post.len, fields, nfields,
+	                     post_sections, (const char *const *)allowed,
+	                     &why) != 0) {
+		buf_printf(err,
+		           "the post is not valid; nothing is published:\n%s",
+		           buf_cstr(&why));
+		ret = ERR_PARSE;
+	}
+	post_fields_free(fields, nfields);
+	post_urls_free(allowed);
+	buf_free(&why);
+	return ret;
+}
+
+int digest_place(struct digest *d, const char *out_dir, struct buf *err)
+{
+	const struct config *cfg = d->env->config;
+	const char *pattern =
+	        cfg->output ? cfg->output : post_default_output(d->preset);
+	struct buf why = BUF_INIT(4096);
+
+	free(d->path);
+	d->path = publish_path(out_dir, pattern, d->date, "ai-news", &why);
+	if (!d->path)
+		buf_printf(err, "[digest] output: %s", buf_cstr(&why));
+	buf_free(&why);
+	return d->path ? ERR_OK : ERR_PARSE;
+}
+
+/* Whether the store says this very post is already at d->path (a store
+ * that cannot say counts as no: the post is written). */
+static bool digest_same_as_published(const struct digest *d)
+{
+	struct store_digest_row prev;
+	bool same = false;
+
+	if (store_digest_get(d->env->store, d->date, &prev) == 0) {
+		same = prev.hash && strcmp(prev.hash, d->hash) == 0 &&
+		       prev.path && strcmp(prev.path, d->path) == 0;
+		store_digest_clear(&prev);
+	}
+	return same;
+}
+
+/* What the post carried, as the store keys items (canonical URL, else
+ * URL), so later days do not repeat it; and the day's row. */
+static void digest_keep(struct digest *d)
+{
+	struct store *st = d->env->store;
+	struct store_digest sd = {d->date,   d->path, d->first_date,
+	                          d->update, d->hash, d->env->now};
+	const char **urls = NULL;
+	size_t nurls = 0, k, m;
+
+	for (k = 0; k < d->pr.norder; k++) {
+		const struct store_story *s = &d->stories[d->pr.order[k]];
+
+		if (!d->pr.selected[d->pr.order[k]])
+			continue;
+		urls = xreallocarray(urls, nurls + s->nitems + 1, sizeof *urls);
+		for (m = 0; m < s->nitems; m++)
+			urls[nurls++] = s->items[m].canonical_url
+			                        ? s->items[m].canonical_url
+			                        : s->items[m].url;
+	}
+	if (store_published_set(st, d->date, urls, nurls) != 0)
+		digest_say(d, DIGEST_NOTE,
+		           "cannot record what was published: %s",
+		           store_error(st));
+	if (store_digest_put(st, &sd) != 0)
+		digest_say(d, DIGEST_NOTE, "cannot record the digest: %s",
+		           store_error(st));
+	free(urls);
+}
+
+int digest_publish(struct digest *d, bool force, struct buf *err)
+{
+	uint64_t h;
+
+	h = hash_fnv1a(HASH_FNV_OFFSET, buf_cstr(&d->post), d->post.len);
+	hash_hex(h, d->hash);
+	d->unchanged = !force && digest_same_as_published(d);
+	if (!d->unchanged &&
+	    publish_write(d->path, buf_cstr(&d->post), d->post.len, err) != 0)
+		return ERR_IO;
+	digest_keep(d);
+	return ERR_OK;
+}
