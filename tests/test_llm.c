@@ -18,6 +18,7 @@
 #include "summarize/llm.h"
 #include "tests/check.h"
 #include "tests/server_child.h"
+#include "tests/test_llm.h"
 #include "tests/tests.h"
 
 #define LLM_TEST_KEY "test-key"
@@ -60,7 +61,7 @@ static const char llm_test_system[] =
         "You are one judge on a panel. Give each story one category, one "
         "of: research, product, policy.";
 
-static double llm_test_since(const struct timespec *t0)
+double llm_test_since(const struct timespec *t0)
 {
 	struct timespec t;
 
@@ -304,86 +305,6 @@ static size_t llm_test_count(const char *json)
 static bool llm_test_has(const char *s, const char *part)
 {
 	return s && strstr(s, part) != NULL;
-}
-
-/* llm_extract_json on a table of replies, then hostile megabytes. */
-static void test_llm_extract(void)
-{
-	static const struct {
-		const char *text, *want;
-	} cases[] = {
-	        {"{\"a\":1}", "{\"a\":1}"},
-	        {"Here are the scores:\n```json\n{\"scores\": "
-	         "[]}\n```\nThanks!",
-	         "{\"scores\": []}"},
-	        {"{\"t\": \"a } b { c\"}", "{\"t\": \"a } b { c\"}"},
-	        {"{\"t\": \"say \\\"}\\\" now\"}",
-	         "{\"t\": \"say \\\"}\\\" now\"}"},
-	        {"{\"a\": \"\\\\\"} tail", "{\"a\": \"\\\\\"}"},
-	        {"{\"a\":1} {\"b\":2}", "{\"a\":1}"},
-	        {"Use the form {id, score}: {\"a\":1}", "{\"a\":1}"},
-	        {"{\"a\":{\"b\":[1,{\"c\":\"}\"}]}} and more",
-	         "{\"a\":{\"b\":[1,{\"c\":\"}\"}]}}"},
-	        {"[{\"a\":1}]", "{\"a\":1}"},
-	        {"\xef\xbb\xbf {\"a\":1}", "{\"a\":1}"},
-	        {"no json here", NULL},
-	        {"", NULL},
-	        {"}{", NULL},
-	        {"{not json}", NULL},
-	        {"[1, 2]", NULL},
-	        {"{\"scores\": [{\"id\": \"a\", \"score\": 5}, {\"id\": \"b\"",
-	         NULL},
-	        {"{ oops {\"a\":1}", NULL},
-	        {"{\"a\": \"unterminated}", NULL},
-	};
-	struct buf big = BUF_INIT(0);
-	struct timespec t0;
-	char *got;
-	size_t i;
-
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		got = llm_extract_json(cases[i].text, strlen(cases[i].text));
-		if (!CHECK_STR(got, cases[i].want))
-			fprintf(stderr, "    case %zu\n", i);
-		free(got);
-	}
-	CHECK(llm_extract_json(NULL, 0) == NULL);
-	got = llm_extract_json("{\"a\":1}", 5); /* n, not the NUL, ends it */
-	CHECK(got == NULL);
-	free(got);
-	got = llm_extract_json("x\0{\"a\":1}", 9);
-	CHECK_STR(got, "{\"a\":1}");
-	free(got);
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < ((size_t)1 << 20); i++)
-		buf_putc(&big, '{');
-	got = llm_extract_json(buf_cstr(&big), big.len);
-	CHECK(got == NULL);
-	free(got);
-	buf_reset(&big);
-	while (big.len < ((size_t)1 << 20))
-		buf_puts(&big, "{\"a\":");
-	got = llm_extract_json(buf_cstr(&big), big.len);
-	CHECK(got == NULL);
-	free(got);
-	buf_reset(&big);
-	while (big.len < ((size_t)1 << 20))
-		buf_puts(&big, "{x}");
-	buf_puts(&big, "{\"found\":true}");
-	got = llm_extract_json(buf_cstr(&big), big.len);
-	CHECK_STR(got, "{\"found\":true}");
-	free(got);
-	buf_reset(&big);
-	for (i = 0; i < 100000; i++)
-		buf_putc(&big, '{');
-	for (i = 0; i < 100000; i++)
-		buf_putc(&big, '}');
-	got = llm_extract_json(buf_cstr(&big), big.len);
-	CHECK(got == NULL); /* too deep for jansson: rejected, not crashed */
-	free(got);
-	CHECK(llm_test_since(&t0) < 2.0);
-	buf_free(&big);
 }
 
 static const struct llm_endpoint *
@@ -676,6 +597,80 @@ static const struct {
 
 /* Every reply shape and fault of both APIs, all in one concurrent run;
  * the slowest (three 1 s timeouts) sets the time. */
+/* The replies of test_llm_replies past the transport: malformed,
+ * prose, refusals, what judges said, keys and URLs refused, a big one. */
+static void llm_test_check_replies(const struct llm_test_run *run)
+{
+	const struct llm_test_got *g;
+	size_t i;
+
+	for (i = C_MALFORMED; i <= C_MALFORMED_ANTHROPIC; i++) {
+		g = &run->got[i];
+		CHECK_INT(g->error, LLM_ERR_REPLY);
+		CHECK_INT(g->status, 200);
+		CHECK(g->json == NULL);
+		CHECK(g->raw != NULL);
+		CHECK(g->tokens_in > 0); /* billed all the same */
+		CHECK(llm_test_has(g->message, "no JSON object in the reply"));
+	}
+	for (i = C_PROSE; i <= C_PROSE_ANTHROPIC; i++) {
+		g = &run->got[i];
+		CHECK_INT(g->error, LLM_OK);
+		CHECK_INT(llm_test_count(g->json), 7);
+		CHECK(llm_test_has(g->raw, "Here are the scores"));
+	}
+	g = &run->got[C_REFUSE];
+	CHECK_INT(g->error, LLM_ERR_REPLY);
+	CHECK_STR(g->message, "refused: I'm sorry, I can't help with that.");
+	g = &run->got[C_REFUSE_ANTHROPIC];
+	CHECK_INT(g->error, LLM_ERR_REPLY);
+	CHECK_STR(g->message, "refused (stop_reason refusal)");
+
+	/* the client passes what the judge said; the panel checks it */
+	g = &run->got[C_UNKNOWN];
+	CHECK_INT(g->error, LLM_OK);
+	CHECK_INT(llm_test_count(g->json), 8);
+	CHECK(llm_test_has(g->json, "\"unknown-"));
+	g = &run->got[C_OUT_OF_RANGE];
+	CHECK_INT(g->error, LLM_OK);
+	CHECK_INT(llm_test_score(g->json, "s0"), 11);
+	CHECK_INT(llm_test_score(g->json, "s1"), 0);
+
+	/* the scripted judges' biases */
+	g = &run->got[C_SOURCE_LOVER];
+	CHECK_INT(llm_test_score(g->json, "s0"), 7);
+	CHECK_INT(llm_test_score(g->json, "s1"), 5);
+	CHECK_INT(llm_test_score(g->json, "s6"), 10);
+	g = &run->got[C_POSITION];
+	CHECK_INT(llm_test_score(g->json, "s1"), 7);
+	CHECK_INT(llm_test_score(g->json, "s4"), 10);
+	CHECK_INT(llm_test_score(g->json, "s5"), 2);
+	g = &run->got[C_LENGTH_LOVER];
+	CHECK_INT(llm_test_score(g->json, "s2"), 7);
+	CHECK_INT(llm_test_score(g->json, "s1"), 5);
+	g = &run->got[C_INJECTION];
+	CHECK_INT(llm_test_score(g->json, "s3"), 10);
+	CHECK_INT(llm_test_score(run->got[C_OPENAI].json, "s3"), 3);
+
+	g = &run->got[C_BAD_KEY];
+	CHECK_INT(g->error, LLM_ERR_AUTH);
+	CHECK_INT(g->attempts, 0);
+	CHECK_INT(g->status, 0);
+	CHECK(llm_test_has(g->message, "not sent"));
+	g = &run->got[C_BAD_URL];
+	CHECK_INT(g->error, LLM_ERR_TRANSPORT);
+	CHECK_STR(g->message, "URL scheme not allowed: ftp");
+	g = &run->got[C_REFUSED_PORT];
+	CHECK_INT(g->error, LLM_ERR_TRANSPORT);
+	CHECK_INT(g->attempts, 3);
+
+	/* a reply over 64 KiB: whole JSON, raw cut */
+	g = &run->got[C_BIG];
+	CHECK_INT(g->error, LLM_OK);
+	CHECK_INT(llm_test_count(g->json), 1500);
+	CHECK(g->raw && strlen(g->raw) <= 65536 && strlen(g->raw) > 60000);
+}
+
 static void test_llm_replies(void)
 {
 	static char bad_urls[2][LLM_TEST_URL_MAX];
@@ -768,71 +763,7 @@ static void test_llm_replies(void)
 	CHECK_INT(g->attempts, 3);
 	CHECK(g->raw == NULL);
 
-	for (i = C_MALFORMED; i <= C_MALFORMED_ANTHROPIC; i++) {
-		g = &run.got[i];
-		CHECK_INT(g->error, LLM_ERR_REPLY);
-		CHECK_INT(g->status, 200);
-		CHECK(g->json == NULL);
-		CHECK(g->raw != NULL);
-		CHECK(g->tokens_in > 0); /* billed all the same */
-		CHECK(llm_test_has(g->message, "no JSON object in the reply"));
-	}
-	for (i = C_PROSE; i <= C_PROSE_ANTHROPIC; i++) {
-		g = &run.got[i];
-		CHECK_INT(g->error, LLM_OK);
-		CHECK_INT(llm_test_count(g->json), 7);
-		CHECK(llm_test_has(g->raw, "Here are the scores"));
-	}
-	g = &run.got[C_REFUSE];
-	CHECK_INT(g->error, LLM_ERR_REPLY);
-	CHECK_STR(g->message, "refused: I'm sorry, I can't help with that.");
-	g = &run.got[C_REFUSE_ANTHROPIC];
-	CHECK_INT(g->error, LLM_ERR_REPLY);
-	CHECK_STR(g->message, "refused (stop_reason refusal)");
-
-	/* the client passes what the judge said; the panel checks it */
-	g = &run.got[C_UNKNOWN];
-	CHECK_INT(g->error, LLM_OK);
-	CHECK_INT(llm_test_count(g->json), 8);
-	CHECK(llm_test_has(g->json, "\"unknown-"));
-	g = &run.got[C_OUT_OF_RANGE];
-	CHECK_INT(g->error, LLM_OK);
-	CHECK_INT(llm_test_score(g->json, "s0"), 11);
-	CHECK_INT(llm_test_score(g->json, "s1"), 0);
-
-	/* the scripted judges' biases */
-	g = &run.got[C_SOURCE_LOVER];
-	CHECK_INT(llm_test_score(g->json, "s0"), 7);
-	CHECK_INT(llm_test_score(g->json, "s1"), 5);
-	CHECK_INT(llm_test_score(g->json, "s6"), 10);
-	g = &run.got[C_POSITION];
-	CHECK_INT(llm_test_score(g->json, "s1"), 7);
-	CHECK_INT(llm_test_score(g->json, "s4"), 10);
-	CHECK_INT(llm_test_score(g->json, "s5"), 2);
-	g = &run.got[C_LENGTH_LOVER];
-	CHECK_INT(llm_test_score(g->json, "s2"), 7);
-	CHECK_INT(llm_test_score(g->json, "s1"), 5);
-	g = &run.got[C_INJECTION];
-	CHECK_INT(llm_test_score(g->json, "s3"), 10);
-	CHECK_INT(llm_test_score(run.got[C_OPENAI].json, "s3"), 3);
-
-	g = &run.got[C_BAD_KEY];
-	CHECK_INT(g->error, LLM_ERR_AUTH);
-	CHECK_INT(g->attempts, 0);
-	CHECK_INT(g->status, 0);
-	CHECK(llm_test_has(g->message, "not sent"));
-	g = &run.got[C_BAD_URL];
-	CHECK_INT(g->error, LLM_ERR_TRANSPORT);
-	CHECK_STR(g->message, "URL scheme not allowed: ftp");
-	g = &run.got[C_REFUSED_PORT];
-	CHECK_INT(g->error, LLM_ERR_TRANSPORT);
-	CHECK_INT(g->attempts, 3);
-
-	/* a reply over 64 KiB: whole JSON, raw cut */
-	g = &run.got[C_BIG];
-	CHECK_INT(g->error, LLM_OK);
-	CHECK_INT(llm_test_count(g->json), 1500);
-	CHECK(g->raw && strlen(g->raw) <= 65536 && strlen(g->raw) > 60000);
+	llm_test_check_replies(&run);
 	llm_test_run_free(&run);
 
 	stats = llm_test_stats();

@@ -177,6 +177,70 @@ static bool verify_test_planted(const struct writer_output *o)
 	return false;
 }
 
+/* Runs that verify nothing, and the cache of verdicts. */
+static void test_verify_skips_and_cache(struct verify_test *t)
+{
+	static const char *const catch2miss1[] = {"fair", "position",
+	                                          "fair-vmiss"};
+	static const char *const two[] = {"fair", "position"};
+	char path[64];
+	int fd;
+
+	/* not verified: no LLM judges; [panel] verify = no; nothing the LLM
+	 * wrote */
+	if (verify_test_run(t, "writer-planted", NULL, 0, NULL, -1)) {
+		CHECK(!t->res.ran);
+		CHECK_STR(t->res.note, "not verified: no LLM judges");
+		CHECK(verify_test_planted(&t->o)); /* said, not hidden */
+	}
+	verify_test_done(t);
+	if (verify_test_run(t, "writer-planted", two, 2,
+	                    "[panel]\nverify = no\n", -1)) {
+		CHECK(!t->res.ran);
+		CHECK_STR(t->res.note, "not verified: [panel] verify = no");
+		CHECK_INT(t->res.use.requests, 0);
+	}
+	verify_test_done(t);
+	if (verify_test_run(t, NULL, two, 2, NULL, -1)) {
+		CHECK(!t->res.ran);
+		CHECK(strstr(t->res.note, "nothing the LLM wrote") != NULL);
+	}
+	verify_test_done(t);
+
+	/* the cache: the same texts cost nothing the second time */
+	snprintf(path, sizeof path, "/tmp/aidigest-verify-XXXXXX");
+	fd = mkstemp(path);
+	if (CHECK(fd >= 0)) {
+		close(fd);
+		buf_reset(&t->err);
+		if (CHECK_INT(store_open(path, &t->st, &t->err), 0)) {
+			if (verify_test_run(t, "writer-planted", catch2miss1, 3,
+			                    NULL, -1))
+				CHECK_INT(t->res.use.requests, 6);
+			verify_test_done(t);
+			if (verify_test_run(t, "writer-planted", catch2miss1, 3,
+			                    NULL, -1)) {
+				CHECK_INT(t->res.use.requests, 0);
+				CHECK_INT(t->res.rewrite.requests, 0);
+				CHECK_INT(t->res.judges[0].use.cached, 7 + 4);
+				CHECK_INT(t->res.rewritten, 4);
+				CHECK(t->res.units[1].votes[0][0].cached);
+				CHECK(!verify_test_planted(&t->o));
+			}
+			verify_test_done(t);
+			store_close(t->st);
+			t->st = NULL;
+		}
+		unlink(path);
+		strcat(path, "-wal");
+		unlink(path);
+		path[strlen(path) - 4] = '\0';
+		strcat(path, "-shm");
+		unlink(path);
+	}
+
+}
+
 static void test_verify_server(int port)
 {
 	static const char *const catch2miss1[] = {"fair", "position",
@@ -188,9 +252,7 @@ static void test_verify_server(int port)
 	                                      "fair-vmiss"};
 	static const char *const two[] = {"fair", "position"};
 	struct verify_test t;
-	char path[64];
 	size_t i;
-	int fd;
 
 	memset(&t, 0, sizeof t);
 	t.port = port;
@@ -303,58 +365,7 @@ static void test_verify_server(int port)
 	}
 	verify_test_done(&t);
 
-	/* not verified: no LLM judges; [panel] verify = no; nothing the LLM
-	 * wrote */
-	if (verify_test_run(&t, "writer-planted", NULL, 0, NULL, -1)) {
-		CHECK(!t.res.ran);
-		CHECK_STR(t.res.note, "not verified: no LLM judges");
-		CHECK(verify_test_planted(&t.o)); /* said, not hidden */
-	}
-	verify_test_done(&t);
-	if (verify_test_run(&t, "writer-planted", two, 2,
-	                    "[panel]\nverify = no\n", -1)) {
-		CHECK(!t.res.ran);
-		CHECK_STR(t.res.note, "not verified: [panel] verify = no");
-		CHECK_INT(t.res.use.requests, 0);
-	}
-	verify_test_done(&t);
-	if (verify_test_run(&t, NULL, two, 2, NULL, -1)) {
-		CHECK(!t.res.ran);
-		CHECK(strstr(t.res.note, "nothing the LLM wrote") != NULL);
-	}
-	verify_test_done(&t);
-
-	/* the cache: the same texts cost nothing the second time */
-	snprintf(path, sizeof path, "/tmp/aidigest-verify-XXXXXX");
-	fd = mkstemp(path);
-	if (CHECK(fd >= 0)) {
-		close(fd);
-		buf_reset(&t.err);
-		if (CHECK_INT(store_open(path, &t.st, &t.err), 0)) {
-			if (verify_test_run(&t, "writer-planted", catch2miss1, 3,
-			                    NULL, -1))
-				CHECK_INT(t.res.use.requests, 6);
-			verify_test_done(&t);
-			if (verify_test_run(&t, "writer-planted", catch2miss1, 3,
-			                    NULL, -1)) {
-				CHECK_INT(t.res.use.requests, 0);
-				CHECK_INT(t.res.rewrite.requests, 0);
-				CHECK_INT(t.res.judges[0].use.cached, 7 + 4);
-				CHECK_INT(t.res.rewritten, 4);
-				CHECK(t.res.units[1].votes[0][0].cached);
-				CHECK(!verify_test_planted(&t.o));
-			}
-			verify_test_done(&t);
-			store_close(t.st);
-			t.st = NULL;
-		}
-		unlink(path);
-		strcat(path, "-wal");
-		unlink(path);
-		path[strlen(path) - 4] = '\0';
-		strcat(path, "-shm");
-		unlink(path);
-	}
+	test_verify_skips_and_cache(&t);
 
 	/* bad arguments */
 	buf_reset(&t.err);

@@ -102,14 +102,10 @@ static void writer_test_output(const struct writer_output *o, size_t n,
 	}
 }
 
-static void test_writer_config(void)
-{
-	struct writer_config c;
-	struct buf err = BUF_INIT(0), notices = BUF_INIT(0);
-	char path[] = "/tmp/aidigest-writer-prompt-XXXXXX";
-	static const struct {
-		const char *conf, *want;
-	} bad[] = {
+/* Configurations the writer refuses, and what it says. */
+static const struct {
+	const char *conf, *want;
+} writer_test_bad[] = {
 	        {"[writer]\nprovider = bard\nmodel = m\n",
 	         "test.conf:2: [writer] provider is openai or anthropic, not "
 	         "'bard'\n"},
@@ -142,7 +138,13 @@ static void test_writer_config(void)
 	        {"[glossary]\nTransformer = 변환기\n",
 	         "test.conf:2: [glossary] 'Transformer' takes no value: list "
 	         "terms as `terms = a, b` or one `TERM =` a line\n"},
-	};
+};
+
+static void test_writer_config(void)
+{
+	struct writer_config c;
+	struct buf err = BUF_INIT(0), notices = BUF_INIT(0);
+	char path[] = "/tmp/aidigest-writer-prompt-XXXXXX";
 	size_t i;
 	int fd;
 
@@ -223,10 +225,10 @@ static void test_writer_config(void)
 	CHECK_INT(c.profile.ep.timeout, 120);
 	writer_config_free(&c);
 
-	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
-		CHECK_INT(writer_test_load(bad[i].conf, &c, &err, &notices),
+	for (i = 0; i < sizeof writer_test_bad / sizeof *writer_test_bad; i++) {
+		CHECK_INT(writer_test_load(writer_test_bad[i].conf, &c, &err, &notices),
 		          ERR_PARSE);
-		CHECK_STR(buf_cstr(&err), bad[i].want);
+		CHECK_STR(buf_cstr(&err), writer_test_bad[i].want);
 		CHECK(!c.llm);
 		writer_config_free(&c);
 	}
