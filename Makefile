@@ -64,7 +64,8 @@ CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o
 BIN ?= aidigest
 
 .PHONY: all build test check asan fuzz bench install uninstall clean deps \
-	deps-fuzz deps-bench run demo format format-check layers have-deps
+	deps-fuzz deps-bench deps-format run demo format format-check layers \
+	have-deps
 
 all: have-deps
 	@$(MAKE) --no-print-directory build
@@ -140,8 +141,13 @@ FORMAT_SRC = $(CLI_SRC) $(LIB_SRC) $(wildcard */*.h) \
 format:
 	clang-format -i $(FORMAT_SRC)
 
-format-check:
-	@clang-format --dry-run -Werror $(FORMAT_SRC)
+format-check: deps-format
+	@clang-format --dry-run -Werror $(FORMAT_SRC) && \
+		echo "format: the tree is as .clang-format writes it"
+
+deps-format:
+	@command -v clang-format >/dev/null 2>&1 || \
+		{ $(call apt_install,clang-format); }
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/aidigest \

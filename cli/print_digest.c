@@ -73,8 +73,10 @@ void cli_print_rank_json(FILE *fp, const struct digest *d)
 	json_object_set_new(cost, "reference_usd",
 	                    json_real(res->reference_usd));
 	json_object_set_new(cost, "requests", json_integer(res->use.requests));
-	json_object_set_new(cost, "tokens_in", json_integer(res->use.tokens_in));
-	json_object_set_new(cost, "tokens_out", json_integer(res->use.tokens_out));
+	json_object_set_new(cost, "tokens_in",
+	                    json_integer(res->use.tokens_in));
+	json_object_set_new(cost, "tokens_out",
+	                    json_integer(res->use.tokens_out));
 	json_object_set_new(root, "cost", cost);
 	json_object_set_new(root, "degraded", json_boolean(res->degraded));
 	if (res->note[0])
@@ -104,8 +106,8 @@ static void rank_print_footer(FILE *fp, const struct panel_result *res)
 	fprintf(fp,
 	        "cost: $%.4f for %ld requests (%ld tokens in, %ld out); one "
 	        "reference judge: $%.4f",
-	        res->use.usd, res->use.requests, res->use.tokens_in, res->use.tokens_out,
-	        res->reference_usd);
+	        res->use.usd, res->use.requests, res->use.tokens_in,
+	        res->use.tokens_out, res->reference_usd);
 	if (res->use.usd > 0 && res->reference_usd > 0)
 		fprintf(fp, " (%.1fx the panel)",
 		        res->reference_usd / res->use.usd);
@@ -342,7 +344,8 @@ void cli_print_verify_table(FILE *fp, const struct digest *d)
 	fprintf(fp,
 	        "cost: $%.4f for votes (%ld requests), $%.4f for rewrites "
 	        "(%ld requests): %.1f%% of the run's $%.4f\n",
-	        vr->use.usd, vr->use.requests, vr->rewrite.usd, vr->rewrite.requests,
+	        vr->use.usd, vr->use.requests, vr->rewrite.usd,
+	        vr->rewrite.requests,
 	        cost.usd > 0 ? 100 * spent / cost.usd : 0.0, cost.usd);
 	for (j = 0; j < vr->njudges; j++) {
 		const struct verify_judge_report *jr = &vr->judges[j];
@@ -353,7 +356,8 @@ void cli_print_verify_table(FILE *fp, const struct digest *d)
 		else
 			fprintf(fp,
 			        "judge %s: %ld requests, %ld cached, $%.4f\n",
-			        jr->name, jr->use.requests, jr->use.cached, jr->use.usd);
+			        jr->name, jr->use.requests, jr->use.cached,
+			        jr->use.usd);
 	}
 	if (vr->note[0])
 		fprintf(fp, "note: %s\n", vr->note);
@@ -379,9 +383,10 @@ void cli_print_run_summary(const char *context, const struct digest *d)
 	size_t k, answered = 0;
 
 	for (k = 0; k < d->pr.nreports; k++)
-		answered +=
-		        d->pr.judges[k].llm && !d->pr.judges[k].failed &&
-		        d->pr.judges[k].use.requests + d->pr.judges[k].use.cached > 0;
+		answered += d->pr.judges[k].llm && !d->pr.judges[k].failed &&
+		            d->pr.judges[k].use.requests +
+		                            d->pr.judges[k].use.cached >
+		                    0;
 	digest_cost(d, &cost);
 	cli_verify_summary(&d->vr, &verified);
 	cli_msg(context,

@@ -21,28 +21,37 @@ static const struct config_key {
 	long long min, max;
 	size_t offset;
 } config_keys[] = {
-	{ "digest", "timezone", CT_TZ, 0, 0, offsetof(struct config, tz_offset_sec) },
-	{ "digest", "feeds", CT_PATH, 0, 0, offsetof(struct config, feeds) },
-	{ "digest", "db", CT_PATH, 0, 0, offsetof(struct config, db) },
-	{ "digest", "stale_days", CT_INT, 1, 365, offsetof(struct config, stale_days) },
-	{ "digest", "out", CT_PATH, 0, 0, offsetof(struct config, out) },
-	{ "digest", "output", CT_STRING, 0, 0, offsetof(struct config, output) },
-	{ "digest", "preset", CT_STRING, 0, 0, offsetof(struct config, preset) },
-	{ "digest", "series", CT_STRING, 0, 0, offsetof(struct config, series) },
-	{ "digest", "template", CT_PATH, 0, 0, offsetof(struct config, template_path) },
-	{ "fetch", "transfers", CT_INT, 1, 256, offsetof(struct config, transfers) },
-	{ "fetch", "per_host", CT_INT, 1, 64, offsetof(struct config, per_host) },
-	{ "fetch", "connect_timeout", CT_LONG, 1, 600, offsetof(struct config, connect_timeout) },
-	{ "fetch", "timeout", CT_LONG, 1, 3600, offsetof(struct config, timeout) },
-	{ "fetch", "deadline", CT_LONG, 1, 86400, offsetof(struct config, deadline) },
-	{ "fetch", "max_bytes", CT_SIZE, 1024, (long long)1 << 30, offsetof(struct config, max_bytes) },
-	{ "fetch", "retries", CT_INT, 0, 10, offsetof(struct config, retries) },
-	{ "fetch", "user_agent", CT_STRING, 0, 0, offsetof(struct config, user_agent) },
+        {"digest", "timezone", CT_TZ, 0, 0,
+         offsetof(struct config, tz_offset_sec)},
+        {"digest", "feeds", CT_PATH, 0, 0, offsetof(struct config, feeds)},
+        {"digest", "db", CT_PATH, 0, 0, offsetof(struct config, db)},
+        {"digest", "stale_days", CT_INT, 1, 365,
+         offsetof(struct config, stale_days)},
+        {"digest", "out", CT_PATH, 0, 0, offsetof(struct config, out)},
+        {"digest", "output", CT_STRING, 0, 0, offsetof(struct config, output)},
+        {"digest", "preset", CT_STRING, 0, 0, offsetof(struct config, preset)},
+        {"digest", "series", CT_STRING, 0, 0, offsetof(struct config, series)},
+        {"digest", "template", CT_PATH, 0, 0,
+         offsetof(struct config, template_path)},
+        {"fetch", "transfers", CT_INT, 1, 256,
+         offsetof(struct config, transfers)},
+        {"fetch", "per_host", CT_INT, 1, 64, offsetof(struct config, per_host)},
+        {"fetch", "connect_timeout", CT_LONG, 1, 600,
+         offsetof(struct config, connect_timeout)},
+        {"fetch", "timeout", CT_LONG, 1, 3600,
+         offsetof(struct config, timeout)},
+        {"fetch", "deadline", CT_LONG, 1, 86400,
+         offsetof(struct config, deadline)},
+        {"fetch", "max_bytes", CT_SIZE, 1024, (long long)1 << 30,
+         offsetof(struct config, max_bytes)},
+        {"fetch", "retries", CT_INT, 0, 10, offsetof(struct config, retries)},
+        {"fetch", "user_agent", CT_STRING, 0, 0,
+         offsetof(struct config, user_agent)},
 };
 
 /* Sections later issues read; accepted as they are for now. */
 static const char *const config_other_sections[] = {
-	"panel", "budget", "writer", "categories", "glossary", "judge.",
+        "panel", "budget", "writer", "categories", "glossary", "judge.",
 };
 
 static void config_defaults(struct config *c)
@@ -104,7 +113,7 @@ char *config_default_db(void)
 }
 
 static int config_parse_number(const char *s, long long min, long long max,
-			       bool size_suffix, long long *out)
+                               bool size_suffix, long long *out)
 {
 	char *end;
 	long long v;
@@ -124,8 +133,8 @@ static int config_parse_number(const char *s, long long min, long long max,
 }
 
 static int config_apply(struct config *c, const struct config_key *k,
-			const struct ini_entry *e, const char *name,
-			struct buf *err)
+                        const struct ini_entry *e, const char *name,
+                        struct buf *err)
 {
 	char *slot = (char *)c + k->offset;
 	long long v = 0;
@@ -136,11 +145,12 @@ static int config_apply(struct config *c, const struct config_key *k,
 	case CT_LONG:
 	case CT_SIZE:
 		if (config_parse_number(e->value, k->min, k->max,
-					k->type == CT_SIZE, &v) != 0) {
-			buf_printf(err, "%s:%d: %s.%s wants a number from %lld "
-					"to %lld, not '%s'\n",
-				   name, e->line, k->section, k->key, k->min,
-				   k->max, e->value);
+		                        k->type == CT_SIZE, &v) != 0) {
+			buf_printf(err,
+			           "%s:%d: %s.%s wants a number from %lld "
+			           "to %lld, not '%s'\n",
+			           name, e->line, k->section, k->key, k->min,
+			           k->max, e->value);
 			return -1;
 		}
 		if (k->type == CT_INT)
@@ -152,9 +162,10 @@ static int config_apply(struct config *c, const struct config_key *k,
 		return 0;
 	case CT_TZ:
 		if (date_parse_offset(e->value, &tz) != 0) {
-			buf_printf(err, "%s:%d: %s.%s wants an offset such as "
-					"+09:00, not '%s'\n",
-				   name, e->line, k->section, k->key, e->value);
+			buf_printf(err,
+			           "%s:%d: %s.%s wants an offset such as "
+			           "+09:00, not '%s'\n",
+			           name, e->line, k->section, k->key, e->value);
 			return -1;
 		}
 		*(int *)(void *)slot = tz;
@@ -178,18 +189,20 @@ static bool config_section_known(const char *section)
 	for (i = 0; i < sizeof config_keys / sizeof *config_keys; i++)
 		if (strcmp(config_keys[i].section, section) == 0)
 			return true;
-	for (i = 0; i < sizeof config_other_sections / sizeof *config_other_sections; i++) {
+	for (i = 0;
+	     i < sizeof config_other_sections / sizeof *config_other_sections;
+	     i++) {
 		n = strlen(config_other_sections[i]);
 		if (config_other_sections[i][n - 1] == '.'
-			    ? strncmp(section, config_other_sections[i], n) == 0
-			    : strcmp(section, config_other_sections[i]) == 0)
+		            ? strncmp(section, config_other_sections[i], n) == 0
+		            : strcmp(section, config_other_sections[i]) == 0)
 			return true;
 	}
 	return false;
 }
 
 static int config_read(struct config *c, const char *path, struct buf *err,
-		       struct buf *warnings)
+                       struct buf *warnings)
 {
 	struct buf text = BUF_INIT((size_t)1 << 20);
 	char chunk[8192];
@@ -215,8 +228,8 @@ static int config_read(struct config *c, const char *path, struct buf *err,
 		const struct ini_entry *e = &c->ini.v[i];
 
 		if (!config_section_known(e->section)) {
-			buf_printf(warnings, "%s:%d: unknown section [%s]\n", path,
-				   e->line, e->section);
+			buf_printf(warnings, "%s:%d: unknown section [%s]\n",
+			           path, e->line, e->section);
 			continue;
 		}
 		for (k = 0; k < sizeof config_keys / sizeof *config_keys; k++)
@@ -227,16 +240,17 @@ static int config_read(struct config *c, const char *path, struct buf *err,
 			if (config_apply(c, &config_keys[k], e, path, err) != 0)
 				bad++;
 		} else if (strcmp(e->section, "digest") == 0 ||
-			   strcmp(e->section, "fetch") == 0) {
-			buf_printf(warnings, "%s:%d: unknown key '%s' in [%s]\n",
-				   path, e->line, e->key, e->section);
+		           strcmp(e->section, "fetch") == 0) {
+			buf_printf(warnings,
+			           "%s:%d: unknown key '%s' in [%s]\n", path,
+			           e->line, e->key, e->section);
 		}
 	}
 	return bad ? -1 : 0;
 }
 
-int config_load(const char *explicit_path, struct config *out,
-		struct buf *err, struct buf *warnings)
+int config_load(const char *explicit_path, struct config *out, struct buf *err,
+                struct buf *warnings)
 {
 	const char *env = getenv("AIDIGEST_CONFIG");
 	char *path = NULL;

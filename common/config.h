@@ -19,34 +19,34 @@ struct config {
 	char *path; /* the file read, or NULL for built-in defaults */
 
 	/* [digest] */
-	int tz_offset_sec;  /* timezone = +09:00: the digest's day */
-	char *feeds;        /* feeds = PATH (NULL: feeds.txt) */
-	char *db;           /* db = PATH (NULL: the default state file) */
-	int stale_days;     /* stale_days = 3: a source that answers with
-			     * nothing new for this long is "stale" */
-	char *out;          /* out = DIR: the blog (NULL: --out or ".") */
-	char *output;       /* output = the post's path pattern under out
-			     * (NULL: the preset's default) */
-	char *preset;       /* hoodie (default), hugo or jekyll */
-	char *series;       /* hoodie's series, or NULL */
+	int tz_offset_sec;   /* timezone = +09:00: the digest's day */
+	char *feeds;         /* feeds = PATH (NULL: feeds.txt) */
+	char *db;            /* db = PATH (NULL: the default state file) */
+	int stale_days;      /* stale_days = 3: a source that answers with
+	                      * nothing new for this long is "stale" */
+	char *out;           /* out = DIR: the blog (NULL: --out or ".") */
+	char *output;        /* output = the post's path pattern under out
+	                      * (NULL: the preset's default) */
+	char *preset;        /* hoodie (default), hugo or jekyll */
+	char *series;        /* hoodie's series, or NULL */
 	char *template_path; /* template = PATH (NULL: the built-in one) */
 
 	/* [fetch] */
-	int transfers;      /* 16 */
-	int per_host;       /* 2 */
+	int transfers;        /* 16 */
+	int per_host;         /* 2 */
 	long connect_timeout; /* 10 s */
-	long timeout;       /* 30 s per attempt */
-	long deadline;      /* 150 s for a whole fetch */
-	size_t max_bytes;   /* 16 MiB per body */
-	int retries;        /* 2 */
-	char *user_agent;   /* NULL: the built-in one */
+	long timeout;         /* 30 s per attempt */
+	long deadline;        /* 150 s for a whole fetch */
+	size_t max_bytes;     /* 16 MiB per body */
+	int retries;          /* 2 */
+	char *user_agent;     /* NULL: the built-in one */
 };
 
 /* Load the configuration (see above). explicit_path is -c's value or NULL.
  * Returns 0; -1 when a named file cannot be read or a value is wrong
  * (err says "FILE:LINE: ..."). Warnings (unknown keys) go to warnings. */
-int config_load(const char *explicit_path, struct config *out,
-		struct buf *err, struct buf *warnings);
+int config_load(const char *explicit_path, struct config *out, struct buf *err,
+                struct buf *warnings);
 void config_free(struct config *c);
 
 /* "~/x" with $HOME; other paths as they are. Caller frees. */

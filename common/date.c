@@ -178,13 +178,13 @@ static const char *const date_shapes[] = {
         "Y",      /* 2003 */
 };
 
-
 /* True when [p, end) is name, ASCII letters compared without case. */
 static bool date_name_equal(const char *p, const char *end, const char *name)
 {
 	for (; p < end; p++, name++) {
-		if (*name == '\0' || ascii_tolower((unsigned char)*p) !=
-		                             ascii_tolower((unsigned char)*name))
+		if (*name == '\0' ||
+		    ascii_tolower((unsigned char)*p) !=
+		            ascii_tolower((unsigned char)*name))
 			return false;
 	}
 	return *name == '\0';

@@ -25,8 +25,8 @@ static int file_over(struct buf *err, size_t max)
 }
 
 /* Open path ("-": stdin) and refuse what cannot be read whole. */
-static int file_open(const char *path, size_t max, int *fd_out,
-                     struct stat *st, struct buf *err)
+static int file_open(const char *path, size_t max, int *fd_out, struct stat *st,
+                     struct buf *err)
 {
 	int fd = strcmp(path, "-") == 0
 	                 ? STDIN_FILENO

@@ -16,13 +16,14 @@ static const char *ini_skip_space(const char *p, const char *end)
 
 static const char *ini_trim_end(const char *p, const char *end)
 {
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+	while (end > p &&
+	       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		end--;
 	return end;
 }
 
 static void ini_add(struct ini *ini, const char *section, const char *key,
-		    size_t keylen, char *value, int line)
+                    size_t keylen, char *value, int line)
 {
 	struct ini_entry *e;
 
@@ -56,7 +57,7 @@ static char *ini_quoted(const char *p, const char *end)
 }
 
 int ini_parse(const char *text, size_t n, const char *name, struct ini *out,
-	      struct buf *err)
+              struct buf *err)
 {
 	const char *p = text, *end = text + n, *eol, *e, *eq, *k;
 	char *section = xstrdup(""), *value;
@@ -79,19 +80,22 @@ int ini_parse(const char *text, size_t n, const char *name, struct ini *out,
 		}
 		if (*p == '[') {
 			if (e[-1] != ']' || e - p < 3) {
-				buf_printf(err, "%s:%d: malformed section header\n",
-					   name, line);
+				buf_printf(err,
+				           "%s:%d: malformed section header\n",
+				           name, line);
 				bad++;
 				continue;
 			}
 			free(section);
 			p = ini_skip_space(p + 1, e - 1);
-			section = xstrndup(p, (size_t)(ini_trim_end(p, e - 1) - p));
+			section = xstrndup(
+			        p, (size_t)(ini_trim_end(p, e - 1) - p));
 			continue;
 		}
 		eq = memchr(p, '=', (size_t)(e - p));
 		if (!eq) {
-			buf_printf(err, "%s:%d: expected key = value\n", name, line);
+			buf_printf(err, "%s:%d: expected key = value\n", name,
+			           line);
 			bad++;
 			continue;
 		}
@@ -99,23 +103,24 @@ int ini_parse(const char *text, size_t n, const char *name, struct ini *out,
 		p = ini_skip_space(eq + 1, e);
 		if (ini_trim_end(k, eq) == k) {
 			buf_printf(err, "%s:%d: a key is missing before '='\n",
-				   name, line);
+			           name, line);
 			bad++;
 			continue;
 		}
 		if (p < e && *p == '"') {
 			value = ini_quoted(p + 1, e);
 			if (!value) {
-				buf_printf(err, "%s:%d: unterminated quoted value\n",
-					   name, line);
+				buf_printf(err,
+				           "%s:%d: unterminated quoted value\n",
+				           name, line);
 				bad++;
 				continue;
 			}
 		} else {
 			value = xstrndup(p, (size_t)(e - p));
 		}
-		ini_add(out, section, k, (size_t)(ini_trim_end(k, eq) - k), value,
-			line);
+		ini_add(out, section, k, (size_t)(ini_trim_end(k, eq) - k),
+		        value, line);
 	}
 	free(section);
 	return bad;
@@ -137,7 +142,7 @@ void ini_free(struct ini *ini)
 }
 
 const struct ini_entry *ini_find(const struct ini *ini, const char *section,
-				 const char *key)
+                                 const char *key)
 {
 	size_t i;
 
@@ -148,8 +153,7 @@ const struct ini_entry *ini_find(const struct ini *ini, const char *section,
 	return NULL;
 }
 
-const char *ini_get(const struct ini *ini, const char *section,
-		    const char *key)
+const char *ini_get(const struct ini *ini, const char *section, const char *key)
 {
 	const struct ini_entry *e = ini_find(ini, section, key);
 

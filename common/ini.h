@@ -24,14 +24,14 @@ struct ini {
 /* Parse text; each malformed line is reported as "NAME:LINE: reason" in
  * err and skipped. Returns the number of malformed lines. */
 int ini_parse(const char *text, size_t n, const char *name, struct ini *out,
-	      struct buf *err);
+              struct buf *err);
 void ini_free(struct ini *ini);
 
 /* The value of section.key (the last one given), or NULL. */
 const char *ini_get(const struct ini *ini, const char *section,
-		    const char *key);
+                    const char *key);
 /* The entry of section.key, or NULL (for its line number). */
 const struct ini_entry *ini_find(const struct ini *ini, const char *section,
-				 const char *key);
+                                 const char *key);
 
 #endif

@@ -21,8 +21,8 @@
 
 struct pattern {
 	pcre2_code *code;
-	pcre2_match_data *md;     /* one pair of offsets: where it matched */
-	pcre2_match_context *mc;  /* the bounds */
+	pcre2_match_data *md;    /* one pair of offsets: where it matched */
+	pcre2_match_context *mc; /* the bounds */
 	char *src;
 };
 
@@ -74,8 +74,7 @@ void pattern_free(struct pattern *p)
 static int pattern_match_at(struct pattern *p, const char *s, size_t n,
                             size_t start)
 {
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, start, 0, p->md,
-	                     p->mc);
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, start, 0, p->md, p->mc);
 
 	if (rc >= 0)
 		return 1;

@@ -200,7 +200,6 @@ static void digest_cand_fill(struct digest *d, size_t i,
 		h->best_weight = 1.0;
 }
 
-
 int digest_select(struct digest *d, struct buf *err)
 {
 	struct store *st = d->env->store;
@@ -219,8 +218,9 @@ int digest_select(struct digest *d, struct buf *err)
 			bool seen;
 
 			if (digest_published_before(d, &d->stories[i], &seen)) {
-				buf_printf(err, "cannot tell what was published "
-				                "before: %s",
+				buf_printf(err,
+				           "cannot tell what was published "
+				           "before: %s",
 				           store_error(st));
 				return ERR_DB;
 			}

@@ -47,9 +47,10 @@ json_t *digest_judges_json(const struct digest *d)
 		json_object_set_new(o, "name", json_string(r->name));
 		json_object_set_new(o, "provider",
 		                    json_string(digest_judge_provider(cj)));
-		json_object_set_new(
-		        o, "model",
-		        json_string(cj && cj->llm.ep.model ? cj->llm.ep.model : r->name));
+		json_object_set_new(o, "model",
+		                    json_string(cj && cj->llm.ep.model
+		                                        ? cj->llm.ep.model
+		                                        : r->name));
 		json_object_set_new(o, "weight",
 		                    json_real(cj ? cj->weight : 1.0));
 		json_object_set_new(o, "status",
@@ -57,9 +58,11 @@ json_t *digest_judges_json(const struct digest *d)
 		json_object_set_new(o, "reason",
 		                    r->failed ? json_string(r->reason)
 		                              : json_null());
-		json_object_set_new(o, "requests", json_integer(r->use.requests));
+		json_object_set_new(o, "requests",
+		                    json_integer(r->use.requests));
 		json_object_set_new(o, "cached", json_integer(r->use.cached));
-		json_object_set_new(o, "tokens_in", json_integer(r->use.tokens_in));
+		json_object_set_new(o, "tokens_in",
+		                    json_integer(r->use.tokens_in));
 		json_object_set_new(o, "tokens_out",
 		                    json_integer(r->use.tokens_out));
 		json_object_set_new(o, "usd", json_real(r->use.usd));
@@ -81,7 +84,8 @@ static json_t *digest_verify_judges_json(const struct verify_result *vr)
 		json_t *jo = json_object();
 
 		json_object_set_new(jo, "name", json_string(r->name));
-		json_object_set_new(jo, "requests", json_integer(r->use.requests));
+		json_object_set_new(jo, "requests",
+		                    json_integer(r->use.requests));
 		json_object_set_new(jo, "cached", json_integer(r->use.cached));
 		json_object_set_new(jo, "tokens_in",
 		                    json_integer(r->use.tokens_in));

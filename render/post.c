@@ -8,8 +8,7 @@
 #include "render/escape.h"
 #include "render/mustache.h"
 
-const char *const post_sections[] = {"## Today's Preview",
-                                     "### AI Viewpoint",
+const char *const post_sections[] = {"## Today's Preview", "### AI Viewpoint",
                                      "## Today's Overview", NULL};
 
 static const struct {
@@ -94,8 +93,9 @@ static json_t *post_front_matter(const struct post_spec *spec)
 	json_object_set_new(fm, "description", post_yaml(w->description));
 	json_object_set_new(fm, "date", json_string(spec->first_date));
 	json_object_set_new(fm, "update", json_string(spec->update));
-	json_object_set_new(fm, "datetime",
-	                    post_datetime(spec->first_date, spec->tz_offset_sec));
+	json_object_set_new(
+	        fm, "datetime",
+	        post_datetime(spec->first_date, spec->tz_offset_sec));
 	for (i = 0; i < w->ntags; i++)
 		json_array_append_new(tags, post_yaml(w->tags[i]));
 	json_object_set_new(fm, "tags", tags);
@@ -114,12 +114,13 @@ json_t *post_data(const struct post_spec *spec)
 	json_object_set_new(root, post_presets[spec->preset].name, json_true());
 	json_object_set_new(root, "fm", post_front_matter(spec));
 	json_object_set_new(root, "date", json_string(spec->date));
-	json_object_set_new(root, "intro", json_string(w->intro ? w->intro : ""));
+	json_object_set_new(root, "intro",
+	                    json_string(w->intro ? w->intro : ""));
 	json_object_set_new(root, "viewpoint",
 	                    json_string(w->viewpoint ? w->viewpoint : ""));
-	json_object_set_new(root, "overview_title",
-	                    json_string(w->overview_title ? w->overview_title
-	                                                  : ""));
+	json_object_set_new(
+	        root, "overview_title",
+	        json_string(w->overview_title ? w->overview_title : ""));
 	/* categories in the order their best story ranks */
 	for (i = 0; i < spec->nitems; i++) {
 		int c = spec->items[i].category;
@@ -129,8 +130,10 @@ json_t *post_data(const struct post_spec *spec)
 			continue;
 		cat = json_object();
 		stories = json_array();
-		json_object_set_new(cat, "number", json_integer((json_int_t)++number));
-		json_object_set_new(cat, "heading", json_string(post_heading(spec, c)));
+		json_object_set_new(cat, "number",
+		                    json_integer((json_int_t)++number));
+		json_object_set_new(cat, "heading",
+		                    json_string(post_heading(spec, c)));
 		for (k = i; k < spec->nitems; k++) {
 			const struct post_item *it = &spec->items[k];
 			const struct writer_piece *p = it->piece;
@@ -140,19 +143,22 @@ json_t *post_data(const struct post_spec *spec)
 				continue;
 			done[k] = true;
 			s = json_object();
-			json_object_set_new(s, "title",
-			                    json_string(p && p->title && *p->title
-			                                        ? p->title
-			                                        : it->title ? it->title
-			                                                    : ""));
+			json_object_set_new(
+			        s, "title",
+			        json_string(p && p->title && *p->title
+			                            ? p->title
+			                    : it->title ? it->title
+			                                : ""));
 			json_object_set_new(s, "oneliner",
-			                    json_string(p && p->oneliner ? p->oneliner
-			                                                 : ""));
-			json_object_set_new(s, "summary",
-			                    json_string(p && p->summary ? p->summary
-			                                                : ""));
-			json_object_set_new(s, "source",
-			                    json_string(it->source ? it->source : ""));
+			                    json_string(p && p->oneliner
+			                                        ? p->oneliner
+			                                        : ""));
+			json_object_set_new(
+			        s, "summary",
+			        json_string(p && p->summary ? p->summary : ""));
+			json_object_set_new(
+			        s, "source",
+			        json_string(it->source ? it->source : ""));
 			json_object_set_new(s, "url", post_url(it->url));
 			json_array_append_new(stories, s);
 		}
@@ -205,7 +211,8 @@ struct publish_field *post_fields(const struct post_spec *spec, size_t *n)
 		post_field(&v, n, "title", w->title);
 		post_field(&v, n, "description", w->description);
 		post_field(&v, n, "date", spec->first_date);
-		post_field(&v, n, spec->preset == POST_HUGO ? "lastmod" : "update",
+		post_field(&v, n,
+		           spec->preset == POST_HUGO ? "lastmod" : "update",
 		           spec->update);
 	}
 	for (i = 0; i < w->ntags; i++)
@@ -236,7 +243,8 @@ char **post_allowed_urls(const struct post_spec *spec)
 	for (i = 0; i < spec->nitems; i++) {
 		struct buf b = BUF_INIT(0);
 
-		if (spec->items[i].url && escape_url(&b, spec->items[i].url) == 0)
+		if (spec->items[i].url &&
+		    escape_url(&b, spec->items[i].url) == 0)
 			v[k++] = buf_detach(&b);
 		buf_free(&b);
 	}

@@ -19,7 +19,7 @@ enum post_preset { POST_HOODIE = 0, POST_HUGO, POST_JEKYLL };
 /* A selected story, in rank order. */
 struct post_item {
 	const char *title;  /* as written, for the Overview when the writer
-			     * gives none */
+	                     * gives none */
 	const char *url;    /* the item's link (http or https) */
 	const char *source; /* its source's name */
 	int category;       /* index into the categories, or -1 */
@@ -31,8 +31,8 @@ struct post_spec {
 	const char *first_date; /* the day it was first published (kept) */
 	const char *update;     /* today, YYYY-MM-DD */
 	enum post_preset preset;
-	const char *series;     /* hoodie's series, or NULL */
-	int tz_offset_sec;      /* for jekyll's date with an offset */
+	const char *series; /* hoodie's series, or NULL */
+	int tz_offset_sec;  /* for jekyll's date with an offset */
 	const struct writer_output *w;
 	const struct writer_category *cats;
 	size_t ncats;
@@ -50,7 +50,7 @@ json_t *post_data(const struct post_spec *spec);
 
 /* Render tmpl with the spec's data into out. 0, or -1 (err). */
 int post_render(const char *tmpl, size_t n, const struct post_spec *spec,
-		struct buf *out, struct buf *err);
+                struct buf *out, struct buf *err);
 
 /* What the front-matter must parse back to (strings owned by the
  * returned array; free with post_fields_free). */

@@ -37,8 +37,7 @@ bool engine_ledger_reserve(struct engine_ledger *l, double estimate)
 	return true;
 }
 
-void engine_ledger_settle(struct engine_ledger *l, double reserved,
-                          double usd)
+void engine_ledger_settle(struct engine_ledger *l, double reserved, double usd)
 {
 	l->reserved -= reserved;
 	if (l->reserved < 0)
@@ -77,10 +76,8 @@ static double engine_estimate(const struct llm_profile *p, const char *system,
 	return (in * p->price_in + out_tokens * p->price_out) / 1e6;
 }
 
-void engine_match_ids(json_t *arr, const char *const *ids, size_t n,
-                      bool *seen,
-                      int (*fn)(void *ctx, size_t k, json_t *answer),
-                      void *ctx)
+void engine_match_ids(json_t *arr, const char *const *ids, size_t n, bool *seen,
+                      int (*fn)(void *ctx, size_t k, json_t *answer), void *ctx)
 {
 	json_t *it;
 	size_t i, k;
@@ -302,7 +299,8 @@ static void engine_plan(struct engine_state *s, const size_t *items,
 			s->nmissing[k] = 0;
 		} else {
 			for (i = 0; i < nitems; i++) {
-				if (t->cached && t->cached(t->ctx, k, items[i])) {
+				if (t->cached &&
+				    t->cached(t->ctx, k, items[i])) {
 					s->reports[k].use.cached++;
 					continue;
 				}
@@ -361,9 +359,8 @@ static int engine_send(struct engine_state *s, struct buf *err)
 
 int engine_ask(const struct engine_task *t,
                const struct llm_profile *const *llms, size_t n,
-               const size_t *items, size_t nitems,
-               const struct engine_run *run, struct engine_report *reports,
-               bool *budget_hit, struct buf *err)
+               const size_t *items, size_t nitems, const struct engine_run *run,
+               struct engine_report *reports, bool *budget_hit, struct buf *err)
 {
 	struct engine_state s;
 	int rounds = t->retry_missing ? 2 : 1, r, rc = 0;
@@ -401,7 +398,8 @@ struct engine_reply {
 	int attempts;
 };
 
-static void engine_one_done(void *ctx, size_t index, const struct llm_result *lr)
+static void engine_one_done(void *ctx, size_t index,
+                            const struct llm_result *lr)
 {
 	struct engine_reply *rep = ctx;
 
@@ -552,7 +550,8 @@ json_t *engine_call_one(const struct engine_call *c,
 	if (run->ledger)
 		engine_ledger_settle(run->ledger, estimate, usd);
 	if (rep.error != LLM_OK) {
-		buf_printf(note, "the LLM %s failed (%s)", c->name, rep.message);
+		buf_printf(note, "the LLM %s failed (%s)", c->name,
+		           rep.message);
 		goto out;
 	}
 	root = engine_parse(rep.json, c->want);

@@ -42,8 +42,7 @@ void engine_ledger_init(struct engine_ledger *l, double max_usd);
  * without a budget); false sets hit. */
 bool engine_ledger_reserve(struct engine_ledger *l, double estimate);
 /* A call ended: its reservation (0 if none) released, usd spent. */
-void engine_ledger_settle(struct engine_ledger *l, double reserved,
-                          double usd);
+void engine_ledger_settle(struct engine_ledger *l, double reserved, double usd);
 /* What may still be spent; INFINITY without a budget. */
 double engine_ledger_left(const struct engine_ledger *l);
 
@@ -69,17 +68,17 @@ struct engine_task {
 	const char *system;      /* the prompt */
 	const char *schema_name; /* the reply's JSON schema */
 	const char *schema_json;
-	const char *array;       /* the reply's key of the answers */
-	size_t batch;            /* items a request; 0: 20 */
+	const char *array; /* the reply's key of the answers */
+	size_t batch;      /* items a request; 0: 20 */
 	/* output tokens: max_tokens = max_base + n * max_per_item; the
 	 * estimate counts est_base + n * est_per_item at the output price
 	 * and the prompt's bytes / 4 at the input price */
 	int max_base, max_per_item, est_base, est_per_item;
-	bool shuffle;        /* each LLM its own order, from seed */
+	bool shuffle; /* each LLM its own order, from seed */
 	uint64_t seed;
-	unsigned jitter;     /* the client's retry jitter seed; 0: clock */
-	bool retry_missing;  /* ask once more for items a reply left out */
-	bool progress;       /* a progress line on stderr */
+	unsigned jitter;    /* the client's retry jitter seed; 0: clock */
+	bool retry_missing; /* ask once more for items a reply left out */
+	bool progress;      /* a progress line on stderr */
 	void *ctx;
 	/* The user message of a batch (a new string). */
 	char *(*message)(void *ctx, const size_t *items, size_t n);
@@ -122,11 +121,11 @@ struct engine_call {
 	double est_out_tokens; /* for the estimate */
 };
 
-/* Ask c (run NULL: no cache, no budget), or take its answer from run->cache when the same call was
- * answered before (*cached). Returns the reply's JSON object (json_decref
- * it), or NULL with why in note: the budget, a failure, a reply without
- * `want`. Usage goes to use; trouble with the cache (never fatal) to
- * trouble. */
+/* Ask c (run NULL: no cache, no budget), or take its answer from run->cache
+ * when the same call was answered before (*cached). Returns the reply's JSON
+ * object (json_decref it), or NULL with why in note: the budget, a failure, a
+ * reply without `want`. Usage goes to use; trouble with the cache (never fatal)
+ * to trouble. */
 json_t *engine_call_one(const struct engine_call *c,
                         const struct engine_run *run, struct llm_usage *use,
                         bool *cached, struct buf *note, struct buf *trouble);
@@ -135,8 +134,7 @@ json_t *engine_call_one(const struct engine_call *c,
  * was not matched before: fn(ctx, k, answer), and seen[k] set when fn
  * took it (returned 0). Unknown ids are dropped; a repeated id keeps
  * its first answer that stood. */
-void engine_match_ids(json_t *arr, const char *const *ids, size_t n,
-                      bool *seen,
+void engine_match_ids(json_t *arr, const char *const *ids, size_t n, bool *seen,
                       int (*fn)(void *ctx, size_t k, json_t *answer),
                       void *ctx);
 

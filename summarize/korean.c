@@ -7,7 +7,6 @@
 #include "common/ascii.h"
 #include "common/utf8.h"
 
-
 static const struct {
 	const char *consonant, *vowel, *neutral;
 } korean_particles[] = {
@@ -225,4 +224,3 @@ void korean_particle(struct buf *b, enum korean_particle p)
 	else
 		buf_puts(b, korean_particles[p].consonant);
 }
-

@@ -202,9 +202,9 @@ static json_t *llm_body_openai(const struct llm_call *call, json_t *schema)
 	if (!root)
 		return NULL;
 	if (llm_is_reasoning(call->ep)) {
-		json_object_set_new(
-		        root, "max_completion_tokens",
-		        json_integer(llm_max_tokens(call) + LLM_REASONING_ROOM));
+		json_object_set_new(root, "max_completion_tokens",
+		                    json_integer(llm_max_tokens(call) +
+		                                 LLM_REASONING_ROOM));
 		if (call->ep->reasoning_effort)
 			json_object_set_new(
 			        root, "reasoning_effort",

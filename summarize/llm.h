@@ -37,8 +37,11 @@ enum llm_error {
 /* OpenAI reasoning models (o1, o3, o4, gpt-5...) take
  * max_completion_tokens (with room for their reasoning) and no
  * temperature; auto: by the model's name. Other providers ignore it. */
-enum llm_reasoning { LLM_REASONING_AUTO = 0, LLM_REASONING_YES,
-                     LLM_REASONING_NO };
+enum llm_reasoning {
+	LLM_REASONING_AUTO = 0,
+	LLM_REASONING_YES,
+	LLM_REASONING_NO
+};
 
 struct llm_endpoint {
 	enum llm_provider provider;
@@ -64,9 +67,9 @@ bool llm_is_reasoning(const struct llm_endpoint *ep);
 /* A configured LLM, as a [judge.NAME] or [writer] section gives it: the
  * endpoint, where its key comes from, and its prices. Strings owned. */
 struct llm_profile {
-	struct llm_endpoint ep; /* base_url, model, api_key and
-	                         * reasoning_effort are owned */
-	char *api_key_env;      /* the variable holding the key, or NULL */
+	struct llm_endpoint ep;     /* base_url, model, api_key and
+	                             * reasoning_effort are owned */
+	char *api_key_env;          /* the variable holding the key, or NULL */
 	double price_in, price_out; /* USD per million tokens */
 };
 
@@ -79,7 +82,7 @@ int llm_provider_parse(const char *value, enum llm_provider *out);
  * 0; ERR_NOT_FOUND when e->key is not one of them (the caller may know
  * it); ERR_PARSE with "FILE:LINE: [SECTION] ..." in err for a bad value. */
 MUST_CHECK int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
-                    const char *file, struct buf *err);
+                               const char *file, struct buf *err);
 
 /* After the keys: the provider's base URL when none was given, and the
  * key from $api_key_env. Returns 0, or ERR_NOT_FOUND when that variable
@@ -156,7 +159,7 @@ struct llm_options {
  * or its schema_json is not a JSON object ("LLM call 3: no model"), or
  * libcurl failed (err, if not NULL, says why). */
 MUST_CHECK int llm_call_all(const struct llm_call *calls, size_t n,
-                 const struct llm_options *opt, struct buf *err);
+                            const struct llm_options *opt, struct buf *err);
 
 /* The first complete JSON object in text[0..n) (prose, ```json fences and
  * leading/trailing chatter tolerated) as a new string (free() it); NULL

@@ -49,8 +49,7 @@ int llm_provider_parse(const char *value, enum llm_provider *out)
 }
 
 static int llm_key_number(const struct ini_entry *e, const char *file,
-                          double min, double max, double *out,
-                          struct buf *err)
+                          double min, double max, double *out, struct buf *err)
 {
 	char *end;
 	double v = strtod(e->value, &end);
@@ -59,7 +58,8 @@ static int llm_key_number(const struct ini_entry *e, const char *file,
 		buf_printf(err,
 		           "%s:%d: [%s] %s wants a number from %g to %g, "
 		           "not '%s'\n",
-		           file, e->line, e->section, e->key, min, max, e->value);
+		           file, e->line, e->section, e->key, min, max,
+		           e->value);
 		return ERR_PARSE;
 	}
 	*out = v;
@@ -104,9 +104,9 @@ int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
 	case LLM_KEY_STRING:
 		break;
 	case LLM_KEY_PRICE:
-		return llm_key_number(e, file, 0, 1e6,
-		                      (double *)(base + llm_profile_keys[i].offset),
-		                      err);
+		return llm_key_number(
+		        e, file, 0, 1e6,
+		        (double *)(base + llm_profile_keys[i].offset), err);
 	case LLM_KEY_TIMEOUT:
 		if (llm_key_number(e, file, 1, 3600, &v, err) != 0)
 			return ERR_PARSE;
@@ -131,9 +131,10 @@ int llm_profile_finish(struct llm_profile *p)
 	const char *key;
 
 	if (!p->ep.base_url)
-		p->ep.base_url = xstrdup(p->ep.provider == LLM_ANTHROPIC
-		                                 ? "https://api.anthropic.com/v1"
-		                                 : "https://api.openai.com/v1");
+		p->ep.base_url =
+		        xstrdup(p->ep.provider == LLM_ANTHROPIC
+		                        ? "https://api.anthropic.com/v1"
+		                        : "https://api.openai.com/v1");
 	if (!p->api_key_env || !*p->api_key_env)
 		return 0;
 	key = getenv(p->api_key_env);

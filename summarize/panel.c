@@ -46,10 +46,10 @@ struct panel_run {
 	size_t n;
 	const struct panel_options *opt;
 	struct panel_result *res;
-	char (*idstr)[24];   /* each story's id as sent */
+	char (*idstr)[24]; /* each story's id as sent */
 	int64_t *ids;
-	size_t *cand;        /* the heuristic pre-ranking, best first */
-	size_t ncand;        /* the first ncand go to the judges */
+	size_t *cand;         /* the heuristic pre-ranking, best first */
+	size_t ncand;         /* the first ncand go to the judges */
 	double *judge_scores; /* cfg->njudges x n, NAN */
 	int *judge_category;  /* cfg->njudges x n, -1 */
 	/* the pool: configured judges, or heuristic stand-ins ((size_t)-1) */
@@ -174,7 +174,8 @@ static void panel_candidates(struct panel_run *r)
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
-		pre[i] = heuristic_prerank(&r->stories[i].h, r->opt->window_end);
+		pre[i] =
+		        heuristic_prerank(&r->stories[i].h, r->opt->window_end);
 		r->ids[i] = r->stories[i].id;
 		snprintf(r->idstr[i], sizeof r->idstr[i], "%lld",
 		         (long long)r->stories[i].id);
@@ -219,8 +220,8 @@ static int panel_ask(struct panel_run *r, struct buf *err)
 	t.id = panel_id;
 	t.cached = panel_cached;
 	t.take = panel_take;
-	rc = engine_ask(&t, llms, cfg->njudges, r->cand, r->ncand, r->run,
-	                reps, &r->res->budget_hit, err);
+	rc = engine_ask(&t, llms, cfg->njudges, r->cand, r->ncand, r->run, reps,
+	                &r->res->budget_hit, err);
 	for (j = 0; j < cfg->njudges; j++) {
 		struct panel_judge_report *rep = &r->res->judges[j];
 
@@ -260,7 +261,8 @@ static void panel_members(struct panel_run *r)
 				continue;
 			}
 			for (i = 0; i < r->ncand && !any; i++)
-				any = !isnan(r->judge_scores[j * r->n + r->cand[i]]);
+				any = !isnan(
+				        r->judge_scores[j * r->n + r->cand[i]]);
 			if (!any)
 				continue;
 			answered++;
@@ -273,20 +275,24 @@ static void panel_members(struct panel_run *r)
 		if (nllm > 0) {
 			res->degraded = true;
 			snprintf(res->note, sizeof res->note,
-			         "%zu of %zu LLM judges answered: the heuristic judges "
+			         "%zu of %zu LLM judges answered: the "
+			         "heuristic judges "
 			         "ranked alone",
 			         answered, nllm);
 		}
 		r->npool = 0;
 		for (k = 0; k < HEURISTIC_COUNT; k++) {
-			struct panel_judge_report *rep = &res->judges[res->nreports++];
+			struct panel_judge_report *rep =
+			        &res->judges[res->nreports++];
 
 			rep->name = heuristic_name((enum heuristic_kind)k);
 			rep->tau = NAN;
-			panel_add_member(r, (size_t)-1, true, (enum heuristic_kind)k);
+			panel_add_member(r, (size_t)-1, true,
+			                 (enum heuristic_kind)k);
 		}
 	} else if (res->degraded) {
-		snprintf(res->note, sizeof res->note, "a judge failed and was left out");
+		snprintf(res->note, sizeof res->note,
+		         "a judge failed and was left out");
 	}
 }
 
@@ -303,8 +309,9 @@ static void panel_matrix(struct panel_run *r)
 	r->weights = xcalloc(r->npool + 1, sizeof *r->weights);
 	for (k = 0; k < r->npool; k++) {
 		j = r->pool_judge[k];
-		res->pool_names[k] = j == (size_t)-1 ? heuristic_name(r->pool_kind[k])
-		                                     : cfg->judges[j].name;
+		res->pool_names[k] = j == (size_t)-1
+		                             ? heuristic_name(r->pool_kind[k])
+		                             : cfg->judges[j].name;
 		r->weights[k] = j == (size_t)-1 ? 1.0 : cfg->judges[j].weight;
 		for (i = 0; i < n; i++)
 			res->scores[k * n + i] = NAN;
@@ -381,14 +388,16 @@ static int panel_pool(struct panel_run *r, struct buf *err)
 	res->norder = r->ncand;
 	res->kendall_w = pool_kendall_w(&pin);
 	for (k = 0; k < r->npool; k++) {
-		double t = pool_kendall_tau(res->scores + k * n, res->pooled, n);
+		double t =
+		        pool_kendall_tau(res->scores + k * n, res->pooled, n);
 		struct panel_judge_report *rep = NULL;
 
 		if (r->pool_judge[k] != (size_t)-1)
 			rep = &res->judges[r->pool_judge[k]];
 		else
 			for (j = r->cfg->njudges; j < res->nreports; j++)
-				if (strcmp(res->judges[j].name, res->pool_names[k]) == 0)
+				if (strcmp(res->judges[j].name,
+				           res->pool_names[k]) == 0)
 					rep = &res->judges[j];
 		if (rep)
 			rep->tau = t;
@@ -417,7 +426,8 @@ static void panel_select(struct panel_run *r)
 				votes[c]++;
 		}
 		for (k = 0; k < cfg->ncategories && k < 64; k++)
-			if (votes[k] > 0 && (best < 0 || votes[k] > votes[best]))
+			if (votes[k] > 0 &&
+			    (best < 0 || votes[k] > votes[best]))
 				best = (int)k;
 		for (k = 0; best < 0 && k < cfg->ncategories; k++)
 			if (pattern_matches(cfg->categories[k].re,
@@ -468,9 +478,10 @@ static void panel_cost(struct panel_run *r)
 		}
 	}
 	if (nl)
-		res->reference_usd = (tin / (double)nl * cfg->reference_price_in +
-		                      tout / (double)nl * cfg->reference_price_out) /
-		                     1e6;
+		res->reference_usd =
+		        (tin / (double)nl * cfg->reference_price_in +
+		         tout / (double)nl * cfg->reference_price_out) /
+		        1e6;
 }
 
 /* What went wrong, for a person: the budget first. */
@@ -481,14 +492,16 @@ static void panel_notes(struct panel_run *r)
 
 	if (res->budget_hit) {
 		res->degraded = true;
-		buf_printf(&note, "the budget of $%g was reached: calls not made",
+		buf_printf(&note,
+		           "the budget of $%g was reached: calls not made",
 		           r->cfg->max_usd);
 	}
 	if (res->note[0])
 		buf_printf(&note, "%s%s", note.len ? "; " : "", res->note);
 	if (r->cache_errors)
 		buf_printf(&note, "%s%ld judgments not cached (%s)",
-		           note.len ? "; " : "", r->cache_errors, r->cache_error);
+		           note.len ? "; " : "", r->cache_errors,
+		           r->cache_error);
 	if (note.len)
 		snprintf(res->note, sizeof res->note, "%s", buf_cstr(&note));
 	buf_free(&note);

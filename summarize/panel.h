@@ -29,43 +29,43 @@ struct panel_judge {
 	                         * for a heuristic judge only model, which
 	                         * names it */
 	enum heuristic_kind heuristic;
-	double weight;        /* 1 */
+	double weight; /* 1 */
 };
 
 struct panel_category {
-	char *id;     /* "models" */
-	char *label;  /* the Korean heading */
+	char *id;           /* "models" */
+	char *label;        /* the Korean heading */
 	struct pattern *re; /* or NULL */
 };
 
 struct panel_config {
 	struct panel_judge *judges; /* the [judge.*] sections in file order */
 	size_t njudges;
-	enum pool_method pooling;   /* zmean */
-	size_t batch;               /* 20 stories a request */
-	size_t candidates;          /* 150 go to the LLM judges */
-	size_t top;                 /* 10 selected */
-	double quota;               /* a category's share of top: 0.4 */
+	enum pool_method pooling; /* zmean */
+	size_t batch;             /* 20 stories a request */
+	size_t candidates;        /* 150 go to the LLM judges */
+	size_t top;               /* 10 selected */
+	double quota;             /* a category's share of top: 0.4 */
 	double reference_price_in, reference_price_out;
 	unsigned seed;
-	double max_usd;             /* 0: no budget */
+	double max_usd; /* 0: no budget */
 	struct panel_category *categories;
 	size_t ncategories;
-	char *prompt;               /* the judge prompt's text */
-	char prompt_version[32];    /* changes when prompt or schema do */
-	size_t text_max;            /* code points of text per story: 1200 */
-	bool verify;                /* the LLM judges check the writer's
-	                             * texts (summarize/verify.h): yes */
-	char *verify_prompt;        /* its text: [panel] verify_prompt's
-	                             * file, else templates/prompts/verify.txt */
+	char *prompt;            /* the judge prompt's text */
+	char prompt_version[32]; /* changes when prompt or schema do */
+	size_t text_max;         /* code points of text per story: 1200 */
+	bool verify;             /* the LLM judges check the writer's
+	                          * texts (summarize/verify.h): yes */
+	char *verify_prompt;     /* its text: [panel] verify_prompt's
+	                          * file, else templates/prompts/verify.txt */
 };
 
 /* Read the panel's sections from a parsed configuration. A judge whose
  * key variable is unset is left out with a notice (not an error); a bad
  * value is an error "FILE:LINE: ..." in err. Returns 0 or ERR_PARSE. */
 MUST_CHECK int panel_config_load(const struct ini *ini, const char *file,
-		      struct panel_config *out, struct buf *err,
-		      struct buf *notices);
+                                 struct panel_config *out, struct buf *err,
+                                 struct buf *notices);
 void panel_config_free(struct panel_config *c);
 
 /* A story as the panel sees it. The caller owns the strings. */
@@ -74,7 +74,7 @@ struct panel_story {
 	const char *title;
 	const char *source; /* its first item's source */
 	const char *text;
-	const char *hash;   /* content hash: the judgments' cache key */
+	const char *hash; /* content hash: the judgments' cache key */
 	struct heuristic_story h;
 	const char *const *links; /* every item's URL, NULL-ended */
 };
@@ -83,38 +83,38 @@ struct panel_story {
 struct panel_judge_report {
 	const char *name;
 	bool llm;
-	bool failed, skipped;  /* failed: dropped with reason */
+	bool failed, skipped; /* failed: dropped with reason */
 	char reason[256];
 	struct llm_usage use;
-	double tau;            /* against the pooled ranking; NAN */
+	double tau; /* against the pooled ranking; NAN */
 };
 
 /* The ranking of one window. Arrays are indexed by story as given. */
 struct panel_result {
 	size_t nstories;
-	size_t njudges;            /* the pool: judges that took part */
+	size_t njudges;                    /* the pool: judges that took part */
 	struct panel_judge_report *judges; /* every configured judge, then
-					    * the heuristic stand-ins */
+	                                    * the heuristic stand-ins */
 	size_t nreports;
-	double *scores;            /* njudges x nstories raw scores, NAN */
-	double *pooled;            /* nstories; -INFINITY: not a candidate */
-	size_t *order;             /* story indices, best first */
-	size_t norder;             /* the candidates */
+	double *scores; /* njudges x nstories raw scores, NAN */
+	double *pooled; /* nstories; -INFINITY: not a candidate */
+	size_t *order;  /* story indices, best first */
+	size_t norder;  /* the candidates */
 	bool *selected;
-	int *category;             /* index into config categories, -1 */
-	const char **pool_names;   /* njudges names, owned by config */
+	int *category;           /* index into config categories, -1 */
+	const char **pool_names; /* njudges names, owned by config */
 	double kendall_w;
-	struct llm_usage use;      /* every judge's */
-	double reference_usd;      /* one frontier judge on the same prompts */
-	bool degraded;             /* a judge failed, or heuristics stood in */
+	struct llm_usage use; /* every judge's */
+	double reference_usd; /* one frontier judge on the same prompts */
+	bool degraded;        /* a judge failed, or heuristics stood in */
 	bool budget_hit;
-	char note[256];            /* why degraded, for a person */
+	char note[256]; /* why degraded, for a person */
 };
 
 struct panel_options {
-	bool progress;    /* a progress line on stderr */
+	bool progress; /* a progress line on stderr */
 	int64_t window_end;
-	unsigned seed;    /* 0: the config's */
+	unsigned seed; /* 0: the config's */
 };
 
 /* Rank the stories: heuristic pre-ranking, the LLM judges on the best
@@ -123,10 +123,11 @@ struct panel_options {
  * missing ids asked once more, within run->ledger), quorum, pooling,
  * agreement, selection, cost. Returns 0 (degradation is in res), or an
  * ERR_* code (err says why). */
-MUST_CHECK int panel_rank(const struct engine_run *run, const struct panel_config *cfg,
-	       const struct panel_story *stories, size_t n,
-	       const struct panel_options *opt, struct panel_result *res,
-	       struct buf *err);
+MUST_CHECK int panel_rank(const struct engine_run *run,
+                          const struct panel_config *cfg,
+                          const struct panel_story *stories, size_t n,
+                          const struct panel_options *opt,
+                          struct panel_result *res, struct buf *err);
 void panel_result_free(struct panel_result *res);
 
 #endif

@@ -42,16 +42,18 @@ static const struct {
          "government)\\b|규제|정책|안전"},
 };
 
-static int panel_number(const struct ini_entry *e, const char *file,
-                        double min, double max, double *out, struct buf *err)
+static int panel_number(const struct ini_entry *e, const char *file, double min,
+                        double max, double *out, struct buf *err)
 {
 	char *end;
 	double v = strtod(e->value, &end);
 
 	if (end == e->value || *end || !(v >= min && v <= max)) {
-		buf_printf(err, "%s:%d: [%s] %s wants a number from %g to %g, "
-		                "not '%s'\n",
-		           file, e->line, e->section, e->key, min, max, e->value);
+		buf_printf(err,
+		           "%s:%d: [%s] %s wants a number from %g to %g, "
+		           "not '%s'\n",
+		           file, e->line, e->section, e->key, min, max,
+		           e->value);
 		return ERR_PARSE;
 	}
 	*out = v;
@@ -92,8 +94,9 @@ static int panel_judge_key(struct panel_judge *j, const struct ini_entry *e,
 			return 0;
 		}
 		if (llm_provider_parse(e->value, &j->llm.ep.provider) != 0) {
-			buf_printf(err, "%s:%d: [%s] provider is openai, anthropic "
-			                "or heuristic, not '%s'\n",
+			buf_printf(err,
+			           "%s:%d: [%s] provider is openai, anthropic "
+			           "or heuristic, not '%s'\n",
 			           file, e->line, e->section, e->value);
 			return ERR_PARSE;
 		}
@@ -118,8 +121,9 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 	if (strcmp(e->key, "pooling") == 0) {
 		c->pooling = pool_method_parse(e->value, &ok);
 		if (!ok) {
-			buf_printf(err, "%s:%d: [panel] pooling is zmean, median, "
-			                "vote or borda, not '%s'\n",
+			buf_printf(err,
+			           "%s:%d: [panel] pooling is zmean, median, "
+			           "vote or borda, not '%s'\n",
 			           file, e->line, e->value);
 			return ERR_PARSE;
 		}
@@ -136,23 +140,27 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 		return 0;
 	}
 	if (strcmp(e->key, "verify") == 0) {
-		if (strcmp(e->value, "yes") == 0 || strcmp(e->value, "true") == 0)
+		if (strcmp(e->value, "yes") == 0 ||
+		    strcmp(e->value, "true") == 0)
 			c->verify = true;
 		else if (strcmp(e->value, "no") == 0 ||
 		         strcmp(e->value, "false") == 0)
 			c->verify = false;
 		else {
-			buf_printf(err, "%s:%d: [panel] verify is yes or no, "
-			                "not '%s'\n",
+			buf_printf(err,
+			           "%s:%d: [panel] verify is yes or no, "
+			           "not '%s'\n",
 			           file, e->line, e->value);
 			return ERR_PARSE;
 		}
 		return 0;
 	}
 	if (strcmp(e->key, "reference_price_in") == 0)
-		return panel_number(e, file, 0, 1e6, &c->reference_price_in, err);
+		return panel_number(e, file, 0, 1e6, &c->reference_price_in,
+		                    err);
 	if (strcmp(e->key, "reference_price_out") == 0)
-		return panel_number(e, file, 0, 1e6, &c->reference_price_out, err);
+		return panel_number(e, file, 0, 1e6, &c->reference_price_out,
+		                    err);
 	if (strcmp(e->key, "quota") == 0)
 		return panel_number(e, file, 0.05, 1, &c->quota, err);
 	if (panel_number(e, file, 0, 1e9, &v, err) != 0)
@@ -168,8 +176,9 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 	else if (strcmp(e->key, "text_max") == 0 && v >= 50)
 		c->text_max = (size_t)v;
 	else {
-		buf_printf(err, "%s:%d: [panel] %s = %s is not a setting this "
-		                "version knows\n",
+		buf_printf(err,
+		           "%s:%d: [panel] %s = %s is not a setting this "
+		           "version knows\n",
 		           file, e->line, e->key, e->value);
 		return ERR_PARSE;
 	}
@@ -188,9 +197,8 @@ static void panel_add_category(struct panel_config *c, const char *id,
 }
 
 /* [categories]: `id = Label | pattern` */
-static int panel_category_key(struct panel_config *c,
-                              const struct ini_entry *e, const char *file,
-                              struct buf *err)
+static int panel_category_key(struct panel_config *c, const struct ini_entry *e,
+                              const char *file, struct buf *err)
 {
 	const char *bar = strchr(e->value, '|');
 	struct pattern *re = NULL;
@@ -210,7 +218,8 @@ static int panel_category_key(struct panel_config *c,
 
 			if (pattern_compile(bar, &re, &why) != 0) {
 				buf_printf(err, "%s:%d: [categories] %s: %s\n",
-				           file, e->line, e->key, buf_cstr(&why));
+				           file, e->line, e->key,
+				           buf_cstr(&why));
 				buf_free(&why);
 				free(label);
 				return ERR_PARSE;
@@ -276,10 +285,13 @@ static int panel_finish_judges(struct panel_config *c, const char *file,
 
 		if (j->type == PANEL_JUDGE_HEURISTIC) {
 			if (!model || !heuristic_parse(model, &j->heuristic)) {
-				buf_printf(err, "%s: [judge.%s] model names a built-in "
-				                "judge: recency, source, corroboration, "
-				                "engagement or topic\n",
-				           file, j->name);
+				buf_printf(
+				        err,
+				        "%s: [judge.%s] model names a built-in "
+				        "judge: recency, source, "
+				        "corroboration, "
+				        "engagement or topic\n",
+				        file, j->name);
 				bad++;
 			}
 		} else if (!model) {
@@ -289,7 +301,8 @@ static int panel_finish_judges(struct panel_config *c, const char *file,
 		}
 		if (j->type == PANEL_JUDGE_LLM &&
 		    llm_profile_finish(&j->llm) != 0) {
-			buf_printf(notices, "judge %s skipped: $%s is not set\n",
+			buf_printf(notices,
+			           "judge %s skipped: $%s is not set\n",
 			           j->name, j->llm.api_key_env);
 			free(j->name);
 			llm_profile_free(&j->llm);
@@ -344,8 +357,8 @@ int panel_config_load(const struct ini *ini, const char *file,
 		if (strncmp(e->section, "judge.", 6) == 0 && e->section[6]) {
 			j = panel_judge_find(c, e->section + 6);
 			if (!j) {
-				buf_printf(err, "%s:%d: more than %d judges\n", file,
-				           e->line, PANEL_MAX_JUDGES);
+				buf_printf(err, "%s:%d: more than %d judges\n",
+				           file, e->line, PANEL_MAX_JUDGES);
 				bad++;
 			} else if (panel_judge_key(j, e, file, err) != 0) {
 				bad++;
@@ -359,7 +372,8 @@ int panel_config_load(const struct ini *ini, const char *file,
 				else
 					bad++;
 			} else {
-				buf_printf(err, "%s:%d: [budget] has no key '%s'\n",
+				buf_printf(err,
+				           "%s:%d: [budget] has no key '%s'\n",
 				           file, e->line, e->key);
 				bad++;
 			}
@@ -372,10 +386,11 @@ int panel_config_load(const struct ini *ini, const char *file,
 		for (i = 0; i < sizeof panel_default_categories /
 		                        sizeof *panel_default_categories;
 		     i++)
-			panel_add_category(c, panel_default_categories[i].id,
-			                   panel_default_categories[i].label,
-			                   panel_builtin_pattern(
-			                           panel_default_categories[i].pattern));
+			panel_add_category(
+			        c, panel_default_categories[i].id,
+			        panel_default_categories[i].label,
+			        panel_builtin_pattern(
+			                panel_default_categories[i].pattern));
 	template = c->prompt ? panel_read_prompt(c->prompt, err)
 	                     : xstrdup(panel_judge_prompt);
 	if (!template) {
@@ -416,4 +431,3 @@ void panel_config_free(struct panel_config *c)
 	free(c->verify_prompt);
 	memset(c, 0, sizeof *c);
 }
-

@@ -16,7 +16,8 @@
 
 static bool text_invisible(uint32_t cp)
 {
-	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+	return (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x202A && cp <= 0x202E) ||
 	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x00AD ||
 	       cp == 0x061C || (cp >= 0xE0000 && cp <= 0xE007F) ||
 	       (cp < 0x20 && cp != '\n' && cp != '\t');
@@ -84,7 +85,6 @@ bool text_has_hangul(const char *s)
 	return false;
 }
 
-
 /* The URL that starts at s (http://, https:// or www., any case): its
  * length, or 0. It ends before a space, a control or non-ASCII byte or
  * one of <>"`{}|\^[]; a ')' belongs to it only when it closes a '(' of
@@ -120,7 +120,7 @@ static size_t text_url_len(const char *s)
 /* A markdown link or image target at s ('[' ... "](" ... ')'), on one
  * line: its length, with the label's place in it; 0 when none. */
 static size_t text_markdown_link(const char *s, size_t *label_off,
-                                   size_t *label_len)
+                                 size_t *label_len)
 {
 	size_t j, k;
 	int depth = 0;
@@ -202,8 +202,7 @@ void text_strip_urls(char *text)
 	while (text[r]) {
 		size_t img = text[r] == '!' && text[r + 1] == '[';
 
-		if (text[r] == '<' &&
-		    (len = text_url_len(text + r + 1)) > 0 &&
+		if (text[r] == '<' && (len = text_url_len(text + r + 1)) > 0 &&
 		    text[r + 1 + len] == '>') {
 			r += len + 2;
 			removed = true;
@@ -312,8 +311,7 @@ static bool text_sentence_ends(const char *s, size_t n, size_t at)
 		return false; /* an initial: "J. Smith" */
 	if (memchr(s + t, '.', len))
 		return false; /* "U.S." */
-	for (i = 0;
-	     i < sizeof text_abbreviations / sizeof *text_abbreviations;
+	for (i = 0; i < sizeof text_abbreviations / sizeof *text_abbreviations;
 	     i++) {
 		const char *a = text_abbreviations[i];
 
@@ -414,4 +412,3 @@ const char *text_after_title(const char *text, const char *title)
 		p++;
 	return utf8_count(p, strlen(p)) >= 20 ? p : text;
 }
-

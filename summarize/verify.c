@@ -129,11 +129,14 @@ static char *verify_message(void *ctx, const size_t *units, size_t n)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "id", json_string(u->id));
-		json_object_set_new(o, "kind", json_string(verify_kinds[u->kind]));
+		json_object_set_new(o, "kind",
+		                    json_string(verify_kinds[u->kind]));
 		json_object_set_new(o, "source_title",
 		                    json_string(u->source_title));
-		json_object_set_new(o, "source_text", json_string(u->source_text));
-		json_object_set_new(o, "summary", json_string(u->text[c->round]));
+		json_object_set_new(o, "source_text",
+		                    json_string(u->source_text));
+		json_object_set_new(o, "summary",
+		                    json_string(u->text[c->round]));
 		json_array_append_new(arr, o);
 	}
 	dump = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -186,8 +189,9 @@ static int verify_take(void *ctx, size_t k, size_t unit, json_t *answer,
 		return ERR_PARSE;
 	v->supported = json_is_true(sv) ? 1 : 0;
 	free(v->problem);
-	v->problem = problem && *problem ? text_clean(problem, VERIFY_PROBLEM_CP)
-	                                 : NULL;
+	v->problem = problem && *problem
+	                     ? text_clean(problem, VERIFY_PROBLEM_CP)
+	                     : NULL;
 	if (!c->run->cache)
 		return 0;
 	memset(&row, 0, sizeof row);
@@ -304,12 +308,11 @@ static char *verify_day_source(const struct writer_story *s, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		t = text_clean(s[i].title ? s[i].title : "",
-		                     VERIFY_TITLE_CP);
+		t = text_clean(s[i].title ? s[i].title : "", VERIFY_TITLE_CP);
 		buf_printf(&b, "%s%zu. %s", i ? "\n" : "", i + 1, t);
 		free(t);
 		t = text_clean(s[i].text ? s[i].text : "",
-		                     i == 0 ? text_max : VERIFY_LIST_TEXT_CP);
+		               i == 0 ? text_max : VERIFY_LIST_TEXT_CP);
 		if (*t)
 			buf_printf(&b, ": %s", t);
 		free(t);
@@ -469,7 +472,8 @@ static void verify_sources(struct verify_result *res,
 		const struct writer_story *st = &in->stories[u->index];
 
 		if (u->kind == WRITER_FIX_STORY) {
-			u->source_title = text_clean(st->title, VERIFY_TITLE_CP);
+			u->source_title =
+			        text_clean(st->title, VERIFY_TITLE_CP);
 			u->source_text = text_clean(st->text, text_max);
 			if (o->pieces[u->index].lost_term)
 				u->lost_term =
@@ -563,8 +567,8 @@ static int verify_rewrite(struct verify_ctx *c, struct verify_fixes *fx,
 	struct buf wnote = BUF_INIT(1024);
 	size_t i, k = 0;
 
-	if (writer_rewrite(in->wc, c->run, in->stories, in->n, fx->v, fx->n,
-	                   o, &wnote) != 0) {
+	if (writer_rewrite(in->wc, c->run, in->stories, in->n, fx->v, fx->n, o,
+	                   &wnote) != 0) {
 		buf_printf(err, "%s", buf_cstr(&wnote));
 		buf_free(&wnote);
 		return ERR_USAGE;
@@ -679,7 +683,8 @@ static void verify_notes(struct verify_ctx *c, struct buf *note)
 	}
 	if (c->cache_errors)
 		buf_printf(note, "%s%ld verdicts not cached (%s)",
-		           note->len ? "; " : "", c->cache_errors, c->cache_error);
+		           note->len ? "; " : "", c->cache_errors,
+		           c->cache_error);
 	if (res->unverified)
 		res->degraded = true;
 }

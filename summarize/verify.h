@@ -38,25 +38,25 @@ enum verify_outcome {
 struct verify_vote {
 	signed char supported; /* 1, 0, or -1: no answer */
 	bool cached;
-	char *problem;         /* owned, may be NULL */
+	char *problem; /* owned, may be NULL */
 };
 
 struct verify_unit {
 	enum writer_fix_kind kind;
-	size_t index;            /* the story, for WRITER_FIX_STORY */
-	char id[32];             /* the story's id, "intro" or "viewpoint" */
+	size_t index; /* the story, for WRITER_FIX_STORY */
+	char id[32];  /* the story's id, "intro" or "viewpoint" */
 	char *source_title, *source_text;
-	char *text[VERIFY_ROUNDS];  /* what was voted on; NULL: not voted */
+	char *text[VERIFY_ROUNDS]; /* what was voted on; NULL: not voted */
 	char hash[VERIFY_ROUNDS][17];
 	struct verify_vote *votes[VERIFY_ROUNDS]; /* one per judge used */
 	int yes[VERIFY_ROUNDS], no[VERIFY_ROUNDS];
-	char *lost_term;         /* sent back for this [glossary] term */
+	char *lost_term; /* sent back for this [glossary] term */
 	bool sent_back, rewritten_ok;
 	enum verify_outcome outcome;
 };
 
 struct verify_judge_report {
-	const char *name;        /* the config's */
+	const char *name; /* the config's */
 	size_t config_index;
 	struct llm_usage use;
 	bool failed;
@@ -64,26 +64,26 @@ struct verify_judge_report {
 };
 
 struct verify_result {
-	bool ran;                /* false: not verified (why in note) */
+	bool ran; /* false: not verified (why in note) */
 	char prompt_version[32];
 	struct verify_unit *units;
 	size_t nunits;
 	struct verify_judge_report *judges; /* the LLM judges used */
 	size_t njudges;
 	size_t checked, supported_first, rewritten, replaced, unverified;
-	double kappa;            /* Fleiss' kappa of the first votes; NAN */
-	struct llm_usage use;    /* the judges' */
+	double kappa;             /* Fleiss' kappa of the first votes; NAN */
+	struct llm_usage use;     /* the judges' */
 	struct llm_usage rewrite; /* the writer's, for rewrites */
 	double seconds;
 	bool budget_hit, degraded;
-	char note[512];          /* why not run, or what went wrong */
+	char note[512]; /* why not run, or what went wrong */
 };
 
 /* What verification checks and against what. */
 struct verify_input {
 	const struct panel_config *pc;
-	const struct panel_result *pr; /* the ranking: its failed judges are
-	                                * left out; NULL: all LLM judges */
+	const struct panel_result *pr;  /* the ranking: its failed judges are
+	                                 * left out; NULL: all LLM judges */
 	const struct writer_config *wc; /* the writer that rewrites */
 	const struct writer_story *stories;
 	size_t n;
@@ -95,9 +95,10 @@ struct verify_input {
  * through the engine with run (verdicts cached in run->cache, calls and
  * the rewrite within run->ledger; NULL: no cache, no budget). Returns 0
  * (what happened is in res), or ERR_USAGE (err) for bad arguments. */
-MUST_CHECK int verify_digest(const struct engine_run *run, const struct verify_input *in,
-                  struct writer_output *o, struct verify_result *res,
-                  struct buf *err);
+MUST_CHECK int verify_digest(const struct engine_run *run,
+                             const struct verify_input *in,
+                             struct writer_output *o, struct verify_result *res,
+                             struct buf *err);
 void verify_result_free(struct verify_result *res);
 
 const char *verify_outcome_name(enum verify_outcome v);

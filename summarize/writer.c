@@ -35,7 +35,8 @@ static int writer_number(struct writer_config *c, const struct ini_entry *e,
 	char *field = (char *)c + writer_number_keys[i].offset;
 
 	if (end == e->value || *end ||
-	    !(v >= writer_number_keys[i].min && v <= writer_number_keys[i].max)) {
+	    !(v >= writer_number_keys[i].min &&
+	      v <= writer_number_keys[i].max)) {
 		buf_printf(err,
 		           "%s:%d: [writer] %s wants a number from %g to "
 		           "%g, not '%s'\n",
@@ -43,8 +44,8 @@ static int writer_number(struct writer_config *c, const struct ini_entry *e,
 		           writer_number_keys[i].max, e->value);
 		return ERR_PARSE;
 	}
-	if (writer_number_keys[i].offset == offsetof(struct writer_config,
-	                                             max_tokens))
+	if (writer_number_keys[i].offset ==
+	    offsetof(struct writer_config, max_tokens))
 		*(int *)field = (int)v;
 	else
 		*(size_t *)field = (size_t)v;
@@ -178,8 +179,7 @@ static char *writer_prompt(const struct ini_entry *e, const char *builtin,
 }
 
 /* template with every `name` replaced by value; a new string. */
-char *writer_fill(const char *template, const char *name,
-                         const char *value)
+char *writer_fill(const char *template, const char *name, const char *value)
 {
 	struct buf b = BUF_INIT(0);
 	const char *p = template, *mark;
@@ -217,15 +217,15 @@ static int writer_prompts(struct writer_config *c,
 	for (i = 0; i < c->nglossary; i++)
 		buf_printf(&terms, "%s%s", i ? ", " : "", c->glossary[i]);
 	list = c->nglossary ? buf_cstr(&terms) : "(none given)";
-	c->prompt = writer_prompt(st->prompt, writer_prompt_text, list, file,
-	                          err);
+	c->prompt =
+	        writer_prompt(st->prompt, writer_prompt_text, list, file, err);
 	if (!c->prompt) {
 		bad++;
 		c->prompt = writer_fill(writer_prompt_text, "{glossary}", list);
 	}
-	c->rewrite_prompt = writer_prompt(st->rewrite_prompt,
-	                                  writer_rewrite_prompt_text, list,
-	                                  file, err);
+	c->rewrite_prompt =
+	        writer_prompt(st->rewrite_prompt, writer_rewrite_prompt_text,
+	                      list, file, err);
 	if (!c->rewrite_prompt) {
 		bad++;
 		c->rewrite_prompt = writer_fill(writer_rewrite_prompt_text,
@@ -233,8 +233,8 @@ static int writer_prompts(struct writer_config *c,
 	}
 	writer_version(c->prompt_version, sizeof c->prompt_version, "writer",
 	               c->prompt, writer_schema);
-	writer_version(c->rewrite_version, sizeof c->rewrite_version,
-	               "rewrite", c->rewrite_prompt, writer_rewrite_schema);
+	writer_version(c->rewrite_version, sizeof c->rewrite_version, "rewrite",
+	               c->rewrite_prompt, writer_rewrite_schema);
 	buf_free(&terms);
 	return bad ? ERR_PARSE : 0;
 }
@@ -263,8 +263,7 @@ int writer_config_load(const struct ini *ini, const char *file,
 		else if (strcmp(e->section, "glossary") == 0)
 			bad += writer_glossary_key(out, e, file, err) != 0;
 	}
-	if (st.first &&
-	    (!out->profile.ep.model || !*out->profile.ep.model)) {
+	if (st.first && (!out->profile.ep.model || !*out->profile.ep.model)) {
 		buf_printf(err,
 		           "%s:%d: [writer] needs a model (leave [writer] "
 		           "out for the extractive writer)\n",
@@ -299,8 +298,7 @@ void writer_config_free(struct writer_config *c)
 	memset(c, 0, sizeof *c);
 }
 
-int writer_write(const struct writer_config *cfg,
-                 const struct engine_run *run,
+int writer_write(const struct writer_config *cfg, const struct engine_run *run,
                  const struct writer_story *stories, size_t n,
                  const struct writer_category *cats, size_t ncats,
                  struct writer_output *out, struct buf *err)

@@ -39,7 +39,7 @@ void writer_run_init(struct writer_run *r)
 		t->source = text_tidy(st->source, WRITER_SOURCE_CP);
 		t->text = text_tidy(st->text, text_max);
 		t->lead = text_lead(text_after_title(t->text, t->title),
-		                      WRITER_LEAD_CP);
+		                    WRITER_LEAD_CP);
 		t->cat = -1;
 		for (k = 0; st->category && k < r->ncats; k++)
 			if (r->cats[k].id &&
@@ -290,8 +290,7 @@ static void writer_extractive_tags(const struct writer_run *r,
 	/* glossary terms the titles name */
 	for (k = 0; r->cfg && k < r->cfg->nglossary; k++)
 		for (i = 0; i < r->n; i++)
-			if (text_has_term(r->s[i].title,
-			                    r->cfg->glossary[k])) {
+			if (text_has_term(r->s[i].title, r->cfg->glossary[k])) {
 				writer_add_tag(o, r->cfg->glossary[k]);
 				break;
 			}
@@ -302,8 +301,7 @@ static void writer_extractive_tags(const struct writer_run *r,
 	free(used);
 }
 
-void writer_extractive(const struct writer_run *r,
-                              struct writer_output *o)
+void writer_extractive(const struct writer_run *r, struct writer_output *o)
 {
 	struct buf b = BUF_INIT(0);
 	size_t i;
@@ -332,8 +330,8 @@ void writer_extractive(const struct writer_run *r,
 	o->nheadings = r->ncats;
 	o->headings = xcalloc(r->ncats + 1, sizeof *o->headings);
 	for (i = 0; i < r->ncats; i++) {
-		o->headings[i] = text_tidy(writer_label(&r->cats[i]),
-		                             WRITER_HEADING_CP);
+		o->headings[i] =
+		        text_tidy(writer_label(&r->cats[i]), WRITER_HEADING_CP);
 		if (!*o->headings[i]) {
 			free(o->headings[i]);
 			o->headings[i] = xstrdup("기타");
@@ -349,4 +347,3 @@ void writer_extractive(const struct writer_run *r,
 		o->pieces[i].summary = writer_extractive_summary(r, i);
 	}
 }
-

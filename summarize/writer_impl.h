@@ -33,7 +33,6 @@
 #define WRITER_LEAD_CP 300
 #define WRITER_MAX_TOKENS 8192 /* [writer] max_tokens' default */
 
-
 /* The replies' JSON schemas (writer_llm.c, writer_rewrite.c). */
 extern const char writer_schema[];
 extern const char writer_rewrite_schema[];
@@ -88,9 +87,8 @@ char *writer_fill(const char *template, const char *name, const char *value);
 /* The LLM's text for a slot in place of *slot when it can stand (see
  * writer_llm.c); info, when given, says what became of it. */
 void writer_take(const struct writer_config *cfg, struct writer_tally *t,
-                 json_t *v, size_t max_cp, const char *src1,
-                 const char *src2, char **slot,
-                 struct writer_slot_info *info);
+                 json_t *v, size_t max_cp, const char *src1, const char *src2,
+                 char **slot, struct writer_slot_info *info);
 /* a, a newline and b, as one new string */
 char *writer_join(const char *a, const char *b);
 /* The most output tokens a call may ask for: [writer] max_tokens. */

@@ -45,8 +45,7 @@ static const char *writer_lost_term(const struct writer_config *cfg,
 	for (k = 0; k < cfg->nglossary; k++) {
 		const char *term = cfg->glossary[k];
 
-		if ((text_has_term(src1, term) ||
-		     text_has_term(src2, term)) &&
+		if ((text_has_term(src1, term) || text_has_term(src2, term)) &&
 		    !text_has_term(slot, term))
 			return term;
 	}
@@ -58,9 +57,8 @@ static const char *writer_lost_term(const struct writer_config *cfg,
  * of its sources; otherwise the extractive text stays and is counted.
  * info, when given, says which. */
 void writer_take(const struct writer_config *cfg, struct writer_tally *t,
-                        json_t *v, size_t max_cp, const char *src1,
-                        const char *src2, char **slot,
-                        struct writer_slot_info *info)
+                 json_t *v, size_t max_cp, const char *src1, const char *src2,
+                 char **slot, struct writer_slot_info *info)
 {
 	const char *s = json_string_value(v), *lost = NULL;
 	char *c;
@@ -191,8 +189,9 @@ static void writer_take_stories(const struct writer_run *r,
 		            &o->pieces[k].summary, &a[1]);
 		o->pieces[k].llm = a[0].llm || a[1].llm;
 		if (a[0].lost_term || a[1].lost_term) {
-			o->pieces[k].lost_term = xstrdup(
-			        a[0].lost_term ? a[0].lost_term : a[1].lost_term);
+			o->pieces[k].lost_term =
+			        xstrdup(a[0].lost_term ? a[0].lost_term
+			                               : a[1].lost_term);
 			o->pieces[k].draft = writer_join(
 			        a[0].rejected ? a[0].rejected
 			                      : o->pieces[k].oneliner,
@@ -231,7 +230,7 @@ static char *writer_user_message(const struct writer_run *r)
 		json_object_set_new(o, "text", json_string(r->s[i].text));
 		if (r->stories[i].category) {
 			cat = text_tidy(r->stories[i].category,
-			                  WRITER_CATEGORY_CP);
+			                WRITER_CATEGORY_CP);
 			json_object_set_new(o, "category", json_string(cat));
 			free(cat);
 		}
@@ -283,8 +282,8 @@ void writer_call_init(const struct writer_config *cfg, struct engine_call *c,
 	c->call.schema_name = schema_name;
 	c->call.schema_json = schema_json;
 	c->want = want;
-	c->est_out_tokens =
-	        WRITER_OUT_TOKENS_BASE + (double)nout * WRITER_OUT_TOKENS_PER_STORY;
+	c->est_out_tokens = WRITER_OUT_TOKENS_BASE +
+	                    (double)nout * WRITER_OUT_TOKENS_PER_STORY;
 }
 
 void writer_llm(const struct writer_run *r, const struct engine_run *run,
@@ -303,10 +302,9 @@ void writer_llm(const struct writer_run *r, const struct engine_run *run,
 	                 writer_schema, "stories", r->n);
 	c.call.system = system;
 	c.call.user = user;
-	c.call.max_tokens =
-	        (int)(max_tokens < (size_t)writer_max_tokens(cfg)
-	                      ? max_tokens
-	                      : (size_t)writer_max_tokens(cfg));
+	c.call.max_tokens = (int)(max_tokens < (size_t)writer_max_tokens(cfg)
+	                                  ? max_tokens
+	                                  : (size_t)writer_max_tokens(cfg));
 	root = engine_call_one(&c, run, &o->use, &o->cached, &note, &trouble);
 	if (!root) {
 		buf_puts(&note, ": the extractive writer wrote every slot");
@@ -356,4 +354,3 @@ out:
 	buf_free(&note);
 	buf_free(&trouble);
 }
-

@@ -22,8 +22,7 @@ const char writer_rewrite_schema[] =
         "\"oneliner\":{\"type\":\"string\"},"
         "\"summary\":{\"type\":\"string\"},"
         "\"text\":{\"type\":\"string\"}}}}}}";
-static const char *const writer_fix_kinds[] = {"story", "intro",
-                                               "viewpoint"};
+static const char *const writer_fix_kinds[] = {"story", "intro", "viewpoint"};
 
 static const char *writer_fix_id(const struct writer_run *r,
                                  const struct writer_fix *f)
@@ -51,8 +50,8 @@ static char *writer_fix_draft(const struct writer_output *o,
 }
 
 static char *writer_rewrite_message(const struct writer_run *r,
-                                    const struct writer_fix *fixes,
-                                    size_t nfix, const struct writer_output *o)
+                                    const struct writer_fix *fixes, size_t nfix,
+                                    const struct writer_output *o)
 {
 	json_t *arr = json_array(), *probs;
 	struct buf b = BUF_INIT(0);
@@ -63,16 +62,17 @@ static char *writer_rewrite_message(const struct writer_run *r,
 		const struct writer_fix *f = &fixes[i];
 		json_t *obj = json_object();
 
-		json_object_set_new(obj, "id", json_string(writer_fix_id(r, f)));
+		json_object_set_new(obj, "id",
+		                    json_string(writer_fix_id(r, f)));
 		json_object_set_new(obj, "kind",
 		                    json_string(writer_fix_kinds[f->kind]));
 		clean = text_tidy(f->source_title ? f->source_title : "",
-		                    WRITER_SENT_TITLE_CP);
+		                  WRITER_SENT_TITLE_CP);
 		json_object_set_new(obj, "source_title", json_string(clean));
 		free(clean);
 		clean = text_tidy(f->source_text ? f->source_text : "",
-		                    r->cfg->text_max ? r->cfg->text_max * 4
-		                                     : 6000);
+		                  r->cfg->text_max ? r->cfg->text_max * 4
+		                                   : 6000);
 		json_object_set_new(obj, "source_text", json_string(clean));
 		free(clean);
 		draft = writer_fix_draft(o, f);
@@ -83,9 +83,10 @@ static char *writer_rewrite_message(const struct writer_run *r,
 		probs = json_array();
 		for (k = 0; k < f->nproblems; k++) {
 			clean = text_tidy(f->problems[k] ? f->problems[k] : "",
-			                    300);
+			                  300);
 			if (*clean)
-				json_array_append_new(probs, json_string(clean));
+				json_array_append_new(probs,
+				                      json_string(clean));
 			free(clean);
 		}
 		json_object_set_new(obj, "problems", probs);
@@ -140,10 +141,12 @@ static bool writer_take_fix(const struct writer_run *r, struct writer_fix *f,
 		writer_take(cfg, &t, json_object_get(v, "text"),
 		            WRITER_PARAGRAPH_CP,
 		            f->kind == WRITER_FIX_INTRO ? r->s[0].title : NULL,
-		            f->kind == WRITER_FIX_INTRO ? "" : NULL, &text, &a[0]);
+		            f->kind == WRITER_FIX_INTRO ? "" : NULL, &text,
+		            &a[0]);
 		if (a[0].llm) {
-			char **slot = f->kind == WRITER_FIX_INTRO ? &o->intro
-			                                          : &o->viewpoint;
+			char **slot = f->kind == WRITER_FIX_INTRO
+			                      ? &o->intro
+			                      : &o->viewpoint;
 
 			free(*slot);
 			*slot = text;
@@ -187,11 +190,13 @@ int writer_rewrite(const struct writer_config *cfg,
 		fixes[i].fixed = false;
 		fixes[i].lost_term = NULL;
 		if (fixes[i].kind > WRITER_FIX_VIEWPOINT ||
-		    (fixes[i].kind == WRITER_FIX_STORY && fixes[i].index >= n) ||
+		    (fixes[i].kind == WRITER_FIX_STORY &&
+		     fixes[i].index >= n) ||
 		    (fixes[i].kind == WRITER_FIX_STORY &&
 		     fixes[i].index >= o->npieces)) {
-			buf_puts(note, "writer: a rewrite of a story that is not "
-			               "there");
+			buf_puts(note,
+			         "writer: a rewrite of a story that is not "
+			         "there");
 			return ERR_USAGE;
 		}
 	}
@@ -208,10 +213,9 @@ int writer_rewrite(const struct writer_config *cfg,
 	c.call.system = cfg->rewrite_prompt;
 	c.call.user = user;
 	max_tokens = 1024 + 450 * nfix;
-	c.call.max_tokens =
-	        (int)(max_tokens < (size_t)writer_max_tokens(cfg)
-	                      ? max_tokens
-	                      : (size_t)writer_max_tokens(cfg));
+	c.call.max_tokens = (int)(max_tokens < (size_t)writer_max_tokens(cfg)
+	                                  ? max_tokens
+	                                  : (size_t)writer_max_tokens(cfg));
 	root = engine_call_one(&c, run, &o->use, &cached, note, &trouble);
 	if (root) {
 		o->rewrite_calls++;
@@ -241,4 +245,3 @@ int writer_rewrite(const struct writer_config *cfg,
 	writer_run_free(&r);
 	return 0;
 }
-

@@ -76,8 +76,7 @@ bool server_child_start(struct server_child *s, const char *script)
 	if (s->pid == 0) {
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(127);
-		execlp("python3", "python3", script,
-		       (char *)NULL);
+		execlp("python3", "python3", script, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);

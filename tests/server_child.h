@@ -15,8 +15,8 @@ struct server_child {
 
 /* Whether python3 is on PATH. */
 bool server_child_python3(void);
-/* Start python3 SCRIPT and read its port (the first line it prints; 10 s at most).
- * On failure all is cleaned up and false returned. */
+/* Start python3 SCRIPT and read its port (the first line it prints; 10 s at
+ * most). On failure all is cleaned up and false returned. */
 bool server_child_start(struct server_child *s, const char *script);
 void server_child_stop(struct server_child *s);
 

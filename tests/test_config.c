@@ -36,10 +36,13 @@ static void test_ini(void)
 	CHECK_STR(ini_get(&ini, "judge.a", "model"), "later wins");
 	CHECK_INT(ini_find(&ini, "judge.a", "model")->line, 9);
 	CHECK(ini_get(&ini, "digest", "model") == NULL);
-	CHECK(strstr(buf_cstr(&err), "t.conf:10: expected key = value") != NULL);
-	CHECK(strstr(buf_cstr(&err), "t.conf:11: malformed section header") != NULL);
+	CHECK(strstr(buf_cstr(&err), "t.conf:10: expected key = value") !=
+	      NULL);
+	CHECK(strstr(buf_cstr(&err), "t.conf:11: malformed section header") !=
+	      NULL);
 	CHECK(strstr(buf_cstr(&err), "t.conf:12: a key is missing") != NULL);
-	CHECK(strstr(buf_cstr(&err), "t.conf:13: unterminated quoted value") != NULL);
+	CHECK(strstr(buf_cstr(&err), "t.conf:13: unterminated quoted value") !=
+	      NULL);
 	ini_free(&ini);
 	buf_free(&err);
 }
@@ -93,7 +96,8 @@ static void test_config_load(void)
 	CHECK_INT(c.stale_days, 7);
 	CHECK_INT(c.transfers, 4);
 	CHECK_INT(c.max_bytes, 2 << 20);
-	CHECK(strstr(buf_cstr(&warn), "unknown key 'surprise' in [fetch]") != NULL);
+	CHECK(strstr(buf_cstr(&warn), "unknown key 'surprise' in [fetch]") !=
+	      NULL);
 	CHECK(strstr(buf_cstr(&warn), "unknown section [mystery]") != NULL);
 	/* later sections are kept for their modules */
 	CHECK_STR(ini_get(&c.ini, "judge.x", "model"), "m");
@@ -109,19 +113,22 @@ static void test_config_load(void)
 	free(path);
 
 	/* bad values are errors with their line */
-	path = write_temp("[digest]\ntimezone = noon\n[fetch]\ntransfers = 0\n");
+	path = write_temp(
+	        "[digest]\ntimezone = noon\n[fetch]\ntransfers = 0\n");
 	buf_reset(&err);
 	CHECK_INT(config_load(path, &c, &err, &warn), -1);
-	CHECK(strstr(buf_cstr(&err), ":2: digest.timezone wants an offset") != NULL);
-	CHECK(strstr(buf_cstr(&err), ":4: fetch.transfers wants a number from 1") !=
+	CHECK(strstr(buf_cstr(&err), ":2: digest.timezone wants an offset") !=
 	      NULL);
+	CHECK(strstr(buf_cstr(&err),
+	             ":4: fetch.transfers wants a number from 1") != NULL);
 	config_free(&c);
 	unlink(path);
 	free(path);
 
 	/* a named file that does not exist */
 	buf_reset(&err);
-	CHECK_INT(config_load("/nonexistent/aidigest.conf", &c, &err, &warn), -1);
+	CHECK_INT(config_load("/nonexistent/aidigest.conf", &c, &err, &warn),
+	          -1);
 	CHECK(strstr(buf_cstr(&err), "/nonexistent/aidigest.conf") != NULL);
 	config_free(&c);
 	buf_free(&err);

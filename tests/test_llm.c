@@ -342,8 +342,9 @@ static void llm_test_fill(struct llm_call *c, const struct llm_endpoint *ep,
 /* Both request bodies: their structure, the schema in them, no key. */
 static void test_llm_bodies(void)
 {
-	struct llm_endpoint ep = {LLM_OPENAI, "http://127.0.0.1:1/v1", "m",
-	                          "secret-key-42", 0, LLM_REASONING_AUTO, NULL};
+	struct llm_endpoint ep = {
+	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m", "secret-key-42",
+	        0,          LLM_REASONING_AUTO,      NULL};
 	struct llm_call call;
 	json_t *root, *schema, *v;
 	char *body;
@@ -444,8 +445,9 @@ static void test_llm_reasoning(void)
 	        {"gpt-4o", LLM_REASONING_YES, true},
 	        {"o3-mini", LLM_REASONING_NO, false},
 	};
-	struct llm_endpoint ep = {LLM_OPENAI, "http://127.0.0.1:1/v1", "m",
-	                          NULL, 0, LLM_REASONING_AUTO, NULL};
+	struct llm_endpoint ep = {
+	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m", NULL,
+	        0,          LLM_REASONING_AUTO,      NULL};
 	struct llm_call call;
 	enum llm_reasoning r;
 	json_t *root;
@@ -479,7 +481,8 @@ static void test_llm_reasoning(void)
 	CHECK(!llm_is_reasoning(&ep));
 	body = llm_request_body(&call);
 	root = body ? json_loads(body, 0, NULL) : NULL;
-	CHECK_INT(json_integer_value(json_object_get(root, "max_tokens")), 1000);
+	CHECK_INT(json_integer_value(json_object_get(root, "max_tokens")),
+	          1000);
 	CHECK(json_object_get(root, "reasoning_effort") == NULL);
 	json_decref(root);
 	free(body);
@@ -500,8 +503,9 @@ static void test_llm_reasoning(void)
  * before any done(). */
 static void test_llm_malformed_calls(void)
 {
-	struct llm_endpoint ep = {LLM_OPENAI, "http://127.0.0.1:1/v1", "m",
-	                          NULL, 0, LLM_REASONING_AUTO, NULL};
+	struct llm_endpoint ep = {
+	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m", NULL,
+	        0,          LLM_REASONING_AUTO,      NULL};
 	struct llm_call calls[2];
 	struct llm_options opt;
 	struct llm_test_run run;

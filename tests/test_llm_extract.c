@@ -88,4 +88,3 @@ void test_llm_extract(void)
 	CHECK(llm_test_since(&t0) < 2.0);
 	buf_free(&big);
 }
-

@@ -92,12 +92,15 @@ static void test_panel_config(void)
 	          ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "model names a built-in judge") != NULL);
 	panel_config_free(&pc);
-	CHECK_INT(load("[panel]\npooling = average\n", &pc, &err, &notes), ERR_PARSE);
-	panel_config_free(&pc);
-	CHECK_INT(load("[budget]\nmax_usd = -1\n", &pc, &err, &notes), ERR_PARSE);
-	panel_config_free(&pc);
-	CHECK_INT(load("[categories]\nbad = X | (unclosed\n", &pc, &err, &notes),
+	CHECK_INT(load("[panel]\npooling = average\n", &pc, &err, &notes),
 	          ERR_PARSE);
+	panel_config_free(&pc);
+	CHECK_INT(load("[budget]\nmax_usd = -1\n", &pc, &err, &notes),
+	          ERR_PARSE);
+	panel_config_free(&pc);
+	CHECK_INT(
+	        load("[categories]\nbad = X | (unclosed\n", &pc, &err, &notes),
+	        ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "bad pattern") != NULL);
 	panel_config_free(&pc);
 	buf_free(&err);
@@ -109,7 +112,11 @@ static void test_panel_clean_text(void)
 	char *s;
 
 	/* bidirectional overrides, zero widths, a BOM: gone */
-	s = text_clean("a\xE2\x80\xAE" "b\xE2\x80\x8B" "c\xEF\xBB\xBF" "d", 100);
+	s = text_clean("a\xE2\x80\xAE"
+	               "b\xE2\x80\x8B"
+	               "c\xEF\xBB\xBF"
+	               "d",
+	               100);
 	CHECK_STR(s, "abcd");
 	free(s);
 	/* cut by code point, never inside a character */
@@ -135,12 +142,13 @@ static void test_panel_heuristics(void)
 	size_t i, nsel = 0;
 
 	CHECK_INT(store_open(":memory:", &st, &err), 0);
-	CHECK_INT(load("[panel]\ntop = 4\ncandidates = 10\n", &pc, &err, &notes),
-	          0);
+	CHECK_INT(
+	        load("[panel]\ntop = 4\ncandidates = 10\n", &pc, &err, &notes),
+	        0);
 	memset(ps, 0, sizeof ps);
 	for (i = 0; i < 12; i++) {
-		snprintf(titles[i], sizeof titles[i], "Story %zu about topic %zu", i,
-		         i * 7);
+		snprintf(titles[i], sizeof titles[i],
+		         "Story %zu about topic %zu", i, i * 7);
 		snprintf(hashes[i], sizeof hashes[i], "%016zx", i + 1);
 		ps[i].id = (int64_t)i + 1;
 		ps[i].title = titles[i];

@@ -383,9 +383,15 @@ static void test_stories_rebuild(void)
 
 	if (!CHECK_INT(store_open(":memory:", &st, &err), 0))
 		goto out;
-	CHECK_INT(store_feed_ensure(st, "lab", "https://lab.example/feed", "blog"), 0);
-	CHECK_INT(store_feed_ensure(st, "hn", "https://hn.example/", "community"), 0);
-	CHECK_INT(store_feed_ensure(st, "news", "https://news.example/rss", "news"), 0);
+	CHECK_INT(store_feed_ensure(st, "lab", "https://lab.example/feed",
+	                            "blog"),
+	          0);
+	CHECK_INT(
+	        store_feed_ensure(st, "hn", "https://hn.example/", "community"),
+	        0);
+	CHECK_INT(store_feed_ensure(st, "news", "https://news.example/rss",
+	                            "news"),
+	          0);
 	add_item(st, "lab", "l1", "https://lab.example/kimi-k2",
 	         "Kimi K2: Open Agentic Intelligence", day + 3600);
 	add_item(st, "hn", "h1", "https://lab.example/kimi-k2",

@@ -26,7 +26,8 @@ static void test_verify_rules(void)
 	static const int y1[] = {3, 0, 2, 1}, n1[] = {0, 3, 1, 2};
 	/* 7 texts: 3 unanimous yes, 4 with one yes and two no:
 	 * P-bar 13/21, P_e 233/441, kappa 40/208 */
-	static const int y2[] = {3, 3, 3, 1, 1, 1, 1}, n2[] = {0, 0, 0, 2, 2, 2, 2};
+	static const int y2[] = {3, 3, 3, 1, 1, 1, 1},
+	                 n2[] = {0, 0, 0, 2, 2, 2, 2};
 	static const int y3[] = {3, 0}, n3[] = {0, 3};
 	static const int y4[] = {3, 3, 3}, n4[] = {0, 0, 0};
 	static const int y5[] = {2, 1}, n5[] = {1, 1};
@@ -118,9 +119,9 @@ static bool verify_test_run(struct verify_test *t, const char *writer,
 	buf_reset(&t->err);
 	ini_parse(conf.data ? conf.data : "", conf.len, "test.conf", &ini,
 	          &t->err);
-	ok &= CHECK_INT(panel_config_load(&ini, "test.conf", &t->pc, &t->err,
-	                                  &notices),
-	                0);
+	ok &= CHECK_INT(
+	        panel_config_load(&ini, "test.conf", &t->pc, &t->err, &notices),
+	        0);
 	ok &= CHECK_INT(writer_config_load(&ini, "test.conf", &t->wc, &t->err,
 	                                   &notices),
 	                0);
@@ -167,7 +168,8 @@ static bool verify_test_planted(const struct writer_output *o)
 	size_t i, k;
 
 	for (k = 0; k < 3; k++) {
-		if (strstr(o->intro, plants[k]) || strstr(o->viewpoint, plants[k]))
+		if (strstr(o->intro, plants[k]) ||
+		    strstr(o->viewpoint, plants[k]))
 			return true;
 		for (i = 0; i < o->npieces; i++)
 			if (strstr(o->pieces[i].oneliner, plants[k]) ||
@@ -238,7 +240,6 @@ static void test_verify_skips_and_cache(struct verify_test *t)
 		strcat(path, "-shm");
 		unlink(path);
 	}
-
 }
 
 static void test_verify_server(int port)
@@ -286,7 +287,8 @@ static void test_verify_server(int port)
 			CHECK_INT(u->yes[1], 3);
 			CHECK(u->votes[0][0].supported == 0 &&
 			      u->votes[0][0].problem &&
-			      strstr(u->votes[0][0].problem, "원문에 없는 수치"));
+			      strstr(u->votes[0][0].problem,
+			             "원문에 없는 수치"));
 		}
 		CHECK_STR(t.res.units[5].id, "intro");
 		CHECK_INT(t.res.units[5].outcome, VERIFY_REWRITTEN);
@@ -317,7 +319,8 @@ static void test_verify_server(int port)
 	if (verify_test_run(&t, "writer-planted", failing, 3, NULL, -1)) {
 		CHECK(t.res.degraded);
 		CHECK(t.res.judges[1].failed);
-		CHECK(strstr(t.res.note, "judge j2 failed verification") != NULL);
+		CHECK(strstr(t.res.note, "judge j2 failed verification") !=
+		      NULL);
 		CHECK_INT(t.res.rewritten, 4);
 		CHECK(!verify_test_planted(&t.o));
 		CHECK_INT(t.res.units[0].yes[0] + t.res.units[0].no[0], 2);
@@ -351,14 +354,14 @@ static void test_verify_server(int port)
 	verify_test_done(&t);
 
 	/* the budget: nothing is sent, nothing unchecked is published */
-	if (verify_test_run(&t, "writer-planted", catch2miss1, 3, NULL,
-	                    1e-7)) {
+	if (verify_test_run(&t, "writer-planted", catch2miss1, 3, NULL, 1e-7)) {
 		CHECK(t.res.budget_hit && t.res.degraded);
 		CHECK_INT(t.res.use.requests, 0);
 		CHECK_INT(t.res.unverified, 7);
 		CHECK(strstr(t.res.note, "budget") != NULL);
 		for (i = 0; i < VERIFY_TEST_N; i++)
-			CHECK_STR(t.o.pieces[i].summary, t.ex.pieces[i].summary);
+			CHECK_STR(t.o.pieces[i].summary,
+			          t.ex.pieces[i].summary);
 		CHECK_STR(t.o.intro, t.ex.intro);
 		CHECK_STR(t.o.viewpoint, t.ex.viewpoint);
 		CHECK_STR(t.o.title, t.ex.title);

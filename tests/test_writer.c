@@ -106,38 +106,38 @@ static void writer_test_output(const struct writer_output *o, size_t n,
 static const struct {
 	const char *conf, *want;
 } writer_test_bad[] = {
-	        {"[writer]\nprovider = bard\nmodel = m\n",
-	         "test.conf:2: [writer] provider is openai or anthropic, not "
-	         "'bard'\n"},
-	        {"[writer]\nmodel = m\nprice_in = cheap\n",
-	         "test.conf:3: [writer] price_in wants a number from 0 to "
-	         "1e+06, not 'cheap'\n"},
-	        {"[writer]\nmodel = m\ntimeout = 0\n",
-	         "test.conf:3: [writer] timeout wants a number from 1 to 3600, "
-	         "not '0'\n"},
-	        {"[writer]\nmodel = m\ncolour = blue\n",
-	         "test.conf:3: [writer] has no key 'colour'\n"},
-	        {"[writer]\nmodel = m\nmax_tokens = 10\n",
-	         "test.conf:3: [writer] max_tokens wants a number from 1024 to "
-	         "1e+06, not '10'\n"},
-	        {"[writer]\nmodel = m\nreasoning = maybe\n",
-	         "test.conf:3: [writer] reasoning is auto, yes or no, not "
-	         "'maybe'\n"},
-	        {"[writer]\nmodel = m\nreasoning_effort = max\n",
-	         "test.conf:3: [writer] reasoning_effort is minimal, low, "
-	         "medium or high, not 'max'\n"},
-	        {"\n[writer]\nprovider = openai\n",
-	         "test.conf:3: [writer] needs a model (leave [writer] out for "
-	         "the extractive writer)\n"},
-	        {"[writer]\nmodel = m\nbase_url = ftp://x\n",
-	         "test.conf:3: [writer] base_url is an http(s) URL, not "
-	         "'ftp://x'\n"},
-	        {"[writer]\nmodel = m\nprompt = /nonexistent/writer.txt\n",
-	         "test.conf:3: [writer] prompt: cannot read "
-	         "'/nonexistent/writer.txt' (No such file or directory)\n"},
-	        {"[glossary]\nTransformer = 변환기\n",
-	         "test.conf:2: [glossary] 'Transformer' takes no value: list "
-	         "terms as `terms = a, b` or one `TERM =` a line\n"},
+        {"[writer]\nprovider = bard\nmodel = m\n",
+         "test.conf:2: [writer] provider is openai or anthropic, not "
+         "'bard'\n"},
+        {"[writer]\nmodel = m\nprice_in = cheap\n",
+         "test.conf:3: [writer] price_in wants a number from 0 to "
+         "1e+06, not 'cheap'\n"},
+        {"[writer]\nmodel = m\ntimeout = 0\n",
+         "test.conf:3: [writer] timeout wants a number from 1 to 3600, "
+         "not '0'\n"},
+        {"[writer]\nmodel = m\ncolour = blue\n",
+         "test.conf:3: [writer] has no key 'colour'\n"},
+        {"[writer]\nmodel = m\nmax_tokens = 10\n",
+         "test.conf:3: [writer] max_tokens wants a number from 1024 to "
+         "1e+06, not '10'\n"},
+        {"[writer]\nmodel = m\nreasoning = maybe\n",
+         "test.conf:3: [writer] reasoning is auto, yes or no, not "
+         "'maybe'\n"},
+        {"[writer]\nmodel = m\nreasoning_effort = max\n",
+         "test.conf:3: [writer] reasoning_effort is minimal, low, "
+         "medium or high, not 'max'\n"},
+        {"\n[writer]\nprovider = openai\n",
+         "test.conf:3: [writer] needs a model (leave [writer] out for "
+         "the extractive writer)\n"},
+        {"[writer]\nmodel = m\nbase_url = ftp://x\n",
+         "test.conf:3: [writer] base_url is an http(s) URL, not "
+         "'ftp://x'\n"},
+        {"[writer]\nmodel = m\nprompt = /nonexistent/writer.txt\n",
+         "test.conf:3: [writer] prompt: cannot read "
+         "'/nonexistent/writer.txt' (No such file or directory)\n"},
+        {"[glossary]\nTransformer = 변환기\n",
+         "test.conf:2: [glossary] 'Transformer' takes no value: list "
+         "terms as `terms = a, b` or one `TERM =` a line\n"},
 };
 
 static void test_writer_config(void)
@@ -226,7 +226,8 @@ static void test_writer_config(void)
 	writer_config_free(&c);
 
 	for (i = 0; i < sizeof writer_test_bad / sizeof *writer_test_bad; i++) {
-		CHECK_INT(writer_test_load(writer_test_bad[i].conf, &c, &err, &notices),
+		CHECK_INT(writer_test_load(writer_test_bad[i].conf, &c, &err,
+		                           &notices),
 		          ERR_PARSE);
 		CHECK_STR(buf_cstr(&err), writer_test_bad[i].want);
 		CHECK(!c.llm);
@@ -306,39 +307,41 @@ static const struct writer_category writer_test_cats[] = {
         {"industry", "산업·비즈니스"},
 };
 
+/* Stories the extractive writer writes about. */
+static const struct writer_story korean[] = {
+        {1, "오픈AI, 새 추론 모델 공개", "연구소",
+         "오픈AI가 새 추론 모델을 공개했습니다. 수학 점수가 크게 "
+         "올랐습니다. 가격은 그대로입니다.",
+         "models"},
+        {2, "국내 연구진, 효율적인 어텐션 기법 발표", "뉴스룸",
+         "국내 연구진이 메모리를 절반만 쓰는 어텐션 기법을 "
+         "발표했습니다. 자세한 내용은 https://example.kr/paper 에서 "
+         "볼 수 있습니다.",
+         "research"},
+        {3, "AI 스타트업 투자 유치", "", NULL, "industry"},
+};
+static const struct writer_story english[] = {
+        {11, "Foo 2 is out https://t.co/abc", "lab",
+         "Foo 2 is out https://t.co/abc. We released Foo 2 today, with "
+         "a new Transformer kernel. It is faster. See "
+         "https://foo.ai/blog for more.",
+         "models"},
+        {12, "New benchmark for agents", "foo-blog",
+         "We present a benchmark, i.e. a set of 500 tasks. Agents "
+         "struggle.",
+         "research"},
+        {13, "Startup raises $10M", "newsroom", "", "nope"},
+        {14,
+         "\xff\xfe"
+         "Bad bytes\xc3",
+         "x",
+         "Text \xe2\x80\xae with a bidi "
+         "override.",
+         NULL},
+};
 static void test_writer_extractive(void)
 {
-	static const struct writer_story korean[] = {
-	        {1, "오픈AI, 새 추론 모델 공개", "연구소",
-	         "오픈AI가 새 추론 모델을 공개했습니다. 수학 점수가 크게 "
-	         "올랐습니다. 가격은 그대로입니다.",
-	         "models"},
-	        {2, "국내 연구진, 효율적인 어텐션 기법 발표", "뉴스룸",
-	         "국내 연구진이 메모리를 절반만 쓰는 어텐션 기법을 "
-	         "발표했습니다. 자세한 내용은 https://example.kr/paper 에서 "
-	         "볼 수 있습니다.",
-	         "research"},
-	        {3, "AI 스타트업 투자 유치", "", NULL, "industry"},
-	};
-	static const struct writer_story english[] = {
-	        {11, "Foo 2 is out https://t.co/abc", "lab",
-	         "Foo 2 is out https://t.co/abc. We released Foo 2 today, with "
-	         "a new Transformer kernel. It is faster. See "
-	         "https://foo.ai/blog for more.",
-	         "models"},
-	        {12, "New benchmark for agents", "foo-blog",
-	         "We present a benchmark, i.e. a set of 500 tasks. Agents "
-	         "struggle.",
-	         "research"},
-	        {13, "Startup raises $10M", "newsroom", "", "nope"},
-	        {14,
-	         "\xff\xfe"
-	         "Bad bytes\xc3",
-	         "x",
-	         "Text \xe2\x80\xae with a bidi "
-	         "override.",
-	         NULL},
-	};
+
 	struct writer_config cfg;
 	struct writer_output o;
 	struct buf err = BUF_INIT(0), notices = BUF_INIT(0);
@@ -350,7 +353,8 @@ static void test_writer_extractive(void)
 	          0);
 
 	/* Korean stories */
-	CHECK_INT(writer_write(&cfg, NULL, korean, 3, writer_test_cats, 3, &o, &err),
+	CHECK_INT(writer_write(&cfg, NULL, korean, 3, writer_test_cats, 3, &o,
+	                       &err),
 	          0);
 	writer_test_output(&o, 3, 3);
 	CHECK(!o.by_llm);
@@ -391,7 +395,8 @@ static void test_writer_extractive(void)
 	writer_output_free(&o);
 
 	/* English stories: the lead quoted, particles after Latin endings */
-	CHECK_INT(writer_write(&cfg, NULL, english, 4, writer_test_cats, 3, &o, &err),
+	CHECK_INT(writer_write(&cfg, NULL, english, 4, writer_test_cats, 3, &o,
+	                       &err),
 	          0);
 	writer_test_output(&o, 4, 3);
 	CHECK_STR(o.pieces[0].title, "Foo 2 is out");
@@ -433,8 +438,8 @@ static void test_writer_extractive(void)
 			buf_puts(&b, "word ");
 		long_text = buf_detach(&b);
 		s.text = long_text;
-		CHECK_INT(writer_write(&cfg, NULL, &s, 1, writer_test_cats, 3, &o,
-		                       &err),
+		CHECK_INT(writer_write(&cfg, NULL, &s, 1, writer_test_cats, 3,
+		                       &o, &err),
 		          0);
 		writer_test_output(&o, 1, 3);
 		CHECK(utf8_count(o.pieces[0].summary,
@@ -451,7 +456,8 @@ static void test_writer_extractive(void)
 	CHECK_INT(writer_write(&cfg, NULL, NULL, 0, NULL, 0, &o, &err), 0);
 	writer_test_output(&o, 0, 0);
 	writer_output_free(&o);
-	CHECK_INT(writer_write(&cfg, NULL, NULL, 2, NULL, 0, &o, &err), ERR_USAGE);
+	CHECK_INT(writer_write(&cfg, NULL, NULL, 2, NULL, 0, &o, &err),
+	          ERR_USAGE);
 	writer_config_free(&cfg);
 	buf_free(&err);
 	buf_free(&notices);
@@ -500,7 +506,8 @@ static void test_writer_particles(void)
 		struct writer_story s = {1, cases[i].text, cases[i].text, "",
 		                         NULL};
 
-		CHECK_INT(writer_write(NULL, NULL, &s, 1, NULL, 0, &o, &err), 0);
+		CHECK_INT(writer_write(NULL, NULL, &s, 1, NULL, 0, &o, &err),
+		          0);
 		buf_reset(&want);
 		buf_printf(&want, "「%s」%s ", cases[i].text, cases[i].eun);
 		if (!CHECK(strncmp(o.pieces[0].summary, buf_cstr(&want),
@@ -677,8 +684,8 @@ static void test_writer_server(int port)
 	setenv(WRITER_TEST_KEY_VAR, "test-key", 1);
 	setenv("AIDIGEST_TEST_WRITER_WRONG_KEY", "wrong-key", 1);
 	/* the extractive text, to compare with */
-	CHECK_INT(writer_write(NULL, NULL, writer_test_stories, 3, writer_test_cats,
-	                       3, &ex, &err),
+	CHECK_INT(writer_write(NULL, NULL, writer_test_stories, 3,
+	                       writer_test_cats, 3, &ex, &err),
 	          0);
 
 	/* a good reply is used whole */
@@ -689,7 +696,8 @@ static void test_writer_server(int port)
 	CHECK_INT(o.use.requests, 1);
 	CHECK(o.use.tokens_in > 0 && o.use.tokens_out > 0);
 	CHECK(o.use.usd > 0 &&
-	      o.use.usd == (o.use.tokens_in * 2.0 + o.use.tokens_out * 8.0) / 1e6);
+	      o.use.usd ==
+	              (o.use.tokens_in * 2.0 + o.use.tokens_out * 8.0) / 1e6);
 	CHECK_STR(o.pieces[0].oneliner,
 	          "「Transformer inference gets 2x faster with a new kernel」 "
 	          "소식이 나왔습니다.");
