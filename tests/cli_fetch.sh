@@ -49,11 +49,9 @@ unset AIDIGEST_TEST_UNSET_VARIABLE
 # run WANT DESCRIPTION -- ARGS...: aidigest with the test's config, feeds
 # and database exits WANT
 run() {
-	want=$1
-	what=$2
+	want=$1 what=$2
 	shift 3
-	expect_exit "$want" "$what" -- "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds.txt" \
-		--db "$tmp/state.db" "$@"
+	expect_aidigest "$want" "$what" aidigest state -- "$@"
 }
 
 # 1. the first fetch: the good land, each bad one named with its reason

@@ -55,18 +55,6 @@ stats() {
 	server_stats llm 'd["requests"]'
 }
 
-# run WANT DESCRIPTION DB CONF -- ARGS...: aidigest with $tmp/CONF.conf and
-# $tmp/DB.db exits WANT
-run() {
-	want=$1
-	what=$2
-	db=$3
-	cf=$4
-	shift 5
-	expect_exit "$want" "$what" -- "$bin" -c "$tmp/$cf.conf" --feeds "$tmp/feeds.txt" \
-		--db "$tmp/$db.db" "$@"
-}
-
 # fetch_into DB CONF: the day's feed into $tmp/DB.db
 fetch_into() {
 	timeout 60 "$bin" -q -c "$tmp/$2.conf" --feeds "$tmp/feeds.txt" --db "$tmp/$1.db" fetch >/dev/null 2>&1 ||
@@ -78,7 +66,7 @@ fetch_into() {
 conf panel "alpha:openai:fair-noise1" "beta:anthropic:source-lover-noise1" "gamma:openai:position-noise1"
 fetch_into main panel
 before=$(stats)
-run 0 "rank with three LLM judges" main panel -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank with three LLM judges" panel main -- rank --date 2025-03-10 --format json
 after=$(stats)
 expect_json "judges, agreement, cost, stories" '
 assert [j["name"] for j in r["judges"]] == ["alpha", "beta", "gamma"], r["judges"]
@@ -112,7 +100,7 @@ cp "$tmp/out" "$tmp/first.json"
 
 # 2. a re-run of the same day is served by the cache: no LLM call
 before=$(stats)
-run 0 "rank again" main panel -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank again" panel main -- rank --date 2025-03-10 --format json
 after=$(stats)
 if [ "$after" -eq "$before" ]; then ok; else bad "a re-run made $((after - before)) requests, want 0"; fi
 expect_json "the same ranking from the cache" '
@@ -123,14 +111,14 @@ assert all(j["cached"] == 41 for j in r["judges"])
 '
 
 # 3. the table, --explain, and the runs kept in the store
-run 0 "rank as a table" main panel -- rank --date 2025-03-10
+expect_aidigest 0 "rank as a table" panel main -- rank --date 2025-03-10
 expect_grep "$tmp/out" "^RANK" "the table's header"
 expect_grep "$tmp/out" "agreement: Kendall's W" "agreement line"
 expect_grep "$tmp/out" "one reference judge" "cost against the reference judge"
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stories"][0]["id"])' "$tmp/first.json")
-run 0 "rank --explain" main panel -- rank --date 2025-03-10 --explain "$id"
+expect_aidigest 0 "rank --explain" panel main -- rank --date 2025-03-10 --explain "$id"
 expect_grep "$tmp/out" "alpha *raw [0-9.]* *normalized [-+]" "a judge's raw and normalized score"
-run 1 "--explain of a story that is not there" main panel -- rank --date 2025-03-10 --explain 999999
+expect_aidigest 1 "--explain of a story that is not there" panel main -- rank --date 2025-03-10 --explain 999999
 if python3 -c '
 import sqlite3, sys
 n = sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM runs WHERE command = ? AND usd >= 0", ("rank",)).fetchone()[0]
@@ -139,7 +127,7 @@ assert n >= 4, n' "$tmp/main.db"; then ok; else bad "runs are not recorded"; fi
 # 4. a story that tells the judges what to score, before a judge that obeys
 conf inj "fair:openai:fair-noise1" "gullible:openai:echo-injection" "pos:anthropic:position-noise1"
 fetch_into inj inj
-run 0 "rank with a gullible judge" inj inj -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank with a gullible judge" inj inj -- rank --date 2025-03-10 --format json
 expect_json "the injection story gets no more than its content" '
 st = {s["title"]: s for s in r["stories"]}
 inj = st["Minor update to our company blog template"]
@@ -152,7 +140,7 @@ assert good and all(s["score"] > inj["score"] for s in good), (inj, [g["score"] 
 # 5. faults: a judge that always fails is dropped, the run is degraded
 conf faults "ok1:openai:fair-429-prose" "broken:openai:fair-500" "ok2:anthropic:fair-missing-ids-unknown-ids-out-of-range"
 fetch_into faults faults
-run 2 "rank with a failing judge" faults faults -- rank --date 2025-03-10 --format json
+expect_aidigest 2 "rank with a failing judge" faults faults -- rank --date 2025-03-10 --format json
 expect_grep "$tmp/err" "judge broken failed: HTTP 500" "the failing judge and its reason"
 expect_json "the other judges rank; retries, prose, ids and ranges handled" '
 j = {x["name"]: x for x in r["judges"]}
@@ -169,7 +157,7 @@ for s in r["stories"]:
 # 6. a refused key and a missing key: below the quorum the heuristics rank
 conf quorum "good:openai:fair" "wrong:openai:fair:AIDIGEST_TEST_WRONG_KEY" "absent:openai:fair:AIDIGEST_TEST_NO_KEY"
 fetch_into quorum quorum
-run 2 "rank below the quorum" quorum quorum -- rank --date 2025-03-10 --format json
+expect_aidigest 2 "rank below the quorum" quorum quorum -- rank --date 2025-03-10 --format json
 expect_grep "$tmp/err" "judge absent skipped: \$AIDIGEST_TEST_NO_KEY is not set" "an unset key is a notice"
 expect_grep "$tmp/err" "judge wrong failed:.*401" "a refused key is a failure"
 if grep -q "not-the-key" "$tmp/err" "$tmp/out"; then bad "the key leaked into the output"; else ok; fi
@@ -185,7 +173,7 @@ echo "[budget]" >>"$tmp/budget.conf"
 echo "max_usd = 0.0000001" >>"$tmp/budget.conf"
 fetch_into budget budget
 before=$(stats)
-run 2 "rank over budget" budget budget -- rank --date 2025-03-10 --format json
+expect_aidigest 2 "rank over budget" budget budget -- rank --date 2025-03-10 --format json
 after=$(stats)
 if [ "$after" -eq "$before" ]; then ok; else bad "over budget, $((after - before)) calls were made"; fi
 expect_grep "$tmp/err" "budget" "the run says the budget stopped it"
@@ -193,31 +181,31 @@ expect_grep "$tmp/err" "budget" "the run says the budget stopped it"
 # 8. no judges at all: the heuristic panel, no network, exit 0
 conf none
 fetch_into none none
-run 0 "rank with no judges" none none -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank with no judges" none none -- rank --date 2025-03-10 --format json
 expect_json "the heuristic panel" '
 assert not r["degraded"]
 assert r["cost"]["requests"] == 0
 assert sum(s["selected"] for s in r["stories"]) == 10
 '
-run 64 "rank with a bad date" main panel -- rank --date tomorrow
-run 64 "rank with a bad format" main panel -- rank --format xml
+expect_aidigest 64 "rank with a bad date" panel main -- rank --date tomorrow
+expect_aidigest 64 "rank with a bad format" panel main -- rank --format xml
 
 # OpenAI reasoning models get max_completion_tokens and no temperature:
 # known by name, or by `reasoning = yes`; `reasoning = no` sends the old
 # parameters, which such a model refuses
 conf reason "r1:openai:o3-mini" "r2:openai:gpt-5-mini"
 fetch_into reason reason
-run 0 "rank with two reasoning models" reason reason -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank with two reasoning models" reason reason -- rank --date 2025-03-10 --format json
 expect_json "both reasoning judges answered" '
 llm = [j for j in r["judges"] if j["name"] in ("r1", "r2")]
 assert [j["status"] for j in llm] == ["ok", "ok"], r["judges"]
 assert r["cost"]["requests"] >= 2, r["cost"]'
 sed 's/^model = o3-mini$/model = o3-mini\nreasoning = no/' "$tmp/reason.conf" >"$tmp/reason-no.conf"
 fetch_into reason-no reason-no
-run 2 "a reasoning model sent max_tokens" reason-no reason-no -- rank --date 2025-03-10
+expect_aidigest 2 "a reasoning model sent max_tokens" reason-no reason-no -- rank --date 2025-03-10
 expect_grep "$tmp/err" "judge r1 failed: HTTP 400: Unsupported parameter: 'max_tokens'" "the refusal is named"
 sed 's/^model = o3-mini$/model = o3-mini\nreasoning = sometimes/' "$tmp/reason.conf" >"$tmp/reason-bad.conf"
-run 1 "a bad reasoning value" reason reason-bad -- rank --date 2025-03-10
+expect_aidigest 1 "a bad reasoning value" reason-bad reason -- rank --date 2025-03-10
 expect_grep "$tmp/err" "reasoning is auto, yes or no, not 'sometimes'" "the bad value is named"
 
 # the progress line: on a terminal only

@@ -60,14 +60,9 @@ printf '%s\n' "$base_conf" >"$tmp/heuristic.conf"
 # run WANT DESCRIPTION CONF DB BLOG -- ARGS...: aidigest with
 # $tmp/CONF.conf, $tmp/DB.db and --out $tmp/BLOG exits WANT
 run() {
-	want=$1
-	what=$2
-	conf=$3
-	db=$4
-	blog=$5
+	want=$1 what=$2 conf=$3 db=$4 blog=$5
 	shift 6
-	expect_exit "$want" "$what" -- "$bin" -c "$tmp/$conf.conf" --feeds "$tmp/feeds.txt" \
-		--db "$tmp/$db.db" --out "$tmp/$blog" "$@"
+	expect_aidigest "$want" "$what" "$conf" "$db" -- --out "$tmp/$blog" "$@"
 }
 
 # store_links CONF DB: the links of 2026-11-20's items in $tmp/DB.db,

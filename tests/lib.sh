@@ -65,6 +65,15 @@ expect_exit() {
 		bad "$what: exit $got, want $want: $(head -c 800 "$tmp/err")"; fi
 }
 
+# expect_aidigest WANT WHAT CONF DB -- ARGS...: aidigest with
+# $tmp/CONF.conf, $tmp/feeds.txt and $tmp/DB.db, then ARGS, exits WANT.
+expect_aidigest() {
+	want=$1 what=$2 conf=$3 db=$4
+	shift 5
+	expect_exit "$want" "$what" -- "$bin" -c "$tmp/$conf.conf" --feeds "$tmp/feeds.txt" \
+		--db "$tmp/$db.db" "$@"
+}
+
 # expect_grep FILE PATTERN WHAT: a line of FILE matches PATTERN (grep).
 expect_grep() {
 	if grep -q -e "$2" "$1"; then ok; else bad "$3: '$2' not in: $(head -c 600 "$1")"; fi
