@@ -129,6 +129,17 @@ print('</channel></rss>')
 EOF
 }
 
+# bench_fetch_day: $OUT/day.xml, the one feed of $OUT/feeds.txt, fetched
+# into $OUT/state.db with $OUT/aidigest.conf.
+bench_fetch_day() {
+	echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
+	"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" --db "$OUT/state.db" fetch \
+		>/dev/null 2>&1 || die "fetch failed"
+}
+
+# the key the fake LLM servers take
+export BENCH_LLM_KEY=test-key
+
 # bench_endpoint SECTION PROVIDER K MODEL PRICE_IN PRICE_OUT: the
 # configuration of an LLM endpoint (a judge or the writer) behind server K;
 # its key is $BENCH_LLM_KEY.

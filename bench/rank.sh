@@ -28,16 +28,12 @@ bench_day "$N" 11 60 >"$OUT/day.xml"
 # Three servers, one per judge, as three providers would be.
 bench_start_servers 3 tests/llm_server.py LLM_SERVER_LATENCY_MS="$MS"
 
-echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
 {
 	printf '[digest]\ntimezone = +09:00\n'
 	bench_judges fair-noise2 source-lover-noise2 position-noise2
 	printf '[panel]\nreference_price_in = 2.50\nreference_price_out = 10.00\n'
 } >"$OUT/aidigest.conf"
-export BENCH_LLM_KEY=test-key
-
-"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" --db "$OUT/state.db" fetch \
-	>/dev/null 2>&1 || die "fetch failed"
+bench_fetch_day
 
 # stats: the LLM requests all servers have answered
 stats() {

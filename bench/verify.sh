@@ -30,7 +30,6 @@ bench_day 30 7 10 >"$OUT/day.xml"
 # Four servers: three judges and the writer, as four providers would be.
 bench_start_servers 4 tests/llm_server.py LLM_SERVER_LATENCY_MS="$MS"
 
-echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
 # The example's judges, and a GPT-4o-priced writer.
 {
 	printf '[digest]\ntimezone = +00:00\n'
@@ -38,10 +37,7 @@ echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
 	bench_endpoint writer openai 4 writer-planted 2.50 10.00
 	printf '[panel]\ntop = 10\n'
 } >"$OUT/aidigest.conf"
-export BENCH_LLM_KEY=test-key
-
-"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" --db "$OUT/state.db" fetch \
-	>/dev/null 2>&1 || die "fetch failed"
+bench_fetch_day
 
 # kinds: the LLM requests all servers have answered, by kind:
 # "RANK WRITE VERIFY REWRITE"
