@@ -10,37 +10,27 @@
 # Exit status: 0 all targets met, 1 a target missed, 2 could not run.
 set -eu
 
-cd "$(dirname "$0")/.."
-
-BIN=${AIDIGEST:-./aidigest}
+bench_name=bench-fetch
 OUT=bench/out/fetch
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_FEEDS:-300}
 PORTS=${BENCH_PORTS:-10}
 MS=${BENCH_LATENCY_MS:-200}
-CC=${CC:-cc}
-TIME=/usr/bin/time
-PY=python3
 
 MAX_RATIO=0.25
 MIN_304_SHARE=0.95
 MAX_BYTES_SHARE=0.05
 MAX_PEAK_MIB=64
 
-die() {
-	echo "bench-fetch: $*" >&2
-	exit 2
-}
-
 command -v sfeed_update >/dev/null 2>&1 || die "sfeed_update is missing (apt-get install sfeed)"
-command -v curl >/dev/null 2>&1 || die "curl is missing"
-command -v $PY >/dev/null 2>&1 || die "python3 is missing"
-[ -x "$TIME" ] || die "/usr/bin/time is missing"
-[ -x "$BIN" ] || die "$BIN is missing: run make first"
+bench_need_python3
+bench_need_time
+bench_need_aidigest
 
 rm -rf "$OUT"
 mkdir -p "$OUT/feeds" "$OUT/sfeed"
-$CC -O2 -o "$OUT/gen_feed" bench/gen_feed.c || die "cannot build gen_feed"
-$CC -O2 -o "$OUT/walltime" bench/walltime.c || die "cannot build walltime"
+bench_build gen_feed walltime
 
 # Feeds of about 20 KB, each with its own ids and links.
 "$OUT/gen_feed" rss 20000 >"$OUT/base.xml"
@@ -52,32 +42,7 @@ while [ "$i" -le "$N" ]; do
 	i=$((i + 1))
 done
 
-# The servers: they exit when the fifo's writer (this script) goes away.
-mkfifo "$OUT/fifo"
-pids=""
-p=1
-while [ "$p" -le "$PORTS" ]; do
-	AIDIGEST_FEEDS_DIR="$OUT/feeds" $PY tests/http_server.py "$OUT/port$p" \
-		<"$OUT/fifo" >/dev/null &
-	pids="$pids $!"
-	p=$((p + 1))
-done
-exec 3>"$OUT/fifo"
-cleanup() {
-	exec 3>&-
-	for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT INT TERM
-p=1
-while [ "$p" -le "$PORTS" ]; do
-	tries=0
-	while [ ! -s "$OUT/port$p" ]; do
-		tries=$((tries + 1))
-		[ "$tries" -lt 100 ] || die "server $p did not start"
-		sleep 0.1
-	done
-	p=$((p + 1))
-done
+bench_start_servers "$PORTS" tests/http_server.py AIDIGEST_FEEDS_DIR="$OUT/feeds"
 
 # The same feeds for both tools, spread over the ports.
 {
@@ -89,8 +54,7 @@ done
 i=1
 while [ "$i" -le "$N" ]; do
 	p=$(((i - 1) % PORTS + 1))
-	port=$(cat "$OUT/port$p")
-	url="http://127.0.0.1:$port/latency/f$i.xml?ms=$MS"
+	url="$(bench_url "$p")/latency/f$i.xml?ms=$MS"
 	echo "blog f$i $url" >>"$OUT/feeds.txt"
 	echo "	feed \"f$i\" \"$url\"" >>"$OUT/sfeedrc"
 	i=$((i + 1))
@@ -102,14 +66,9 @@ transfers = 16
 per_host = 2
 EOF
 
+# stats: requests and 304s on /latency/ over all servers: "REQ NM"
 stats() {
-	# requests and 304s on /latency/ over all servers: "REQ NM"
-	p=1
-	while [ "$p" -le "$PORTS" ]; do
-		curl -s "http://127.0.0.1:$(cat "$OUT/port$p")/stats"
-		echo
-		p=$((p + 1))
-	done | $PY -c '
+	bench_stats | $PY -c '
 import json, sys
 req = nm = 0
 for line in sys.stdin:
@@ -127,7 +86,6 @@ json_field() {
 }
 
 # 1. aidigest, first fetch, with its peak memory
-s0=$(stats)
 # (exit 2, some sources failed, still gives a report)
 us1=$("$OUT/walltime" -o "$OUT/run1.json" "$TIME" -f '%M' -o "$OUT/time1.txt" \
 	"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" \
@@ -152,9 +110,11 @@ s2=$(stats)
 bytes2=$(json_field "$OUT/run2.json" bytes)
 nm2=$(json_field "$OUT/run2.json" not_modified)
 
+# shellcheck disable=SC2086 # split into REQ and NM
 set -- $s1
 req_before=$1
 nm_before=$2
+# shellcheck disable=SC2086 # split into REQ and NM
 set -- $s2
 req2=$(($1 - req_before))
 nm_srv2=$(($2 - nm_before))

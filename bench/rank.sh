@@ -7,114 +7,37 @@
 # Exit status: 0 all targets met, 1 a target missed, 2 could not run.
 set -eu
 
-cd "$(dirname "$0")/.."
-
-BIN=${AIDIGEST:-./aidigest}
+bench_name=bench-rank
 OUT=bench/out/rank
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_STORIES:-200}
 MS=${BENCH_LLM_LATENCY_MS:-1000}
-CC=${CC:-cc}
-PY=python3
 MAX_REQUESTS=30
 MAX_SECONDS=4
 
-die() {
-	echo "bench-rank: $*" >&2
-	exit 2
-}
-
-command -v $PY >/dev/null 2>&1 || die "python3 is missing"
-[ -x "$BIN" ] || die "$BIN is missing: run make first"
+bench_need_python3
+bench_need_aidigest
 rm -rf "$OUT"
 mkdir -p "$OUT"
-$CC -O2 -o "$OUT/walltime" bench/walltime.c || die "cannot build walltime"
+bench_build walltime
 
-# A day of N stories of known quality ([q=N] markers), from 20 sources.
-$PY - "$N" >"$OUT/day.xml" <<'EOF'
-import random, sys
-n = int(sys.argv[1])
-rnd = random.Random(11)
-words = ("model agent benchmark release weights inference kernel dataset "
-         "reasoning vision speech robot safety eval tokenizer compiler "
-         "retrieval memory planner sparse").split()
-print('<?xml version="1.0" encoding="UTF-8"?>')
-print('<rss version="2.0"><channel><title>bench day</title>'
-      '<link>https://bench.example.org/</link><description>d</description>')
-for i in range(n):
-    q = rnd.randint(1, 10)
-    title = " ".join(rnd.choice(words) for _ in range(6)) + " %d" % i
-    text = "[q=%d] " % q + " ".join(rnd.choice(words) for _ in range(60))
-    print('<item><title>%s</title><link>https://bench.example.org/p/%d</link>'
-          '<guid>b-%d</guid><pubDate>Mon, 10 Mar 2025 %02d:%02d:00 GMT</pubDate>'
-          '<description>%s</description></item>' % (title, i, i, 1 + i // 60, i % 60, text))
-print('</channel></rss>')
-EOF
+# A day of N stories of known quality ([q=N] markers), 60 an hour.
+bench_day "$N" 11 60 >"$OUT/day.xml"
 
 # Three servers, one per judge, as three providers would be.
-mkfifo "$OUT/fifo"
-pids=""
-for k in 1 2 3; do
-	LLM_SERVER_LATENCY_MS=$MS $PY tests/llm_server.py "$OUT/port$k" \
-		<"$OUT/fifo" >/dev/null &
-	pids="$pids $!"
-done
-exec 3>"$OUT/fifo"
-cleanup() {
-	exec 3>&-
-	for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT INT TERM
-for k in 1 2 3; do
-	tries=0
-	while [ ! -s "$OUT/port$k" ]; do
-		tries=$((tries + 1))
-		[ "$tries" -lt 100 ] || die "server $k did not start"
-		sleep 0.1
-	done
-done
+bench_start_servers 3 tests/llm_server.py LLM_SERVER_LATENCY_MS="$MS"
 
-echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
-# The judges and prices of aidigest.conf.example, pointed at the servers.
-cat >"$OUT/aidigest.conf" <<EOF
-[digest]
-timezone = +09:00
-[judge.gpt-mini]
-provider = openai
-base_url = http://127.0.0.1:$(cat "$OUT/port1")/v1
-model = fair-noise2
-api_key_env = BENCH_LLM_KEY
-price_in = 0.15
-price_out = 0.60
-[judge.haiku]
-provider = anthropic
-base_url = http://127.0.0.1:$(cat "$OUT/port2")/v1
-model = source-lover-noise2
-api_key_env = BENCH_LLM_KEY
-price_in = 0.80
-price_out = 4.00
-[judge.gemini-flash]
-provider = openai
-base_url = http://127.0.0.1:$(cat "$OUT/port3")/v1
-model = position-noise2
-api_key_env = BENCH_LLM_KEY
-price_in = 0.10
-price_out = 0.40
-[panel]
-reference_price_in = 2.50
-reference_price_out = 10.00
-EOF
-export BENCH_LLM_KEY=test-key
+{
+	printf '[digest]\ntimezone = +09:00\n'
+	bench_judges fair-noise2 source-lover-noise2 position-noise2
+	printf '[panel]\nreference_price_in = 2.50\nreference_price_out = 10.00\n'
+} >"$OUT/aidigest.conf"
+bench_fetch_day
 
-"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" --db "$OUT/state.db" fetch \
-	>/dev/null 2>&1 || die "fetch failed"
-
+# stats: the LLM requests all servers have answered
 stats() {
-	for k in 1 2 3; do
-		curl -s "http://127.0.0.1:$(cat "$OUT/port$k")/stats" 2>/dev/null ||
-			$PY -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
-				"http://127.0.0.1:$(cat "$OUT/port$k")/stats"
-		echo
-	done | $PY -c '
+	bench_stats | $PY -c '
 import json, sys
 print(sum(json.loads(l)["requests"] for l in sys.stdin if l.strip()))'
 }

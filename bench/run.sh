@@ -9,14 +9,13 @@
 
 set -eu
 
-cd "$(dirname "$0")/.."
-
-BIN=${AIDIGEST:-./aidigest}
+bench_name=bench
 OUT=bench/out
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 SIZE=${BENCH_SIZE:-12582912}
 RUNS=${BENCH_RUNS:-7}
 PY_RUNS=${BENCH_PY_RUNS:-2}
-TIME=/usr/bin/time
 WALL=$OUT/walltime
 
 # The targets of the acceptance criterion.
@@ -27,11 +26,6 @@ MAX_PEAK_MIB=64
 PY_PARSE='import sys, feedparser
 d = feedparser.parse(open(sys.argv[1], "rb").read())
 print(len(d.entries))'
-
-die() {
-	echo "bench: $*" >&2
-	exit 2
-}
 
 # Wall time in microseconds of one run of tool $1 on feed $2, its output
 # thrown away.
@@ -89,9 +83,9 @@ check() {
 		>> "$OUT/report.txt"
 }
 
-[ -x "$BIN" ] || die "$BIN not found: run 'make aidigest' first"
+bench_need_aidigest
 command -v sfeed > /dev/null 2>&1 || die "sfeed not found (make deps-bench)"
-[ -x "$TIME" ] || die "$TIME not found (Debian package time)"
+bench_need_time
 if [ -z "${PYTHON:-}" ]; then
 	# A pyenv or venv python3 on PATH may not see the Debian package.
 	for p in python3 /usr/bin/python3; do
@@ -110,10 +104,7 @@ if [ "$RUNS" -lt 1 ] || [ "$PY_RUNS" -lt 1 ]; then
 fi
 
 mkdir -p "$OUT"
-for prog in gen_feed walltime; do
-	${CC:-cc} -O2 -Wall -Wextra -o "$OUT/$prog" "bench/$prog.c" ||
-		die "cannot build bench/$prog.c"
-done
+bench_build gen_feed walltime
 for fmt in rss atom; do
 	"$OUT/gen_feed" "$fmt" "$SIZE" > "$OUT/bench.$fmt.xml" ||
 		die "cannot generate $OUT/bench.$fmt.xml"

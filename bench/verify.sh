@@ -12,115 +12,37 @@
 # Exit status: 0 all targets met, 1 a target missed, 2 could not run.
 set -eu
 
-cd "$(dirname "$0")/.."
-
-BIN=${AIDIGEST:-./aidigest}
+bench_name=bench-verify
 OUT=bench/out/verify
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 MS=${BENCH_LLM_LATENCY_MS:-1000}
-CC=${CC:-cc}
-PY=python3
 
-die() {
-	echo "bench-verify: $*" >&2
-	exit 2
-}
-
-command -v $PY >/dev/null 2>&1 || die "python3 is missing"
-[ -x "$BIN" ] || die "$BIN is missing: run make first"
+bench_need_python3
+bench_need_aidigest
 rm -rf "$OUT"
 mkdir -p "$OUT/blog"
-$CC -O2 -o "$OUT/walltime" bench/walltime.c || die "cannot build walltime"
+bench_build walltime
 
-# A day of 30 stories of known quality ([q=N] markers).
-$PY - >"$OUT/day.xml" <<'EOF'
-import random
-rnd = random.Random(7)
-words = ("model agent benchmark release weights inference kernel dataset "
-         "reasoning vision speech robot safety eval tokenizer compiler "
-         "retrieval memory planner sparse").split()
-print('<?xml version="1.0" encoding="UTF-8"?>')
-print('<rss version="2.0"><channel><title>bench day</title>'
-      '<link>https://bench.example.org/</link><description>d</description>')
-for i in range(30):
-    q = rnd.randint(1, 10)
-    title = " ".join(rnd.choice(words) for _ in range(6)) + " %d" % i
-    text = "[q=%d] " % q + " ".join(rnd.choice(words) for _ in range(60))
-    print('<item><title>%s</title><link>https://bench.example.org/p/%d</link>'
-          '<guid>b-%d</guid><pubDate>Mon, 10 Mar 2025 %02d:%02d:00 GMT</pubDate>'
-          '<description>%s</description></item>' % (title, i, i, 1 + i // 10, i % 60, text))
-print('</channel></rss>')
-EOF
+# A day of 30 stories of known quality ([q=N] markers), 10 an hour.
+bench_day 30 7 10 >"$OUT/day.xml"
 
 # Four servers: three judges and the writer, as four providers would be.
-mkfifo "$OUT/fifo"
-pids=""
-for k in 1 2 3 4; do
-	LLM_SERVER_LATENCY_MS=$MS $PY tests/llm_server.py "$OUT/port$k" \
-		<"$OUT/fifo" >/dev/null &
-	pids="$pids $!"
-done
-exec 3>"$OUT/fifo"
-cleanup() {
-	exec 3>&-
-	for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT INT TERM
-for k in 1 2 3 4; do
-	tries=0
-	while [ ! -s "$OUT/port$k" ]; do
-		tries=$((tries + 1))
-		[ "$tries" -lt 100 ] || die "server $k did not start"
-		sleep 0.1
-	done
-done
+bench_start_servers 4 tests/llm_server.py LLM_SERVER_LATENCY_MS="$MS"
 
-echo "blog day file://$PWD/$OUT/day.xml" >"$OUT/feeds.txt"
-# The judges and prices of aidigest.conf.example, and a GPT-4o-priced
-# writer, pointed at the servers.
-cat >"$OUT/aidigest.conf" <<EOF
-[digest]
-timezone = +00:00
-[judge.gpt-mini]
-provider = openai
-base_url = http://127.0.0.1:$(cat "$OUT/port1")/v1
-model = fair-noise2
-api_key_env = BENCH_LLM_KEY
-price_in = 0.15
-price_out = 0.60
-[judge.haiku]
-provider = anthropic
-base_url = http://127.0.0.1:$(cat "$OUT/port2")/v1
-model = source-lover-noise2
-api_key_env = BENCH_LLM_KEY
-price_in = 0.80
-price_out = 4.00
-[judge.gemini-flash]
-provider = openai
-base_url = http://127.0.0.1:$(cat "$OUT/port3")/v1
-model = position-noise2-vmiss
-api_key_env = BENCH_LLM_KEY
-price_in = 0.10
-price_out = 0.40
-[writer]
-provider = openai
-base_url = http://127.0.0.1:$(cat "$OUT/port4")/v1
-model = writer-planted
-api_key_env = BENCH_LLM_KEY
-price_in = 2.50
-price_out = 10.00
-[panel]
-top = 10
-EOF
-export BENCH_LLM_KEY=test-key
+# The example's judges, and a GPT-4o-priced writer.
+{
+	printf '[digest]\ntimezone = +00:00\n'
+	bench_judges fair-noise2 source-lover-noise2 position-noise2-vmiss
+	bench_endpoint writer openai 4 writer-planted 2.50 10.00
+	printf '[panel]\ntop = 10\n'
+} >"$OUT/aidigest.conf"
+bench_fetch_day
 
-"$BIN" -q -c "$OUT/aidigest.conf" --feeds "$OUT/feeds.txt" --db "$OUT/state.db" fetch \
-	>/dev/null 2>&1 || die "fetch failed"
-
+# kinds: the LLM requests all servers have answered, by kind:
+# "RANK WRITE VERIFY REWRITE"
 kinds() {
-	for k in 1 2 3 4; do
-		$PY -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
-			"http://127.0.0.1:$(cat "$OUT/port$k")/stats"
-	done | $PY -c '
+	bench_stats | $PY -c '
 import json, sys
 t = {}
 for l in sys.stdin:

@@ -1,38 +1,11 @@
 #!/bin/sh
 # Command-line tests: exit codes, messages, and golden outputs of `parse`.
 # Ends with "N passed, N failed".
-bin=${AIDIGEST_BIN:-./aidigest}
+suite=cli
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 fx=tests/fixtures/feeds
 golden=tests/fixtures/golden
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL [cli] $*" >&2; }
-
-# expect_exit CODE DESCRIPTION -- COMMAND...: run with a 10 s bound; stdout
-# to $tmp/out, stderr to $tmp/err.
-expect_exit() {
-	want=$1
-	what=$2
-	shift 3
-	timeout 10 "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 300 "$tmp/err")"; fi
-}
-
-expect_grep() {
-	file=$1
-	pattern=$2
-	what=$3
-	if grep -q -e "$pattern" "$file"; then ok; else bad "$what: '$pattern' not in $(head -c 300 "$file")"; fi
-}
-
-expect_same() {
-	if cmp -s "$1" "$2"; then ok; else bad "$3: output differs from $2"; diff "$2" "$1" | head -20 >&2; fi
-}
 
 # usage and help
 expect_exit 0 "--help" -- "$bin" --help
@@ -103,14 +76,14 @@ expect_exit 0 "a recovered document exits 0" -- "$bin" parse "$fx/truncated.xml"
 expect_grep "$tmp/err" "recovered" "recovery is noted on stderr"
 expect_grep "$tmp/out" "Model 7B released" "partial entry kept"
 expect_exit 0 "-q silences notes" -- "$bin" -q parse "$fx/truncated.xml"
-if [ -s "$tmp/err" ]; then bad "-q: stderr not empty"; else ok; fi
+expect_empty "$tmp/err" "-q: stderr"
 
 # limits and hostile input, each within the 10 s bound (and far less)
 expect_exit 1 "--max-bytes refuses a large file" -- "$bin" parse --max-bytes 100 "$fx/rss20.xml"
 expect_grep "$tmp/err" "over the cap of 100 bytes" "size cap message"
 expect_exit 1 "--max-bytes on stdin" -- sh -c "\"$bin\" parse --max-bytes 100 - < $fx/rss20.xml"
 expect_exit 0 "--max-entries" -- "$bin" parse --max-entries 1 "$fx/rss20.xml"
-if [ "$(wc -l < "$tmp/out")" -eq 1 ]; then ok; else bad "--max-entries 1 printed $(wc -l < "$tmp/out") lines"; fi
+expect_lines "$tmp/out" 1 "--max-entries 1"
 expect_grep "$tmp/err" "more than 1 entries" "entries cap note"
 expect_exit 0 "billion laughs" -- "$bin" parse "$fx/billion-laughs.xml"
 expect_grep "$tmp/out" "&lol9;" "entity left unexpanded"
@@ -133,9 +106,9 @@ awk 'BEGIN { print "<rss version=\"2.0\"><channel><title>big</title>";
 	for (i = 0; i < 20000; i++) printf "<item><title>t%d &amp; x</title><link>http://e.com/%d</link><description>&lt;p&gt;%d&lt;/p&gt;</description></item>\n", i, i, i;
 	print "</channel></rss>" }' > "$tmp/big.xml"
 expect_exit 0 "20000 items with the default cap" -- "$bin" parse --max-entries 20000 "$tmp/big.xml"
-if [ "$(wc -l < "$tmp/out")" -eq 20000 ]; then ok; else bad "big feed: $(wc -l < "$tmp/out") lines"; fi
+expect_lines "$tmp/out" 20000 "big feed"
 expect_exit 0 "default entry cap of 10000" -- "$bin" parse "$tmp/big.xml"
-if [ "$(wc -l < "$tmp/out")" -eq 10000 ]; then ok; else bad "entry cap: $(wc -l < "$tmp/out") lines"; fi
+expect_lines "$tmp/out" 10000 "entry cap"
 
 # render: Mustache templates with JSON data
 rx=tests/fixtures/render
@@ -156,7 +129,7 @@ expect_exit 0 "render a missing partial" -- "$bin" render --partials "$rx/partia
 expect_grep "$tmp/out" '^\[\]$' "a missing partial is empty"
 expect_grep "$tmp/err" "partial 'nothere' rendered as nothing" "a missing partial is noted"
 expect_exit 0 "render -q" -- "$bin" -q render "$rx/missing.mustache" "$rx/digest.json"
-if [ -s "$tmp/err" ]; then bad "render -q: stderr not empty"; else ok; fi
+expect_empty "$tmp/err" "render -q: stderr"
 expect_exit 0 "render --help" -- "$bin" render --help
 expect_grep "$tmp/out" "render \[--escape html|markdown|yaml|none\]" "--help lists render"
 expect_exit 64 "render without DATA" -- "$bin" render "$rx/digest.mustache"
@@ -167,7 +140,7 @@ expect_exit 64 "render - -" -- "$bin" render - -
 expect_exit 64 "render --partials without DIR" -- "$bin" render "$rx/digest.mustache" "$rx/digest.json" --partials
 expect_exit 1 "render unclosed section" -- "$bin" render "$rx/unclosed.mustache" "$rx/digest.json"
 expect_grep "$tmp/err" "unclosed.mustache: line 2: unclosed section 'stories'" "unclosed section message"
-if [ -s "$tmp/out" ]; then bad "render error: stdout not empty"; else ok; fi
+expect_empty "$tmp/out" "render error: stdout"
 expect_exit 1 "render mismatched close" -- "$bin" render "$rx/mismatch.mustache" "$rx/digest.json"
 expect_grep "$tmp/err" "line 3: mismatched close tag 'a' (section 'b' opened on line 2)" "mismatched close message"
 expect_exit 1 "render broken JSON" -- "$bin" render "$rx/digest.mustache" "$rx/broken.json"
@@ -189,5 +162,4 @@ awk 'BEGIN { for (i = 0; i < 524288; i++) printf "{{"; }' > "$tmp/open.mustache"
 expect_exit 1 "render 1 MB of {{" -- "$bin" render "$tmp/open.mustache" "$rx/digest.json"
 expect_grep "$tmp/err" "line 1: unclosed tag" "unclosed tag message"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

@@ -2,47 +2,14 @@
 # `aidigest fetch`, `items` and `feeds` against a real loopback HTTP server
 # (tests/http_server.py, started and stopped here) serving the project's
 # fixtures and its faults. Ends with "N passed, N failed".
-bin=${AIDIGEST_BIN:-./aidigest}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-server=""
-
-ok() { passed=$((passed + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL [fetch] $*" >&2
-}
-finish() {
-	exec 3>&- 2>/dev/null
-	[ -n "$server" ] && kill "$server" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap finish EXIT INT TERM
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "fetch: skipped (python3 absent: make deps installs it)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-# The server lives as long as this script holds the fifo open.
-mkfifo "$tmp/fifo"
-python3 tests/http_server.py "$tmp/port" <"$tmp/fifo" >/dev/null 2>"$tmp/server.err" &
-server=$!
-exec 3>"$tmp/fifo"
-tries=0
-while [ ! -s "$tmp/port" ]; do
-	tries=$((tries + 1))
-	if [ "$tries" -gt 100 ]; then
-		bad "the test server did not start: $(cat "$tmp/server.err")"
-		echo "$passed passed, $failed failed"
-		exit 1
-	fi
-	sleep 0.1
-done
-port=$(cat "$tmp/port")
-base="http://127.0.0.1:$port"
+suite=fetch
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+test_seconds=60
+suite_needs_python3
+start_server feeds tests/http_server.py
+wait_servers feeds
+base=$(server_url feeds)
 
 cat >"$tmp/aidigest.conf" <<EOF
 [digest]
@@ -79,24 +46,12 @@ tweet someone \${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/someone
 EOF
 unset AIDIGEST_TEST_UNSET_VARIABLE
 
+# run WANT DESCRIPTION -- ARGS...: aidigest with the test's config, feeds
+# and database exits WANT
 run() {
-	# run WANT DESCRIPTION -- ARGS...: aidigest with the test's config,
-	# feeds and database, bounded by a minute
-	want=$1
-	what=$2
+	want=$1 what=$2
 	shift 3
-	timeout 60 "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds.txt" \
-		--db "$tmp/state.db" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 600 "$tmp/err")"; fi
-}
-
-has() {
-	if grep -q -e "$2" "$1"; then ok; else bad "$3: '$2' not in: $(head -c 600 "$1")"; fi
-}
-
-hasnt() {
-	if grep -q -e "$2" "$1"; then bad "$3: '$2' found"; else ok; fi
+	expect_aidigest "$want" "$what" aidigest state -- "$@"
 }
 
 # 1. the first fetch: the good land, each bad one named with its reason
@@ -104,57 +59,55 @@ start=$(date +%s)
 run 2 "first fetch (some sources fail)" -- fetch
 elapsed=$(($(date +%s) - start))
 if [ "$elapsed" -le 30 ]; then ok; else bad "first fetch took ${elapsed}s"; fi
-has "$tmp/err" "looping: more than 5 redirects" "redirect loop reason"
-has "$tmp/err" "broken: HTTP 500" "500 reason"
-has "$tmp/err" "missing: HTTP 404" "404 reason"
-has "$tmp/err" "slow: timed out" "timeout reason"
-has "$tmp/err" "cut: truncated" "truncated body reason"
-has "$tmp/err" "huge: body over the cap" "size cap reason"
-has "$tmp/err" "page: not a feed: looks like an HTML page" "HTML page reason"
-has "$tmp/err" "AIDIGEST_TEST_UNSET_VARIABLE} is not set" "unset variable notice"
-has "$tmp/err" "fetch: [0-9]* sources: [0-9]* ok" "summary line"
-hasnt "$tmp/err" "good:" "a good source is not reported as failing"
-hasnt "$tmp/err" "limited:" "429 with Retry-After recovered"
-hasnt "$tmp/err" "badutf:" "invalid UTF-8 is recovered, not failed"
+expect_grep "$tmp/err" "looping: more than 5 redirects" "redirect loop reason"
+expect_grep "$tmp/err" "broken: HTTP 500" "500 reason"
+expect_grep "$tmp/err" "missing: HTTP 404" "404 reason"
+expect_grep "$tmp/err" "slow: timed out" "timeout reason"
+expect_grep "$tmp/err" "cut: truncated" "truncated body reason"
+expect_grep "$tmp/err" "huge: body over the cap" "size cap reason"
+expect_grep "$tmp/err" "page: not a feed: looks like an HTML page" "HTML page reason"
+expect_grep "$tmp/err" "AIDIGEST_TEST_UNSET_VARIABLE} is not set" "unset variable notice"
+expect_grep "$tmp/err" "fetch: [0-9]* sources: [0-9]* ok" "summary line"
+expect_no_grep "$tmp/err" "good:" "a good source is not reported as failing"
+expect_no_grep "$tmp/err" "limited:" "429 with Retry-After recovered"
+expect_no_grep "$tmp/err" "badutf:" "invalid UTF-8 is recovered, not failed"
 
 # 2. what landed, by day in the digest's zone (+09:00)
 run 0 "items of 2024-01-01 as JSON" -- items --date 2024-01-01 --format json
-has "$tmp/out" '"title": "Model 7B released"' "an RSS item is in the store"
-has "$tmp/out" '"source": "good"' "its source"
-has "$tmp/out" '"date": "2024-01-01"' "the window's day"
+expect_grep "$tmp/out" '"title": "Model 7B released"' "an RSS item is in the store"
+expect_grep "$tmp/out" '"source": "good"' "its source"
+expect_grep "$tmp/out" '"date": "2024-01-01"' "the window's day"
 run 0 "items of 2024-05-01" -- items --date 2024-05-01
-has "$tmp/out" "국내 AI 모델 공개" "a Korean item, its zone-less date read as KST"
-has "$tmp/out" "kr" "its source"
+expect_grep "$tmp/out" "국내 AI 모델 공개" "a Korean item, its zone-less date read as KST"
+expect_grep "$tmp/out" "kr" "its source"
 run 0 "items of 2024-03-04" -- items --date 2024-03-04 --format json
-has "$tmp/out" "Tool use & planning" "an Atom entry (2024-03-04T23:30+09:00)"
+expect_grep "$tmp/out" "Tool use & planning" "an Atom entry (2024-03-04T23:30+09:00)"
 run 0 "items of 2024-06-01" -- items --date 2024-06-01 --format tsv
-has "$tmp/out" "Emoji" "a JSON Feed item from a file:// source"
+expect_grep "$tmp/out" "Emoji" "a JSON Feed item from a file:// source"
 run 0 "items of 2024-07-02" -- items --date 2024-07-02 --format json
-python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-items = [i for s in d["stories"] for i in s["items"] if i["source"] == "builds"]
+expect_json "automated builds collapse to one item a day" '
+items = [i for s in r["stories"] for i in s["items"] if i["source"] == "builds"]
 titles = sorted(i["title"] for i in items)
 # three automated builds of one day are one item (the latest); the
 # real release is its own
 assert len(items) == 2, titles
 assert "llama.cpp 1.0.0" in titles and "b3301" in titles, titles
-' "$tmp/out" && ok || bad "automated builds collapse to one item a day: $(cat "$tmp/out" | head -c 600)"
+'
 run 0 "items of 2024-05-14 (an HN Algolia story)" -- items --date 2024-05-14 --format json
-has "$tmp/out" "GPT-4o: OpenAI" "a JSON API source lands"
-has "$tmp/out" '"points": 1234' "with its engagement"
-has "$tmp/out" '"comments": 412' "and comments"
+expect_grep "$tmp/out" "GPT-4o: OpenAI" "a JSON API source lands"
+expect_grep "$tmp/out" '"points": 1234' "with its engagement"
+expect_grep "$tmp/out" '"comments": 412' "and comments"
 run 64 "items with a bad date" -- items --date 2024-13-45
 run 64 "items with a bad format" -- items --format xml
 
 # 3. health
 run 2 "feeds check (some unhealthy)" -- feeds check
-has "$tmp/out" "^SOURCE" "the table header"
-has "$tmp/out" "^page .*not a feed" "not a feed"
-has "$tmp/out" "^broken .*500 .*failing" "failing with its status"
-has "$tmp/out" "^good .* ok" "a healthy source"
+expect_grep "$tmp/out" "^SOURCE" "the table header"
+expect_grep "$tmp/out" "^page .*not a feed" "not a feed"
+expect_grep "$tmp/out" "^broken .*500 .*failing" "failing with its status"
+expect_grep "$tmp/out" "^good .* ok" "a healthy source"
 run 2 "feeds check as JSON" -- feeds check --format json
-has "$tmp/out" '"health": "not a feed"' "JSON health"
+expect_grep "$tmp/out" '"health": "not a feed"' "JSON health"
 
 # a source that answers but has had nothing new for longer than stale_days
 python3 -c '
@@ -164,32 +117,29 @@ old = int(time.time()) - 10 * 86400
 db.execute("UPDATE feeds SET last_new_item = ? WHERE name = ?", (old, "atom"))
 db.commit()' "$tmp/state.db"
 run 2 "feeds check after ten quiet days" -- feeds check
-has "$tmp/out" "^atom .* stale" "stale after stale_days without anything new"
-has "$tmp/out" "^good .* ok" "a source with new items stays ok"
+expect_grep "$tmp/out" "^atom .* stale" "stale after stale_days without anything new"
+expect_grep "$tmp/out" "^good .* ok" "a source with new items stays ok"
 
 # 4. the second fetch sends the validators back: 304s, no parse
-curl_stats() {
-	python3 -c '
-import json, sys, urllib.request
-d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
-print(d["not_modified"].get("/feed/rss20.xml", 0), d["requests"].get("/feed/rss20.xml", 0))' "$base"
+rss20_stats() {
+	server_stats feeds 'd["not_modified"].get("/feed/rss20.xml", 0)' 'd["requests"].get("/feed/rss20.xml", 0)'
 }
-before=$(curl_stats)
+before=$(rss20_stats)
 run 2 "second fetch" -- fetch --format json
-after=$(curl_stats)
+after=$(rss20_stats)
+# shellcheck disable=SC2086 # split into its two counts
 set -- $before
 nm_before=$1
 req_before=$2
+# shellcheck disable=SC2086
 set -- $after
 if [ "$1" -eq $((nm_before + 1)) ] && [ "$2" -eq $((req_before + 1)) ]; then ok; else
 	bad "second fetch: rss20.xml 304s $nm_before -> $1, requests $req_before -> $2"; fi
-has "$tmp/out" '"not_modified": [1-9]' "the report counts not-modified sources"
-python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
+expect_grep "$tmp/out" '"not_modified": [1-9]' "the report counts not-modified sources"
+expect_json "second fetch: 'good' is a 304 without items" '
 good = [p for p in r["per_source"] if p["name"] == "good"][0]
 assert good["ok"] and good["not_modified"] and good["items"] == 0, good
-' "$tmp/out" && ok || bad "second fetch: 'good' is not a 304 without items"
+'
 
 # 5. a feeds file whose sources are all good exits 0; a bad line is named
 cat >"$tmp/feeds2.txt" <<EOF
@@ -197,26 +147,23 @@ blog good $base/feed/rss20.xml
 blgo typo $base/feed/rss20.xml
 blog nourl
 EOF
-timeout 60 "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" fetch >"$tmp/out" 2>"$tmp/err"
-rc=$?
-if [ "$rc" -eq 0 ]; then ok; else bad "good-only fetch: exit $rc: $(cat "$tmp/err")"; fi
-has "$tmp/err" "feeds2.txt:2: unknown kind 'blgo'" "bad kind reported with its line"
-has "$tmp/err" "feeds2.txt:3:" "missing url reported with its line"
+expect_exit 0 "good-only fetch" -- "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" fetch
+expect_grep "$tmp/err" "feeds2.txt:2: unknown kind 'blgo'" "bad kind reported with its line"
+expect_grep "$tmp/err" "feeds2.txt:3:" "missing url reported with its line"
 
 # 6. missing files and usage
 run 1 "a missing feeds file" -- fetch --feeds "$tmp/none.txt"
-has "$tmp/err" "none.txt" "names the file"
+expect_grep "$tmp/err" "none.txt" "names the file"
 run 64 "fetch with an argument" -- fetch extra
-timeout 10 "$bin" -c "$tmp/none.conf" fetch >/dev/null 2>"$tmp/err"
-if [ $? -eq 1 ]; then ok; else bad "a missing -c file must exit 1"; fi
-has "$tmp/err" "none.conf" "names the config"
+expect_exit 1 "a missing -c file" -- "$bin" -c "$tmp/none.conf" fetch
+expect_grep "$tmp/err" "none.conf" "names the config"
 
 # 7. OPML round trip
 run 0 "feeds export" -- feeds export
-has "$tmp/out" "<opml version=\"2.0\">" "OPML 2.0"
+expect_grep "$tmp/out" "<opml version=\"2.0\">" "OPML 2.0"
 cp "$tmp/out" "$tmp/export.opml"
 run 0 "feeds import" -- feeds import "$tmp/export.opml"
-has "$tmp/out" "good $base/feed/rss20.xml" "a source comes back"
+expect_grep "$tmp/out" "good $base/feed/rss20.xml" "a source comes back"
 run 1 "feeds import of a non-OPML file" -- feeds import tests/fixtures/feeds/rss20.xml
 run 64 "feeds with no subcommand" -- feeds
 
@@ -230,16 +177,15 @@ if command -v script >/dev/null 2>&1; then
 	if tr '\r' '\n' <"$tmp/tty.out" | grep -q '^aidigest: fetch: [0-9]*/2 done, [0-9.]* MB, 0 failed'; then ok; else
 		bad "no progress line on a terminal: $(head -c 400 "$tmp/tty.out" | od -c | head -5)"; fi
 	if tr '\r' '\n' <"$tmp/tty.out" | grep -q '^aidigest: fetch: 2/2 done'; then ok; else bad "the progress line never reached 2/2"; fi
-	has "$tmp/tty.out" "2 sources: 2 ok" "the summary on a terminal"
+	expect_grep "$tmp/tty.out" "2 sources: 2 ok" "the summary on a terminal"
 	timeout 60 "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds3.txt" --db "$tmp/state4.db" fetch >"$tmp/out" 2>"$tmp/err"
-	hasnt "$tmp/err" "done, .* MB" "a progress line when stderr is not a terminal"
-	has "$tmp/err" "2 sources: 2 ok" "the summary when stderr is not a terminal"
+	expect_no_grep "$tmp/err" "done, .* MB" "a progress line when stderr is not a terminal"
+	expect_grep "$tmp/err" "2 sources: 2 ok" "the summary when stderr is not a terminal"
 	script -qec "timeout 60 '$bin' -q -c '$tmp/aidigest.conf' --feeds '$tmp/feeds3.txt' --db '$tmp/state5.db' fetch" \
 		/dev/null >"$tmp/tty.out" 2>&1 </dev/null
-	hasnt "$tmp/tty.out" "done, .* MB" "a progress line with -q"
+	expect_no_grep "$tmp/tty.out" "done, .* MB" "a progress line with -q"
 else
 	echo "fetch: the progress test skipped (script(1) absent)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

@@ -2,45 +2,14 @@
 # `aidigest rank` against a fake LLM server (tests/llm_server.py) that
 # speaks the OpenAI and Anthropic APIs with scripted judges and faults.
 # Ends with "N passed, N failed".
-bin=${AIDIGEST_BIN:-./aidigest}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-server=""
-
-ok() { passed=$((passed + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL [rank] $*" >&2
-}
-finish() {
-	exec 3>&- 2>/dev/null
-	[ -n "$server" ] && kill "$server" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap finish EXIT INT TERM
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "rank: skipped (python3 absent: make deps installs it)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-mkfifo "$tmp/fifo"
-python3 tests/llm_server.py "$tmp/port" <"$tmp/fifo" >/dev/null 2>"$tmp/server.err" &
-server=$!
-exec 3>"$tmp/fifo"
-tries=0
-while [ ! -s "$tmp/port" ]; do
-	tries=$((tries + 1))
-	if [ "$tries" -gt 100 ]; then
-		bad "the fake LLM server did not start: $(cat "$tmp/server.err")"
-		echo "$passed passed, $failed failed"
-		exit 1
-	fi
-	sleep 0.1
-done
-llm="http://127.0.0.1:$(cat "$tmp/port")/v1"
+suite=rank
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+test_seconds=120
+suite_needs_python3
+start_server llm tests/llm_server.py
+wait_servers llm
+llm="$(server_url llm)/v1"
 export AIDIGEST_TEST_LLM_KEY=test-key
 export AIDIGEST_TEST_WRONG_KEY=not-the-key
 unset AIDIGEST_TEST_NO_KEY
@@ -81,39 +50,12 @@ conf() {
 	} >"$out"
 }
 
+# stats: the requests the LLM server has answered
 stats() {
-	python3 -c '
-import json, sys, urllib.request
-d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
-print(d["requests"])' "http://127.0.0.1:$(cat "$tmp/port")"
+	server_stats llm 'd["requests"]'
 }
 
-run() {
-	# run WANT DESCRIPTION DB CONF -- ARGS...
-	want=$1
-	what=$2
-	db=$3
-	cf=$4
-	shift 5
-	timeout 120 "$bin" -c "$tmp/$cf.conf" --feeds "$tmp/feeds.txt" \
-		--db "$tmp/$db.db" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 800 "$tmp/err")"; fi
-}
-
-has() {
-	if grep -q -e "$2" "$1"; then ok; else bad "$3: '$2' not in: $(head -c 600 "$1")"; fi
-}
-
-check_json() {
-	# check_json DESCRIPTION PYTHON: the rank JSON is `r`
-	if python3 -c "
-import json, sys
-r = json.load(open(sys.argv[1]))
-$2
-" "$tmp/out" 2>"$tmp/py.err"; then ok; else bad "$1: $(tail -n 3 "$tmp/py.err")"; fi
-}
-
+# fetch_into DB CONF: the day's feed into $tmp/DB.db
 fetch_into() {
 	timeout 60 "$bin" -q -c "$tmp/$2.conf" --feeds "$tmp/feeds.txt" --db "$tmp/$1.db" fetch >/dev/null 2>&1 ||
 		bad "fetch into $1 failed"
@@ -124,9 +66,9 @@ fetch_into() {
 conf panel "alpha:openai:fair-noise1" "beta:anthropic:source-lover-noise1" "gamma:openai:position-noise1"
 fetch_into main panel
 before=$(stats)
-run 0 "rank with three LLM judges" main panel -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank with three LLM judges" panel main -- rank --date 2025-03-10 --format json
 after=$(stats)
-check_json "judges, agreement, cost, stories" '
+expect_json "judges, agreement, cost, stories" '
 assert [j["name"] for j in r["judges"]] == ["alpha", "beta", "gamma"], r["judges"]
 assert all(j["status"] == "ok" for j in r["judges"])
 assert [j["provider"] for j in r["judges"]] == ["openai", "anthropic", "openai"]
@@ -144,7 +86,7 @@ scores = [s["score"] for s in r["stories"]]
 assert scores == sorted(scores, reverse=True)
 '
 if [ $((after - before)) -eq 9 ]; then ok; else bad "the server saw $((after - before)) requests, want 9"; fi
-check_json "cost to the cent: tokens times prices" '
+expect_json "cost to the cent: tokens times prices" '
 for j in r["judges"]:
     want = (j["tokens_in"] * 0.15 + j["tokens_out"] * 0.60) / 1e6
     assert abs(j["usd"] - want) < 1e-9, (j, want)
@@ -158,10 +100,10 @@ cp "$tmp/out" "$tmp/first.json"
 
 # 2. a re-run of the same day is served by the cache: no LLM call
 before=$(stats)
-run 0 "rank again" main panel -- rank --date 2025-03-10 --format json
+expect_aidigest 0 "rank again" panel main -- rank --date 2025-03-10 --format json
 after=$(stats)
 if [ "$after" -eq "$before" ]; then ok; else bad "a re-run made $((after - before)) requests, want 0"; fi
-check_json "the same ranking from the cache" '
+expect_json "the same ranking from the cache" '
 first = json.load(open(sys.argv[1].replace("/out", "/first.json")))
 assert [s["id"] for s in r["stories"]] == [s["id"] for s in first["stories"]]
 assert r["cost"]["requests"] == 0
@@ -169,24 +111,24 @@ assert all(j["cached"] == 41 for j in r["judges"])
 '
 
 # 3. the table, --explain, and the runs kept in the store
-run 0 "rank as a table" main panel -- rank --date 2025-03-10
-has "$tmp/out" "^RANK" "the table's header"
-has "$tmp/out" "agreement: Kendall's W" "agreement line"
-has "$tmp/out" "one reference judge" "cost against the reference judge"
+expect_aidigest 0 "rank as a table" panel main -- rank --date 2025-03-10
+expect_grep "$tmp/out" "^RANK" "the table's header"
+expect_grep "$tmp/out" "agreement: Kendall's W" "agreement line"
+expect_grep "$tmp/out" "one reference judge" "cost against the reference judge"
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stories"][0]["id"])' "$tmp/first.json")
-run 0 "rank --explain" main panel -- rank --date 2025-03-10 --explain "$id"
-has "$tmp/out" "alpha *raw [0-9.]* *normalized [-+]" "a judge's raw and normalized score"
-run 1 "--explain of a story that is not there" main panel -- rank --date 2025-03-10 --explain 999999
-python3 -c '
+expect_aidigest 0 "rank --explain" panel main -- rank --date 2025-03-10 --explain "$id"
+expect_grep "$tmp/out" "alpha *raw [0-9.]* *normalized [-+]" "a judge's raw and normalized score"
+expect_aidigest 1 "--explain of a story that is not there" panel main -- rank --date 2025-03-10 --explain 999999
+if python3 -c '
 import sqlite3, sys
 n = sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM runs WHERE command = ? AND usd >= 0", ("rank",)).fetchone()[0]
-assert n >= 4, n' "$tmp/main.db" && ok || bad "runs are not recorded"
+assert n >= 4, n' "$tmp/main.db"; then ok; else bad "runs are not recorded"; fi
 
 # 4. a story that tells the judges what to score, before a judge that obeys
 conf inj "fair:openai:fair-noise1" "gullible:openai:echo-injection" "pos:anthropic:position-noise1"
 fetch_into inj inj
-run 0 "rank with a gullible judge" inj inj -- rank --date 2025-03-10 --format json
-check_json "the injection story gets no more than its content" '
+expect_aidigest 0 "rank with a gullible judge" inj inj -- rank --date 2025-03-10 --format json
+expect_json "the injection story gets no more than its content" '
 st = {s["title"]: s for s in r["stories"]}
 inj = st["Minor update to our company blog template"]
 assert inj["judges"]["gullible"] == 10, inj          # the judge obeyed
@@ -198,9 +140,9 @@ assert good and all(s["score"] > inj["score"] for s in good), (inj, [g["score"] 
 # 5. faults: a judge that always fails is dropped, the run is degraded
 conf faults "ok1:openai:fair-429-prose" "broken:openai:fair-500" "ok2:anthropic:fair-missing-ids-unknown-ids-out-of-range"
 fetch_into faults faults
-run 2 "rank with a failing judge" faults faults -- rank --date 2025-03-10 --format json
-has "$tmp/err" "judge broken failed: HTTP 500" "the failing judge and its reason"
-check_json "the other judges rank; retries, prose, ids and ranges handled" '
+expect_aidigest 2 "rank with a failing judge" faults faults -- rank --date 2025-03-10 --format json
+expect_grep "$tmp/err" "judge broken failed: HTTP 500" "the failing judge and its reason"
+expect_json "the other judges rank; retries, prose, ids and ranges handled" '
 j = {x["name"]: x for x in r["judges"]}
 assert j["broken"]["status"] == "failed"
 assert j["ok1"]["status"] == "ok" and j["ok2"]["status"] == "ok"
@@ -215,11 +157,11 @@ for s in r["stories"]:
 # 6. a refused key and a missing key: below the quorum the heuristics rank
 conf quorum "good:openai:fair" "wrong:openai:fair:AIDIGEST_TEST_WRONG_KEY" "absent:openai:fair:AIDIGEST_TEST_NO_KEY"
 fetch_into quorum quorum
-run 2 "rank below the quorum" quorum quorum -- rank --date 2025-03-10 --format json
-has "$tmp/err" "judge absent skipped: \$AIDIGEST_TEST_NO_KEY is not set" "an unset key is a notice"
-has "$tmp/err" "judge wrong failed:.*401" "a refused key is a failure"
+expect_aidigest 2 "rank below the quorum" quorum quorum -- rank --date 2025-03-10 --format json
+expect_grep "$tmp/err" "judge absent skipped: \$AIDIGEST_TEST_NO_KEY is not set" "an unset key is a notice"
+expect_grep "$tmp/err" "judge wrong failed:.*401" "a refused key is a failure"
 if grep -q "not-the-key" "$tmp/err" "$tmp/out"; then bad "the key leaked into the output"; else ok; fi
-check_json "the heuristics ranked alone" '
+expect_json "the heuristics ranked alone" '
 assert r["degraded"] and "heuristic" in r["note"], r.get("note")
 names = set(r["stories"][0]["judges"])
 assert names == {"recency", "source", "corroboration", "engagement", "topic"}, names
@@ -231,40 +173,40 @@ echo "[budget]" >>"$tmp/budget.conf"
 echo "max_usd = 0.0000001" >>"$tmp/budget.conf"
 fetch_into budget budget
 before=$(stats)
-run 2 "rank over budget" budget budget -- rank --date 2025-03-10 --format json
+expect_aidigest 2 "rank over budget" budget budget -- rank --date 2025-03-10 --format json
 after=$(stats)
 if [ "$after" -eq "$before" ]; then ok; else bad "over budget, $((after - before)) calls were made"; fi
-has "$tmp/err" "budget" "the run says the budget stopped it"
+expect_grep "$tmp/err" "budget" "the run says the budget stopped it"
 
 # 8. no judges at all: the heuristic panel, no network, exit 0
 conf none
 fetch_into none none
-run 0 "rank with no judges" none none -- rank --date 2025-03-10 --format json
-check_json "the heuristic panel" '
+expect_aidigest 0 "rank with no judges" none none -- rank --date 2025-03-10 --format json
+expect_json "the heuristic panel" '
 assert not r["degraded"]
 assert r["cost"]["requests"] == 0
 assert sum(s["selected"] for s in r["stories"]) == 10
 '
-run 64 "rank with a bad date" main panel -- rank --date tomorrow
-run 64 "rank with a bad format" main panel -- rank --format xml
+expect_aidigest 64 "rank with a bad date" panel main -- rank --date tomorrow
+expect_aidigest 64 "rank with a bad format" panel main -- rank --format xml
 
 # OpenAI reasoning models get max_completion_tokens and no temperature:
 # known by name, or by `reasoning = yes`; `reasoning = no` sends the old
 # parameters, which such a model refuses
 conf reason "r1:openai:o3-mini" "r2:openai:gpt-5-mini"
 fetch_into reason reason
-run 0 "rank with two reasoning models" reason reason -- rank --date 2025-03-10 --format json
-check_json "both reasoning judges answered" '
+expect_aidigest 0 "rank with two reasoning models" reason reason -- rank --date 2025-03-10 --format json
+expect_json "both reasoning judges answered" '
 llm = [j for j in r["judges"] if j["name"] in ("r1", "r2")]
 assert [j["status"] for j in llm] == ["ok", "ok"], r["judges"]
 assert r["cost"]["requests"] >= 2, r["cost"]'
 sed 's/^model = o3-mini$/model = o3-mini\nreasoning = no/' "$tmp/reason.conf" >"$tmp/reason-no.conf"
 fetch_into reason-no reason-no
-run 2 "a reasoning model sent max_tokens" reason-no reason-no -- rank --date 2025-03-10
-has "$tmp/err" "judge r1 failed: HTTP 400: Unsupported parameter: 'max_tokens'" "the refusal is named"
+expect_aidigest 2 "a reasoning model sent max_tokens" reason-no reason-no -- rank --date 2025-03-10
+expect_grep "$tmp/err" "judge r1 failed: HTTP 400: Unsupported parameter: 'max_tokens'" "the refusal is named"
 sed 's/^model = o3-mini$/model = o3-mini\nreasoning = sometimes/' "$tmp/reason.conf" >"$tmp/reason-bad.conf"
-run 1 "a bad reasoning value" reason reason-bad -- rank --date 2025-03-10
-has "$tmp/err" "reasoning is auto, yes or no, not 'sometimes'" "the bad value is named"
+expect_aidigest 1 "a bad reasoning value" reason-bad reason -- rank --date 2025-03-10
+expect_grep "$tmp/err" "reasoning is auto, yes or no, not 'sometimes'" "the bad value is named"
 
 # the progress line: on a terminal only
 if command -v script >/dev/null 2>&1; then
@@ -281,10 +223,9 @@ if command -v script >/dev/null 2>&1; then
 	after=$(stats)
 	# it asked the judges, and said nothing of it on a file
 	if [ "$after" -gt "$before" ]; then ok; else bad "the rank without a terminal made no requests"; fi
-	if grep -q 'requests, 0 failed' "$tmp/err"; then bad "a rank progress line when stderr is not a terminal"; else ok; fi
+	expect_no_grep "$tmp/err" 'requests, 0 failed' "a rank progress line when stderr is not a terminal"
 else
 	echo "rank: the progress test skipped (script(1) absent)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

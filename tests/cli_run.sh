@@ -2,29 +2,11 @@
 # `aidigest run` and `preview` end to end: the demo day served by the
 # loopback feed server (tests/http_server.py), judges and the writer from
 # the fake LLM server (tests/llm_server.py). Ends with "N passed, N failed".
-bin=${AIDIGEST_BIN:-./aidigest}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-pids=""
-
-ok() { passed=$((passed + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL [run] $*" >&2
-}
-finish() {
-	exec 3>&- 2>/dev/null
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap finish EXIT INT TERM
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "run: skipped (python3 absent: make deps installs it)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
+suite=run
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+test_seconds=120
+suite_needs_python3
 
 # The day: the demo's feeds, one feed whose title tries to break the
 # front-matter, and a second day that links a story of the first again.
@@ -48,32 +30,11 @@ cat >"$tmp/feeds/day2.xml" <<'EOF'
 </channel></rss>
 EOF
 
-start_server() {
-	# start_server NAME SCRIPT [ENV=VALUE]: the port in $tmp/NAME.port
-	name=$1
-	script=$2
-	shift 2
-	env "$@" python3 "$script" "$tmp/$name.port" <"$tmp/fifo" >/dev/null 2>"$tmp/$name.err" &
-	pids="$pids $!"
-}
-mkfifo "$tmp/fifo"
 start_server feeds tests/http_server.py AIDIGEST_FEEDS_DIR="$tmp/feeds"
-start_server llm tests/llm_server.py X=1
-exec 3>"$tmp/fifo"
-for name in feeds llm; do
-	tries=0
-	while [ ! -s "$tmp/$name.port" ]; do
-		tries=$((tries + 1))
-		if [ "$tries" -gt 100 ]; then
-			bad "the $name server did not start: $(cat "$tmp/$name.err")"
-			echo "$passed passed, $failed failed"
-			exit 1
-		fi
-		sleep 0.1
-	done
-done
-feeds="http://127.0.0.1:$(cat "$tmp/feeds.port")/feed"
-llm="http://127.0.0.1:$(cat "$tmp/llm.port")/v1"
+start_server llm tests/llm_server.py
+wait_servers feeds llm
+feeds="$(server_url feeds)/feed"
+llm="$(server_url llm)/v1"
 export AIDIGEST_TEST_LLM_KEY=test-key
 
 cat >"$tmp/feeds.txt" <<EOF
@@ -96,27 +57,30 @@ timezone = +09:00
 top = 8'
 printf '%s\n' "$base_conf" >"$tmp/heuristic.conf"
 
+# run WANT DESCRIPTION CONF DB BLOG -- ARGS...: aidigest with
+# $tmp/CONF.conf, $tmp/DB.db and --out $tmp/BLOG exits WANT
 run() {
-	# run WANT DESCRIPTION CONF DB OUT -- ARGS...
-	want=$1
-	what=$2
-	conf=$3
-	db=$4
-	out=$5
+	want=$1 what=$2 conf=$3 db=$4 blog=$5
 	shift 6
-	timeout 120 "$bin" -c "$tmp/$conf.conf" --feeds "$tmp/feeds.txt" \
-		--db "$tmp/$db.db" --out "$tmp/$out" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want: $(head -c 800 "$tmp/stderr")"; fi
+	expect_aidigest "$want" "$what" "$conf" "$db" -- --out "$tmp/$blog" "$@"
 }
 
-has() {
-	if grep -q -e "$2" "$1"; then ok; else bad "$3: '$2' not in $(head -c 400 "$1")"; fi
+# store_links CONF DB: the links of 2026-11-20's items in $tmp/DB.db,
+# escaped as a post writes them, into $tmp/links.txt (check_post's list)
+store_links() {
+	"$bin" -q -c "$tmp/$1.conf" --db "$tmp/$2.db" items --date 2026-11-20 --format json >"$tmp/items.json"
+	python3 -c '
+import json, sys
+from urllib.parse import quote
+d = json.load(open(sys.argv[1]))
+for s in d["stories"]:
+    for i in s["items"]:
+        print(quote(i["url"], safe=":/?&=#%+,;@!*$~-._"))' "$tmp/items.json" >"$tmp/links.txt"
 }
 
 # check_post FILE DESCRIPTION: the structure of a published post
 check_post() {
-	python3 - "$1" "$tmp/links.txt" 2>"$tmp/py.err" <<'EOF' && ok || bad "$2: $(tail -n 2 "$tmp/py.err" 2>/dev/null)"
+	if python3 - "$1" "$tmp/links.txt" 2>"$tmp/py.err" <<'EOF'; then ok; else bad "$2: $(tail -n 2 "$tmp/py.err")"; fi
 import re, sys
 post = open(sys.argv[1], encoding="utf-8").read()
 allowed = set(open(sys.argv[2]).read().split())
@@ -147,29 +111,21 @@ EOF
 
 # 1. heuristic panel and extractive writer: the whole run
 run 0 "run with the heuristic panel" heuristic h blog -- run --date 2026-11-20
-post=$(cat "$tmp/stdout")
+post=$(cat "$tmp/out")
 case $post in "$tmp"/blog/content/posts/2026-11-20-ai-news/index.md) ok ;; *) bad "the post's path: '$post'" ;; esac
-has "$tmp/stderr" "writer: extractive" "the run summary names the writer"
-has "$tmp/stderr" "selected; judges: 5" "the run summary names the judges"
-"$bin" -q -c "$tmp/heuristic.conf" --db "$tmp/h.db" items --date 2026-11-20 --format json >"$tmp/items.json"
-python3 -c '
-import json, sys
-from urllib.parse import quote
-d = json.load(open(sys.argv[1]))
-for s in d["stories"]:
-    for i in s["items"]:
-        print(quote(i["url"], safe=":/?&=#%+,;@!*$~-._"))' "$tmp/items.json" >"$tmp/links.txt"
+expect_grep "$tmp/err" "writer: extractive" "the run summary names the writer"
+expect_grep "$tmp/err" "selected; judges: 5" "the run summary names the judges"
+store_links heuristic h
 check_post "$post" "the post's structure, Korean text, links and front-matter"
-has "$post" 'quote' "the injector's story is in the post"
+expect_grep "$post" 'quote' "the injector's story is in the post"
 cp "$post" "$tmp/first.md"
 
 # the injector's story as the headline: its title goes into the
 # front-matter, and stays one scalar there
 echo "blog injector $feeds/inject.xml" >"$tmp/inject.txt"
-timeout 60 "$bin" -c "$tmp/heuristic.conf" --feeds "$tmp/inject.txt" --db "$tmp/inj.db" \
-	--out "$tmp/injblog" run --date 2026-11-20 >"$tmp/stdout" 2>"$tmp/stderr" && ok ||
-	bad "run with the injector alone: $(cat "$tmp/stderr")"
-python3 - "$(cat "$tmp/stdout")" <<'EOF' && ok || bad "the front-matter kept an injected title as one scalar"
+expect_exit 0 "run with the injector alone" -- "$bin" -c "$tmp/heuristic.conf" --feeds "$tmp/inject.txt" \
+	--db "$tmp/inj.db" --out "$tmp/injblog" run --date 2026-11-20
+if python3 - "$(cat "$tmp/out")" <<'EOF'; then ok; else bad "the front-matter kept an injected title as one scalar"; fi
 import sys
 fm = open(sys.argv[1], encoding="utf-8").read()[4:].split("\n---\n", 1)[0]
 lines = fm.splitlines()
@@ -182,9 +138,9 @@ EOF
 
 # 2. a re-run of the same day: unchanged, then forced: the same bytes
 run 0 "a re-run" heuristic h blog -- run --date 2026-11-20
-has "$tmp/stderr" "unchanged, not written again" "an unchanged post is left alone"
+expect_grep "$tmp/err" "unchanged, not written again" "an unchanged post is left alone"
 run 0 "a forced re-run" heuristic h blog -- run --date 2026-11-20 --force
-if cmp -s "$post" "$tmp/first.md"; then ok; else bad "a forced re-run of the same day changed the post"; fi
+expect_same "$post" "$tmp/first.md" "a forced re-run of the same day"
 # the first date is kept when a day is published again
 python3 -c '
 import sqlite3, sys
@@ -192,14 +148,14 @@ db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE digests SET first_date = ? WHERE date = ?", ("2026-11-19", "2026-11-20"))
 db.commit()' "$tmp/h.db"
 run 0 "a re-run after the first date" heuristic h blog -- run --date 2026-11-20 --force
-has "$post" "^date: 2026-11-19$" "date kept from the first publication"
-has "$post" "^update: 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$" "update set"
+expect_grep "$post" "^date: 2026-11-19$" "date kept from the first publication"
+expect_grep "$post" "^update: 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$" "update set"
 
 # 3. stories an earlier day carried are not repeated
 run 0 "the next day" heuristic h blog -- run --date 2026-11-21
-post2=$(cat "$tmp/stdout")
-has "$post2" "tokenizer" "the next day's new story"
-if grep -q "northwind.example.ai/blog/northwind-7" "$post2"; then bad "a story of the day before is repeated"; else ok; fi
+post2=$(cat "$tmp/out")
+expect_grep "$post2" "tokenizer" "the next day's new story"
+expect_no_grep "$post2" "northwind.example.ai/blog/northwind-7" "a story of the day before is repeated"
 
 # 4. the lock keeps a second run out
 python3 -c '
@@ -213,7 +169,7 @@ holder=$!
 tries=0
 while [ ! -e "$tmp/blog/.held" ] && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
 run 1 "a second run while one holds the lock" heuristic h blog -- run --date 2026-11-20 --force
-has "$tmp/stderr" "another aidigest run is publishing into" "the lock's message"
+expect_grep "$tmp/err" "another aidigest run is publishing into" "the lock's message"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
@@ -221,23 +177,23 @@ wait "$holder" 2>/dev/null
 run 0 "a dry run" heuristic h dry -- run --date 2026-11-20 --dry-run
 if [ -e "$tmp/dry/content" ]; then bad "--dry-run wrote a post"; else ok; fi
 run 0 "preview" heuristic h none -- preview --date 2026-11-20
-has "$tmp/stdout" "^## Today's Overview" "preview prints the post"
+expect_grep "$tmp/out" "^## Today's Overview" "preview prints the post"
 if [ -e "$tmp/none" ]; then bad "preview wrote into --out"; else ok; fi
 run 0 "preview --html" heuristic h none -- preview --date 2026-11-20 --html
-has "$tmp/stdout" "<h2>Today's Preview</h2>" "an HTML page"
-if grep -q "<script>" "$tmp/stdout"; then bad "raw HTML from a feed in the page"; else ok; fi
+expect_grep "$tmp/out" "<h2>Today's Preview</h2>" "an HTML page"
+expect_no_grep "$tmp/out" "<script>" "raw HTML from a feed in the page"
 
 # 6. presets
 printf '[digest]\ntimezone = +09:00\npreset = hugo\n[panel]\ntop = 8\n' >"$tmp/hugo.conf"
 run 0 "hugo" hugo h hugo -- run --date 2026-11-20
-has "$tmp/stdout" "content/posts/2026-11-20-ai-news.md$" "hugo's path"
-has "$(cat "$tmp/stdout")" "^draft: false$" "hugo's front-matter"
-has "$(cat "$tmp/stdout")" "^lastmod: " "hugo's lastmod"
+expect_grep "$tmp/out" "content/posts/2026-11-20-ai-news.md$" "hugo's path"
+expect_grep "$(cat "$tmp/out")" "^draft: false$" "hugo's front-matter"
+expect_grep "$(cat "$tmp/out")" "^lastmod: " "hugo's lastmod"
 printf '[digest]\ntimezone = +09:00\npreset = jekyll\n[panel]\ntop = 8\n' >"$tmp/jekyll.conf"
 run 0 "jekyll" jekyll h jekyll -- run --date 2026-11-20
-has "$tmp/stdout" "_posts/2026-11-20-ai-news.md$" "jekyll's file name"
-has "$(cat "$tmp/stdout")" "^layout: post$" "jekyll's layout"
-has "$(cat "$tmp/stdout")" "^date: 2026-11-19 00:00:00 +0900$" "jekyll's date with its offset (the first date, kept)"
+expect_grep "$tmp/out" "_posts/2026-11-20-ai-news.md$" "jekyll's file name"
+expect_grep "$(cat "$tmp/out")" "^layout: post$" "jekyll's layout"
+expect_grep "$(cat "$tmp/out")" "^date: 2026-11-19 00:00:00 +0900$" "jekyll's date with its offset (the first date, kept)"
 
 # 7. LLM judges and an LLM writer that puts URLs into its text
 cat >"$tmp/llm.conf" <<EOF
@@ -259,50 +215,41 @@ model = writer-urls
 api_key_env = AIDIGEST_TEST_LLM_KEY
 EOF
 run 0 "run with LLM judges and writer" llm l llmblog -- run --date 2026-11-20
-has "$tmp/stderr" "writer: LLM" "the LLM wrote"
-llmpost=$(cat "$tmp/stdout")
+expect_grep "$tmp/err" "writer: LLM" "the LLM wrote"
+llmpost=$(cat "$tmp/out")
 cp "$llmpost" "$tmp/llm-first.md"
-"$bin" -q -c "$tmp/llm.conf" --db "$tmp/l.db" items --date 2026-11-20 --format json >"$tmp/items.json"
-python3 -c '
-import json, sys
-from urllib.parse import quote
-d = json.load(open(sys.argv[1]))
-for s in d["stories"]:
-    for i in s["items"]:
-        print(quote(i["url"], safe=":/?&=#%+,;@!*$~-._"))' "$tmp/items.json" >"$tmp/links.txt"
+store_links llm l
 check_post "$llmpost" "the LLM-written post"
-python3 -c '
+if python3 -c '
 import re, sys
 body = open(sys.argv[1], encoding="utf-8").read().split("\n---\n", 1)[1]
 # every URL in the text is a link target from the store, none from the writer
 text = re.sub(r"\]\([^)]*\)", "]", body)
 assert "http" not in text and "www." not in text, [l for l in text.splitlines() if "http" in l or "www." in l][:3]
-' "$llmpost" && ok || bad "a URL from the writer's text reached the post"
+' "$llmpost"; then ok; else bad "a URL from the writer's text reached the post"; fi
 
 # 7a. a re-run pays for neither the judging nor the writing again
 writer_calls() {
-	python3 -c '
-import json, sys, urllib.request
-d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
-print(d["by_model"].get("writer-urls", 0), d["requests"])' "http://127.0.0.1:$(cat "$tmp/llm.port")"
+	server_stats llm 'd["by_model"].get("writer-urls", 0)' 'd["requests"]'
 }
 before=$(writer_calls)
 run 0 "re-run with LLM judges and writer" llm l llmblog -- run --date 2026-11-20 --force
 after=$(writer_calls)
 if [ "$before" = "$after" ]; then ok; else bad "the re-run called the LLM server again: before $before, after $after (writer calls, all calls)"; fi
-has "$tmp/stderr" "writer: LLM (cached)" "the run says the writing came from the cache"
-has "$tmp/stderr" 'cost \$0.0000' "the re-run cost nothing"
+expect_grep "$tmp/err" "writer: LLM (cached)" "the run says the writing came from the cache"
+# shellcheck disable=SC2016 # a $ in the pattern, escaped for grep
+expect_grep "$tmp/err" 'cost \$0.0000' "the re-run cost nothing"
 grep -v '^update:' "$llmpost" >"$tmp/llm-again.body"
 grep -v '^update:' "$tmp/llm-first.md" >"$tmp/llm-first.body"
-if cmp -s "$tmp/llm-again.body" "$tmp/llm-first.body"; then ok; else bad "the cached writing differs from the first: $(diff "$tmp/llm-again.body" "$tmp/llm-first.body" | head -5)"; fi
+expect_same "$tmp/llm-again.body" "$tmp/llm-first.body" "the cached writing"
 
 # 7b. judges that spend the budget leave the writing to the extractive writer
 sed 's/^\(model = .*noise1\|model = writer-urls\)$/\1\nprice_in = 0.15\nprice_out = 0.60/' "$tmp/llm.conf" >"$tmp/llmbudget.conf"
 printf '[budget]\nmax_usd = 0.0000001\n' >>"$tmp/llmbudget.conf"
 run 2 "run over budget" llmbudget lb lbblog -- run --date 2026-11-20
-has "$tmp/stderr" "writer: the budget has .* left, less than the writer's call may cost" "the run says why the writer is extractive"
-has "$tmp/stderr" "writer: extractive" "the extractive writer wrote"
-lbpost=$(cat "$tmp/stdout")
+expect_grep "$tmp/err" "writer: the budget has .* left, less than the writer's call may cost" "the run says why the writer is extractive"
+expect_grep "$tmp/err" "writer: extractive" "the extractive writer wrote"
+lbpost=$(cat "$tmp/out")
 if [ -f "$lbpost" ]; then check_post "$lbpost" "the post written over budget"; else bad "no post over budget: $lbpost"; fi
 
 # 8. publishing killed at random moments leaves the post whole
@@ -324,12 +271,9 @@ done
 [ $i -eq 20 ] && ok
 
 # 9. the panel checks the writer's texts against their sources
+# kinds: the LLM server's requests so far, by kind: "VERIFY REWRITE WRITE RANK"
 kinds() {
-	python3 -c '
-import json, sys, urllib.request
-d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
-k = d["by_kind"]
-print(k["verify"], k["rewrite"], k["write"], k["rank"])' "http://127.0.0.1:$(cat "$tmp/llm.port")"
+	server_stats llm 'd["by_kind"]["verify"]' 'd["by_kind"]["rewrite"]' 'd["by_kind"]["write"]' 'd["by_kind"]["rank"]'
 }
 # vconf NAME WRITER JUDGE-MODEL... : judges j1, j2, ... on alternating APIs
 vconf() {
@@ -359,20 +303,22 @@ vconf v1 writer-planted fair-noise1 position-noise1 fair-vmiss
 before=$(kinds)
 run 0 "run with a writer that invents facts" v1 v1 v1blog -- run --date 2026-11-20
 after=$(kinds)
-v1post=$(cat "$tmp/stdout")
-has "$tmp/stderr" "verification: 10 checked, 6 supported first time, 4 rewritten, 0 replaced" "the run counts what was checked, rewritten and replaced"
+v1post=$(cat "$tmp/out")
+expect_grep "$tmp/err" "verification: 10 checked, 6 supported first time, 4 rewritten, 0 replaced" "the run counts what was checked, rewritten and replaced"
 if [ -f "$v1post" ]; then
 	no_plants "$v1post" "writer-planted"
 	check_post "$v1post" "the verified post"
-	grep -q '원문 요약' "$v1post" && ok || bad "the rewritten summaries are not in the post"
+	expect_grep "$v1post" '원문 요약' "the rewritten summaries in the post"
 else bad "no post: $v1post"; fi
+# shellcheck disable=SC2086 # split into its counts
 set -- $before
 b_verify=$1 b_rewrite=$2
+# shellcheck disable=SC2086
 set -- $after
 # one batch per judge, then one more per judge for the four rewrites
 if [ $(($1 - b_verify)) -eq 6 ] && [ $(($2 - b_rewrite)) -eq 1 ]; then ok; else bad "verification requests: $(($1 - b_verify)) votes and $(($2 - b_rewrite)) rewrites, want 6 and 1"; fi
 "$bin" -c "$tmp/v1.conf" --db "$tmp/v1.db" verify --date 2026-11-20 --format json >"$tmp/v1.json" 2>"$tmp/v1.err"
-python3 - "$tmp/v1.json" <<'PY' && ok || bad "verify --format json: $(head -c 600 "$tmp/v1.json")"
+if python3 - "$tmp/v1.json" <<'PY'; then ok; else bad "verify --format json: $(head -c 600 "$tmp/v1.json")"; fi
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verified"] is True
@@ -388,29 +334,29 @@ for s in re:
 assert all(v["cached"] for s in d["summaries"] for v in s["votes"])
 PY
 "$bin" -c "$tmp/v1.conf" --db "$tmp/v1.db" verify --date 2026-11-20 >"$tmp/v1.txt" 2>&1
-has "$tmp/v1.txt" "^verification of 2026-11-20: 10 checked" "verify prints the counts"
-has "$tmp/v1.txt" "j1: 원문에 없는 수치: 73.4" "verify prints the judges' problems"
+expect_grep "$tmp/v1.txt" "^verification of 2026-11-20: 10 checked" "verify prints the counts"
+expect_grep "$tmp/v1.txt" "j1: 원문에 없는 수치: 73.4" "verify prints the judges' problems"
 
 # 9b. a re-run pays for no vote and no rewrite again
 before=$(kinds)
 run 0 "re-run of the verified day" v1 v1 v1blog -- run --date 2026-11-20 --force
 after=$(kinds)
 if [ "$before" = "$after" ]; then ok; else bad "the re-run asked the LLM server again: $before -> $after"; fi
-has "$tmp/stderr" "4 rewritten, 0 replaced" "the re-run comes to the same verdicts"
+expect_grep "$tmp/err" "4 rewritten, 0 replaced" "the re-run comes to the same verdicts"
 
 # 9c. a writer that never fixes one story: that story falls back
 vconf v2 writer-stubborn fair-noise1 position-noise1 fair-vmiss
 run 0 "run with a stubborn writer" v2 v2 v2blog -- run --date 2026-11-20
-has "$tmp/stderr" "6 supported first time, 3 rewritten, 1 replaced" "the story whose rewrite still invents is replaced"
-v2post=$(cat "$tmp/stdout")
+expect_grep "$tmp/err" "6 supported first time, 3 rewritten, 1 replaced" "the story whose rewrite still invents is replaced"
+v2post=$(cat "$tmp/out")
 [ -f "$v2post" ] && no_plants "$v2post" "writer-stubborn"
 
 # 9d. a tie is unsupported; a judge that fails verification is named
 vconf v3 writer-planted fair-noise1 fair-vmiss position-noise1-vfail
 run 2 "run with a judge failing verification" v3 v3 v3blog -- run --date 2026-11-20
-has "$tmp/stderr" "judge j3 failed verification" "the failing judge is named"
-has "$tmp/stderr" "6 supported first time, 4 rewritten, 0 replaced" "one against one is a tie, sent back"
-v3post=$(cat "$tmp/stdout")
+expect_grep "$tmp/err" "judge j3 failed verification" "the failing judge is named"
+expect_grep "$tmp/err" "6 supported first time, 4 rewritten, 0 replaced" "one against one is a tie, sent back"
+v3post=$(cat "$tmp/out")
 [ -f "$v3post" ] && no_plants "$v3post" "a tie"
 
 # 9e. a summary that translates a glossary term goes back like a false one
@@ -425,18 +371,16 @@ XML
 { cat "$tmp/feeds.txt"; echo "blog glossary $feeds/glossary.xml weight=5"; } >"$tmp/feeds-g.txt"
 vconf v4 writer-glossary fair-noise1 position-noise1
 printf '[glossary]\nterms = Transformer\n' >>"$tmp/v4.conf"
-timeout 120 "$bin" -c "$tmp/v4.conf" --feeds "$tmp/feeds-g.txt" --db "$tmp/v4.db" \
-	--out "$tmp/v4blog" run --date 2026-11-20 >"$tmp/stdout" 2>"$tmp/stderr"
-got=$?
-[ "$got" -eq 0 ] && ok || bad "glossary run: exit $got: $(head -c 600 "$tmp/stderr")"
-has "$tmp/stderr" "1 rewritten, 0 replaced" "the summary that lost a term was rewritten"
-v4post=$(cat "$tmp/stdout")
+expect_exit 0 "glossary run" -- "$bin" -c "$tmp/v4.conf" --feeds "$tmp/feeds-g.txt" --db "$tmp/v4.db" \
+	--out "$tmp/v4blog" run --date 2026-11-20
+expect_grep "$tmp/err" "1 rewritten, 0 replaced" "the summary that lost a term was rewritten"
+v4post=$(cat "$tmp/out")
 if [ -f "$v4post" ]; then
-	if grep -q '변환기' "$v4post"; then bad "the translated term was published"; else ok; fi
-	grep -q 'Transformer kernel halves' "$v4post" && ok || bad "the rewritten summary is not in the post"
+	expect_no_grep "$v4post" '변환기' "the translated term was published"
+	expect_grep "$v4post" 'Transformer kernel halves' "the rewritten summary in the post"
 else bad "no glossary post: $v4post"; fi
 "$bin" -c "$tmp/v4.conf" --db "$tmp/v4.db" verify --date 2026-11-20 >"$tmp/v4.txt" 2>&1
-has "$tmp/v4.txt" "the \[glossary\] term 'Transformer' is not kept as written" "verify names the lost term"
+expect_grep "$tmp/v4.txt" "the \[glossary\] term 'Transformer' is not kept as written" "verify names the lost term"
 
 # 9f. the budget stops verification cleanly: what no judge checked is
 # the extractive writer's, never published unchecked
@@ -448,18 +392,19 @@ cp "$tmp/v1.db" "$tmp/v5.db"
 before=$(kinds)
 run 2 "verification over budget" v5 v5 v5blog -- run --date 2026-11-20 --force
 after=$(kinds)
+# shellcheck disable=SC2086
 set -- $before
 b_verify=$1
+# shellcheck disable=SC2086
 set -- $after
-[ "$1" -eq "$b_verify" ] && ok || bad "over budget, $(($1 - b_verify)) verification requests were sent"
-has "$tmp/stderr" "0 supported first time, 0 rewritten, 10 replaced (10 unverified)" "unverified texts are replaced"
-has "$tmp/stderr" "the budget stopped verification" "the run says the budget stopped verification"
-v5post=$(cat "$tmp/stdout")
+if [ "$1" -eq "$b_verify" ]; then ok; else bad "over budget, $(($1 - b_verify)) verification requests were sent"; fi
+expect_grep "$tmp/err" "0 supported first time, 0 rewritten, 10 replaced (10 unverified)" "unverified texts are replaced"
+expect_grep "$tmp/err" "the budget stopped verification" "the run says the budget stopped verification"
+v5post=$(cat "$tmp/out")
 [ -f "$v5post" ] && no_plants "$v5post" "verification over budget"
 
 # 9g. the heuristic panel cannot verify, and says so
 run 0 "heuristic run" heuristic h2 h2blog -- run --date 2026-11-20
-has "$tmp/stderr" "verification: not verified" "the heuristic run says it is not verified"
+expect_grep "$tmp/err" "verification: not verified" "the heuristic run says it is not verified"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

@@ -3,11 +3,8 @@
 
 Usage: python3 tests/http_server.py [PORT_FILE]
 
-It binds 127.0.0.1 on a port the OS picks, prints the port as the first line
-of stdout (and writes it to PORT_FILE when given), and serves until it is
-killed, until GET /quit, or until its stdin closes: the test keeps a pipe to
-it, so the server never outlives the test, even one that crashed. By hand,
-keep stdin open: `sleep 1d | python3 tests/http_server.py`.
+Its life (the port it prints, the end of its stdin, /quit) is that of every
+test server: tests/testserver.py.
 
 Routes (the counters are per path, query string excluded):
   /feed/NAME          tests/fixtures/feeds/NAME with ETag and Last-Modified;
@@ -43,27 +40,25 @@ Routes (the counters are per path, query string excluded):
                       and first path segment)
   /quit               answers, then exits
 Anything else is 404. POST is answered like GET, after its body (at most
-MAX_POST bytes, by Content-Length) was read.
+testserver.MAX_BODY bytes, by Content-Length) was read.
 """
 
 import email.utils
 import gzip
 import hashlib
-import http.server
 import json
 import os
-import socketserver
-import sys
 import threading
 import time
 import urllib.parse
+
+import testserver
 
 # The folder /feed and /latency serve: the project's fixtures, or
 # $AIDIGEST_FEEDS_DIR (the fetch benchmark's generated feeds).
 FIXTURES = os.environ.get("AIDIGEST_FEEDS_DIR") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "fixtures", "feeds")
 BIG_SIZE = 50 * 1000 * 1000
-MAX_POST = 16 * 1000 * 1000
 PIECE = 64 * 1024
 
 lock = threading.Lock()
@@ -116,37 +111,10 @@ def http_date(t):
     return email.utils.formatdate(t, usegmt=True)
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(testserver.Handler):
     server_version = "aidigest-test/1"
 
-    def log_message(self, format, *args):
-        pass
-
-    def send(self, code, body=b"", ctype="text/plain", headers=()):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        if body and self.command != "HEAD":
-            self.wfile.write(body)
-
-    def do_POST(self):
-        try:
-            length = int(self.headers.get("Content-Length") or "")
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_POST:
-            self.close_connection = True
-            return self.send(411 if length < 0 else 413, b"bad length\n")
-        self.dispatch(self.rfile.read(length))
-
-    def do_GET(self):
-        self.dispatch(None)
-
-    def dispatch(self, post_body):
+    def route(self, post_body):
         self.post_body = post_body
         url = urllib.parse.urlsplit(self.path)
         self.query = dict(urllib.parse.parse_qsl(url.query))
@@ -157,13 +125,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         keys = [host + "/" + parts[0], "*/" + parts[0]]
         enter(keys)
         try:
-            route = ROUTES.get(parts[0])
-            if route is None:
+            answer = ROUTES.get(parts[0])
+            if answer is None:
                 self.send(404, b"not found\n")
             else:
-                route(self, path, parts[1:])
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+                answer(self, path, parts[1:])
         finally:
             leave(keys)
 
@@ -327,8 +293,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def quit(self, path, rest):
         self.send(200, b"bye\n")
-        self.wfile.flush()
-        threading.Thread(target=self.server.shutdown, daemon=True).start()
+        self.shut_down_after_reply()
 
 
 ROUTES = {
@@ -351,43 +316,5 @@ ROUTES = {
 }
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def handle_error(self, request, client_address):
-        # A client that went away is normal here; anything else is shown.
-        exc = sys.exc_info()[1]
-        if not isinstance(exc, (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-def exit_when_stdin_closes():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    except OSError:
-        pass
-    os._exit(0)
-
-
-def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    port = server.server_address[1]
-    if len(sys.argv) > 1:
-        with open(sys.argv[1] + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(sys.argv[1] + ".tmp", sys.argv[1])
-    sys.stdout.write("%d\n" % port)
-    sys.stdout.flush()
-    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    os._exit(0)
-
-
 if __name__ == "__main__":
-    main()
+    testserver.serve(Handler, queue_size=128)

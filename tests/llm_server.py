@@ -3,10 +3,8 @@
 
 Usage: python3 tests/llm_server.py [PORT_FILE]
 
-Lifecycle as tests/http_server.py: it binds 127.0.0.1 on a port the OS picks,
-prints the port as the first line of stdout (and writes it to PORT_FILE when
-given), and serves until GET or POST /quit, or until its stdin closes. By
-hand, keep stdin open: `sleep 1d | python3 tests/llm_server.py`.
+Its life (the port it prints, the end of its stdin, GET or POST /quit) is
+that of every test server: tests/testserver.py.
 
 Endpoints (any path prefix before them is ignored, so a base_url of
 http://127.0.0.1:PORT/v1 works, and so does .../latency-ms/N/v1):
@@ -141,18 +139,16 @@ latency_ms=N query.
 """
 
 import hashlib
-import http.server
 import json
 import os
 import re
-import socketserver
-import sys
 import threading
 import time
 import urllib.parse
 
+import testserver
+
 API_KEY = "test-key"
-MAX_BODY = 16 * 1000 * 1000
 JUDGES = ["source-lover", "length-lover", "position", "echo-injection",
           "fair"]
 FAULTS = ["429", "500", "529", "slow", "malformed", "prose", "refuse",
@@ -500,76 +496,50 @@ def tokens(text):
     return max(1, len(text) // 4)
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(testserver.Handler):
     server_version = "aidigest-llm-test/1"
 
-    def log_message(self, format, *args):
-        pass
+    def send_json(self, code, obj, headers=()):
+        self.send(code, json.dumps(obj).encode("utf-8"), "application/json",
+                  headers)
 
-    def send(self, code, obj, headers=()):
-        body = (obj if isinstance(obj, bytes)
-                else json.dumps(obj).encode("utf-8"))
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
-        self.route(None)
-
-    def do_POST(self):
-        try:
-            length = int(self.headers.get("Content-Length") or "")
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            self.close_connection = True
-            return self.send(413, {"error": {"message": "bad length"}})
-        self.route(self.rfile.read(length))
+    def refuse_body(self, code):
+        # 413 whatever the fault, as the providers answer
+        self.send_json(413, {"error": {"message": "bad length"}})
 
     def route(self, body):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         path = url.path
-        try:
-            if path == "/stats":
-                return self.stats()
-            if path == "/reset":
-                reset()
-                return self.send(200, {"reset": True})
-            if path == "/quit":
-                self.send(200, {"bye": True})
-                self.wfile.flush()
-                threading.Thread(target=self.server.shutdown,
-                                 daemon=True).start()
-                return
-            latency = LATENCY_MS
-            m = re.search(r"/latency-ms/(\d+)(?=/)", path)
-            if m:
-                latency = float(m.group(1))
-            if "latency_ms" in query:
-                try:
-                    latency = float(query["latency_ms"])
-                except ValueError:
-                    pass
-            if body is not None and path.endswith("/chat/completions"):
-                return self.llm("openai", body, latency)
-            if body is not None and path.endswith("/messages"):
-                return self.llm("anthropic", body, latency)
-            self.send(404, {"error": {"message": "no route " + path}})
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+        if path == "/stats":
+            return self.stats()
+        if path == "/reset":
+            reset()
+            return self.send_json(200, {"reset": True})
+        if path == "/quit":
+            self.send_json(200, {"bye": True})
+            return self.shut_down_after_reply()
+        latency = LATENCY_MS
+        m = re.search(r"/latency-ms/(\d+)(?=/)", path)
+        if m:
+            latency = float(m.group(1))
+        if "latency_ms" in query:
+            try:
+                latency = float(query["latency_ms"])
+            except ValueError:
+                pass
+        if body is not None and path.endswith("/chat/completions"):
+            return self.llm("openai", body, latency)
+        if body is not None and path.endswith("/messages"):
+            return self.llm("anthropic", body, latency)
+        self.send_json(404, {"error": {"message": "no route " + path}})
 
     def stats(self):
         with lock:
             out = {k: v for k, v in state.items()
                    if k not in ("seen_once", "batches_seen", "left_out",
                                 "in_flight")}
-        self.send(200, out)
+        self.send_json(200, out)
 
     def error(self, provider, code, kind, message, headers=()):
         if provider == "openai":
@@ -583,7 +553,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def finish_llm(self, code, obj, headers=()):
         with lock:
             bump(state["by_status"], str(code))
-        self.send(code, obj, headers)
+        self.send_json(code, obj, headers)
 
     def llm(self, provider, body, latency):
         endpoint = ("/v1/chat/completions" if provider == "openai"
@@ -764,43 +734,5 @@ class Handler(http.server.BaseHTTPRequestHandler):
         })
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-    def handle_error(self, request, client_address):
-        # A client that went away (a timeout) is normal here.
-        exc = sys.exc_info()[1]
-        if not isinstance(exc, (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-def exit_when_stdin_closes():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    except OSError:
-        pass
-    os._exit(0)
-
-
-def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    port = server.server_address[1]
-    if len(sys.argv) > 1:
-        with open(sys.argv[1] + ".tmp", "w") as f:
-            f.write("%d\n" % port)
-        os.replace(sys.argv[1] + ".tmp", sys.argv[1])
-    sys.stdout.write("%d\n" % port)
-    sys.stdout.flush()
-    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    os._exit(0)
-
-
 if __name__ == "__main__":
-    main()
+    testserver.serve(Handler, queue_size=256)
