@@ -3,30 +3,15 @@
 # print that command's usage with its own options (stdout, exit 0), the
 # same text both ways; unknown commands are usage errors (exit 64).
 # Ends with "N passed, N failed".
-bin=${AIDIGEST_BIN:-./aidigest}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-ok() { passed=$((passed + 1)); }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL [help] $*" >&2
-}
+suite=help
+. "$(dirname "$0")/lib.sh"
 
 # check WHAT WANT_EXIT COMMAND...: stdout in $tmp/out, stderr in $tmp/err
 check() {
 	what=$1
 	want=$2
 	shift 2
-	timeout 10 "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		ok
-	else
-		bad "$what: exit $got, want $want: $(head -c 200 "$tmp/err")"
-	fi
+	expect_exit "$want" "$what" -- "$@"
 }
 
 # holds FILE PATTERN WHAT / lacks FILE PATTERN WHAT (fixed strings)
@@ -122,5 +107,4 @@ check "help with two commands" 64 "$bin" help run fetch
 check "an unknown option names its command's help" 64 "$bin" rank --bogus
 holds "$tmp/err" "try 'aidigest rank --help'" "rank --bogus"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end
