@@ -97,3 +97,12 @@ const char *check_shared_dir(void)
 		return path;
 	return NULL;
 }
+
+double check_seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}

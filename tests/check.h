@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/buf.h"
 
@@ -29,5 +30,9 @@ const char *check_shared_dir(void);
 #define CHECK_STR(got, want) check_str((got), (want), #got, __FILE__, __LINE__)
 #define CHECK_INT(got, want)                                                   \
 	check_int((long long)(got), (long long)(want), #got, __FILE__, __LINE__)
+
+/* Seconds since t0 on the monotonic clock (for bounds on pathological
+ * inputs, never a benchmark). */
+double check_seconds_since(const struct timespec *t0);
 
 #endif

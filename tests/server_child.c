@@ -1,15 +1,20 @@
 #include "tests/server_child.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "tests/check.h"
 
 bool server_child_python3(void)
 {
@@ -42,15 +47,6 @@ void server_child_stop(struct server_child *s)
 		close(s->from_fd);
 	s->pid = -1;
 	s->to_fd = s->from_fd = -1;
-}
-
-static double server_child_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) +
-	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 bool server_child_start(struct server_child *s, const char *script)
@@ -90,7 +86,7 @@ bool server_child_start(struct server_child *s, const char *script)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	line[0] = '\0';
 	while (len < sizeof line - 1 && !memchr(line, '\n', len) &&
-	       server_child_since(&t0) < 10.0) {
+	       check_seconds_since(&t0) < 10.0) {
 		struct pollfd pfd = {s->from_fd, POLLIN, 0};
 		ssize_t got;
 
@@ -110,4 +106,23 @@ bool server_child_start(struct server_child *s, const char *script)
 	}
 	s->port = (int)port;
 	return true;
+}
+
+/* A loopback port nothing listens on (it was free a moment ago). */
+int server_child_closed_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 1;
+
+	if (fd < 0)
+		return port;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
 }

@@ -20,4 +20,7 @@ bool server_child_python3(void);
 bool server_child_start(struct server_child *s, const char *script);
 void server_child_stop(struct server_child *s);
 
+/* A loopback port nothing listens on (it was free a moment ago). */
+int server_child_closed_port(void);
+
 #endif

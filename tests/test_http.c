@@ -49,34 +49,6 @@ struct test_run {
 
 static int test_port;
 
-static double test_seconds_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) +
-	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* A loopback port nothing listens on (it was free a moment ago). */
-static int test_closed_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 1;
-
-	if (fd < 0)
-		return port;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static const char *test_url(char *out, const char *host, const char *path)
 {
 	int n = snprintf(out, URL_MAX, "http://%s:%d%s", host, test_port, path);
@@ -374,7 +346,7 @@ static void test_http_behaviours(struct test_run *run)
 			test_url(urls[i], "127.0.0.1", test_paths[i]);
 	}
 	snprintf(urls[A_REFUSED], URL_MAX, "http://127.0.0.1:%d/feed",
-	         test_closed_port());
+	         server_child_closed_port());
 	CHECK(test_file_url(urls[A_FILE_OFF], "rss20.xml"));
 	snprintf(urls[A_FTP], URL_MAX, "ftp://127.0.0.1:%d/x", test_port);
 	snprintf(urls[A_BAD_URL], URL_MAX, "not a url");
@@ -383,7 +355,7 @@ static void test_http_behaviours(struct test_run *run)
 	test_options(&opt);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	test_fetch(reqs, A_COUNT, &opt, run);
-	took = test_seconds_since(&t0);
+	took = check_seconds_since(&t0);
 	/* Three 2 s attempts of /slow, and no more than a little over. */
 	CHECK(took >= 6.0 && took < 12.0);
 	CHECK(run->progress_calls <= (int)(took * 5) + 2);
@@ -565,7 +537,7 @@ static void test_http_deadline(void)
 	opt.max_per_host = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	test_fetch(reqs, 3, &opt, &run);
-	took = test_seconds_since(&t0);
+	took = check_seconds_since(&t0);
 	CHECK(took >= 1.9 && took < 4.0);
 
 	CHECK_INT(run.got[0].error, HTTP_ERR_DEADLINE);

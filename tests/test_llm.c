@@ -61,34 +61,6 @@ static const char llm_test_system[] =
         "You are one judge on a panel. Give each story one category, one "
         "of: research, product, policy.";
 
-double llm_test_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) +
-	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* A loopback port nothing listens on (it was free a moment ago). */
-static int llm_test_closed_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 1;
-
-	if (fd < 0)
-		return port;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 struct llm_test_http {
 	long status;
 	struct buf body;
@@ -700,13 +672,13 @@ static void test_llm_replies(void)
 	         llm_test_port);
 	eps[C_BAD_URL].base_url = bad_urls[0];
 	snprintf(bad_urls[1], LLM_TEST_URL_MAX, "http://127.0.0.1:%d/v1/",
-	         llm_test_closed_port());
+	         server_child_closed_port());
 	eps[C_REFUSED_PORT].base_url = bad_urls[1];
 	memset(&run, 0, sizeof run);
 	llm_test_options(&opt);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	llm_test_call(calls, C_COUNT, &opt, &run);
-	CHECK(llm_test_since(&t0) < 6.0);
+	CHECK(check_seconds_since(&t0) < 6.0);
 
 	g = &run.got[C_OPENAI];
 	CHECK_INT(g->error, LLM_OK);
@@ -902,7 +874,7 @@ static void test_llm_concurrency(void)
 	opt.max_per_host = N;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	llm_test_call(calls, N, &opt, &run);
-	took = llm_test_since(&t0);
+	took = check_seconds_since(&t0);
 	for (i = 0; i < N; i++)
 		ok += run.got[i].error == LLM_OK;
 	CHECK_INT(ok, N);

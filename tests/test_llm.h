@@ -5,8 +5,6 @@
 
 /* The LLM client's suite, in two files (test_llm.c, test_llm_extract.c). */
 
-/* Seconds since t0 on the monotonic clock. */
-double llm_test_since(const struct timespec *t0);
 /* llm_extract_json on a table of replies, then hostile megabytes. */
 void test_llm_extract(void);
 

@@ -85,6 +85,6 @@ void test_llm_extract(void)
 	got = llm_extract_json(buf_cstr(&big), big.len);
 	CHECK(got == NULL); /* too deep for jansson: rejected, not crashed */
 	free(got);
-	CHECK(llm_test_since(&t0) < 2.0);
+	CHECK(check_seconds_since(&t0) < 2.0);
 	buf_free(&big);
 }

@@ -533,15 +533,6 @@ static uint32_t next_random(uint32_t *state)
 	return x;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* kill -9 at 20 random moments while a child publishes a 2 MB post over
  * the old one: the post is always one of the two, whole; a killed write's
  * temporary file goes with the next publish. */
@@ -569,7 +560,7 @@ static void test_crash(const char *root)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_INT(publish_write(path, new_post, SIZE, &err), 0);
 	CHECK_INT(publish_write(path, old_post, SIZE, &err), 0);
-	one_write = seconds_since(&t0) / 2;
+	one_write = check_seconds_since(&t0) / 2;
 	max_delay = one_write * 1.5 + 0.001;
 	if (max_delay > 0.2)
 		max_delay = 0.2;

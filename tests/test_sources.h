@@ -17,7 +17,6 @@ int test_sources_parse(const char *text, struct source_list *list,
                        struct buf *msg);
 
 /* Seconds on CLOCK_MONOTONIC since t0. */
-double test_sources_seconds_since(const struct timespec *t0);
 
 /* OPML import and export (tests/test_opml.c). */
 void test_sources_opml(void);
