@@ -8,13 +8,16 @@
 
 #include "common/config.h"
 #include "common/date.h"
+#include "common/err.h"
 #include "fetch/sources.h"
 #include "store/store.h"
 
 /* The command line: the commands of aidigest.c's table, one option
  * parser for all of them, the configuration, feeds file and store a
  * command opens, the day it works on, and messages. Data goes to stdout,
- * messages to stderr as "aidigest: CONTEXT: message". */
+ * messages to stderr as "aidigest: CONTEXT: message". At this layer the
+ * ERR_* codes have become exit statuses (docs/errors.md): a function here
+ * that can fail returns an enum cli_exit after saying why. */
 
 /* Exit status (docs/aidigest.1). */
 enum cli_exit {
@@ -106,18 +109,18 @@ struct cli_option_set {
  * CLI_EXIT_USAGE after saying why (an unknown option, a value missing,
  * a repeated option given too often, more than max_args arguments, where
  * max_args >= 0). */
-int cli_options_parse(const struct cli_call *call,
-                      const struct cli_option_set *sets, size_t nsets,
-                      int max_args, bool stop_at_arg, int argc, char **argv,
-                      int *nargs);
+MUST_CHECK int cli_options_parse(const struct cli_call *call,
+                                 const struct cli_option_set *sets,
+                                 size_t nsets, int max_args, bool stop_at_arg,
+                                 int argc, char **argv, int *nargs);
 
 /* A command's arguments: its own options into opts, the global ones
  * into call->g, positional arguments to argv[0..*nargs). Returns
  * CLI_PARSED to go on, or the exit status to return now: after --help
  * (the command's help printed on stdout) or a usage error. */
 #define CLI_PARSED (-1)
-int cli_parse(struct cli_call *call, const struct cli_spec *spec, void *opts,
-              int argc, char **argv, int *nargs);
+MUST_CHECK int cli_parse(struct cli_call *call, const struct cli_spec *spec,
+                         void *opts, int argc, char **argv, int *nargs);
 
 /* The command's help: usage, summary, about, its options, the global
  * ones. */
@@ -147,11 +150,11 @@ int cli_usage(const struct cli_call *call, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 /* given among choices (NULL-ended): its index, 0 when given is NULL, or
  * -1 after the usage error "CONTEXT: OPTION is a, b or c, not 'x'". */
-int cli_choice(const struct cli_call *call, const char *context,
-               const char *option, const char *given,
-               const char *const *choices);
+MUST_CHECK int cli_choice(const struct cli_call *call, const char *context,
+                          const char *option, const char *given,
+                          const char *const *choices);
 /* Flush stdout: CLI_EXIT_OK, or CLI_EXIT_ERROR after saying why. */
-int cli_flush(const char *context);
+MUST_CHECK int cli_flush(const char *context);
 
 /* UTC seconds now. */
 int64_t cli_now(void);
@@ -173,8 +176,8 @@ enum { CLI_NEED_FEEDS = 1, CLI_NEED_STORE = 2 };
 /* Load the configuration (-c, else $AIDIGEST_CONFIG, ...) and what need
  * asks for. Returns CLI_EXIT_OK, or CLI_EXIT_ERROR after saying why
  * (then nothing is left to free). */
-int cli_context_open(const struct cli_call *call, struct cli_context *cx,
-                     int need);
+MUST_CHECK int cli_context_open(const struct cli_call *call,
+                                struct cli_context *cx, int need);
 void cli_context_free(struct cli_context *cx);
 
 /* The fetch's settings from the configuration (cli/fetch.c): now, the
@@ -195,9 +198,9 @@ void cli_digest_env(const struct cli_call *call, struct cli_context *cx,
 /* The day a command works on: given (--date), else today in the
  * digest's zone; its window in *from, *to. 0, or CLI_EXIT_USAGE after
  * "CMD: --date wants YYYY-MM-DD, not '...'". */
-int cli_day(const struct cli_call *call, const struct cli_context *cx,
-            const char *given, char date[DATE_DAY_LEN], int64_t *from,
-            int64_t *to);
+MUST_CHECK int cli_day(const struct cli_call *call,
+                       const struct cli_context *cx, const char *given,
+                       char date[DATE_DAY_LEN], int64_t *from, int64_t *to);
 
 /* The commands (cli/CMD.c). */
 int cli_cmd_fetch(struct cli_call *call, int argc, char **argv);

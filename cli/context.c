@@ -113,15 +113,14 @@ static int cli_context_feeds(const struct cli_call *call,
 {
 	const char *cmd = call->command->name;
 	const struct cli_globals *g = call->g;
-	int bad;
+	int bad = 0;
 
 	cx->feeds_path =
 	        config_expand_path(g->feeds           ? g->feeds
 	                           : cx->config.feeds ? cx->config.feeds
 	                                              : "feeds.txt");
 	buf_reset(err);
-	bad = sources_load(cx->feeds_path, &cx->sources, err);
-	if (bad < 0) {
+	if (sources_load(cx->feeds_path, &cx->sources, &bad, err) != ERR_OK) {
 		cli_msg_lines(cmd, buf_cstr(err));
 		return CLI_EXIT_ERROR;
 	}

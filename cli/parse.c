@@ -66,17 +66,18 @@ struct parse_args {
 	const char *content_type; /* from a Content-Type header */
 };
 
+/* A size: digits, then K/k or M; 0 and *out, or ERR_PARSE. */
 static int parse_size(const char *s, size_t *out)
 {
 	char *end;
 	unsigned long long v;
 
 	if (!s || !*s || *s == '-')
-		return -1;
+		return ERR_PARSE;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s)
-		return -1;
+		return ERR_PARSE;
 	if (*end == 'k' || *end == 'K') {
 		v <<= 10;
 		end++;
@@ -85,7 +86,7 @@ static int parse_size(const char *s, size_t *out)
 		end++;
 	}
 	if (*end || v == 0 || v > SIZE_MAX / 2)
-		return -1;
+		return ERR_PARSE;
 	*out = (size_t)v;
 	return 0;
 }
@@ -177,8 +178,9 @@ static int parse_file(const struct cli_call *call, const struct parse_args *pa,
 	if (rc != ERR_OK) {
 		cli_msg("parse", "%s: %s", file, buf_cstr(&err));
 	} else {
-		if (pa->o.fields)
-			feed_print_fields(stdout, feed);
+		/* a write error is said once, by cli_flush */
+		if (pa->o.fields && feed_print_fields(stdout, feed) != ERR_OK)
+			rc = ERR_IO;
 		parse_print_notes(call, file, feed);
 	}
 	feed_free(feed);

@@ -43,8 +43,10 @@ void cli_print_feeds_json(FILE *fp, const struct cli_feed_health *v, size_t n);
 void cli_print_rank_table(FILE *fp, const struct digest *d);
 void cli_print_rank_json(FILE *fp, const struct digest *d);
 /* One candidate's raw and normalized score per judge and its pooled
- * score: 0, or -1 when id is no candidate of the window. */
-int cli_print_rank_explain(FILE *fp, const struct digest *d, int64_t id);
+ * score: 0, or ERR_NOT_FOUND (nothing printed) when id is no candidate
+ * of the window. */
+MUST_CHECK int cli_print_rank_explain(FILE *fp, const struct digest *d,
+                                      int64_t id);
 
 /* Verification of a digest (after digest_verify): counts, cost, judges
  * and each text's votes, as a table or JSON. */

@@ -161,7 +161,7 @@ int cli_print_rank_explain(FILE *fp, const struct digest *d, int64_t id)
 		if (d->cands[i].id == id)
 			at = i;
 	if (at == (size_t)-1 || isinf(res->pooled[at]))
-		return -1;
+		return ERR_NOT_FOUND;
 	z = xcalloc(res->njudges * res->nstories + 1, sizeof *z);
 	w = xcalloc(res->njudges + 1, sizeof *w);
 	ids = xcalloc(res->nstories + 1, sizeof *ids);

@@ -98,18 +98,21 @@ out:
 	return ret;
 }
 
-/* Template and data into tmpl and data; 0, or -1 after saying why. */
+/* Template and data into tmpl and data; 0, or file_read's code or
+ * ERR_PARSE (data that is not JSON) after saying why. */
 static int render_inputs(char **argv, struct buf *tmpl, json_t **data)
 {
 	struct buf text = BUF_INIT(RENDER_MAX_INPUT), err = BUF_INIT(4096);
 	json_error_t jerr;
-	int ret = -1;
+	int ret;
 
-	if (file_read(argv[0], RENDER_MAX_INPUT, tmpl, &err) != ERR_OK) {
+	ret = file_read(argv[0], RENDER_MAX_INPUT, tmpl, &err);
+	if (ret != ERR_OK) {
 		cli_msg("render", "%s: %s", argv[0], buf_cstr(&err));
 		goto out;
 	}
-	if (file_read(argv[1], RENDER_MAX_INPUT, &text, &err) != ERR_OK) {
+	ret = file_read(argv[1], RENDER_MAX_INPUT, &text, &err);
+	if (ret != ERR_OK) {
 		cli_msg("render", "%s: %s", argv[1], buf_cstr(&err));
 		goto out;
 	}
@@ -117,9 +120,8 @@ static int render_inputs(char **argv, struct buf *tmpl, json_t **data)
 	if (!*data) {
 		cli_msg("render", "%s: line %d: %s", argv[1], jerr.line,
 		        jerr.text);
-		goto out;
+		ret = ERR_PARSE;
 	}
-	ret = 0;
 out:
 	buf_free(&text);
 	buf_free(&err);

@@ -174,7 +174,7 @@ int cli_cmd_run(struct cli_call *call, int argc, char **argv)
 	             : cx.config.out ? cx.config.out
 	                             : ".";
 	/* one run at a time: the lock is held from the fetch to the end */
-	if (!o.dry_run && (lock = publish_lock(rs.out_dir, &err)) < 0) {
+	if (!o.dry_run && publish_lock(rs.out_dir, &lock, &err) != ERR_OK) {
 		cli_msg("run", "%s", buf_cstr(&err));
 		ret = CLI_EXIT_ERROR;
 		goto out;

@@ -80,6 +80,7 @@ char *config_expand_path(const char *path)
 	return xstrdup(path);
 }
 
+/* mkdir -p of path's folders (0700). 0, or ERR_IO. */
 static int config_mkdirs(char *path)
 {
 	char *p;
@@ -90,7 +91,7 @@ static int config_mkdirs(char *path)
 		*p = '\0';
 		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
 			*p = '/';
-			return -1;
+			return ERR_IO;
 		}
 		*p = '/';
 	}
@@ -108,7 +109,9 @@ char *config_default_db(void)
 		buf_printf(&b, "%s/.local/share/aidigest/aidigest.db", home);
 	else
 		return NULL;
-	config_mkdirs(b.data);
+	/* not fatal here: a folder that cannot be made is said, with its
+	 * reason, when the store cannot create its file there */
+	(void)config_mkdirs(b.data);
 	return buf_detach(&b);
 }
 
@@ -121,13 +124,13 @@ static int config_parse_number(const char *s, long long min, long long max,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || end == s)
-		return -1;
+		return ERR_PARSE;
 	if (size_suffix && (*end == 'K' || *end == 'k') && v < LLONG_MAX >> 10)
 		v <<= 10, end++;
 	else if (size_suffix && *end == 'M' && v < LLONG_MAX >> 20)
 		v <<= 20, end++;
 	if (*end || v < min || v > max)
-		return -1;
+		return ERR_PARSE;
 	*out = v;
 	return 0;
 }
@@ -151,7 +154,7 @@ static int config_apply(struct config *c, const struct config_key *k,
 			           "to %lld, not '%s'\n",
 			           name, e->line, k->section, k->key, k->min,
 			           k->max, e->value);
-			return -1;
+			return ERR_PARSE;
 		}
 		if (k->type == CT_INT)
 			*(int *)(void *)slot = (int)v;
@@ -166,7 +169,7 @@ static int config_apply(struct config *c, const struct config_key *k,
 			           "%s:%d: %s.%s wants an offset such as "
 			           "+09:00, not '%s'\n",
 			           name, e->line, k->section, k->key, e->value);
-			return -1;
+			return ERR_PARSE;
 		}
 		*(int *)(void *)slot = tz;
 		return 0;
@@ -179,7 +182,7 @@ static int config_apply(struct config *c, const struct config_key *k,
 		*(char **)(void *)slot = xstrdup(e->value);
 		return 0;
 	}
-	return -1;
+	return ERR_PARSE;
 }
 
 static bool config_section_known(const char *section)
@@ -211,15 +214,17 @@ static int config_read(struct config *c, const char *path, struct buf *err,
 	int bad = 0;
 
 	if (!fp) {
-		buf_printf(err, "%s: %s\n", path, strerror(errno));
-		return -1;
+		int e = errno;
+
+		buf_printf(err, "%s: %s\n", path, strerror(e));
+		return e == ENOENT ? ERR_NOT_FOUND : ERR_IO;
 	}
 	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
 		if (buf_append(&text, chunk, got) != BUF_OK) {
 			buf_printf(err, "%s: larger than 1 MiB\n", path);
 			fclose(fp);
 			buf_free(&text);
-			return -1;
+			return ERR_LIMIT;
 		}
 	fclose(fp);
 	bad = ini_parse(buf_cstr(&text), text.len, path, &c->ini, err);
@@ -246,7 +251,7 @@ static int config_read(struct config *c, const char *path, struct buf *err,
 			           e->line, e->key, e->section);
 		}
 	}
-	return bad ? -1 : 0;
+	return bad ? ERR_PARSE : ERR_OK;
 }
 
 int config_load(const char *explicit_path, struct config *out, struct buf *err,

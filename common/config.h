@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/ini.h"
 
 /* aidigest.conf. Read from -c FILE, else $AIDIGEST_CONFIG, else
@@ -43,10 +44,12 @@ struct config {
 };
 
 /* Load the configuration (see above). explicit_path is -c's value or NULL.
- * Returns 0; -1 when a named file cannot be read or a value is wrong
- * (err says "FILE:LINE: ..."). Warnings (unknown keys) go to warnings. */
-int config_load(const char *explicit_path, struct config *out, struct buf *err,
-                struct buf *warnings);
+ * Returns 0; ERR_NOT_FOUND or ERR_IO when a named file cannot be read,
+ * ERR_LIMIT when it is over 1 MiB, ERR_PARSE when a line or a value is
+ * wrong (err says "FILE:LINE: ..."). Warnings (unknown keys) go to
+ * warnings. */
+MUST_CHECK int config_load(const char *explicit_path, struct config *out,
+                           struct buf *err, struct buf *warnings);
 void config_free(struct config *c);
 
 /* "~/x" with $HOME; other paths as they are. Caller frees. */

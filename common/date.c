@@ -854,7 +854,8 @@ static int date_fast(const char *p, const char *end, struct date_fields *f)
 	return 1;
 }
 
-int date_parse(const char *s, int tz_offset_sec, int64_t *out)
+/* date_parse's work: 0, or -1 when s is not a date. */
+static int date_read(const char *s, int tz_offset_sec, int64_t *out)
 {
 	struct date_fields f;
 	const char *p, *end, *tok, *tok_end, *q;
@@ -893,7 +894,13 @@ int date_parse(const char *s, int tz_offset_sec, int64_t *out)
 	return date_finish(&f, tz_offset_sec, out);
 }
 
-int date_parse_offset(const char *s, int *out)
+int date_parse(const char *s, int tz_offset_sec, int64_t *out)
+{
+	return date_read(s, tz_offset_sec, out) == 0 ? ERR_OK : ERR_PARSE;
+}
+
+/* date_parse_offset's work: 0, or -1 when s is not an offset. */
+static int date_read_offset(const char *s, int *out)
 {
 	const char *p, *end;
 
@@ -907,6 +914,11 @@ int date_parse_offset(const char *s, int *out)
 	if (*p == '+' || *p == '-')
 		return date_offset(p, end, out);
 	return date_zone_name(p, end, out);
+}
+
+int date_parse_offset(const char *s, int *out)
+{
+	return date_read_offset(s, out) == 0 ? ERR_OK : ERR_PARSE;
 }
 
 void date_format_day(int64_t t, int tz_offset_sec, char out[DATE_DAY_LEN])
@@ -939,14 +951,14 @@ int date_day_window(const char *day, int tz_offset_sec, int64_t *from,
 
 	if (day == NULL || strnlen(day, DATE_DAY_LEN) != DATE_DAY_LEN - 1 ||
 	    day[4] != '-' || day[7] != '-')
-		return -1;
+		return ERR_PARSE;
 	memset(&c, 0, sizeof c);
 	c.year = date_day_number(day, 4);
 	c.month = date_day_number(day + 5, 2);
 	c.day = date_day_number(day + 8, 2);
 	if (c.year < 1970 || c.month < 1 || c.month > 12 || c.day < 1 ||
 	    c.day > time_days_in_month(c.year, c.month))
-		return -1;
+		return ERR_PARSE;
 	*from = time_from_civil(&c) - tz_offset_sec;
 	*to = *from + 86400;
 	return 0;

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "common/err.h"
+
 /* The one date parser: every form feeds and APIs write dates in.
  *
  * Accepted: RFC 822/1123/2822 in real-world forms (day names optional,
@@ -20,14 +22,14 @@
  * digits are YYDDD only with a leading 0 (03335), else a too-long year.
  * Strings over 256 bytes are rejected.
  * Returns 0 and sets *out to UTC seconds within 0000-01-01..9999-12-31, or
- * -1 when s is not a date (out of range fields, garbage, empty): an unknown
- * date stays unknown. */
-int date_parse(const char *s, int tz_offset_sec, int64_t *out);
+ * ERR_PARSE when s is not a date (out of range fields, garbage, empty): an
+ * unknown date stays unknown. */
+MUST_CHECK int date_parse(const char *s, int tz_offset_sec, int64_t *out);
 
 /* Parse a zone offset as "+09:00", "-0500", "+9", "Z", "UTC", "GMT" or
  * another zone name date_parse knows, into seconds east of UTC. Returns 0,
- * or -1 when s is not an offset. */
-int date_parse_offset(const char *s, int *out);
+ * or ERR_PARSE when s is not an offset. */
+MUST_CHECK int date_parse_offset(const char *s, int *out);
 
 /* Days: a calendar date YYYY-MM-DD read in a zone (seconds east of UTC),
  * as the digest's day is. */
@@ -39,9 +41,9 @@ void date_format_day(int64_t t, int tz_offset_sec, char out[DATE_DAY_LEN]);
 
 /* The window of the day `day` in the zone: [*from, *to) in UTC seconds,
  * 86400 seconds long. day is exactly ten characters, YYYY-MM-DD with
- * digits only, a real date from 1970 on. Returns 0, or -1 (nothing set)
- * when day is not such a date. */
-int date_day_window(const char *day, int tz_offset_sec, int64_t *from,
-                    int64_t *to);
+ * digits only, a real date from 1970 on. Returns 0, or ERR_PARSE (nothing
+ * set) when day is not such a date. */
+MUST_CHECK int date_day_window(const char *day, int tz_offset_sec,
+                               int64_t *from, int64_t *to);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* Whole files read up to a cap. A file over the cap is an error, never
  * cut short; "-" is standard input. On failure err gets the reason
@@ -13,7 +14,8 @@
 /* Append the whole file to out (NUL-terminated as every buf). Returns 0,
  * ERR_NOT_FOUND when the file does not exist, ERR_LIMIT over max bytes
  * (or out's own cap), ERR_IO otherwise. */
-int file_read(const char *path, size_t max, struct buf *out, struct buf *err);
+MUST_CHECK int file_read(const char *path, size_t max, struct buf *out,
+                         struct buf *err);
 
 /* The same as a new string; NULL on failure. */
 char *file_read_text(const char *path, size_t max, struct buf *err);
@@ -30,8 +32,8 @@ struct file_view {
 };
 
 /* Returns 0 or an error as file_read; file_view_close either way. */
-int file_view_open(struct file_view *v, const char *path, size_t max,
-                   struct buf *err);
+MUST_CHECK int file_view_open(struct file_view *v, const char *path, size_t max,
+                              struct buf *err);
 void file_view_close(struct file_view *v);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* Regular expressions from configuration (feeds.txt include= and exclude=,
  * [categories]) and built-in tables: PCRE2, UTF-8 with Unicode classes,
@@ -21,10 +22,12 @@ struct pattern;
 
 /* Compile src. Returns 0, or ERR_PARSE with "bad pattern: MESSAGE at
  * offset N" in err. */
-int pattern_compile(const char *src, struct pattern **out, struct buf *err);
+MUST_CHECK int pattern_compile(const char *src, struct pattern **out,
+                               struct buf *err);
 void pattern_free(struct pattern *p);
 
-/* 1 when p matches s[0..n), 0 when not, -1 when a bound stopped it. */
+/* 1 when p matches s[0..n), 0 when not, -1 when a bound stopped it: an
+ * answer of three values, not a success or a failure. */
 int pattern_match(struct pattern *p, const char *s, size_t n);
 
 /* Whether p matches the NUL-terminated s (NULL reads as ""); false for

@@ -134,7 +134,7 @@ int utf8_append_cut(struct buf *out, const char *s, size_t max)
 	n = utf8_valid_prefix(buf_cstr(&clean),
 	                      clean.len < max ? clean.len : max);
 	if (buf_append(out, buf_cstr(&clean), n) != BUF_OK)
-		err = -1;
+		err = BUF_ERR_CAP;
 	buf_free(&clean);
 	return err;
 }

@@ -27,7 +27,8 @@ long utf8_sanitize_append(struct buf *out, const char *s, size_t n);
 
 /* Append at most max bytes of s (NUL-terminated, any bytes) to out as
  * valid UTF-8, cut on a character boundary: for quoting input in messages.
- * Returns 0, or -1 when out's cap was reached. */
+ * Returns 0, or BUF_ERR_CAP (nothing appended) when out's cap was reached,
+ * as the buf_ appends do. */
 int utf8_append_cut(struct buf *out, const char *s, size_t max);
 
 /* Bytes in the first max_cp code points of the NUL-terminated valid UTF-8

@@ -20,9 +20,9 @@
  * ERR_USAGE (an unknown format) or ERR_NOT_FEED with err saying why: an
  * API error body is "not a feed: X API error: MESSAGE" with the API's
  * own message. docs: ../shared/reference/sources.md. */
-int api_parse(enum source_format format, const char *data, size_t n,
-              const struct feed_options *opt, struct feed **out,
-              struct buf *err);
+MUST_CHECK int api_parse(enum source_format format, const char *data, size_t n,
+                         const struct feed_options *opt, struct feed **out,
+                         struct buf *err);
 
 /* The request headers a source needs beyond its URL, "Name: value"
  * strings in a NULL-ended array the caller frees with api_headers_free

@@ -59,10 +59,13 @@ int api_error(struct buf *err, const char *who, const char *message);
 /* The readers, one per API: root into fb's feed. ERR_OK, or an error
  * with err saying why (an API's error body, a document of another
  * shape). */
-int api_x_parse(struct feed_builder *fb, const json_t *root, struct buf *err);
-int api_github_parse(struct feed_builder *fb, const json_t *root,
-                     struct buf *err);
-int api_hf_parse(struct feed_builder *fb, const json_t *root, struct buf *err);
-int api_hn_parse(struct feed_builder *fb, const json_t *root, struct buf *err);
+MUST_CHECK int api_x_parse(struct feed_builder *fb, const json_t *root,
+                           struct buf *err);
+MUST_CHECK int api_github_parse(struct feed_builder *fb, const json_t *root,
+                                struct buf *err);
+MUST_CHECK int api_hf_parse(struct feed_builder *fb, const json_t *root,
+                            struct buf *err);
+MUST_CHECK int api_hn_parse(struct feed_builder *fb, const json_t *root,
+                            struct buf *err);
 
 #endif

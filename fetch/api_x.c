@@ -57,7 +57,7 @@ static size_t x_tco_at(const char *p, const json_t *urls, const char **to)
 }
 
 /* Append s[0..n), or as much of it as out's cap leaves room for, cut on
- * a character boundary; -1 when it was cut. */
+ * a character boundary; BUF_ERR_CAP when it was cut. */
 static int api_append_cut(struct buf *out, const char *s, size_t n)
 {
 	size_t room;
@@ -66,7 +66,7 @@ static int api_append_cut(struct buf *out, const char *s, size_t n)
 		return 0;
 	room = out->max > out->len ? out->max - out->len : 0;
 	buf_append(out, s, utf8_valid_prefix(s, n < room ? n : room));
-	return -1;
+	return BUF_ERR_CAP;
 }
 
 /* The length of the escape at p and its character in *c; 0 when p

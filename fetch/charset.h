@@ -5,10 +5,13 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 #define CHARSET_NAME_MAX 40
 
-enum { CHARSET_OK = 0, CHARSET_UNKNOWN = 1, CHARSET_ERR_CAP = -1 };
+/* charset_to_utf8's answers: CHARSET_UNKNOWN is no failure (the text was
+ * read as UTF-8, and is there); CHARSET_ERR_CAP is ERR_LIMIT. */
+enum { CHARSET_OK = ERR_OK, CHARSET_UNKNOWN = 1, CHARSET_ERR_CAP = ERR_LIMIT };
 
 /* What is known of a document's character encoding. */
 struct charset_info {
@@ -45,8 +48,8 @@ void charset_detect(const char *data, size_t n, const char *content_type,
  * replacements and removals. Returns CHARSET_OK; CHARSET_UNKNOWN when the
  * encoding is unknown (read as UTF-8); CHARSET_ERR_CAP at out's cap, with
  * *text NULL. */
-int charset_to_utf8(const char *data, size_t n, const char *encoding,
-                    struct buf *out, const char **text, size_t *text_len,
-                    long *replaced);
+MUST_CHECK int charset_to_utf8(const char *data, size_t n, const char *encoding,
+                               struct buf *out, const char **text,
+                               size_t *text_len, long *replaced);
 
 #endif

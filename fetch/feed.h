@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* The feed model and parser: RSS 0.90-2.0, RSS 1.0 (RDF), Atom 0.3 and 1.0,
  * JSON Feed 1.0/1.1, told apart by the document, not the file name. Every
@@ -125,23 +126,26 @@ struct feed_options {
  * feed->recovered set. On failure returns an ERR_* code, *out is NULL and
  * err says why ("not a feed: looks like an HTML page"). Reads no file and
  * no network; entity declarations are never expanded. */
-int feed_parse(const char *data, size_t n, const struct feed_options *opt,
-               struct feed **out, struct buf *err);
+MUST_CHECK int feed_parse(const char *data, size_t n,
+                          const struct feed_options *opt, struct feed **out,
+                          struct buf *err);
 
 void feed_free(struct feed *feed);
 
 const char *feed_format_name(enum feed_format format);
 
 /* Print the neutral `field<TAB>value` lines of the conformance corpus
- * (feed.title.raw, entries[0].link, ...) for feed; escapes \\ \t \n \r. */
-int feed_print_fields(FILE *fp, const struct feed *feed);
+ * (feed.title.raw, entries[0].link, ...) for feed; escapes \\ \t \n \r.
+ * Returns 0, or ERR_IO when fp reports a write error. */
+MUST_CHECK int feed_print_fields(FILE *fp, const struct feed *feed);
 
 /* Write s with \\ \t \n \r escaped (the TSV outputs' one escape). */
 void feed_tsv_escape(FILE *fp, const char *s);
 
 /* Print one entry as a TAB-separated line: UTC time, title, link, id,
- * author, summary text (docs/parse-format.md). */
-int feed_print_tsv(FILE *fp, const struct feed *feed,
-                   const struct feed_entry *entry);
+ * author, summary text (docs/parse-format.md). Returns 0, or ERR_IO when
+ * fp reports a write error. */
+MUST_CHECK int feed_print_tsv(FILE *fp, const struct feed *feed,
+                              const struct feed_entry *entry);
 
 #endif

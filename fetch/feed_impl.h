@@ -19,8 +19,9 @@ struct feed_builder {
 /* Set fb up for a document of n bytes under opt's caps (NULL: defaults)
  * with a new, empty fb->feed (the caller frees it). Returns ERR_OK, or
  * ERR_LIMIT when n is over the byte cap (err says so; nothing to free). */
-int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
-                      size_t n, struct buf *err);
+MUST_CHECK int feed_builder_init(struct feed_builder *fb,
+                                 const struct feed_options *opt, size_t n,
+                                 struct buf *err);
 /* Start an entry; returns it (owned by the builder). */
 struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb);
 /* Complete the current entry: stream it or keep it. */
@@ -58,9 +59,11 @@ typedef int (*feed_xml_sink)(void *ctx, const char *s, size_t n);
 int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink, void *ctx,
                      struct feed_xml_prep *res);
 
-int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
-                   struct buf *err);
-int feed_json_parse(struct feed_builder *fb, const char *data, size_t n,
-                    struct buf *err);
+/* The format parsers: the document into fb's feed. ERR_OK, or an ERR_*
+ * code with err saying why, as feed_parse returns. */
+MUST_CHECK int feed_xml_parse(struct feed_builder *fb, const char *data,
+                              size_t n, struct buf *err);
+MUST_CHECK int feed_json_parse(struct feed_builder *fb, const char *data,
+                               size_t n, struct buf *err);
 
 #endif

@@ -417,7 +417,7 @@ static long xfer_timeout(const struct http_fetch *f, const struct http_xfer *x)
 	return t > 0 ? t : f->opt.timeout;
 }
 
-/* Create x's easy handle with every option; returns 0 or -1. */
+/* Create x's easy handle with every option; returns 0 or ERR_NET. */
 static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 {
 	const struct http_request *req = &f->reqs[x->index];
@@ -428,19 +428,19 @@ static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 
 	e = curl_easy_init();
 	if (!e)
-		return -1;
+		return ERR_NET;
 	x->easy = e;
 	/* No "Expect: 100-continue" wait before a body: APIs answer at once. */
 	if (req->body) {
 		x->headers = curl_slist_append(NULL, "Expect:");
 		if (!x->headers)
-			return -1;
+			return ERR_NET;
 	}
 	for (h = req->headers; h && *h; h++) {
 		struct curl_slist *next = curl_slist_append(x->headers, *h);
 
 		if (!next)
-			return -1;
+			return ERR_NET;
 		x->headers = next;
 	}
 	if (req->etag && *req->etag)
@@ -487,7 +487,7 @@ static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 	if (x->headers)
 		bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers) !=
 		       CURLE_OK;
-	return bad ? -1 : 0;
+	return bad ? ERR_NET : ERR_OK;
 }
 
 /* Free what x holds once its done() call returned. */
@@ -883,7 +883,7 @@ int http_fetch_all(const struct http_request *reqs, size_t n,
 	CURLMcode mc = CURLM_OK;
 	int64_t now;
 	size_t i;
-	int rc = -1;
+	int rc = ERR_NET;
 
 	memset(&f, 0, sizeof f);
 	http_resolve_options(opt ? opt : &defaults, &f.opt);
@@ -963,7 +963,8 @@ out:
 
 int http_global_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? ERR_OK
+	                                                         : ERR_NET;
 }
 
 void http_global_cleanup(void)

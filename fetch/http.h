@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* Many HTTP(S) requests at once over libcurl's multi interface (GETs, and
  * POSTs with a body): a pool of transfers, a per-host limit, timeouts,
@@ -124,13 +125,15 @@ struct http_options {
 
 /* Fetch every request; calls opt->done once per request. opt NULL: all
  * defaults. When the deadline passes, every request still open ends with
- * HTTP_ERR_DEADLINE and the call returns. Returns 0, or -1 (and no done()
- * call) when libcurl itself could not start (err, if not NULL, says why). */
-int http_fetch_all(const struct http_request *reqs, size_t n,
-                   const struct http_options *opt, struct buf *err);
+ * HTTP_ERR_DEADLINE and the call returns. Returns 0, or ERR_NET (and no
+ * done() call) when libcurl itself could not start (err, if not NULL, says
+ * why). */
+MUST_CHECK int http_fetch_all(const struct http_request *reqs, size_t n,
+                              const struct http_options *opt, struct buf *err);
 
-/* Once per process, before any thread: libcurl's global init. */
-int http_global_init(void);
+/* Once per process, before any thread: libcurl's global init. Returns 0,
+ * or ERR_NET when libcurl cannot start. */
+MUST_CHECK int http_global_init(void);
 void http_global_cleanup(void);
 
 #endif

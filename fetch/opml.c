@@ -88,7 +88,8 @@ static bool is_word_byte(char c)
 	return ascii_isalnum(c) || (unsigned char)c >= 0x80;
 }
 
-/* The kind the first kind word of s names; -1 when none does. */
+/* The kind the first kind word of s names; ERR_NOT_FOUND when none
+ * does. */
 static int kind_from_words(const char *s, enum source_kind *kind)
 {
 	char word[32];
@@ -109,7 +110,7 @@ static int kind_from_words(const char *s, enum source_kind *kind)
 				return 0;
 			}
 	}
-	return -1;
+	return ERR_NOT_FOUND;
 }
 
 static bool is_element(const xmlNode *node, const char *name)
@@ -120,7 +121,8 @@ static bool is_element(const xmlNode *node, const char *name)
 
 /* The attribute `name` of node (ASCII case ignored) into out, read from
  * its text nodes alone, so that no entity reference is ever expanded;
- * surrounding whitespace trimmed. 0, or -1 when it is absent or empty. */
+ * surrounding whitespace trimmed. 0, or ERR_NOT_FOUND when it is absent
+ * or empty. */
 static int opml_attr(const xmlNode *node, const char *name, struct buf *out)
 {
 	const xmlAttr *a;
@@ -132,7 +134,7 @@ static int opml_attr(const xmlNode *node, const char *name, struct buf *out)
 		if (ascii_casecmp((const char *)a->name, name) == 0)
 			break;
 	if (!a)
-		return -1;
+		return ERR_NOT_FOUND;
 	for (t = a->children; t; t = t->next)
 		if (t->type == XML_TEXT_NODE && t->content)
 			buf_puts(out, (const char *)t->content);
@@ -142,7 +144,7 @@ static int opml_attr(const xmlNode *node, const char *name, struct buf *out)
 	while (end > start && ascii_isxmlspace(out->data[end - 1]))
 		end--;
 	if (start == end)
-		return -1;
+		return ERR_NOT_FOUND;
 	memmove(out->data, out->data + start, end - start);
 	buf_truncate(out, end - start);
 	return 0;
@@ -270,7 +272,8 @@ static bool has_element_child(const xmlNode *node)
 	return false;
 }
 
-/* Print the feeds.txt line of one outline, if it is a feed. */
+/* Print the feeds.txt line of one outline, if it is a feed. 0, or
+ * ERR_LIMIT past SOURCES_MAX feeds (err says so). */
 static int opml_outline(struct opml_import *im, const xmlNode *node)
 {
 	struct name_slot *taken;
@@ -278,9 +281,10 @@ static int opml_outline(struct opml_import *im, const xmlNode *node)
 	const char *url;
 	int k;
 
-	if (opml_attr(node, "title", &im->label) < 0)
-		opml_attr(node, "text", &im->label);
-	if (opml_attr(node, "xmlUrl", &im->url) < 0) {
+	/* the label: title, else text (without either, none) */
+	if (opml_attr(node, "title", &im->label) != 0)
+		(void)opml_attr(node, "text", &im->label);
+	if (opml_attr(node, "xmlUrl", &im->url) != 0) {
 		if (!has_element_child(node))
 			opml_notice(im, "no xmlUrl");
 		return 0;
@@ -297,7 +301,7 @@ static int opml_outline(struct opml_import *im, const xmlNode *node)
 	}
 	if (im->feeds == SOURCES_MAX) {
 		buf_printf(im->err, "more than %d feeds\n", SOURCES_MAX);
-		return -1;
+		return ERR_LIMIT;
 	}
 	kind = opml_kind(im, node);
 	opml_name_from(buf_cstr(&im->label), &im->name);
@@ -351,7 +355,7 @@ int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err)
 	xmlDocPtr doc = NULL;
 	const xmlNode *root, *cur;
 	struct opml_import im;
-	int ret = -1;
+	int ret = ERR_LIMIT;
 
 	memset(&im, 0, sizeof im);
 	im.out = out;
@@ -365,6 +369,7 @@ int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err)
 		buf_printf(err, "larger than %d MiB\n", OPML_MAX_BYTES >> 20);
 		goto out;
 	}
+	ret = ERR_PARSE;
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		buf_puts(err, "cannot create an XML parser\n");
@@ -399,7 +404,8 @@ int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err)
 	cur = im.body->children;
 	while (cur) {
 		if (is_element(cur, "outline")) {
-			if (opml_outline(&im, cur) < 0)
+			ret = opml_outline(&im, cur);
+			if (ret != ERR_OK)
 				goto out;
 			if (cur->children) {
 				cur = cur->children;
@@ -417,9 +423,10 @@ int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err)
 		           im.notices - OPML_NOTICES_MAX);
 	if (ferror(out)) {
 		buf_puts(err, "cannot write the feeds\n");
+		ret = ERR_IO;
 		goto out;
 	}
-	ret = 0;
+	ret = ERR_OK;
 out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
@@ -499,5 +506,5 @@ int sources_export_opml(const struct source_list *list, FILE *out)
 			fputs("    </outline>\n", out);
 	}
 	fputs("  </body>\n</opml>\n", out);
-	return ferror(out) ? -1 : 0;
+	return ferror(out) ? ERR_IO : ERR_OK;
 }

@@ -206,8 +206,8 @@ void sources_free(struct source_list *list)
 }
 
 /* Options. A parser sets fields of s from value and returns 0, or returns
- * -1 with the reason in why, or -1 with why left empty for the generic
- * "bad value for KEY 'VALUE': want HINT". */
+ * ERR_PARSE with the reason in why, or with why left empty for the
+ * generic "bad value for KEY 'VALUE': want HINT". */
 struct option_arg {
 	struct source *s;
 	const char *key, *value;
@@ -223,11 +223,11 @@ static int opt_weight(const struct option_arg *a)
 	/* strtod also reads hex, inf, nan and leading spaces: decimal only */
 	if (!(ascii_isdigit(v[0]) || v[0] == '.') ||
 	    v[strspn(v, "0123456789.eE+-")] != '\0')
-		return -1;
+		return ERR_PARSE;
 	errno = 0;
 	w = strtod(v, &end);
 	if (errno || *end || !isfinite(w) || w <= 0 || w > 1000)
-		return -1;
+		return ERR_PARSE;
 	a->s->weight = w;
 	return 0;
 }
@@ -240,13 +240,13 @@ static int opt_max(const struct option_arg *a)
 
 	for (i = 0; v[i]; i++) {
 		if (!ascii_isdigit(v[i]))
-			return -1;
+			return ERR_PARSE;
 		n = n * 10 + (v[i] - '0');
 		if (n > MAX_ITEMS)
-			return -1;
+			return ERR_PARSE;
 	}
 	if (n < 1)
-		return -1;
+		return ERR_PARSE;
 	a->s->max = (int)n;
 	return 0;
 }
@@ -257,23 +257,25 @@ static int opt_tags(const struct option_arg *a)
 	size_t i, n = strlen(v);
 
 	if (v[0] == ',' || v[n - 1] == ',' || strstr(v, ",,"))
-		return -1;
+		return ERR_PARSE;
 	for (i = 0; i < n; i++)
 		if (ascii_isblank(v[i]))
-			return -1;
+			return ERR_PARSE;
 	a->s->tags = xstrdup(v);
 	return 0;
 }
 
 static int opt_tz(const struct option_arg *a)
 {
-	return date_parse_offset(a->value, &a->s->tz_offset_sec) == 0 ? 0 : -1;
+	return date_parse_offset(a->value, &a->s->tz_offset_sec) == 0
+	               ? ERR_OK
+	               : ERR_PARSE;
 }
 
 static int opt_token_env(const struct option_arg *a)
 {
 	if (!is_var_name(a->value, strlen(a->value)))
-		return -1;
+		return ERR_PARSE;
 	a->s->token_env = xstrdup(a->value);
 	return 0;
 }
@@ -287,7 +289,7 @@ static int opt_format(const struct option_arg *a)
 			a->s->format = format_names[i].format;
 			return 0;
 		}
-	return -1;
+	return ERR_PARSE;
 }
 
 static int opt_pattern(const struct option_arg *a)
@@ -304,7 +306,7 @@ static int opt_pattern(const struct option_arg *a)
 			m += 4;
 		buf_printf(a->why, "bad %s %s", a->key, m);
 		buf_free(&msg);
-		return -1;
+		return ERR_PARSE;
 	}
 	buf_free(&msg);
 	if (strcmp(a->key, "include") == 0) {
@@ -324,7 +326,7 @@ static int opt_collapse(const struct option_arg *a)
 	else if (strcmp(a->value, "no") == 0)
 		a->s->collapse_daily = false;
 	else
-		return -1;
+		return ERR_PARSE;
 	return 0;
 }
 
@@ -392,7 +394,7 @@ static int split_fields(struct parser *p, const char *line, size_t len)
 			return 0;
 		if (p->nfields == FIELDS_MAX) {
 			buf_printf(&p->why, "more than %d fields", FIELDS_MAX);
-			return -1;
+			return ERR_PARSE;
 		}
 		p->raw_off[p->nfields++] = p->raw.len;
 		for (; i < len && (quoted || !ascii_isblank(line[i])); i++) {
@@ -403,7 +405,7 @@ static int split_fields(struct parser *p, const char *line, size_t len)
 		}
 		if (quoted) {
 			buf_puts(&p->why, "unterminated quote");
-			return -1;
+			return ERR_PARSE;
 		}
 		buf_putc(&p->raw, '\0');
 	}
@@ -468,20 +470,20 @@ static int check_name(const char *name, struct buf *why)
 
 	if (n == 0) {
 		buf_puts(why, "empty name");
-		return -1;
+		return ERR_PARSE;
 	}
 	if (n > NAME_MAX_BYTES) {
 		buf_puts(why, "name ");
 		sources_put_quoted(why, name);
 		buf_printf(why, " is longer than %d bytes", NAME_MAX_BYTES);
-		return -1;
+		return ERR_PARSE;
 	}
 	for (i = 0; i < n; i++)
 		if (ascii_isblank(name[i])) {
 			buf_puts(why, "name ");
 			sources_put_quoted(why, name);
 			buf_puts(why, " has a space in it");
-			return -1;
+			return ERR_PARSE;
 		}
 	return 0;
 }
@@ -531,13 +533,13 @@ static int check_url(const char *url, struct buf *why)
 		buf_puts(why, "url ");
 		sources_put_quoted(why, url);
 		buf_puts(why, " is not http://, https:// or file://");
-		return -1;
+		return ERR_PARSE;
 	}
 	if (url[n] == '\0' || (needs_host && url[n] == '/')) {
 		buf_puts(why, "url ");
 		sources_put_quoted(why, url);
 		buf_puts(why, needs_host ? " has no host" : " has no path");
-		return -1;
+		return ERR_PARSE;
 	}
 	for (i = 0; url[i]; i++) {
 		size_t w = braced_word_len(url + i);
@@ -546,14 +548,14 @@ static int check_url(const char *url, struct buf *why)
 			buf_puts(why, "url ");
 			sources_put_quoted(why, url);
 			buf_puts(why, " has a space in it");
-			return -1;
+			return ERR_PARSE;
 		}
 		if (w && placeholder_at(url + i) < 0) {
 			char *word = xstrndup(url + i, w);
 
 			buf_printf(why, "unknown placeholder %s in url", word);
 			free(word);
-			return -1;
+			return ERR_PARSE;
 		}
 	}
 	return 0;
@@ -577,29 +579,29 @@ static int parse_option(struct source *s, const char *field, unsigned *seen,
 		buf_puts(why, "unknown option ");
 		sources_put_quoted(why, key);
 		free(key);
-		return -1;
+		return ERR_PARSE;
 	}
 	i = (size_t)(opt - source_options);
 	if (*seen & (1u << i)) {
 		buf_printf(why, "option '%s' given twice", opt->key);
-		return -1;
+		return ERR_PARSE;
 	}
 	*seen |= 1u << i;
 	if (!eq || eq[1] == '\0') {
 		buf_printf(why, "empty value for %s", opt->key);
-		return -1;
+		return ERR_PARSE;
 	}
 	arg.s = s;
 	arg.key = opt->key;
 	arg.value = eq + 1;
 	arg.why = why;
-	if (opt->parse(&arg) < 0) {
+	if (opt->parse(&arg) != 0) {
 		if (why->len == 0) {
 			buf_printf(why, "bad value for %s ", opt->key);
 			sources_put_quoted(why, eq + 1);
 			buf_printf(why, ": want %s", opt->want);
 		}
-		return -1;
+		return ERR_PARSE;
 	}
 	return 0;
 }
@@ -613,7 +615,7 @@ static int kind_from_name(const char *name, enum source_kind *kind)
 			*kind = (enum source_kind)i;
 			return 0;
 		}
-	return -1;
+	return ERR_NOT_FOUND;
 }
 
 static void parser_add(struct parser *p, struct source *s)
@@ -668,7 +670,7 @@ static enum line_result parse_line(struct parser *p, const char *line,
 		                            "UTF-8 in the line");
 		goto out;
 	}
-	if (split_fields(p, line, len) < 0)
+	if (split_fields(p, line, len) != 0)
 		goto out;
 	if (p->nfields == 0) {
 		ret = LINE_EMPTY;
@@ -688,7 +690,7 @@ static enum line_result parse_line(struct parser *p, const char *line,
 	for (i = 0; i < p->nfields; i++)
 		f[i] = p->field.data + p->field_off[i];
 
-	if (kind_from_name(f[0], &s.kind) < 0) {
+	if (kind_from_name(f[0], &s.kind) != 0) {
 		buf_puts(&p->why, "unknown kind ");
 		sources_put_quoted(&p->why, f[0]);
 		goto out;
@@ -698,7 +700,7 @@ static enum line_result parse_line(struct parser *p, const char *line,
 		                                  : "missing url");
 		goto out;
 	}
-	if (check_name(f[1], &p->why) < 0 || check_url(f[2], &p->why) < 0)
+	if (check_name(f[1], &p->why) != 0 || check_url(f[2], &p->why) != 0)
 		goto out;
 	s.name = xstrdup(f[1]);
 	s.url = xstrdup(f[2]);
@@ -706,7 +708,7 @@ static enum line_result parse_line(struct parser *p, const char *line,
 	s.weight = 1.0;
 	s.line = lineno;
 	for (i = 3; i < p->nfields; i++)
-		if (parse_option(&s, f[i], &seen, &p->why) < 0)
+		if (parse_option(&s, f[i], &seen, &p->why) != 0)
 			goto out;
 	if (!(seen & (1u << OPT_COLLAPSE)))
 		s.collapse_daily = s.kind == SOURCE_RELEASE;
@@ -792,21 +794,24 @@ int sources_parse(const char *text, size_t n, const char *filename,
 	return bad;
 }
 
-int sources_load(const char *path, struct source_list *out,
+int sources_load(const char *path, struct source_list *out, int *bad,
                  struct buf *messages)
 {
 	struct buf data = BUF_INIT(0), why = BUF_INIT(0);
-	int ret = -1;
+	int ret, nbad = 0;
 
 	out->v = NULL;
 	out->n = 0;
-	if (file_read(path, FILE_MAX_BYTES, &data, &why) != 0) {
+	ret = file_read(path, FILE_MAX_BYTES, &data, &why);
+	if (ret != ERR_OK) {
 		if (messages)
 			buf_printf(messages, "%s: %s\n", path, buf_cstr(&why));
 		goto out;
 	}
-	ret = sources_parse(buf_cstr(&data), data.len, path, out, messages);
+	nbad = sources_parse(buf_cstr(&data), data.len, path, out, messages);
 out:
+	if (bad)
+		*bad = nbad;
 	buf_free(&data);
 	buf_free(&why);
 	return ret;

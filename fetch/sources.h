@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/pattern.h"
 
 /* feeds.txt: one source a line, `kind name url [key=value ...]`, fields
@@ -75,10 +76,12 @@ struct source_list {
 int sources_parse(const char *text, size_t n, const char *filename,
                   struct source_list *out, struct buf *messages);
 /* Read (file_read: at most 16 MiB, "-" is standard input) and parse a
- * feeds file; -1 when it cannot be read whole ("PATH: reason\n" into
- * messages), else what sources_parse returns. */
-int sources_load(const char *path, struct source_list *out,
-                 struct buf *messages);
+ * feeds file. Returns 0 with the number of bad lines sources_parse found
+ * in *bad (bad may be NULL), or file_read's ERR_NOT_FOUND, ERR_LIMIT or
+ * ERR_IO when it cannot be read whole ("PATH: reason\n" into messages;
+ * *bad 0). */
+MUST_CHECK int sources_load(const char *path, struct source_list *out, int *bad,
+                            struct buf *messages);
 void sources_free(struct source_list *list);
 
 /* "tweet", "blog", ...: the word feeds.txt uses; static storage. */
@@ -104,13 +107,15 @@ char *source_url_for_window(const struct source *s, const char *date,
  * "Twitter", "Hacker News", "뉴스" ...), else blog; names from title or
  * text, spaces as '-', at most 32 characters, made unique with -2, -3.
  * No DTD, entity or network loads; at most 8 MiB and 10,000 feeds.
- * Returns 0, or -1 when the document is not OPML or passes a bound. err
- * gets a "\n"-ended line per outline skipped (100, then a count) and, on
- * -1, the reason. */
-int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err);
+ * Returns 0; ERR_PARSE when the document is not OPML, ERR_LIMIT when it
+ * passes a bound, ERR_IO when out reports a write error. err gets a
+ * "\n"-ended line per outline skipped (100, then a count) and, on an
+ * error, the reason. */
+MUST_CHECK int sources_import_opml(const char *data, size_t n, FILE *out,
+                                   struct buf *err);
 /* Print the list as an OPML 2.0 document: one category outline per kind,
  * holding its sources (text and title the name, xmlUrl the url as
- * written). Returns 0, or -1 when out reports a write error. */
-int sources_export_opml(const struct source_list *list, FILE *out);
+ * written). Returns 0, or ERR_IO when out reports a write error. */
+MUST_CHECK int sources_export_opml(const struct source_list *list, FILE *out);
 
 #endif

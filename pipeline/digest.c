@@ -43,7 +43,7 @@ int digest_open(struct digest *d, const struct digest_env *env,
 {
 	const struct config *cfg = env->config;
 	struct buf notes = BUF_INIT(4096);
-	int preset, ret = ERR_OK;
+	int ret = ERR_OK;
 
 	memset(d, 0, sizeof *d);
 	d->env = env;
@@ -57,16 +57,14 @@ int digest_open(struct digest *d, const struct digest_env *env,
 	snprintf(d->first_date, sizeof d->first_date, "%s", date);
 	date_format_day(env->now, cfg->tz_offset_sec, d->update);
 	if (goal == DIGEST_POST) {
-		preset =
-		        post_preset_parse(cfg->preset ? cfg->preset : "hoodie");
-		if (preset < 0) {
+		if (post_preset_parse(cfg->preset ? cfg->preset : "hoodie",
+		                      &d->preset) != ERR_OK) {
 			buf_printf(err,
 			           "[digest] preset is hoodie, hugo or jekyll, "
 			           "not '%s'",
 			           cfg->preset);
 			return ERR_PARSE;
 		}
-		d->preset = (enum post_preset)preset;
 	}
 	if (panel_config_load(&cfg->ini, cfg->path, &d->pc, err, &notes) != 0 ||
 	    (goal == DIGEST_POST &&

@@ -167,18 +167,22 @@ int escape_url(struct buf *out, const char *url)
 	int err = 0;
 
 	if (!url)
-		return -1;
+		return ERR_PARSE;
 	for (k = 0; k < sizeof schemes / sizeof *schemes && !rest; k++)
 		if (ascii_has_prefix_ci(url, schemes[k]))
 			rest = url + strlen(schemes[k]);
 	/* a host is needed: "http:///x" and "http://?q" are not links */
 	if (!rest || *rest == '\0' || strchr("/?#", *rest))
-		return -1;
+		return ERR_PARSE;
 	for (p = url; *p && !err; p++) {
 		if (url_encoded((unsigned char)*p))
 			err = buf_printf(out, "%%%02X", (unsigned char)*p);
 		else
 			err = buf_putc(out, *p);
 	}
-	return err ? undo(out, start) : 0;
+	if (err) {
+		undo(out, start);
+		return ERR_LIMIT;
+	}
+	return 0;
 }

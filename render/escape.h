@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* Escaping by construction: one function per place text can land. Each
  * appends s[0..n) to out and returns 0, or BUF_ERR_CAP with out left as
@@ -34,8 +35,8 @@ int escape_none(struct buf *out, const char *s, size_t n);
 /* A link target for markdown: only absolute http(s) URLs with a host
  * (scheme in any case); space, ( ) < > " ' ` \\, control characters and
  * non-ASCII bytes percent-encoded (an existing %XX is kept). Returns 0;
- * -1 (appending nothing) for any other URL, NULL, relative, javascript:
- * or data:; BUF_ERR_CAP (appending nothing) over out's cap. */
-int escape_url(struct buf *out, const char *url);
+ * ERR_PARSE (appending nothing) for any other URL, NULL, relative,
+ * javascript: or data:; ERR_LIMIT (appending nothing) over out's cap. */
+MUST_CHECK int escape_url(struct buf *out, const char *url);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/ascii.h"
+#include "common/err.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
 #include "render/publish.h"
@@ -23,11 +24,11 @@ int frontmatter_bounds(const char *s, size_t n, size_t *fm_end, size_t *body)
 	const char *nl;
 
 	if (n < 4 || memcmp(s, "---\n", 4) != 0)
-		return 1;
+		return ERR_NOT_FOUND;
 	while (pos < n) {
 		nl = memchr(s + pos, '\n', n - pos);
 		if (!nl)
-			return -1;
+			return ERR_PARSE;
 		len = (size_t)(nl - (s + pos));
 		if (len == 3 && memcmp(s + pos, "---", 3) == 0) {
 			*fm_end = pos;
@@ -36,7 +37,7 @@ int frontmatter_bounds(const char *s, size_t n, size_t *fm_end, size_t *body)
 		}
 		pos += len + 1;
 	}
-	return -1;
+	return ERR_PARSE;
 }
 
 /* The one-character escapes of a double-quoted scalar. */
@@ -45,7 +46,8 @@ static const struct {
 } yaml_escapes[] = {{'"', '"'}, {'\\', '\\'}, {'n', '\n'}, {'t', '\t'}};
 
 /* Read the double-quoted scalar at s[0] == '"' within a line of n bytes
- * into out; 0 with *used (through the closing quote), or -1 with *why.
+ * into out; 0 with *used (through the closing quote), or ERR_PARSE with
+ * *why.
  * Escapes: \" \\ \n \t \uXXXX \xHH; a raw control character other than a
  * tab, a NUL and a surrogate are refused. */
 static int yaml_read_quoted(const char *s, size_t n, struct buf *out,
@@ -63,7 +65,7 @@ static int yaml_read_quoted(const char *s, size_t n, struct buf *out,
 		}
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t') {
 			*why = "a control character in a quoted value";
-			return -1;
+			return ERR_PARSE;
 		}
 		if (s[i] != '\\') {
 			buf_putc(out, s[i++]);
@@ -71,7 +73,7 @@ static int yaml_read_quoted(const char *s, size_t n, struct buf *out,
 		}
 		if (i + 1 >= n) {
 			*why = "a '\\' at the end of the line";
-			return -1;
+			return ERR_PARSE;
 		}
 		for (k = 0; k < sizeof yaml_escapes / sizeof yaml_escapes[0];
 		     k++)
@@ -84,7 +86,7 @@ static int yaml_read_quoted(const char *s, size_t n, struct buf *out,
 		}
 		if (s[i + 1] != 'u' && s[i + 1] != 'x') {
 			*why = "an unknown escape in a quoted value";
-			return -1;
+			return ERR_PARSE;
 		}
 		digits = s[i + 1] == 'u' ? 4 : 2;
 		cp = 0;
@@ -95,19 +97,19 @@ static int yaml_read_quoted(const char *s, size_t n, struct buf *out,
 			if (h < 0) {
 				*why = "a \\u or \\x escape without its hex "
 				       "digits";
-				return -1;
+				return ERR_PARSE;
 			}
 			cp = cp * 16 + (uint32_t)h;
 		}
 		if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
 			*why = "a NUL or surrogate escape";
-			return -1;
+			return ERR_PARSE;
 		}
 		buf_append(out, utf8, utf8_encode(cp, utf8));
 		i += 2 + digits;
 	}
 	*why = "a quoted value that does not end on its line";
-	return -1;
+	return ERR_PARSE;
 }
 
 /* A plain scalar as the project writes them: dates, times, numbers,
@@ -147,8 +149,8 @@ static size_t yaml_key_length(const char *line, size_t n)
 }
 
 /* A value of an existing post as any YAML writer may have put it:
- * "double", 'single' or plain (a " #" comment cut off); 0, or -1 for a
- * double-quoted value this reader refuses. */
+ * "double", 'single' or plain (a " #" comment cut off); 0, or ERR_PARSE
+ * for a double-quoted value this reader refuses. */
 static int read_value_leniently(const char *v, size_t n, struct buf *out)
 {
 	const char *why;
@@ -183,7 +185,7 @@ static int read_value_leniently(const char *v, size_t n, struct buf *out)
 
 /* Read the first bytes of fd, up to text's cap, into text: the head of
  * a post, where its front-matter is (not the whole file, which may be
- * longer than the cap: file_read would refuse it). */
+ * longer than the cap: file_read would refuse it). 0, or ERR_IO. */
 static int read_head(int fd, struct buf *text)
 {
 	size_t room = text->max - text->len;
@@ -194,7 +196,7 @@ static int read_head(int fd, struct buf *text)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			return -1;
+			return ERR_IO;
 		if (got == 0)
 			break;
 		buf_commit(text, (size_t)got);
@@ -203,10 +205,11 @@ static int read_head(int fd, struct buf *text)
 	return 0;
 }
 
+/* value into dst: 0, or ERR_LIMIT when it does not fit in size bytes. */
 static int copy_out(char *dst, size_t size, const struct buf *value)
 {
 	if (value->len >= size)
-		return -1;
+		return ERR_LIMIT;
 	memcpy(dst, buf_cstr(value), value->len + 1);
 	return 0;
 }
@@ -220,7 +223,7 @@ int publish_existing_dates(const char *path, char *date, size_t dsize,
 	bool found[3] = {false, false, false};
 	const char *s, *line, *nl;
 	size_t fm_end, body, n, klen, k;
-	int fd, ret = -1;
+	int fd, ret;
 
 	if (date && dsize)
 		date[0] = '\0';
@@ -228,17 +231,18 @@ int publish_existing_dates(const char *path, char *date, size_t dsize,
 		update[0] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? 1 : -1;
-	if (read_head(fd, &text))
+		return errno == ENOENT ? ERR_NOT_FOUND : ERR_IO;
+	ret = read_head(fd, &text);
+	if (ret != ERR_OK)
 		goto out;
 	s = buf_cstr(&text);
-	switch (frontmatter_bounds(s, text.len, &fm_end, &body)) {
-	case 1:
-		ret = 0;
-		goto out;
-	case -1:
+	ret = frontmatter_bounds(s, text.len, &fm_end, &body);
+	if (ret == ERR_NOT_FOUND) {
+		ret = ERR_OK; /* no front-matter: no dates */
 		goto out;
 	}
+	if (ret != ERR_OK)
+		goto out;
 	for (line = s + 4; line < s + fm_end; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(s + fm_end - line));
 		n = (size_t)(nl - line);
@@ -251,15 +255,15 @@ int publish_existing_dates(const char *path, char *date, size_t dsize,
 			continue;
 		found[k] = true;
 		buf_reset(&value);
-		if (read_value_leniently(line + klen + 1, n - klen - 1, &value))
-			goto out;
-		if (k == 0 && date && copy_out(date, dsize, &value))
-			goto out;
-		if (k > 0 && update && !(k == 2 && found[1]) &&
-		    copy_out(update, usize, &value))
+		ret = read_value_leniently(line + klen + 1, n - klen - 1,
+		                           &value);
+		if (ret == ERR_OK && k == 0 && date)
+			ret = copy_out(date, dsize, &value);
+		if (ret == ERR_OK && k > 0 && update && !(k == 2 && found[1]))
+			ret = copy_out(update, usize, &value);
+		if (ret != ERR_OK)
 			goto out;
 	}
-	ret = 0;
 out:
 	close(fd);
 	buf_free(&text);
@@ -403,7 +407,7 @@ int frontmatter_parse(struct frontmatter *fm, const char *s, size_t n,
 	if (why) {
 		*line_out = lineno;
 		*why_out = why;
-		return -1;
+		return ERR_PARSE;
 	}
 	return 0;
 }

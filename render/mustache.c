@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/ascii.h"
+#include "common/err.h"
 #include "common/xalloc.h"
 #include "render/escape.h"
 
@@ -112,12 +113,12 @@ static int quoted_len(const char *s, size_t n)
 	return (int)n;
 }
 
-static int fail(struct engine *eng, const struct tmpl *t, size_t line,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(struct engine *eng, int code, const struct tmpl *t, size_t line,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Say why in eng->err, prefixed with where: "partial 'row': line 3: ".
- * Returns -1. */
-static int fail(struct engine *eng, const struct tmpl *t, size_t line,
+ * Returns code (ERR_PARSE for the template, ERR_LIMIT for a bound). */
+static int fail(struct engine *eng, int code, const struct tmpl *t, size_t line,
                 const char *fmt, ...)
 {
 	va_list ap;
@@ -130,7 +131,7 @@ static int fail(struct engine *eng, const struct tmpl *t, size_t line,
 	va_start(ap, fmt);
 	buf_vprintf(eng->err, fmt, ap);
 	va_end(ap);
-	return -1;
+	return code;
 }
 
 static size_t count_lines(const char *s, size_t n)
@@ -219,7 +220,7 @@ static int parse_delimiters(struct parser *p, const char *s, size_t n,
 	p->nclose = len[1];
 	return 0;
 bad:
-	return fail(p->eng, p->t, line,
+	return fail(p->eng, ERR_PARSE, p->t, line,
 	            "bad delimiter set '%.*s' (want two delimiters of 1 to %d "
 	            "characters, no spaces or '=')",
 	            quoted_len(s, n), s, MAX_DELIM);
@@ -267,19 +268,19 @@ static int parse_tag(struct parser *p, enum tok_type type, const char *name,
 	if (type == TOK_DELIM)
 		return parse_delimiters(p, name, n, line);
 	if (n == 0)
-		return fail(eng, p->t, line, "empty tag");
+		return fail(eng, ERR_PARSE, p->t, line, "empty tag");
 	if (memchr(name, '\0', n) || (type != TOK_PARTIAL && !name_ok(name, n)))
-		return fail(eng, p->t, line, "bad name '%.*s'",
+		return fail(eng, ERR_PARSE, p->t, line, "bad name '%.*s'",
 		            quoted_len(name, n), name);
 	if (type == TOK_END) {
 		if (p->depth == 0)
-			return fail(eng, p->t, line,
+			return fail(eng, ERR_PARSE, p->t, line,
 			            "close tag '%.*s' without an open section",
 			            quoted_len(name, n), name);
 		top = p->open_sections[p->depth - 1];
 		open = &p->t->tok[top];
 		if (open->n != n || memcmp(open->s, name, n) != 0)
-			return fail(eng, p->t, line,
+			return fail(eng, ERR_PARSE, p->t, line,
 			            "mismatched close tag '%.*s' (section "
 			            "'%.*s' opened on line %zu)",
 			            quoted_len(name, n), name,
@@ -292,7 +293,7 @@ static int parse_tag(struct parser *p, enum tok_type type, const char *name,
 	}
 	if (type == TOK_SECTION || type == TOK_INVERTED) {
 		if (p->depth == eng->max_depth)
-			return fail(eng, p->t, line,
+			return fail(eng, ERR_LIMIT, p->t, line,
 			            "sections nested deeper than %zu",
 			            eng->max_depth);
 		if (p->depth == p->cap_depth) {
@@ -331,6 +332,7 @@ static int parse_one_tag(struct parser *p, size_t start)
 	const char *indent = NULL;
 	size_t nindent = 0, nwant;
 	char want[MAX_DELIM + 2];
+	int rc;
 
 	line = p->line + count_lines(s + p->pos, start - p->pos);
 	body = start + p->nopen + (type == TOK_VAR ? 0 : 1);
@@ -339,13 +341,13 @@ static int parse_one_tag(struct parser *p, size_t start)
 	                         p->close);
 	found = memmem(s + body, p->n - body, want, nwant);
 	if (!found)
-		return fail(p->eng, p->t, line,
+		return fail(p->eng, ERR_PARSE, p->t, line,
 		            "unclosed tag (no '%s' after '%s')", want, p->open);
 	close_at = (size_t)(found - s);
 	end = close_at + nwant;
 	if (type == TOK_DELIM) {
 		if (close_at == body || s[close_at - 1] != '=')
-			return fail(p->eng, p->t, line,
+			return fail(p->eng, ERR_PARSE, p->t, line,
 			            "bad delimiter set (no '=' before '%s')",
 			            p->close);
 		close_at--;
@@ -369,8 +371,9 @@ static int parse_one_tag(struct parser *p, size_t start)
 	if (line_begin > p->pos)
 		tmpl_add(p->t, TOK_TEXT, s + p->pos, line_begin - p->pos,
 		         p->line);
-	if (parse_tag(p, type, name, nname, line, indent, nindent) != 0)
-		return -1;
+	rc = parse_tag(p, type, name, nname, line, indent, nindent);
+	if (rc != 0)
+		return rc;
 	p->line += count_lines(s + p->pos, next - p->pos);
 	p->pos = next;
 	return 0;
@@ -405,7 +408,8 @@ static int parse(struct engine *eng, struct tmpl *t, const char *s, size_t n)
 	}
 	if (p.depth > 0) {
 		open = &t->tok[p.open_sections[p.depth - 1]];
-		ret = fail(eng, t, open->line, "unclosed section '%.*s'",
+		ret = fail(eng, ERR_PARSE, t, open->line,
+		           "unclosed section '%.*s'",
 		           quoted_len(open->s, open->n), open->s);
 	}
 out:
@@ -446,6 +450,7 @@ static int partial_get(struct engine *eng, const struct tmpl *from,
 	struct tmpl *t;
 	char *text = NULL;
 	size_t i, len = 0, room;
+	int rc;
 
 	for (i = 0; i < eng->npartials; i++) {
 		t = eng->partials[i];
@@ -486,12 +491,13 @@ static int partial_get(struct engine *eng, const struct tmpl *from,
 			free(text);
 	}
 	if (!t->src)
-		return fail(eng, from, tok->line,
+		return fail(eng, ERR_LIMIT, from, tok->line,
 		            "partial '%s': partials over %zu bytes in all",
 		            t->name, MAX_PARTIAL_BYTES);
 	eng->partial_bytes += len;
-	if (parse(eng, t, t->src, len) != 0)
-		return -1;
+	rc = parse(eng, t, t->src, len);
+	if (rc != 0)
+		return rc;
 	*out = t;
 	return 0;
 }
@@ -515,7 +521,7 @@ static int frame_push(struct engine *eng, const struct tmpl *from,
 
 	/* the bottom frame is the template itself, not a level */
 	if (eng->nframes > eng->max_depth)
-		return fail(eng, from, tok->line,
+		return fail(eng, ERR_LIMIT, from, tok->line,
 		            "'%.*s' nested deeper than %zu (sections and "
 		            "partials)",
 		            quoted_len(tok->s, tok->n), tok->s, eng->max_depth);
@@ -639,6 +645,7 @@ static int step(struct engine *eng)
 	const struct token *tok = &t->tok[f->pc];
 	const json_t *v;
 	size_t at = f->pc++;
+	int err;
 
 	switch (tok->type) {
 	case TOK_TEXT:
@@ -667,8 +674,9 @@ static int step(struct engine *eng)
 			return 0;
 		return frame_push(eng, t, tok, t, at + 1, tok->end, NULL, NULL);
 	case TOK_PARTIAL:
-		if (partial_get(eng, t, tok, &partial) != 0)
-			return -1;
+		err = partial_get(eng, t, tok, &partial);
+		if (err != 0)
+			return err;
 		if (partial->n == 0)
 			return 0;
 		return frame_push(eng, t, tok, partial, 0, partial->n, NULL,
@@ -677,7 +685,8 @@ static int step(struct engine *eng)
 		return 0;
 	}
 over:
-	return fail(eng, NULL, 0, "output over %zu bytes", eng->max_output);
+	return fail(eng, ERR_LIMIT, NULL, 0, "output over %zu bytes",
+	            eng->max_output);
 }
 
 static int run(struct engine *eng, const struct tmpl *main_tmpl,
@@ -697,7 +706,7 @@ static int run(struct engine *eng, const struct tmpl *main_tmpl,
 	while (eng->nframes > 0) {
 		f = &eng->frames[eng->nframes - 1];
 		if (++eng->steps > eng->max_steps)
-			return fail(eng, f->t,
+			return fail(eng, ERR_LIMIT, f->t,
 			            f->pc < f->t->n ? f->t->tok[f->pc].line : 0,
 			            "over %llu steps of rendering (sections "
 			            "over large lists nested too deep?)",
@@ -752,7 +761,7 @@ int mustache_render(const char *tmpl, size_t n, const json_t *data,
 		ret = run(&eng, &main_tmpl, data);
 	if (ret == 0 &&
 	    buf_append(out, eng.out.data ? eng.out.data : "", eng.out.len) != 0)
-		ret = fail(&eng, NULL, 0, "output over %zu bytes",
+		ret = fail(&eng, ERR_LIMIT, NULL, 0, "output over %zu bytes",
 		           out->max ? out->max : BUF_DEFAULT_MAX);
 
 	for (i = 0; i < eng.npartials; i++)

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* Mustache templates (https://mustache.github.io/mustache.5.html, the
  * spec's core: variables, sections, inverted sections, comments,
@@ -34,11 +35,13 @@ struct mustache_options {
  * not at all. Sections skip false, null, [] and missing values ("" and 0
  * are true); reals print shortest (1.5); objects and arrays as nothing.
  * Work is capped at max(2^20, 8 * max_output) steps, partials at 64 MiB.
- * Returns 0, or -1 with the reason appended to err, with its line where
- * one applies ("line 3: unclosed section 'items'", "partial 'row': line
- * 1: ...", "output over 100 bytes"). */
-int mustache_render(const char *tmpl, size_t n, const json_t *data,
-                    const struct mustache_options *opt, struct buf *out,
-                    struct buf *err);
+ * Returns 0; ERR_PARSE for a template that does not parse, ERR_LIMIT when
+ * a bound stopped it (output, steps, depth, partials' bytes); either with
+ * the reason appended to err, with its line where one applies ("line 3:
+ * unclosed section 'items'", "partial 'row': line 1: ...", "output over
+ * 100 bytes"). */
+MUST_CHECK int mustache_render(const char *tmpl, size_t n, const json_t *data,
+                               const struct mustache_options *opt,
+                               struct buf *out, struct buf *err);
 
 #endif

@@ -20,14 +20,16 @@ static const struct {
         [POST_JEKYLL] = {"jekyll", "_posts/{date}-ai-news.md"},
 };
 
-int post_preset_parse(const char *name)
+int post_preset_parse(const char *name, enum post_preset *out)
 {
 	size_t i;
 
 	for (i = 0; name && i < sizeof post_presets / sizeof *post_presets; i++)
-		if (strcmp(post_presets[i].name, name) == 0)
-			return (int)i;
-	return -1;
+		if (strcmp(post_presets[i].name, name) == 0) {
+			*out = (enum post_preset)i;
+			return ERR_OK;
+		}
+	return ERR_NOT_FOUND;
 }
 
 const char *post_default_output(enum post_preset p)

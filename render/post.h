@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "render/publish.h"
 #include "summarize/writer.h"
 
@@ -40,17 +41,20 @@ struct post_spec {
 	size_t nitems;
 };
 
-/* "hoodie", "hugo", "jekyll"; -1 when unknown. */
-int post_preset_parse(const char *name);
+/* "hoodie", "hugo", "jekyll" into *out: 0, or ERR_NOT_FOUND (*out
+ * untouched) for another name or NULL. */
+MUST_CHECK int post_preset_parse(const char *name, enum post_preset *out);
 /* The default output pattern of a preset. */
 const char *post_default_output(enum post_preset p);
 
 /* The template's data. Caller json_decref()s it. */
 json_t *post_data(const struct post_spec *spec);
 
-/* Render tmpl with the spec's data into out. 0, or -1 (err). */
-int post_render(const char *tmpl, size_t n, const struct post_spec *spec,
-                struct buf *out, struct buf *err);
+/* Render tmpl with the spec's data into out. 0, or mustache_render's
+ * ERR_PARSE or ERR_LIMIT (err says why). */
+MUST_CHECK int post_render(const char *tmpl, size_t n,
+                           const struct post_spec *spec, struct buf *out,
+                           struct buf *err);
 
 /* What the front-matter must parse back to (strings owned by the
  * returned array; free with post_fields_free). */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/ascii.h"
+#include "common/err.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
 
@@ -64,10 +65,11 @@ static int path_refuse(struct buf *err, const char *pattern, const char *why)
 	buf_puts(err, "output pattern \"");
 	utf8_append_cut(err, pattern, 200);
 	buf_printf(err, "\": %s", why);
-	return -1;
+	return ERR_PARSE;
 }
 
-/* Fill the placeholders of pattern into out. */
+/* Fill the placeholders of pattern into out: 0, or ERR_PARSE (err says
+ * why). */
 static int path_expand(struct buf *out, const char *pattern, const char *date,
                        const char *slug, struct buf *err)
 {
@@ -204,10 +206,10 @@ static int say_errno(struct buf *err, const char *path, const char *what, int e)
 	if (what)
 		buf_printf(err, ": %s", what);
 	buf_printf(err, ": %s", strerror(e));
-	return -1;
+	return ERR_IO;
 }
 
-/* mkdir -p dir (0755, less the umask). */
+/* mkdir -p dir (0755, less the umask): 0, ERR_USAGE for "", or ERR_IO. */
 static int make_folders(const char *dir, struct buf *err)
 {
 	char *copy, *p;
@@ -215,7 +217,7 @@ static int make_folders(const char *dir, struct buf *err)
 
 	if (!*dir) {
 		buf_puts(err, "an empty folder name");
-		return -1;
+		return ERR_USAGE;
 	}
 	copy = xstrdup(dir);
 	for (p = copy + 1;; p++) {
@@ -247,6 +249,17 @@ static char *path_join(const char *dir, const char *name)
 	return s;
 }
 
+/* "another aidigest run is publishing into DIR (pid N)" (without the
+ * pid part when it is 0) into err; returns ERR_IO. */
+static int lock_refuse(struct buf *err, const char *dir, long holder)
+{
+	buf_puts(err, "another aidigest run is publishing into ");
+	utf8_append_cut(err, dir, PATH_MAX);
+	if (holder > 0)
+		buf_printf(err, " (pid %ld)", holder);
+	return ERR_IO;
+}
+
 /* The pid a lock holder wrote, or 0. */
 static long lock_holder(int fd)
 {
@@ -264,49 +277,42 @@ static long lock_holder(int fd)
 	return pid;
 }
 
-int publish_lock(const char *dir, struct buf *err)
+int publish_lock(const char *dir, int *out, struct buf *err)
 {
 	char *path = path_join(dir, LOCK_NAME);
 	char pid[24];
-	int fd, rc, e, len;
-	long holder;
+	int fd, rc, e, len, ret;
 
-	if (make_folders(dir, err)) {
-		fd = -1;
+	*out = -1;
+	ret = make_folders(dir, err);
+	if (ret != ERR_OK)
 		goto out;
-	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		say_errno(err, path, NULL, errno);
+		ret = say_errno(err, path, NULL, errno);
 		goto out;
 	}
 	while ((rc = flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR)
 		;
 	if (rc != 0) {
 		e = errno;
-		if (e == EWOULDBLOCK) {
-			buf_puts(err,
-			         "another aidigest run is publishing into ");
-			utf8_append_cut(err, dir, PATH_MAX);
-			holder = lock_holder(fd);
-			if (holder > 0)
-				buf_printf(err, " (pid %ld)", holder);
-		} else {
-			say_errno(err, path, "flock", e);
-		}
+		if (e == EWOULDBLOCK)
+			ret = lock_refuse(err, dir, lock_holder(fd));
+		else
+			ret = say_errno(err, path, "flock", e);
 		close(fd);
-		fd = -1;
 		goto out;
 	}
 	len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
-		say_errno(err, path, "write", errno);
+		ret = say_errno(err, path, "write", errno);
 		close(fd);
-		fd = -1;
+		goto out;
 	}
+	*out = fd;
 out:
 	free(path);
-	return fd;
+	return ret;
 }
 
 void publish_unlock(int fd)
@@ -362,7 +368,7 @@ static int write_all(int fd, const char *data, size_t n)
 		if (put <= 0) {
 			if (put == 0)
 				errno = EIO;
-			return -1;
+			return ERR_IO;
 		}
 		data += put;
 		n -= (size_t)put;
@@ -390,7 +396,7 @@ int publish_write(const char *path, const char *data, size_t n, struct buf *err)
 	const char *slash = strrchr(path, '/'), *base;
 	char *dir, *temp = NULL;
 	size_t size;
-	int fd = -1, ret = -1;
+	int fd = -1, ret = ERR_USAGE;
 
 	if (!slash) {
 		dir = xstrdup(".");
@@ -405,8 +411,10 @@ int publish_write(const char *path, const char *data, size_t n, struct buf *err)
 		buf_puts(err, ": not a file name");
 		goto out;
 	}
-	if (make_folders(dir, err))
+	ret = make_folders(dir, err);
+	if (ret != ERR_OK)
 		goto out;
+	ret = ERR_IO;
 	remove_stale_temps(dir, base);
 
 	size = strlen(dir) + strlen(base) + sizeof "/.." TEMP_RANDOM;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/err.h"
 
 /* Putting a post into the blog safely: the path from a pattern, a lock
  * against a second run, atomic replacement (a temporary file in the same
@@ -20,11 +21,14 @@ char *publish_path(const char *out_dir, const char *pattern, const char *date,
                    const char *slug, struct buf *err);
 
 /* Hold the blog's lock (flock on `.aidigest.lock` in dir, which is
- * created, folders and all, and left in place): returns a descriptor, or
- * -1 with "another aidigest run is publishing into DIR (pid N)" when a
- * run holds it (without the pid part when it has not written it yet). */
-int publish_lock(const char *dir, struct buf *err);
-/* Release it (fd < 0 is ignored); the file stays, emptied. */
+ * created, folders and all, and left in place): 0 and its descriptor in
+ * *fd; else *fd is -1 and the result ERR_IO, with "another aidigest run
+ * is publishing into DIR (pid N)" in err when a run holds it (without the
+ * pid part when it has not written it yet), "PATH: why" when the lock
+ * cannot be made; ERR_USAGE for an empty dir. */
+MUST_CHECK int publish_lock(const char *dir, int *fd, struct buf *err);
+/* Release it (fd < 0 is ignored); the file stays, emptied. Nothing to
+ * report: the descriptor is closed whatever happens. */
 void publish_unlock(int fd);
 
 /* Replace path with data atomically, creating its folders (0755): a
@@ -32,19 +36,22 @@ void publish_unlock(int fd);
  * the folder. A crash at any moment leaves either the old file whole or
  * the new one whole; temporaries a killed call left are removed by the
  * next call for the same NAME (hold publish_lock: no other writer's file
- * is among them). Returns 0, or -1 with "PATH: what: errno text" in err;
- * the old file is then untouched unless only the folder's fsync failed. */
-int publish_write(const char *path, const char *data, size_t n,
-                  struct buf *err);
+ * is among them). Returns 0; ERR_USAGE when path names no file (an empty
+ * name, "." or ".."); ERR_IO with "PATH: what: errno text" in err. The
+ * old file is then untouched unless only the folder's fsync failed. */
+MUST_CHECK int publish_write(const char *path, const char *data, size_t n,
+                             struct buf *err);
 
 /* The front-matter's `date` and `update` (or, without it, `lastmod`) of
  * an existing post, to keep its date when a day is published again. Reads
  * at most 64 KiB. 0 and the values as written (quotes removed; "" for a
  * key that is absent or a post without front-matter) into date/update
- * (either may be NULL); 1 when there is no such file; -1 when it cannot
- * be read, its front-matter does not end, or a value does not fit. */
-int publish_existing_dates(const char *path, char *date, size_t dsize,
-                           char *update, size_t usize);
+ * (either may be NULL); ERR_NOT_FOUND when there is no such file; ERR_IO
+ * when it cannot be read; ERR_PARSE when its front-matter does not end
+ * (within the 64 KiB) or a quoted value does not read; ERR_LIMIT when a
+ * value does not fit in its room. */
+MUST_CHECK int publish_existing_dates(const char *path, char *date,
+                                      size_t dsize, char *update, size_t usize);
 
 /* A key/value of a post's front-matter. */
 struct publish_field {
@@ -63,10 +70,11 @@ struct publish_field {
  * link and image target is one of `allowed` (NULL-ended), byte for byte
  * as cmark reads it (backslash escapes and entities resolved, percent
  * encoding kept: pass the targets as escape_url wrote them); no raw HTML.
- * Returns 0, or -1 with every failure (up to 100), one per line, in err. */
-int publish_validate(const char *post, size_t n,
-                     const struct publish_field *fields, size_t nfields,
-                     const char *const *sections, const char *const *allowed,
-                     struct buf *err);
+ * Returns 0; ERR_PARSE with every failure (up to 100), one per line, in
+ * err; ERR_LIMIT for a post over 16 MiB. */
+MUST_CHECK int publish_validate(const char *post, size_t n,
+                                const struct publish_field *fields,
+                                size_t nfields, const char *const *sections,
+                                const char *const *allowed, struct buf *err);
 
 #endif

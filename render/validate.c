@@ -331,18 +331,18 @@ int publish_validate(const char *post, size_t n,
 		post = "";
 	if (n > POST_MAX) {
 		fail(&f, "the post is larger than %d MiB", POST_MAX >> 20);
-		return -1;
+		return ERR_LIMIT;
 	}
 	if (memchr(post, '\0', n))
 		fail(&f, "a NUL byte in the post");
 	if ((bad = utf8_valid_prefix(post, n)) < n)
 		fail(&f, "the post is not valid UTF-8 (byte %zu)", bad);
 	switch (frontmatter_bounds(post, n, &fm_end, &body)) {
-	case 1:
+	case ERR_NOT_FOUND:
 		fail(&f, "front-matter: the post does not start with a "
 		         "\"---\" line");
 		break;
-	case -1:
+	case ERR_PARSE:
 		/* Without its end there is no body to check either. */
 		fail(&f, "front-matter: no \"---\" line closes it");
 		goto out;
@@ -363,5 +363,5 @@ out:
 		buf_printf(err, "and %zu more failures\n",
 		           f.count - FAILURES_MAX);
 	frontmatter_free(&fm);
-	return f.count ? -1 : 0;
+	return f.count ? ERR_PARSE : ERR_OK;
 }

@@ -267,8 +267,10 @@ static bool run_case(const char *root, const char *id, const char *xml,
 	                &err);
 	free((char *)opt.content_type);
 	mem = open_memstream(&memdata, &memlen);
-	if (rc == ERR_OK)
-		feed_print_fields(mem, feed);
+	if (rc == ERR_OK && feed_print_fields(mem, feed) != ERR_OK) {
+		ok = false;
+		buf_puts(why, "cannot print the fields; ");
+	}
 	fclose(mem);
 	fields_load(&f, memdata);
 	if (rc != ERR_OK)
@@ -433,7 +435,7 @@ static void check_real_fields(const char *name, const struct feed *feed)
 	size_t len = 0, i;
 	FILE *mem = open_memstream(&text, &len);
 
-	feed_print_fields(mem, feed);
+	CHECK_INT(feed_print_fields(mem, feed), ERR_OK);
 	fclose(mem);
 	fields_load(&f, text);
 	for (i = 0; i < sizeof real_expect / sizeof *real_expect; i++) {

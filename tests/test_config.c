@@ -116,7 +116,7 @@ static void test_config_load(void)
 	path = write_temp(
 	        "[digest]\ntimezone = noon\n[fetch]\ntransfers = 0\n");
 	buf_reset(&err);
-	CHECK_INT(config_load(path, &c, &err, &warn), -1);
+	CHECK_INT(config_load(path, &c, &err, &warn), ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), ":2: digest.timezone wants an offset") !=
 	      NULL);
 	CHECK(strstr(buf_cstr(&err),
@@ -128,7 +128,7 @@ static void test_config_load(void)
 	/* a named file that does not exist */
 	buf_reset(&err);
 	CHECK_INT(config_load("/nonexistent/aidigest.conf", &c, &err, &warn),
-	          -1);
+	          ERR_NOT_FOUND);
 	CHECK(strstr(buf_cstr(&err), "/nonexistent/aidigest.conf") != NULL);
 	config_free(&c);
 	buf_free(&err);

@@ -436,7 +436,7 @@ static void test_date_days(void)
 		int rc = date_day_window(c->day, c->tz_offset_sec, &from, &to);
 
 		if (!c->from) {
-			check_int(rc, -1, c->day, __FILE__, __LINE__);
+			check_int(rc, ERR_PARSE, c->day, __FILE__, __LINE__);
 			continue;
 		}
 		if (!check_int(rc, 0, c->day, __FILE__, __LINE__))
@@ -452,7 +452,7 @@ static void test_date_days(void)
 		date_format_day(to, c->tz_offset_sec, day);
 		CHECK(strcmp(day, c->day) != 0);
 	}
-	CHECK_INT(date_day_window(NULL, 0, &from, &to), -1);
+	CHECK_INT(date_day_window(NULL, 0, &from, &to), ERR_PARSE);
 
 	check_group("date_format_day");
 	date_format_day(0, 0, day);

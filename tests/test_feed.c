@@ -621,7 +621,7 @@ static void test_output(void)
 		CHECK_INT(feed_parse(doc, strlen(doc), NULL, &f, &err), ERR_OK);
 		text = NULL;
 		mem = open_memstream(&text, &len);
-		feed_print_tsv(mem, f, &f->entries[0]);
+		CHECK_INT(feed_print_tsv(mem, f, &f->entries[0]), ERR_OK);
 		fclose(mem);
 		CHECK_STR(text, "\ta\\\\b\t\t\t\tx y\n");
 		free(text);

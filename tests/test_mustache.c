@@ -329,7 +329,7 @@ static void test_bounds(void)
 	buf_reset(&err);
 	buf_puts(&out, "kept");
 	rc = mustache_render(tmpl.data, tmpl.len, data, &opt, &out, &err);
-	CHECK_INT(rc, -1);
+	CHECK_INT(rc, ERR_LIMIT);
 	CHECK_STR(buf_cstr(&err), "output over 100 bytes");
 	CHECK_STR(buf_cstr(&out), "kept");
 	json_decref(data);
@@ -337,7 +337,7 @@ static void test_bounds(void)
 	buf_reset(&err);
 	data = json_pack("{s:s}", "x", "&&&&&&&&&&&&&&&&&&&&");
 	rc = mustache_render("{{x}}{{x}}", 10, data, &opt, &out, &err);
-	CHECK_INT(rc, -1);
+	CHECK_INT(rc, ERR_LIMIT);
 	CHECK_STR(buf_cstr(&err), "output over 100 bytes");
 	json_decref(data);
 
@@ -349,7 +349,7 @@ static void test_bounds(void)
 	buf_reset(&err);
 	rc = mustache_render("{{#a}}{{#a}}{{#a}}{{#a}}{{/a}}{{/a}}{{/a}}{{/a}}",
 	                     48, data, &opt, &out, &err);
-	CHECK_INT(rc, -1);
+	CHECK_INT(rc, ERR_LIMIT);
 	CHECK(strstr(buf_cstr(&err), "steps of rendering") != NULL);
 	json_decref(data);
 
@@ -623,7 +623,7 @@ static void test_escape_url(void)
 		buf_reset(&b);
 		buf_puts(&b, "[");
 		if (!cases[i].want) {
-			CHECK_INT(escape_url(&b, cases[i].url), -1);
+			CHECK_INT(escape_url(&b, cases[i].url), ERR_PARSE);
 			CHECK_STR(buf_cstr(&b), "[");
 			continue;
 		}
@@ -641,7 +641,7 @@ static void test_escape_url(void)
 			CHECK_STR(html, buf_cstr(&want));
 		free(html);
 	}
-	CHECK_INT(escape_url(&b, NULL), -1);
+	CHECK_INT(escape_url(&b, NULL), ERR_PARSE);
 	buf_free(&b);
 	buf_free(&md);
 	buf_free(&want);

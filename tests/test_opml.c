@@ -99,29 +99,29 @@ static void test_opml_import(void)
 
 	/* billion laughs: refused quickly, nothing expanded */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	CHECK_INT(import_file("billion-laughs.opml", &out, &err), -1);
+	CHECK_INT(import_file("billion-laughs.opml", &out, &err), ERR_PARSE);
 	CHECK(check_seconds_since(&t0) < 5.0);
 	CHECK(strstr(buf_cstr(&out), "lollol") == NULL);
 	CHECK(out.len < 4096);
 	CHECK(strncmp(buf_cstr(&err), "not well-formed XML (line ", 26) == 0);
 
 	/* an external entity is never loaded */
-	CHECK_INT(import_file("xxe.opml", &out, &err), -1);
+	CHECK_INT(import_file("xxe.opml", &out, &err), ERR_PARSE);
 	CHECK(strstr(buf_cstr(&out), "root:") == NULL);
 	CHECK(strstr(buf_cstr(&err), "root:") == NULL);
 
-	CHECK_INT(import_file("not-opml.xml", &out, &err), -1);
+	CHECK_INT(import_file("not-opml.xml", &out, &err), ERR_PARSE);
 	CHECK_STR(buf_cstr(&err),
 	          "not an OPML document: the root element is <rss>\n");
 	CHECK_STR(buf_cstr(&out), "");
-	CHECK_INT(import_file("no-body.opml", &out, &err), -1);
+	CHECK_INT(import_file("no-body.opml", &out, &err), ERR_PARSE);
 	CHECK_STR(buf_cstr(&err), "not an OPML document: no <body>\n");
-	CHECK_INT(import_file("broken.opml", &out, &err), -1);
+	CHECK_INT(import_file("broken.opml", &out, &err), ERR_PARSE);
 	CHECK(strncmp(buf_cstr(&err), "not well-formed XML (line ", 26) == 0);
 	CHECK_STR(buf_cstr(&out), "");
 
 	buf_reset(&err);
-	CHECK_INT(sources_import_opml("", 0, stdout, &err), -1);
+	CHECK_INT(sources_import_opml("", 0, stdout, &err), ERR_PARSE);
 	CHECK(strncmp(buf_cstr(&err), "not well-formed XML", 19) == 0);
 
 	buf_free(&out);
@@ -197,7 +197,7 @@ static void test_opml_bounds(void)
 		         "<outline text=\"f\" xmlUrl=\"https://x.org/\"/>");
 	buf_puts(&opml, "</body></opml>");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	CHECK_INT(import_text(&opml, &out, &err), -1);
+	CHECK_INT(import_text(&opml, &out, &err), ERR_LIMIT);
 	CHECK(check_seconds_since(&t0) < 10.0);
 	CHECK_STR(buf_cstr(&err), "more than 10000 feeds\n");
 	CHECK(strstr(buf_cstr(&out), "\nblog f-10000 https://x.org/\n") !=

@@ -201,7 +201,7 @@ static void test_lock(const char *root)
 	pid_t pid;
 
 	/* The folder does not exist yet: the lock creates it. */
-	fd = publish_lock(dir, &err);
+	CHECK_INT(publish_lock(dir, &fd, &err), 0);
 	CHECK(fd >= 0);
 	buf_printf(&want, "%ld\n", (long)getpid());
 	CHECK(file_is(lock_path, want.data, want.len));
@@ -212,7 +212,7 @@ static void test_lock(const char *root)
 	buf_printf(&want,
 	           "another aidigest run is publishing into %s (pid %ld)", dir,
 	           (long)getpid());
-	fd2 = publish_lock(dir, &err);
+	CHECK_INT(publish_lock(dir, &fd2, &err), ERR_IO);
 	CHECK_INT(fd2, -1);
 	CHECK_STR(buf_cstr(&err), buf_cstr(&want));
 
@@ -224,8 +224,8 @@ static void test_lock(const char *root)
 			int child_fd;
 
 			close(ready[0]);
-			child_fd = publish_lock(dir, &child_err);
-			if (child_fd >= 0)
+			if (publish_lock(dir, &child_fd, &child_err) == 0 &&
+			    child_fd >= 0)
 				buf_puts(&child_err, "locked");
 			_exit(send_all(ready[1], child_err.data, child_err.len)
 			              ? 0
@@ -241,7 +241,7 @@ static void test_lock(const char *root)
 
 	publish_unlock(fd);
 	CHECK(file_is(lock_path, "", 0));
-	fd = publish_lock(dir, &err);
+	CHECK_INT(publish_lock(dir, &fd, &err), 0);
 	CHECK(fd >= 0);
 	publish_unlock(fd);
 	publish_unlock(-1);
@@ -255,8 +255,10 @@ static void test_lock(const char *root)
 
 			close(ready[0]);
 			close(go[1]);
-			child_fd = publish_lock(dir, &child_err);
-			c = child_fd >= 0 ? 'y' : 'n';
+			c = publish_lock(dir, &child_fd, &child_err) == 0 &&
+			                    child_fd >= 0
+			            ? 'y'
+			            : 'n';
 			if (!send_all(ready[1], &c, 1))
 				_exit(1);
 			/* Hold it until the parent closes its end. */
@@ -273,14 +275,14 @@ static void test_lock(const char *root)
 		        &want,
 		        "another aidigest run is publishing into %s (pid %ld)",
 		        dir, (long)pid);
-		CHECK_INT(publish_lock(dir, &err), -1);
+		CHECK_INT(publish_lock(dir, &fd, &err), ERR_IO);
 		CHECK_STR(buf_cstr(&err), buf_cstr(&want));
 		close(go[1]);
 		close(ready[0]);
 		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
 		/* The child's exit released it. */
 		buf_reset(&err);
-		fd = publish_lock(dir, &err);
+		CHECK_INT(publish_lock(dir, &fd, &err), 0);
 		CHECK(fd >= 0);
 		publish_unlock(fd);
 	}
@@ -295,7 +297,7 @@ static void test_lock(const char *root)
 	CHECK(symlink("/tmp/aidigest-nonexistent-target", lock_path) == 0);
 	free(dir);
 	dir = join(root, "elsewhere");
-	CHECK_INT(publish_lock(dir, &err), -1);
+	CHECK_INT(publish_lock(dir, &fd, &err), ERR_IO);
 	CHECK(strstr(buf_cstr(&err), ".aidigest.lock: ") != NULL);
 
 	free(dir);
@@ -386,7 +388,7 @@ static void test_write(const char *root)
 			rc = publish_write(path, big, sizeof big, &child_err);
 			if (!send_all(fds[1], child_err.data, child_err.len))
 				_exit(3);
-			_exit(rc == -1 ? 0 : 1);
+			_exit(rc == ERR_IO ? 0 : 1);
 		}
 		close(fds[1]);
 		receive_all(fds[0], &msg);
@@ -404,7 +406,7 @@ static void test_write(const char *root)
 	if (geteuid() != 0) {
 		CHECK(chmod(dir, 0555) == 0);
 		buf_reset(&err);
-		CHECK_INT(publish_write(path, "fourth\n", 7, &err), -1);
+		CHECK_INT(publish_write(path, "fourth\n", 7, &err), ERR_IO);
 		CHECK(strstr(buf_cstr(&err), dir) != NULL);
 		CHECK(strstr(buf_cstr(&err), strerror(EACCES)) != NULL);
 		CHECK(file_is(path, "third\n", 6));
@@ -419,7 +421,7 @@ static void test_write(const char *root)
 	CHECK(write_text(stale, "x"));
 	other = join(stale, "sub/index.md");
 	buf_reset(&err);
-	CHECK_INT(publish_write(other, "x", 1, &err), -1);
+	CHECK_INT(publish_write(other, "x", 1, &err), ERR_IO);
 	CHECK(strncmp(buf_cstr(&err), stale, strlen(stale)) == 0);
 	CHECK(strstr(buf_cstr(&err), strerror(ENOTDIR)) != NULL);
 	free(other);
@@ -427,7 +429,7 @@ static void test_write(const char *root)
 
 	/* The target is a folder: refused, the folder stays. */
 	buf_reset(&err);
-	CHECK_INT(publish_write(dir, "x", 1, &err), -1);
+	CHECK_INT(publish_write(dir, "x", 1, &err), ERR_IO);
 	CHECK(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
 
 	free(dir);
@@ -466,11 +468,11 @@ static void test_existing_dates(const char *root)
 	         0, "2024-05-01", ""},
 	        {"---\ndate: 'it''s'\nupdate: ''\n---\n", 0, "it's", ""},
 	        {"no front-matter\ndate: 2024-05-01\n", 0, "", ""},
-	        {"---\ndate: 2024-05-01\n", -1, "", ""},
-	        {"---\ndate: \"2024-05-01\n---\n", -1, "", ""},
+	        {"---\ndate: 2024-05-01\n", ERR_PARSE, "", ""},
+	        {"---\ndate: \"2024-05-01\n---\n", ERR_PARSE, "", ""},
 	        {"---\ndate: "
 	         "2024-05-01-and-a-value-too-long-for-its-room\n---\n",
-	         -1, "", ""},
+	         ERR_LIMIT, "", ""},
 	};
 	char *path = join(root, "existing.md"), *text;
 	char date[32], update[32];
@@ -479,7 +481,7 @@ static void test_existing_dates(const char *root)
 
 	CHECK_INT(publish_existing_dates(path, date, sizeof date, update,
 	                                 sizeof update),
-	          1);
+	          ERR_NOT_FOUND);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		if (!CHECK(write_text(path, cases[i].text)))
 			continue;
@@ -497,7 +499,7 @@ static void test_existing_dates(const char *root)
 	CHECK(write_text(path, cases[0].text));
 	CHECK_INT(publish_existing_dates(path, date, sizeof date, NULL, 0), 0);
 	CHECK_STR(date, "2024-05-01");
-	CHECK_INT(publish_existing_dates(path, date, 10, NULL, 0), -1);
+	CHECK_INT(publish_existing_dates(path, date, 10, NULL, 0), ERR_LIMIT);
 
 	/* The front-matter must end within the 64 KiB read. */
 	buf_puts(&big, "---\ndate: 2024-05-01\ndescription: \"");
@@ -507,17 +509,17 @@ static void test_existing_dates(const char *root)
 	CHECK(write_text(path, buf_cstr(&big)));
 	CHECK_INT(publish_existing_dates(path, date, sizeof date, update,
 	                                 sizeof update),
-	          -1);
+	          ERR_PARSE);
 	buf_free(&big);
 
 	/* A folder is not a post. */
 	CHECK_INT(publish_existing_dates(root, date, sizeof date, update,
 	                                 sizeof update),
-	          -1);
+	          ERR_IO);
 	text = join(root, "no/such/folder/index.md");
 	CHECK_INT(publish_existing_dates(text, date, sizeof date, update,
 	                                 sizeof update),
-	          1);
+	          ERR_NOT_FOUND);
 	free(text);
 	free(path);
 }

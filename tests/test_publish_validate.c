@@ -155,7 +155,8 @@ static void test_validate_body(void)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		post = replace(good_post, cases[i].from, cases[i].to);
-		CHECK_INT(validate(post, good_fields, NFIELDS, &err), -1);
+		CHECK_INT(validate(post, good_fields, NFIELDS, &err),
+		          ERR_PARSE);
 		if (!CHECK(strstr(buf_cstr(&err), cases[i].message) != NULL))
 			fprintf(stderr, "    case %zu: %s\n", i,
 			        buf_cstr(&err));
@@ -169,7 +170,7 @@ static void test_validate_body(void)
 	                "(https://evil.example/2))\n\n<hr>\n");
 	free(post);
 	post = replace(twice, "## Today's Preview", "## Preview");
-	CHECK_INT(validate(post, good_fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(post, good_fields, NFIELDS, &err), ERR_PARSE);
 	CHECK_STR(buf_cstr(&err),
 	          "a link not from a fetched item: https://evil.example/1\n"
 	          "a link not from a fetched item: https://evil.example/2\n"
@@ -183,7 +184,7 @@ static void test_validate_body(void)
 	post = replace(good_post, "## Today's Overview\n", "## Overview\n");
 	twice = replace(post, "최근 연구에 따르면,",
 	                "## Today's Overview\n\n최근 연구에 따르면,");
-	CHECK_INT(validate(twice, good_fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(twice, good_fields, NFIELDS, &err), ERR_PARSE);
 	CHECK_STR(buf_cstr(&err),
 	          "a section out of order: ## Today's Overview\n");
 	free(post);
@@ -195,7 +196,7 @@ static void test_validate_body(void)
 	post = replace(good_post, "### AI Viewpoint 🤖\n", "");
 	twice = replace(post, "## Today's Preview\n",
 	                "### AI Viewpoint 🤖\n## Today's Preview\n");
-	CHECK_INT(validate(twice, good_fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(twice, good_fields, NFIELDS, &err), ERR_PARSE);
 	CHECK_STR(buf_cstr(&err), "a section out of order: ### AI Viewpoint\n");
 	free(post);
 	free(twice);
@@ -208,7 +209,7 @@ static void test_validate_body(void)
 		for (i = 0; i < 150; i++)
 			buf_printf(&many, "[l](https://evil.example/%zu)\n", i);
 		CHECK_INT(validate(buf_cstr(&many), good_fields, NFIELDS, &err),
-		          -1);
+		          ERR_PARSE);
 		CHECK_INT(count_char(buf_cstr(&err), '\n'), 101);
 		CHECK(strstr(buf_cstr(&err), "and 50 more failures\n") != NULL);
 		buf_free(&many);
@@ -236,14 +237,14 @@ static void test_validate_injection(void)
 	           "---\ntitle: \"%s\"\ndescription: \"PoLL: \\\"여러 판사"
 	           "\\\"\\n두 줄\"\ndate: 2024-05-01\nupdate: 2024-05-02\n%s",
 	           title, body);
-	CHECK_INT(validate(buf_cstr(&naive), fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(buf_cstr(&naive), fields, NFIELDS, &err), ERR_PARSE);
 	CHECK(strncmp(buf_cstr(&err), "front-matter line 2: ", 21) == 0);
 	buf_reset(&naive);
 	buf_printf(&naive,
 	           "---\ntitle: %s\ndescription: \"PoLL: \\\"여러 판사"
 	           "\\\"\\n두 줄\"\ndate: 2024-05-01\nupdate: 2024-05-02\n%s",
 	           title, body);
-	CHECK_INT(validate(buf_cstr(&naive), fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(buf_cstr(&naive), fields, NFIELDS, &err), ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "front-matter") != NULL);
 
 	/* Escaped, it is one scalar and reads back as itself. */
@@ -253,7 +254,7 @@ static void test_validate_injection(void)
 	CHECK_INT(validate(post, fields, NFIELDS, &err), 0);
 	CHECK_STR(buf_cstr(&err), "");
 	/* ... and not as the original title. */
-	CHECK_INT(validate(post, good_fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(post, good_fields, NFIELDS, &err), ERR_PARSE);
 	CHECK(strstr(buf_cstr(&err), "front-matter: title is \"a \\\"quote") !=
 	      NULL);
 	free(post);
@@ -297,7 +298,8 @@ static void test_validate_fields(void)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		post = replace(good_post, cases[i].from, cases[i].to);
-		CHECK_INT(validate(post, good_fields, NFIELDS, &err), -1);
+		CHECK_INT(validate(post, good_fields, NFIELDS, &err),
+		          ERR_PARSE);
 		if (!CHECK(strstr(buf_cstr(&err), cases[i].message) != NULL))
 			fprintf(stderr, "    case %zu: %s\n", i,
 			        buf_cstr(&err));
@@ -306,11 +308,11 @@ static void test_validate_fields(void)
 
 	/* Unterminated: that is all there is to say. */
 	post = replace(good_post, "---\n\n최근", "\n최근");
-	CHECK_INT(validate(post, good_fields, NFIELDS, &err), -1);
+	CHECK_INT(validate(post, good_fields, NFIELDS, &err), ERR_PARSE);
 	CHECK_STR(buf_cstr(&err), "front-matter: no \"---\" line closes it\n");
 	free(post);
-	CHECK_INT(validate("---\ntitle: x", good_fields, 0, &err), -1);
-	CHECK_INT(validate("", good_fields, 0, &err), -1);
+	CHECK_INT(validate("---\ntitle: x", good_fields, 0, &err), ERR_PARSE);
+	CHECK_INT(validate("", good_fields, 0, &err), ERR_PARSE);
 
 	/* An empty front-matter and no fields, no sections: fine. */
 	buf_reset(&err);
@@ -394,7 +396,7 @@ static void test_validate_yaml(void)
 		buf_reset(&err);
 		if (!CHECK_INT(publish_validate(post.data, post.len, &field, 1,
 		                                NULL, NULL, &err),
-		               cases[i].value ? 0 : -1))
+		               cases[i].value ? 0 : ERR_PARSE))
 			fprintf(stderr, "    case %zu: %s\n", i,
 			        buf_cstr(&err));
 		if (!cases[i].value)
@@ -410,15 +412,16 @@ static void test_validate_yaml(void)
 		} lists[] = {
 		        {"---\nk:\n  - \"a\"\n  - b\n---\n", 0},
 		        {"---\nk:\n\n  - \"a\"\n\n  - b\n\n---\n", 0},
-		        {"---\nk:\n  - \"b\"\n  - a\n---\n", -1},
-		        {"---\nk:\n    - \"a\"\n  - b\n---\n", -1},
-		        {"---\nk:\n- \"a\"\n  - b\n---\n", -1},
-		        {"---\nk:\n  -\"a\"\n  - b\n---\n", -1},
-		        {"---\n  - \"a\"\nk:\n  - b\n---\n", -1},
-		        {"---\nk: a\n  - b\n---\n", -1},
-		        {"---\nk:\n  - \"a\n  - b\n---\n", -1},
-		        {"---\nk:\n  - [a]\n  - b\n---\n", -1},
-		        {"---\nk:\n  - a\n  - b\nk:\n  - a\n  - b\n---\n", -1},
+		        {"---\nk:\n  - \"b\"\n  - a\n---\n", ERR_PARSE},
+		        {"---\nk:\n    - \"a\"\n  - b\n---\n", ERR_PARSE},
+		        {"---\nk:\n- \"a\"\n  - b\n---\n", ERR_PARSE},
+		        {"---\nk:\n  -\"a\"\n  - b\n---\n", ERR_PARSE},
+		        {"---\n  - \"a\"\nk:\n  - b\n---\n", ERR_PARSE},
+		        {"---\nk: a\n  - b\n---\n", ERR_PARSE},
+		        {"---\nk:\n  - \"a\n  - b\n---\n", ERR_PARSE},
+		        {"---\nk:\n  - [a]\n  - b\n---\n", ERR_PARSE},
+		        {"---\nk:\n  - a\n  - b\nk:\n  - a\n  - b\n---\n",
+		         ERR_PARSE},
 		};
 		const struct publish_field two[] = {{"k", "a"}, {"k", "b"}};
 

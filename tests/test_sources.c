@@ -490,8 +490,11 @@ static void test_load(void)
 {
 	struct source_list list = {0};
 	struct buf msg = BUF_INIT(0);
+	int bad = -1;
 
-	CHECK_INT(sources_load(OPML "absent.txt", &list, &msg), -1);
+	CHECK_INT(sources_load(OPML "absent.txt", &list, &bad, &msg),
+	          ERR_NOT_FOUND);
+	CHECK_INT(bad, 0);
 	CHECK_STR(buf_cstr(&msg),
 	          OPML "absent.txt: No such file or directory\n");
 	CHECK_INT(list.n, 0);
@@ -686,11 +689,12 @@ static void test_default_feeds(void)
 	const char *old = getenv("RSSHUB");
 	char *saved = old ? strdup(old) : NULL;
 	const struct source *s;
-	int tweets;
+	int tweets, bad;
 	size_t i, all;
 
 	setenv("RSSHUB", "http://127.0.0.1:1200", 1);
-	CHECK_INT(sources_load("feeds.txt", &list, &msg), 0);
+	CHECK_INT(sources_load("feeds.txt", &list, &bad, &msg), 0);
+	CHECK_INT(bad, 0);
 	CHECK_STR(buf_cstr(&msg), "");
 	CHECK(list.n >= 30);
 	all = list.n;
@@ -738,7 +742,8 @@ static void test_default_feeds(void)
 	sources_free(&list);
 
 	unsetenv("RSSHUB");
-	CHECK_INT(sources_load("feeds.txt", &list, &msg), 0);
+	CHECK_INT(sources_load("feeds.txt", &list, &bad, &msg), 0);
+	CHECK_INT(bad, 0);
 	CHECK_INT(list.n, all - (size_t)tweets);
 	CHECK_INT(count_kind(&list, SOURCE_TWEET), 0);
 	if (check_read_file("feeds.txt", &text)) {

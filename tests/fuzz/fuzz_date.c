@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[len] = '\0';
 
 	r = date_parse(s, tz, &t);
-	if (r != 0 && r != -1)
+	if (r != 0 && r != ERR_PARSE)
 		date_fail(s, "date_parse returned %d", r);
 	if (r == 0 && strlen(s) > DATE_MAX_INPUT)
 		date_fail(s, "a string of %zu bytes was read as a date",
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	r = date_parse_offset(s, &offset);
-	if (r != 0 && r != -1)
+	if (r != 0 && r != ERR_PARSE)
 		date_fail(s, "date_parse_offset returned %d", r);
 	if (r == 0 && (offset % MINUTE != 0 || offset < -DATE_MAX_OFFSET ||
 	               offset > DATE_MAX_OFFSET))
