@@ -64,6 +64,18 @@ struct cli_option {
 	const char *help; /* what it does, one sentence or two */
 };
 
+/* The --date option of the day commands (items, rank, preview, verify,
+ * run), with the one text that says which day it defaults to. */
+#define CLI_DATE_HELP                                                          \
+	"the day, in the digest's time zone ([digest] timezone, +09:00 "       \
+	"unless set); without --date, today's date in that zone (the day "     \
+	"so far, not the last complete day)"
+#define CLI_OPTION_DATE(type)                                                  \
+	{                                                                      \
+		"--date", NULL, CLI_OPT_VALUE, offsetof(type, date), 0,        \
+		        "YYYY-MM-DD", CLI_DATE_HELP                            \
+	}
+
 struct cli_call;
 
 /* A command of the table: argv holds its arguments (after its name). It

@@ -12,10 +12,7 @@ struct items_opts {
 };
 
 static const struct cli_option items_options[] = {
-        {"--date", NULL, CLI_OPT_VALUE, offsetof(struct items_opts, date), 0,
-         "YYYY-MM-DD",
-         "the day, in the digest's time zone ([digest] timezone, +09:00 "
-         "unless set); without --date, today's date in that zone"},
+        CLI_OPTION_DATE(struct items_opts),
         {"--format", NULL, CLI_OPT_VALUE, offsetof(struct items_opts, format),
          0, "tsv|json",
          "tsv (the default): one item a line: story id, corroboration, "

@@ -13,10 +13,7 @@ struct preview_opts {
 };
 
 static const struct cli_option preview_options[] = {
-        {"--date", NULL, CLI_OPT_VALUE, offsetof(struct preview_opts, date), 0,
-         "YYYY-MM-DD",
-         "the day, in the digest's time zone ([digest] timezone, +09:00 "
-         "unless set); without --date, today's date in that zone"},
+        CLI_OPTION_DATE(struct preview_opts),
         {"--html", NULL, CLI_OPT_FLAG, offsetof(struct preview_opts, html), 0,
          NULL,
          "a standalone HTML page of the post (through cmark) instead of "

@@ -15,10 +15,7 @@ struct rank_opts {
 };
 
 static const struct cli_option rank_options[] = {
-        {"--date", NULL, CLI_OPT_VALUE, offsetof(struct rank_opts, date), 0,
-         "YYYY-MM-DD",
-         "the day, in the digest's time zone ([digest] timezone, +09:00 "
-         "unless set); without --date, today's date in that zone"},
+        CLI_OPTION_DATE(struct rank_opts),
         {"--format", NULL, CLI_OPT_VALUE, offsetof(struct rank_opts, format), 0,
          "table|json",
          "table (the default): rank, pooled score, selected, category, "

@@ -16,11 +16,7 @@ struct run_opts {
 };
 
 static const struct cli_option run_options[] = {
-        {"--date", NULL, CLI_OPT_VALUE, offsetof(struct run_opts, date), 0,
-         "YYYY-MM-DD",
-         "the day to publish, in the digest's time zone ([digest] timezone, "
-         "+09:00 unless set); without --date, today's date in that zone "
-         "(the day so far, not the last complete day)"},
+        CLI_OPTION_DATE(struct run_opts),
         {"--dry-run", NULL, CLI_OPT_FLAG, offsetof(struct run_opts, dry_run), 0,
          NULL,
          "do everything but write the post (and take no lock); its path is "

@@ -13,10 +13,7 @@ struct verify_opts {
 };
 
 static const struct cli_option verify_options[] = {
-        {"--date", NULL, CLI_OPT_VALUE, offsetof(struct verify_opts, date), 0,
-         "YYYY-MM-DD",
-         "the day, in the digest's time zone ([digest] timezone, +09:00 "
-         "unless set); without --date, today's date in that zone"},
+        CLI_OPTION_DATE(struct verify_opts),
         {"--format", NULL, CLI_OPT_VALUE, offsetof(struct verify_opts, format),
          0, "table|json",
          "table (the default): the counts, the cost, each judge, then each "

@@ -9,8 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/xalloc.h"
 #include "common/date.h"
+#include "common/file.h"
+#include "common/xalloc.h"
+
+/* The most a configuration file may hold. */
+#define CONFIG_MAX_BYTES ((size_t)1 << 20)
 
 enum config_type { CT_INT, CT_LONG, CT_SIZE, CT_TZ, CT_PATH, CT_STRING };
 
@@ -207,26 +211,20 @@ static bool config_section_known(const char *section)
 static int config_read(struct config *c, const char *path, struct buf *err,
                        struct buf *warnings)
 {
-	struct buf text = BUF_INIT((size_t)1 << 20);
-	char chunk[8192];
-	size_t got, i, k;
-	FILE *fp = fopen(path, "r");
-	int bad = 0;
+	struct buf text = BUF_INIT(0), why = BUF_INIT(256);
+	size_t i, k;
+	int bad = 0, rc;
 
-	if (!fp) {
-		int e = errno;
-
-		buf_printf(err, "%s: %s\n", path, strerror(e));
-		return e == ENOENT ? ERR_NOT_FOUND : ERR_IO;
+	/* a directory or an unreadable file is an error, never an empty
+	 * configuration */
+	rc = file_read(path, CONFIG_MAX_BYTES, &text, &why);
+	if (rc != 0) {
+		buf_printf(err, "%s: %s\n", path, buf_cstr(&why));
+		buf_free(&why);
+		buf_free(&text);
+		return rc;
 	}
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (buf_append(&text, chunk, got) != BUF_OK) {
-			buf_printf(err, "%s: larger than 1 MiB\n", path);
-			fclose(fp);
-			buf_free(&text);
-			return ERR_LIMIT;
-		}
-	fclose(fp);
+	buf_free(&why);
 	bad = ini_parse(buf_cstr(&text), text.len, path, &c->ini, err);
 	buf_free(&text);
 	for (i = 0; i < c->ini.n; i++) {

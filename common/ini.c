@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/xalloc.h"
 
 #define INI_MAX_LINE 8192
@@ -158,4 +159,22 @@ const char *ini_get(const struct ini *ini, const char *section, const char *key)
 	const struct ini_entry *e = ini_find(ini, section, key);
 
 	return e ? e->value : NULL;
+}
+
+int ini_number(const struct ini_entry *e, const char *file, double min,
+               double max, double *out, struct buf *err)
+{
+	char *end;
+	double v = strtod(e->value, &end);
+
+	if (end == e->value || *end || !(v >= min && v <= max)) {
+		buf_printf(err,
+		           "%s:%d: [%s] %s wants a number from %g to %g, "
+		           "not '%s'\n",
+		           file, e->line, e->section, e->key, min, max,
+		           e->value);
+		return ERR_PARSE;
+	}
+	*out = v;
+	return 0;
 }

@@ -34,4 +34,10 @@ const char *ini_get(const struct ini *ini, const char *section,
 const struct ini_entry *ini_find(const struct ini *ini, const char *section,
                                  const char *key);
 
+/* The value of e as a number from min to max into *out: 0, or ERR_PARSE
+ * with "FILE:LINE: [SECTION] KEY wants a number from MIN to MAX, not
+ * 'VALUE'" in err. */
+int ini_number(const struct ini_entry *e, const char *file, double min,
+               double max, double *out, struct buf *err);
+
 #endif

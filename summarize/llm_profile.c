@@ -48,24 +48,6 @@ int llm_provider_parse(const char *value, enum llm_provider *out)
 	return 0;
 }
 
-static int llm_key_number(const struct ini_entry *e, const char *file,
-                          double min, double max, double *out, struct buf *err)
-{
-	char *end;
-	double v = strtod(e->value, &end);
-
-	if (end == e->value || *end || !(v >= min && v <= max)) {
-		buf_printf(err,
-		           "%s:%d: [%s] %s wants a number from %g to %g, "
-		           "not '%s'\n",
-		           file, e->line, e->section, e->key, min, max,
-		           e->value);
-		return ERR_PARSE;
-	}
-	*out = v;
-	return 0;
-}
-
 static int llm_key_bad(const struct ini_entry *e, const char *file,
                        const char *what, struct buf *err)
 {
@@ -104,11 +86,11 @@ int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
 	case LLM_KEY_STRING:
 		break;
 	case LLM_KEY_PRICE:
-		return llm_key_number(
-		        e, file, 0, 1e6,
-		        (double *)(base + llm_profile_keys[i].offset), err);
+		return ini_number(e, file, 0, 1e6,
+		                  (double *)(base + llm_profile_keys[i].offset),
+		                  err);
 	case LLM_KEY_TIMEOUT:
-		if (llm_key_number(e, file, 1, 3600, &v, err) != 0)
+		if (ini_number(e, file, 1, 3600, &v, err) != 0)
 			return ERR_PARSE;
 		p->ep.timeout = (long)v;
 		return 0;

@@ -42,24 +42,6 @@ static const struct {
          "government)\\b|규제|정책|안전"},
 };
 
-static int panel_number(const struct ini_entry *e, const char *file, double min,
-                        double max, double *out, struct buf *err)
-{
-	char *end;
-	double v = strtod(e->value, &end);
-
-	if (end == e->value || *end || !(v >= min && v <= max)) {
-		buf_printf(err,
-		           "%s:%d: [%s] %s wants a number from %g to %g, "
-		           "not '%s'\n",
-		           file, e->line, e->section, e->key, min, max,
-		           e->value);
-		return ERR_PARSE;
-	}
-	*out = v;
-	return 0;
-}
-
 static struct panel_judge *panel_judge_find(struct panel_config *c,
                                             const char *name)
 {
@@ -104,7 +86,7 @@ static int panel_judge_key(struct panel_judge *j, const struct ini_entry *e,
 		return 0;
 	}
 	if (strcmp(e->key, "weight") == 0)
-		return panel_number(e, file, 1e-6, 1e6, &j->weight, err);
+		return ini_number(e, file, 1e-6, 1e6, &j->weight, err);
 	rc = llm_profile_key(&j->llm, e, file, err);
 	if (rc == ERR_NOT_FOUND)
 		buf_printf(err, "%s:%d: [%s] has no key '%s'\n", file, e->line,
@@ -156,14 +138,13 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 		return 0;
 	}
 	if (strcmp(e->key, "reference_price_in") == 0)
-		return panel_number(e, file, 0, 1e6, &c->reference_price_in,
-		                    err);
+		return ini_number(e, file, 0, 1e6, &c->reference_price_in, err);
 	if (strcmp(e->key, "reference_price_out") == 0)
-		return panel_number(e, file, 0, 1e6, &c->reference_price_out,
-		                    err);
+		return ini_number(e, file, 0, 1e6, &c->reference_price_out,
+		                  err);
 	if (strcmp(e->key, "quota") == 0)
-		return panel_number(e, file, 0.05, 1, &c->quota, err);
-	if (panel_number(e, file, 0, 1e9, &v, err) != 0)
+		return ini_number(e, file, 0.05, 1, &c->quota, err);
+	if (ini_number(e, file, 0, 1e9, &v, err) != 0)
 		return ERR_PARSE;
 	if (strcmp(e->key, "batch") == 0 && v >= 1 && v <= 200)
 		c->batch = (size_t)v;
@@ -367,7 +348,7 @@ int panel_config_load(const struct ini *ini, const char *file,
 			bad += panel_panel_key(c, e, file, err) != 0;
 		} else if (strcmp(e->section, "budget") == 0) {
 			if (strcmp(e->key, "max_usd") == 0) {
-				if (panel_number(e, file, 0, 1e6, &v, err) == 0)
+				if (ini_number(e, file, 0, 1e6, &v, err) == 0)
 					c->max_usd = v;
 				else
 					bad++;

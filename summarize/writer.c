@@ -30,20 +30,12 @@ struct writer_settings {
 static int writer_number(struct writer_config *c, const struct ini_entry *e,
                          const char *file, size_t i, struct buf *err)
 {
-	char *end;
-	double v = strtod(e->value, &end);
 	char *field = (char *)c + writer_number_keys[i].offset;
+	double v;
 
-	if (end == e->value || *end ||
-	    !(v >= writer_number_keys[i].min &&
-	      v <= writer_number_keys[i].max)) {
-		buf_printf(err,
-		           "%s:%d: [writer] %s wants a number from %g to "
-		           "%g, not '%s'\n",
-		           file, e->line, e->key, writer_number_keys[i].min,
-		           writer_number_keys[i].max, e->value);
+	if (ini_number(e, file, writer_number_keys[i].min,
+	               writer_number_keys[i].max, &v, err) != 0)
 		return ERR_PARSE;
-	}
 	if (writer_number_keys[i].offset ==
 	    offsetof(struct writer_config, max_tokens))
 		*(int *)field = (int)v;

@@ -131,6 +131,11 @@ static void test_config_load(void)
 	          ERR_NOT_FOUND);
 	CHECK(strstr(buf_cstr(&err), "/nonexistent/aidigest.conf") != NULL);
 	config_free(&c);
+	/* a folder is not an empty configuration */
+	buf_reset(&err);
+	CHECK_INT(config_load("/tmp", &c, &err, &warn), ERR_IO);
+	CHECK_STR(buf_cstr(&err), "/tmp: is a directory\n");
+	config_free(&c);
 	buf_free(&err);
 	buf_free(&warn);
 	if (saved_home)
