@@ -118,17 +118,8 @@ bool api_is_http_url(const char *s)
 void api_set_text(struct feed_builder *fb, struct feed_text *t, const char *s,
                   size_t n, enum feed_text_type type)
 {
-	if (!s || !n || t->raw)
-		return;
-	if (n > fb->max_text) {
-		n = utf8_valid_prefix(s, fb->max_text);
-		feed_builder_note(fb,
-		                  "cut: a field longer than %zu bytes was "
-		                  "truncated",
-		                  fb->max_text);
-	}
-	t->raw = xstrndup(s, n);
-	t->type = type;
+	if (n)
+		feed_builder_set_text(fb, t, s, n, type);
 }
 
 void api_set_text_str(struct feed_builder *fb, struct feed_text *t,

@@ -9,6 +9,7 @@
 #include "common/date.h"
 #include "common/err.h"
 #include "common/timeutil.h"
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "fetch/charset.h"
 #include "fetch/feed_impl.h"
@@ -100,6 +101,22 @@ void feed_person_parse(struct feed_person *p, const char *s)
 		buf_free(&clean);
 	}
 	buf_free(&name);
+}
+
+void feed_builder_set_text(struct feed_builder *fb, struct feed_text *t,
+                           const char *s, size_t n, enum feed_text_type type)
+{
+	if (!s || t->raw)
+		return;
+	if (n > fb->max_text) {
+		n = utf8_valid_prefix(s, fb->max_text);
+		feed_builder_note(fb,
+		                  "cut: a field longer than %zu bytes was "
+		                  "truncated",
+		                  fb->max_text);
+	}
+	t->raw = xstrndup(s, n);
+	t->type = type;
 }
 
 void feed_text_clear(struct feed_text *t)

@@ -36,6 +36,10 @@ void feed_set_str(char **dst, const char *s, size_t n);
 void feed_set_date(struct feed_date *d, const char *s, int tz_offset_sec);
 /* Split an author string into name and email ("Jo (jo@x.org)"). */
 void feed_person_parse(struct feed_person *p, const char *s);
+/* Set a text field not set before from s[0..n) (n 0: ""), cut on a
+ * character boundary to the builder's max_text with a note. */
+void feed_builder_set_text(struct feed_builder *fb, struct feed_text *t,
+                           const char *s, size_t n, enum feed_text_type type);
 void feed_text_clear(struct feed_text *t);
 void feed_entry_clear(struct feed_entry *e);
 struct feed_enclosure *feed_entry_add_enclosure(struct feed_entry *e);

@@ -40,21 +40,10 @@ static char *json_resolve(const struct feed_builder *fb, const char *uri)
 static void json_set_text(struct feed_builder *fb, struct feed_text *t,
                           const char *s, enum feed_text_type type)
 {
-	size_t n;
-
 	if (!s || t->raw)
 		return;
-	n = strlen(s);
-	if (n > fb->max_text) {
-		n = utf8_valid_prefix(s, fb->max_text);
-		feed_builder_note(fb,
-		                  "cut: a field longer than %zu bytes was "
-		                  "truncated",
-		                  fb->max_text);
-	}
-	t->raw = xstrndup(s, n);
-	t->type = type;
-	if (type == FEED_TEXT_TEXT && html_looks_like(s, strlen(s)))
+	feed_builder_set_text(fb, t, s, strlen(s), type);
+	if (t->raw && type == FEED_TEXT_TEXT && html_looks_like(s, strlen(s)))
 		t->type = FEED_TEXT_HTML;
 }
 
