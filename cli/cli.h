@@ -204,6 +204,7 @@ void cli_ingest_settings(const struct cli_call *call,
  * cli_progress, and notices as messages under the command's name (the
  * configuration's notes not when quiet). */
 struct digest_env;
+struct digest;
 void cli_digest_env(const struct cli_call *call, struct cli_context *cx,
                     struct digest_env *env);
 
@@ -213,6 +214,25 @@ void cli_digest_env(const struct cli_call *call, struct cli_context *cx,
 MUST_CHECK int cli_day(const struct cli_call *call,
                        const struct cli_context *cx, const char *given,
                        char date[DATE_DAY_LEN], int64_t *from, int64_t *to);
+
+/* What a panel command does with its day: an exit status. */
+typedef int (*cli_day_fn)(const struct cli_call *call, struct cli_context *cx,
+                          const char *date, const void *arg);
+
+/* The frame of the commands that ask the panel about a day (rank,
+ * preview, verify): the store opened, the day from --date (given), the
+ * network ready for the LLM judges, fn, and stdout flushed. Returns
+ * fn's exit status, or the frame's own error's. */
+int cli_panel_day(const struct cli_call *call, const char *cmd,
+                  const char *given, cli_day_fn fn, const void *arg);
+
+/* Build the day's post (the pipeline's digest_build) and show it with
+ * show(d, arg); "CMD: ..." and CLI_EXIT_ERROR when it cannot be built,
+ * CLI_EXIT_DEGRADED when judges or the writer fell back. */
+int cli_show_post(const struct cli_call *call, struct cli_context *cx,
+                  const char *cmd, const char *date,
+                  void (*show)(const struct digest *d, const void *arg),
+                  const void *arg);
 
 /* The commands (cli/CMD.c). */
 int cli_cmd_fetch(struct cli_call *call, int argc, char **argv);

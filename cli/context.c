@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/xalloc.h"
+#include "fetch/http.h"
 #include "pipeline/digest.h"
 
 void cli_msg(const char *context, const char *fmt, ...)
@@ -214,4 +215,54 @@ void cli_digest_env(const struct cli_call *call, struct cli_context *cx,
 	env->progress = cli_progress(call);
 	env->notice = cli_notice;
 	env->ctx = (void *)call;
+}
+
+int cli_panel_day(const struct cli_call *call, const char *cmd,
+                  const char *given, cli_day_fn fn, const void *arg)
+{
+	struct cli_context cx;
+	char date[DATE_DAY_LEN];
+	int64_t from, to;
+	int ret;
+
+	ret = cli_context_open(call, &cx, CLI_NEED_STORE);
+	if (ret != CLI_EXIT_OK)
+		return ret;
+	ret = cli_day(call, &cx, given, date, &from, &to);
+	if (ret == 0 && http_global_init() != 0) {
+		cli_msg(cmd, "cannot start libcurl");
+		ret = CLI_EXIT_ERROR;
+	} else if (ret == 0) {
+		ret = fn(call, &cx, date, arg);
+		http_global_cleanup();
+	}
+	cli_context_free(&cx);
+	if (cli_flush(cmd) != CLI_EXIT_OK)
+		return CLI_EXIT_ERROR;
+	return ret;
+}
+
+int cli_show_post(const struct cli_call *call, struct cli_context *cx,
+                  const char *cmd, const char *date,
+                  void (*show)(const struct digest *d, const void *arg),
+                  const void *arg)
+{
+	struct digest_env env;
+	struct digest d;
+	struct buf err = BUF_INIT(4096);
+	int ret = CLI_EXIT_OK;
+
+	cli_digest_env(call, cx, &env);
+	if (digest_open(&d, &env, DIGEST_POST, date, &err) != 0 ||
+	    digest_build(&d, &err) != 0) {
+		cli_msg_lines(cmd, buf_cstr(&err));
+		ret = CLI_EXIT_ERROR;
+	} else {
+		show(&d, arg);
+		if (d.degraded)
+			ret = CLI_EXIT_DEGRADED;
+	}
+	digest_free(&d);
+	buf_free(&err);
+	return ret;
 }

@@ -52,9 +52,17 @@ static int rank_explain_id(const struct cli_call *call, const char *s,
 }
 
 /* Rank the day and print; the exit status. */
+/* What rank_day needs of the command line. */
+struct rank_ask {
+	const struct rank_opts *o;
+	int64_t id;
+};
+
 static int rank_day(const struct cli_call *call, struct cli_context *cx,
-                    const struct rank_opts *o, const char *date, int64_t id)
+                    const char *date, const void *arg)
 {
+	const struct rank_opts *o = ((const struct rank_ask *)arg)->o;
+	int64_t id = ((const struct rank_ask *)arg)->id;
 	struct digest_env env;
 	struct digest d;
 	struct buf err = BUF_INIT(4096);
@@ -96,9 +104,7 @@ int cli_cmd_rank(struct cli_call *call, int argc, char **argv)
 {
 	static const char *const formats[] = {"table", "json", NULL};
 	struct rank_opts o;
-	struct cli_context cx;
-	char date[DATE_DAY_LEN];
-	int64_t from, to, id = 0;
+	struct rank_ask ask;
 	int nargs, ret;
 
 	memset(&o, 0, sizeof o);
@@ -107,21 +113,9 @@ int cli_cmd_rank(struct cli_call *call, int argc, char **argv)
 		return ret;
 	if (cli_choice(call, "rank", "--format", o.format, formats) < 0)
 		return CLI_EXIT_USAGE;
-	if (o.explain && rank_explain_id(call, o.explain, &id) != 0)
+	ask.o = &o;
+	ask.id = 0;
+	if (o.explain && rank_explain_id(call, o.explain, &ask.id) != 0)
 		return CLI_EXIT_USAGE;
-	ret = cli_context_open(call, &cx, CLI_NEED_STORE);
-	if (ret != CLI_EXIT_OK)
-		return ret;
-	ret = cli_day(call, &cx, o.date, date, &from, &to);
-	if (ret == 0 && http_global_init() != 0) {
-		cli_msg("rank", "cannot start libcurl");
-		ret = CLI_EXIT_ERROR;
-	} else if (ret == 0) {
-		ret = rank_day(call, &cx, &o, date, id);
-		http_global_cleanup();
-	}
-	cli_context_free(&cx);
-	if (cli_flush("rank") != CLI_EXIT_OK)
-		return CLI_EXIT_ERROR;
-	return ret;
+	return cli_panel_day(call, "rank", o.date, rank_day, &ask);
 }
