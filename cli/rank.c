@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli/print.h"
-#include "fetch/http.h"
 #include "pipeline/digest.h"
 
 struct rank_opts {

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli/print.h"
-#include "fetch/http.h"
 #include "pipeline/digest.h"
 
 struct verify_opts {
