@@ -15,18 +15,18 @@
 static int cmd_help(struct cli_call *call, int argc, char **argv);
 
 static const struct cli_command commands[] = {
-        {"run", cli_cmd_run, "[--date YYYY-MM-DD] [--dry-run] [--force]",
+        {"run", cli_cmd_run, "[--date D] [--dry-run] [--force]",
          "fetch, rank, write, verify, render and publish a day's post"},
         {"fetch", cli_cmd_fetch, "[--format text|json]",
          "fetch every source of the feeds file into the state database"},
-        {"items", cli_cmd_items, "[--date YYYY-MM-DD] [--format tsv|json]",
+        {"items", cli_cmd_items, "[--date D] [--format tsv|json]",
          "a day's stories with their items, from the state database"},
         {"rank", cli_cmd_rank,
-         "[--date YYYY-MM-DD] [--format table|json] [--explain ID]",
+         "[--date D] [--format table|json] [--explain ID]",
          "the judge panel's ranking of a day's stories"},
-        {"preview", cli_cmd_preview, "[--date YYYY-MM-DD] [--html]",
+        {"preview", cli_cmd_preview, "[--date D] [--html]",
          "a day's post on stdout; publishes nothing"},
-        {"verify", cli_cmd_verify, "[--date YYYY-MM-DD] [--format table|json]",
+        {"verify", cli_cmd_verify, "[--date D] [--format table|json]",
          "how the panel checked a day's texts against their sources"},
         {"feeds", cli_cmd_feeds,
          "check [--format table|json]\nimport FILE.opml\nexport",
@@ -120,6 +120,10 @@ static void print_main_help(FILE *fp)
 	      "\n"
 	      "'aidigest COMMAND --help' or 'aidigest help COMMAND': a "
 	      "command's options,\nwhat it prints, and the day it works on.\n"
+	      "\n"
+	      "D is YYYY-MM-DD, today or yesterday, in the digest's time zone; "
+	      "without\n--date a day command takes the last complete day "
+	      "(yesterday).\n"
 	      "\n"
 	      "Exit status: 0 all well, 1 error, 2 done but some inputs "
 	      "failed, 64 usage\nerror.\n",

@@ -67,13 +67,13 @@ struct cli_option {
 /* The --date option of the day commands (items, rank, preview, verify,
  * run), with the one text that says which day it defaults to. */
 #define CLI_DATE_HELP                                                          \
-	"the day, in the digest's time zone ([digest] timezone, +09:00 "       \
-	"unless set); without --date, today's date in that zone (the day "     \
-	"so far, not the last complete day)"
+	"the day, YYYY-MM-DD, today or yesterday, in the digest's time zone "  \
+	"([digest] timezone, +09:00 unless set); without --date, the last "    \
+	"complete day there (yesterday: what the nightly run publishes)"
 #define CLI_OPTION_DATE(type)                                                  \
 	{                                                                      \
-		"--date", NULL, CLI_OPT_VALUE, offsetof(type, date), 0,        \
-		        "YYYY-MM-DD", CLI_DATE_HELP                            \
+		"--date", NULL, CLI_OPT_VALUE, offsetof(type, date), 0, "D",   \
+		        CLI_DATE_HELP                                          \
 	}
 
 struct cli_call;
@@ -208,9 +208,10 @@ struct digest;
 void cli_digest_env(const struct cli_call *call, struct cli_context *cx,
                     struct digest_env *env);
 
-/* The day a command works on: given (--date), else today in the
- * digest's zone; its window in *from, *to. 0, or CLI_EXIT_USAGE after
- * "CMD: --date wants YYYY-MM-DD, not '...'". */
+/* The day a command works on in the digest's zone: given (--date:
+ * YYYY-MM-DD, today or yesterday), else the last complete day; its window
+ * in *from, *to. 0, or CLI_EXIT_USAGE after "CMD: --date wants
+ * YYYY-MM-DD, today or yesterday, not '...'". */
 MUST_CHECK int cli_day(const struct cli_call *call,
                        const struct cli_context *cx, const char *given,
                        char date[DATE_DAY_LEN], int64_t *from, int64_t *to);

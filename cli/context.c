@@ -184,14 +184,22 @@ int cli_day(const struct cli_call *call, const struct cli_context *cx,
             int64_t *to)
 {
 	int offset = cx->config.tz_offset_sec;
+	int64_t now = cli_now();
 
-	if (given)
-		snprintf(date, DATE_DAY_LEN, "%s", given);
+	/* the last complete day, what a nightly run publishes; today is
+	 * the day so far */
+	if (!given || strcmp(given, "yesterday") == 0)
+		date_format_day(now - 86400, offset, date);
+	else if (strcmp(given, "today") == 0)
+		date_format_day(now, offset, date);
 	else
-		date_format_day(cli_now(), offset, date);
-	if ((given && strlen(given) != DATE_DAY_LEN - 1) ||
+		snprintf(date, DATE_DAY_LEN, "%s", given);
+	if ((given && strcmp(given, "today") && strcmp(given, "yesterday") &&
+	     strlen(given) != DATE_DAY_LEN - 1) ||
 	    date_day_window(date, offset, from, to) != 0)
-		return cli_usage(call, "%s: --date wants YYYY-MM-DD, not '%s'",
+		return cli_usage(call,
+		                 "%s: --date wants YYYY-MM-DD, today or "
+		                 "yesterday, not '%s'",
 		                 call->command->name, given ? given : date);
 	return 0;
 }

@@ -23,7 +23,7 @@ expect_exit 64 "parse without FILE" -- "$bin" parse
 # a day's commands: the date whole and valid, the format one of two
 for c in items rank preview verify; do
 	expect_exit 64 "$c --date too long" -- "$bin" --db "$tmp/dates.db" $c --date 2026-11-200
-	expect_grep "$tmp/err" "$c: --date wants YYYY-MM-DD, not '2026-11-200'" "$c names the bad date"
+	expect_grep "$tmp/err" "$c: --date wants YYYY-MM-DD, today or yesterday, not '2026-11-200'" "$c names the bad date"
 	expect_exit 64 "$c --date not a day" -- "$bin" --db "$tmp/dates.db" $c --date 2026-02-30
 done
 for c in items rank verify fetch; do

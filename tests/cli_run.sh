@@ -407,4 +407,40 @@ v5post=$(cat "$tmp/out")
 run 0 "heuristic run" heuristic h2 h2blog -- run --date 2026-11-20
 expect_grep "$tmp/err" "verification: not verified" "the heuristic run says it is not verified"
 
+# 10. the day: without --date, the last complete day in the digest's zone
+# (a cron run at 06:30 in Seoul publishes the day that just ended);
+# today and yesterday by name; a date that is not a calendar day is
+# refused before anything is fetched, asked or recorded
+if command -v faketime >/dev/null 2>&1; then
+	# at_0630 COMMAND...: at 2026-11-21 06:30 +09:00, the clock running on
+	printf '#!/bin/sh\nTZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 exec faketime -f "@2026-11-20 21:30:00" "$@"\n' >"$tmp/at_0630"
+	chmod +x "$tmp/at_0630"
+	expect_exit 0 "run without --date at 06:30" -- "$tmp/at_0630" "$bin" -c "$tmp/heuristic.conf" \
+		--feeds "$tmp/feeds.txt" --db "$tmp/clock.db" --out "$tmp/clockblog" run
+	expect_grep "$tmp/out" "2026-11-20-ai-news/index.md$" "run at 06:30 publishes the day that ended"
+	expect_exit 0 "preview without --date at 06:30" -- "$tmp/at_0630" "$bin" -c "$tmp/heuristic.conf" \
+		--db "$tmp/clock.db" preview
+	expect_grep "$tmp/out" "^date: 2026-11-20" "preview at 06:30 shows the day that ended"
+	expect_exit 0 "items --date yesterday" -- "$tmp/at_0630" "$bin" -c "$tmp/heuristic.conf" \
+		--db "$tmp/clock.db" items --date yesterday --format json
+	expect_json "items --date yesterday is the 20th" 'assert r["date"] == "2026-11-20", r["date"]'
+	expect_exit 0 "items --date today" -- "$tmp/at_0630" "$bin" -c "$tmp/heuristic.conf" \
+		--db "$tmp/clock.db" items --date today --format json
+	expect_json "items --date today is the 21st" 'assert r["date"] == "2026-11-21", r["date"]'
+else
+	echo "run: the fake clock checks skipped (faketime absent: make deps installs it)"
+fi
+before=$(kinds)
+for d in 2026-+1-20 '2026- 1-20' 2026-02-30 2026-11-20x 20261120; do
+	run 64 "run --date '$d'" llm bad badblog -- run --date "$d"
+	expect_grep "$tmp/err" "--date wants YYYY-MM-DD, today or yesterday" "run --date '$d' says what a date is"
+done
+after=$(kinds)
+if [ "$before" = "$after" ]; then ok; else bad "a refused date still asked the LLM server ($before, then $after)"; fi
+if [ -e "$tmp/badblog" ]; then bad "a refused date published"; else ok; fi
+runs=$(python3 -c 'import sqlite3, sys, os
+p = sys.argv[1]
+print(sqlite3.connect(p).execute("select count(*) from runs").fetchone()[0] if os.path.exists(p) else 0)' "$tmp/bad.db")
+if [ "$runs" = 0 ]; then ok; else bad "a refused date recorded $runs runs"; fi
+
 suite_end
