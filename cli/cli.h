@@ -235,6 +235,11 @@ int cli_show_post(const struct cli_call *call, struct cli_context *cx,
                   void (*show)(const struct digest *d, const void *arg),
                   const void *arg);
 
+/* A stream for people (tables, explanations) onto to: control
+ * characters from feeds and servers are dropped on the way. fclose it;
+ * that does not close to. */
+FILE *cli_visible_stream(FILE *to);
+
 /* The commands (cli/CMD.c). */
 int cli_cmd_fetch(struct cli_call *call, int argc, char **argv);
 int cli_cmd_items(struct cli_call *call, int argc, char **argv);

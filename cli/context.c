@@ -7,21 +7,36 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "common/xalloc.h"
 #include "fetch/http.h"
 #include "pipeline/digest.h"
 
+/* Write text to fp without the control characters people must not
+ * get raw (feed titles and server messages end up in messages). */
+static void cli_put_visible(FILE *fp, const struct buf *text)
+{
+	struct buf clean = BUF_INIT(0);
+
+	(void)utf8_append_visible(&clean, buf_cstr(text), text->len);
+	fwrite(buf_cstr(&clean), 1, clean.len, fp);
+	buf_free(&clean);
+}
+
 void cli_msg(const char *context, const char *fmt, ...)
 {
+	struct buf line = BUF_INIT(0);
 	va_list ap;
 
-	fputs("aidigest: ", stderr);
+	buf_puts(&line, "aidigest: ");
 	if (context)
-		fprintf(stderr, "%s: ", context);
+		buf_printf(&line, "%s: ", context);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	buf_putc(&line, '\n');
+	cli_put_visible(stderr, &line);
+	buf_free(&line);
 }
 
 void cli_msg_lines(const char *context, const char *text)
@@ -38,12 +53,15 @@ void cli_msg_lines(const char *context, const char *text)
 
 int cli_usage(const struct cli_call *call, const char *fmt, ...)
 {
+	struct buf line = BUF_INIT(0);
 	va_list ap;
 
-	fputs("aidigest: ", stderr);
+	buf_puts(&line, "aidigest: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vprintf(&line, fmt, ap);
 	va_end(ap);
+	cli_put_visible(stderr, &line);
+	buf_free(&line);
 	if (call)
 		fprintf(stderr, "\ntry 'aidigest %s --help'\n",
 		        call->command->name);
@@ -273,4 +291,61 @@ int cli_show_post(const struct cli_call *call, struct cli_context *cx,
 	digest_free(&d);
 	buf_free(&err);
 	return ret;
+}
+
+/* A stream onto another that drops control characters (a 0xC2 that ends
+ * a write waits for the next one: it may start a C1 character). */
+struct cli_visible {
+	FILE *to;
+	bool pending_c2;
+};
+
+static ssize_t cli_visible_write(void *cookie, const char *data, size_t n)
+{
+	struct cli_visible *v = cookie;
+	struct buf clean = BUF_INIT(0);
+	size_t start = 0;
+
+	if (v->pending_c2) {
+		v->pending_c2 = false;
+		if (n > 0 && (unsigned char)data[0] >= 0x80 &&
+		    (unsigned char)data[0] <= 0x9F)
+			start = 1; /* a C1 character: both bytes go */
+		else
+			buf_putc(&clean, 0xC2);
+	}
+	if (n > start && (unsigned char)data[n - 1] == 0xC2 &&
+	    utf8_control_len(data + n - 1, 1) == 0) {
+		v->pending_c2 = true;
+		n--;
+	}
+	if (n > start)
+		(void)utf8_append_visible(&clean, data + start, n - start);
+	fwrite(buf_cstr(&clean), 1, clean.len, v->to);
+	buf_free(&clean);
+	return (ssize_t)(n + (v->pending_c2 ? 1 : 0));
+}
+
+static int cli_visible_close(void *cookie)
+{
+	struct cli_visible *v = cookie;
+
+	if (v->pending_c2)
+		fputc(0xC2, v->to);
+	free(v);
+	return 0;
+}
+
+FILE *cli_visible_stream(FILE *to)
+{
+	static const cookie_io_functions_t io = {NULL, cli_visible_write, NULL,
+	                                         cli_visible_close};
+	struct cli_visible *v = xcalloc(1, sizeof *v);
+	FILE *fp;
+
+	v->to = to;
+	fp = fopencookie(v, "w", io);
+	if (!fp)
+		xalloc_die(sizeof *v);
+	return fp;
 }

@@ -68,8 +68,12 @@ static int feeds_check(struct cli_context *cx, bool json)
 	}
 	if (json)
 		cli_print_feeds_json(stdout, v, n);
-	else
-		cli_print_feeds_table(stdout, v, n);
+	else {
+		FILE *out = cli_visible_stream(stdout);
+
+		cli_print_feeds_table(out, v, n);
+		fclose(out);
+	}
 	for (i = 0; i < n; i++)
 		store_feed_clear(&v[i].f);
 	free(v);

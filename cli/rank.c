@@ -76,7 +76,11 @@ static int rank_day(const struct cli_call *call, struct cli_context *cx,
 		goto out;
 	}
 	if (o->explain) {
-		if (cli_print_rank_explain(stdout, &d, id) != 0) {
+		FILE *out = cli_visible_stream(stdout);
+		int found = cli_print_rank_explain(out, &d, id);
+
+		fclose(out);
+		if (found != 0) {
 			cli_msg("rank",
 			        "story %lld is not a candidate of this window",
 			        (long long)id);
@@ -85,7 +89,10 @@ static int rank_day(const struct cli_call *call, struct cli_context *cx,
 	} else if (o->format && strcmp(o->format, "json") == 0) {
 		cli_print_rank_json(stdout, &d);
 	} else {
-		cli_print_rank_table(stdout, &d);
+		FILE *out = cli_visible_stream(stdout);
+
+		cli_print_rank_table(out, &d);
+		fclose(out);
 	}
 	buf_reset(&err);
 	if (digest_record(&d, "rank", d.pr.degraded ? "degraded" : "ok",

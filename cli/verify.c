@@ -34,8 +34,12 @@ static void verify_show(const struct digest *d, const void *arg)
 {
 	if (*(const bool *)arg)
 		cli_print_verify_json(stdout, d);
-	else
-		cli_print_verify_table(stdout, d);
+	else {
+		FILE *out = cli_visible_stream(stdout);
+
+		cli_print_verify_table(out, d);
+		fclose(out);
+	}
 }
 
 /* Build the day's post and print the votes; the exit status. */

@@ -162,3 +162,35 @@ size_t utf8_count(const char *s, size_t n)
 			count++;
 	return count;
 }
+
+size_t utf8_control_len(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if (n == 0)
+		return 0;
+	if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+		return 1;
+	if (c == 0xC2 && n > 1 && (unsigned char)s[1] >= 0x80 &&
+	    (unsigned char)s[1] <= 0x9F)
+		return 2;
+	return 0;
+}
+
+int utf8_append_visible(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0, run = 0, k;
+
+	while (i + run < n) {
+		k = utf8_control_len(s + i + run, n - i - run);
+		if (k == 0) {
+			run++;
+			continue;
+		}
+		if (buf_append(out, s + i, run) != BUF_OK)
+			return BUF_ERR_CAP;
+		i += run + k;
+		run = 0;
+	}
+	return buf_append(out, s + i, run);
+}

@@ -38,4 +38,14 @@ size_t utf8_prefix_bytes(const char *s, size_t max_cp);
 /* Number of code points in valid UTF-8 s[0..n). */
 size_t utf8_count(const char *s, size_t n);
 
+/* The bytes of a control character at s[0..n) that people must not get
+ * raw (it could move a terminal's cursor, set its title, hide text): C0
+ * but tab and line feed, DEL, and C1 (U+0080-U+009F); 0 when s starts
+ * with none. A lone 0xC2 at the end of s is not one yet. */
+size_t utf8_control_len(const char *s, size_t n);
+
+/* Append s[0..n) to out without those control characters. Returns 0, or
+ * BUF_ERR_CAP when out's cap was reached. */
+int utf8_append_visible(struct buf *out, const char *s, size_t n);
+
 #endif

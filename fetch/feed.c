@@ -440,14 +440,28 @@ out:
 
 /* Output */
 
+/* The bytes feed_tsv_escape stops at: the escapes, C0, DEL, and 0xC2,
+ * which may start a C1 control character. */
+static const char feed_tsv_stops[] =
+        "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+        "\x7f\xc2";
+
 void feed_tsv_escape(FILE *fp, const char *s)
 {
-	size_t run;
+	size_t run, k;
 
 	for (;;) {
-		run = strcspn(s, "\\\t\n\r");
+		/* up to the next byte that is escaped or may start a control
+		 * character */
+		run = strcspn(s, feed_tsv_stops);
 		fwrite(s, 1, run, fp);
 		s += run;
+		k = utf8_control_len(s, strnlen(s, 2));
+		if (*s != '\r' && k > 0) {
+			s += k; /* dropped: raw to a terminal it could act */
+			continue;
+		}
 		switch (*s) {
 		case '\0':
 			return;
@@ -460,8 +474,11 @@ void feed_tsv_escape(FILE *fp, const char *s)
 		case '\n':
 			fputs("\\n", fp);
 			break;
-		default:
+		case '\r':
 			fputs("\\r", fp);
+			break;
+		default: /* 0xC2 starting another character */
+			fputc(*s, fp);
 			break;
 		}
 		s++;

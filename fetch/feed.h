@@ -139,7 +139,8 @@ const char *feed_format_name(enum feed_format format);
  * Returns 0, or ERR_IO when fp reports a write error. */
 MUST_CHECK int feed_print_fields(FILE *fp, const struct feed *feed);
 
-/* Write s with \\ \t \n \r escaped (the TSV outputs' one escape). */
+/* Write s with \\ \t \n \r escaped and other control characters (C0,
+ * DEL, C1) left out (the TSV outputs' one escape). */
 void feed_tsv_escape(FILE *fp, const char *s);
 
 /* Print one entry as a TAB-separated line: UTC time, title, link, id,

@@ -228,4 +228,35 @@ else
 	echo "rank: the progress test skipped (script(1) absent)"
 fi
 
+# terminal escapes in a feed never reach people raw: a title that sets
+# the terminal's title and rings its bell, and a C1 control
+cat >"$tmp/esc.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Esc</title><link>https://esc.example/</link><description>x</description>
+<item><title>LLM release &#x1b;]0;PWNED&#x07; with &#x9b;31m colour</title><link>https://esc.example/1</link>
+<guid>esc-1</guid><pubDate>Mon, 10 Mar 2025 05:00:00 GMT</pubDate><description>A model &#x1b;[2J wiped the screen.</description></item>
+</channel></rss>
+EOF
+echo "blog esc file://$tmp/esc.xml" >"$tmp/esc-feeds.txt"
+printf '[digest]\ntimezone = +09:00\n' >"$tmp/esc.conf"
+timeout 60 "$bin" -q -c "$tmp/esc.conf" --feeds "$tmp/esc-feeds.txt" --db "$tmp/esc.db" fetch >/dev/null 2>&1
+# raw_controls FILE: the lines with an ESC, BEL or CSI (C2 9B) byte
+raw_controls() {
+	LC_ALL=C grep -c -e "$(printf '\033')" -e "$(printf '\007')" -e "$(printf '\302\233')" "$1"
+}
+for form in "items --date 2025-03-10" "rank --date 2025-03-10"; do
+	# shellcheck disable=SC2086 # the command's words
+	expect_exit 0 "$form with escapes in a title" -- "$bin" -c "$tmp/esc.conf" --db "$tmp/esc.db" $form
+	n=$(raw_controls "$tmp/out")
+	if [ "$n" = 0 ]; then ok; else bad "$form printed $n lines with raw control characters"; fi
+	expect_grep "$tmp/out" "PWNED" "$form keeps the visible text"
+done
+id=$("$bin" -c "$tmp/esc.conf" --db "$tmp/esc.db" items --date 2025-03-10 | head -1 | cut -f1)
+expect_exit 0 "rank --explain with escapes" -- "$bin" -c "$tmp/esc.conf" --db "$tmp/esc.db" rank --date 2025-03-10 --explain "$id"
+n=$(raw_controls "$tmp/out")
+if [ "$n" = 0 ]; then ok; else bad "rank --explain printed raw control characters"; fi
+expect_exit 0 "parse with escapes" -- "$bin" parse "$tmp/esc.xml"
+n=$(raw_controls "$tmp/out")
+if [ "$n" = 0 ]; then ok; else bad "parse printed raw control characters"; fi
+
 suite_end

@@ -8,6 +8,7 @@
 #include "common/file.h"
 #include "common/hash.h"
 #include "common/pattern.h"
+#include "common/utf8.h"
 #include "summarize/engine.h"
 #include "tests/check.h"
 #include "tests/tests.h"
@@ -193,8 +194,32 @@ static void test_match_ids(void)
 	json_decref(arr);
 }
 
+static void test_visible(void)
+{
+	struct buf b = BUF_INIT(0);
+
+	CHECK_INT(utf8_control_len("\x1b[2J", 4), 1);
+	CHECK_INT(utf8_control_len("\t", 1), 0);
+	CHECK_INT(utf8_control_len("\n", 1), 0);
+	CHECK_INT(utf8_control_len("\r", 1), 1);
+	CHECK_INT(utf8_control_len("\x7f", 1), 1);
+	CHECK_INT(utf8_control_len("\xc2\x9b", 2), 2); /* C1 CSI */
+	CHECK_INT(utf8_control_len("\xc2\xa0", 2), 0); /* no-break space */
+	CHECK_INT(utf8_control_len("\xc2", 1), 0);
+	CHECK_INT(utf8_control_len("\xea\xb0\x80", 3), 0);
+	CHECK_INT(utf8_append_visible(&b,
+	                              "a\x1b]0;x\x07"
+	                              "b\xc2\x9b"
+	                              "c\td\n",
+	                              15),
+	          0);
+	CHECK_STR(buf_cstr(&b), "a]0;xbc\td\n");
+	buf_free(&b);
+}
+
 void test_helpers(void)
 {
+	test_visible();
 	test_hash();
 	test_ascii();
 	test_file();
