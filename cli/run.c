@@ -100,8 +100,11 @@ static int run_digest(const struct cli_call *call, struct cli_context *cx,
 	if (d.ranked) {
 		buf_reset(&err);
 		if (digest_record(&d, "run", run_status(ret, rs->fetch_failed),
-		                  rs->started, cli_now(), &err) != 0)
+		                  rs->started, cli_now(), &err) != 0) {
 			cli_msg("run", "%s", buf_cstr(&err));
+			if (ret == CLI_EXIT_OK)
+				ret = CLI_EXIT_DEGRADED;
+		}
 		cli_print_run_summary("run", &d);
 	}
 	if (ret != CLI_EXIT_ERROR) {

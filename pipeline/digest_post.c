@@ -123,8 +123,23 @@ int digest_place(struct digest *d, const char *out_dir, struct buf *err)
 	return d->path ? ERR_OK : ERR_PARSE;
 }
 
-/* Whether the store says this very post is already at d->path (a store
- * that cannot say counts as no: the post is written). */
+/* Whether the file at d->path holds this very post now. */
+static bool digest_file_holds_post(const struct digest *d)
+{
+	struct buf text = BUF_INIT(0), why = BUF_INIT(256);
+	bool same;
+
+	same = file_read(d->path, d->post.len, &text, &why) == 0 &&
+	       text.len == d->post.len &&
+	       memcmp(buf_cstr(&text), buf_cstr(&d->post), text.len) == 0;
+	buf_free(&text);
+	buf_free(&why);
+	return same;
+}
+
+/* Whether this very post was published at d->path and is still there, as
+ * it was (a store that cannot say, a file deleted or edited: no, and the
+ * post is written). */
 static bool digest_same_as_published(const struct digest *d)
 {
 	struct store_digest_row prev;
@@ -135,7 +150,7 @@ static bool digest_same_as_published(const struct digest *d)
 		       prev.path && strcmp(prev.path, d->path) == 0;
 		store_digest_clear(&prev);
 	}
-	return same;
+	return same && digest_file_holds_post(d);
 }
 
 /* What the post carried, as the store keys items (canonical URL, else
@@ -159,13 +174,19 @@ static void digest_keep(struct digest *d)
 			                        ? s->items[m].canonical_url
 			                        : s->items[m].url;
 	}
-	if (store_published_set(st, d->date, urls, nurls) != 0)
+	/* published but not recorded: later days could repeat its stories,
+	 * and a re-run would not know the post; the run is degraded */
+	if (store_published_set(st, d->date, urls, nurls) != 0) {
 		digest_say(d, DIGEST_NOTE,
 		           "cannot record what was published: %s",
 		           store_error(st));
-	if (store_digest_put(st, &sd) != 0)
+		d->degraded = true;
+	}
+	if (store_digest_put(st, &sd) != 0) {
 		digest_say(d, DIGEST_NOTE, "cannot record the digest: %s",
 		           store_error(st));
+		d->degraded = true;
+	}
 	free(urls);
 }
 

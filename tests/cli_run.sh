@@ -443,4 +443,24 @@ p = sys.argv[1]
 print(sqlite3.connect(p).execute("select count(*) from runs").fetchone()[0] if os.path.exists(p) else 0)' "$tmp/bad.db")
 if [ "$runs" = 0 ]; then ok; else bad "a refused date recorded $runs runs"; fi
 
+# 11. a post deleted by hand is written again by a re-run; a run that
+# published but could not record it says so and exits 2
+run 0 "a day to delete" heuristic del delblog -- run --date 2026-11-20
+delpost=$(cat "$tmp/out")
+rm -f "$delpost"
+run 0 "a re-run after the post was deleted" heuristic del delblog -- run --date 2026-11-20
+if [ -f "$delpost" ]; then ok; else bad "the deleted post was not written again"; fi
+expect_no_grep "$tmp/err" "unchanged, not written again" "a deleted post is not 'unchanged'"
+printf 'edited by hand\n' >"$delpost"
+run 0 "a re-run after the post was edited" heuristic del delblog -- run --date 2026-11-20
+expect_no_grep "$delpost" "edited by hand" "a re-run writes the day's post over a changed file"
+expect_aidigest 0 "fetch before a store that refuses the record" heuristic norec -- fetch
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("create trigger refuse_digest before insert on digests begin select raise(abort, \"database is locked\"); end")
+db.commit()' "$tmp/norec.db"
+run 2 "published but not recorded" heuristic norec norecblog -- run --date 2026-11-20
+expect_grep "$tmp/err" "cannot record the digest: .*database is locked" "the run says the record failed"
+if [ -f "$(cat "$tmp/out")" ]; then ok; else bad "the post was not published"; fi
+
 suite_end
