@@ -162,4 +162,9 @@ awk 'BEGIN { for (i = 0; i < 524288; i++) printf "{{"; }' > "$tmp/open.mustache"
 expect_exit 1 "render 1 MB of {{" -- "$bin" render "$tmp/open.mustache" "$rx/digest.json"
 expect_grep "$tmp/err" "line 1: unclosed tag" "unclosed tag message"
 
+# a store that cannot be opened is named once
+expect_exit 1 "a folder as the database" -- "$bin" --db "$tmp" items --date 2026-11-20
+n=$(grep -o "$tmp:" "$tmp/err" | wc -l)
+if [ "$n" -eq 1 ]; then ok; else bad "the database's path is named $n times: $(cat "$tmp/err")"; fi
+
 suite_end
