@@ -164,7 +164,8 @@ static int cli_context_store(const struct cli_call *call,
 	}
 	buf_reset(err);
 	if (store_open(cx->db_path, &cx->store, err) != 0) {
-		cli_msg(cmd, "%s", buf_cstr(err)); /* the store names the path */
+		cli_msg(cmd, "%s",
+		        buf_cstr(err)); /* the store names the path */
 		return CLI_EXIT_ERROR;
 	}
 	return CLI_EXIT_OK;

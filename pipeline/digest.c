@@ -9,6 +9,7 @@
 #include "pipeline/digest_impl.h"
 #include "pipeline/ingest.h"
 #include "render/escape.h"
+#include "summarize/stories.h"
 
 void digest_say(const struct digest *d, enum digest_notice level,
                 const char *fmt, ...)
@@ -157,21 +158,50 @@ static long long digest_max_count(long long a, long long b)
 	return a > b ? a : b;
 }
 
+/* A story's face: its most trusted item (stories_trust_order) with a
+ * link a post may carry (http or https, as escape_url takes it); without
+ * one, its most trusted item and *postable false. NULL for no items. */
+static const struct store_item_row *digest_face(const struct store_story *s,
+                                                bool *postable)
+{
+	struct buf probe = BUF_INIT(0);
+	size_t *order = xcalloc(s->nitems + 1, sizeof *order), k;
+	const struct store_item_row *face = NULL;
+
+	stories_trust_order(s, order);
+	for (k = 0; k < s->nitems && !face; k++) {
+		const struct store_item_row *it = &s->items[order[k]];
+
+		buf_reset(&probe);
+		if (it->url && escape_url(&probe, it->url) == 0)
+			face = it;
+	}
+	*postable = face != NULL;
+	if (!face && s->nitems)
+		face = &s->items[order[0]];
+	buf_free(&probe);
+	free(order);
+	return face;
+}
+
 /* The panel's view of one story; its strings point into s. */
 static void digest_cand_fill(struct digest *d, size_t i,
                              const struct store_story *s)
 {
 	struct panel_story *p = &d->cands[i];
 	struct heuristic_story *h = &p->h;
+	const struct store_item_row *face;
+	bool postable;
 	size_t k;
 
 	d->cand_hashes[i] = store_story_hash(s);
 	d->cand_links[i] = xcalloc(s->nitems + 1, sizeof **d->cand_links);
+	face = digest_face(s, &postable);
 	p->id = s->id;
-	p->title = s->title;
+	p->title = face && face->title && *face->title ? face->title : s->title;
 	p->hash = d->cand_hashes[i];
 	p->links = d->cand_links[i];
-	h->title = s->title;
+	h->title = p->title;
 	h->time = s->time;
 	h->corroboration = s->corroboration;
 	h->best_weight = 0;
@@ -180,7 +210,7 @@ static void digest_cand_fill(struct digest *d, size_t i,
 		const struct store_item_row *it = &s->items[k];
 
 		d->cand_links[i][k] = it->url;
-		if (k == 0) {
+		if (it == face) {
 			p->source = it->feed_name;
 			p->text = it->summary;
 			h->text = it->summary;
@@ -274,23 +304,6 @@ int digest_rank(struct digest *d, struct buf *err)
 	return ERR_OK;
 }
 
-/* The first of a story's links that a post may carry (http or https, as
- * escape_url takes it), or NULL. */
-static const char *digest_story_link(const struct store_story *s)
-{
-	struct buf probe = BUF_INIT(0);
-	const char *url = NULL;
-	size_t k;
-
-	for (k = 0; k < s->nitems && !url; k++) {
-		buf_reset(&probe);
-		if (s->items[k].url && escape_url(&probe, s->items[k].url) == 0)
-			url = s->items[k].url;
-	}
-	buf_free(&probe);
-	return url;
-}
-
 /* The selected stories, best first, with links from the store, as the
  * writer and the post see them. */
 static void digest_pick(struct digest *d)
@@ -308,15 +321,18 @@ static void digest_pick(struct digest *d)
 	for (i = 0; i < d->pr.norder; i++) {
 		size_t s = d->pr.order[i];
 		const struct panel_story *p = &d->cands[s];
+		const struct store_item_row *face;
 		const char *url;
+		bool postable;
 		int c = d->pr.category[s];
 
 		if (!d->pr.selected[s])
 			continue;
-		url = digest_story_link(&d->stories[s]);
-		if (!url)
-			continue; /* a story without an http(s) link is not
-			             posted */
+		face = digest_face(&d->stories[s], &postable);
+		if (!postable)
+			continue;
+		url = face->url; /* a story without an http(s) link is not
+		                     posted */
 		d->ws[d->nitems].id = p->id;
 		d->ws[d->nitems].title = p->title;
 		d->ws[d->nitems].source = p->source;

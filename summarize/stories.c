@@ -866,3 +866,87 @@ out:
 	store_item_rows_free(rows, n);
 	return ret;
 }
+
+/* Trust */
+
+static bool stories_official(const char *kind)
+{
+	return kind &&
+	       (strcmp(kind, "blog") == 0 || strcmp(kind, "release") == 0 ||
+	        strcmp(kind, "paper") == 0);
+}
+
+static int stories_cmp_nullstr(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+struct stories_trust {
+	const struct store_story *s;
+	const char *canonical; /* the one most items share, or NULL */
+};
+
+/* a before b: -1; the order of stories_trust_order */
+static int stories_trust_cmp(const struct stories_trust *t, size_t a, size_t b)
+{
+	const struct store_item_row *x = &t->s->items[a], *y = &t->s->items[b];
+	bool cx, cy, ox = stories_official(x->kind),
+	             oy = stories_official(y->kind);
+
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	cx = t->canonical &&
+	     stories_cmp_nullstr(x->canonical_url, t->canonical) == 0;
+	cy = t->canonical &&
+	     stories_cmp_nullstr(y->canonical_url, t->canonical) == 0;
+	if (cx != cy)
+		return cx ? -1 : 1;
+	if (ox != oy)
+		return ox ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int stories_cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The canonical URL most items share (two at least), else NULL. */
+static const char *stories_shared_canonical(const struct store_story *s)
+{
+	const char **v = xcalloc(s->nitems + 1, sizeof *v), *best = NULL;
+	size_t i, n = 0, run, top = 1;
+
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i].canonical_url && *s->items[i].canonical_url)
+			v[n++] = s->items[i].canonical_url;
+	qsort(v, n, sizeof *v, stories_cmp_strp);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && strcmp(v[i], v[i + run]) == 0;
+		     run++)
+			;
+		if (run > top) {
+			top = run;
+			best = v[i];
+		}
+	}
+	free(v);
+	return best;
+}
+
+static int stories_trust_qsort(const void *a, const void *b, void *ctx)
+{
+	return stories_trust_cmp(ctx, *(const size_t *)a, *(const size_t *)b);
+}
+
+void stories_trust_order(const struct store_story *s, size_t *order)
+{
+	struct stories_trust t = {s, stories_shared_canonical(s)};
+	size_t i;
+
+	for (i = 0; i < s->nitems; i++)
+		order[i] = i;
+	qsort_r(order, s->nitems, sizeof *order, stories_trust_qsort, &t);
+}

@@ -56,6 +56,16 @@ size_t stories_cluster(const struct story_input *items, size_t n,
                        size_t *story_of);
 
 struct store;
+struct store_story;
+
+/* A story's items, most trusted first, into order[0..s->nitems): the
+ * highest source weight first; then items whose canonical URL is the one
+ * most of the story's items share; then official sources (blog, release,
+ * paper) before community, news and tweets; then the earliest. The first
+ * is the story's face (its link, title and text in the post): a feed that
+ * copies a big story's title with an earlier date and its own link does
+ * not take the story over. */
+void stories_trust_order(const struct store_story *s, size_t *order);
 
 /* Rebuild the stories of the items whose time is in [from, to) (plus the
  * day before, so a story that began then keeps its items): load them,

@@ -463,4 +463,22 @@ run 2 "published but not recorded" heuristic norec norecblog -- run --date 2026-
 expect_grep "$tmp/err" "cannot record the digest: .*database is locked" "the run says the record failed"
 if [ -f "$(cat "$tmp/out")" ]; then ok; else bad "the post was not published"; fi
 
+# 12. a story's face is its most trusted item: a feed at weight 0.1 that
+# copies the big story's title a minute earlier with its own link does not
+# become the story's link or text
+cat >"$tmp/feeds/phish.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Phish</title><link>https://phish.example/</link><description>x</description>
+<item><title>Introducing Northwind-7: an open-weights model for long documents</title><link>https://phish.example/northwind-7-download</link>
+<guid>phish-1</guid><pubDate>Thu, 20 Nov 2026 00:59:00 GMT</pubDate><description>Download the weights from our mirror now.</description></item>
+</channel></rss>
+EOF
+{ cat "$tmp/feeds.txt"; echo "blog phish $feeds/phish.xml weight=0.1"; } >"$tmp/feeds-phish.txt"
+expect_exit 0 "a run with a copycat feed" -- "$bin" -c "$tmp/heuristic.conf" --feeds "$tmp/feeds-phish.txt" \
+	--db "$tmp/phish.db" --out "$tmp/phishblog" run --date 2026-11-20
+phishpost=$(cat "$tmp/out")
+expect_no_grep "$phishpost" "phish.example" "the copycat's link is not the story's"
+expect_no_grep "$phishpost" "our mirror" "the copycat's text is not the story's"
+expect_grep "$phishpost" "northwind.example.ai/blog/northwind-7" "the story keeps its own link"
+
 suite_end

@@ -438,8 +438,52 @@ out:
 	buf_free(&err);
 }
 
+/* The face of a story: weight, then the shared canonical URL, then an
+ * official source, then the earliest. */
+static void test_stories_trust(void)
+{
+	struct store_item_row it[5];
+	struct store_story st;
+	size_t order[5];
+
+	memset(it, 0, sizeof it);
+	memset(&st, 0, sizeof st);
+	st.items = it;
+	st.nitems = 5;
+	/* 0: the earliest, a copycat at low weight */
+	it[0].weight = 0.1, it[0].kind = "blog", it[0].time = 100;
+	it[0].canonical_url = "https://phish.example/x";
+	/* 1 and 2 share a canonical URL; 1 is community, 2 a blog */
+	it[1].weight = 1.0, it[1].kind = "community", it[1].time = 200;
+	it[1].canonical_url = "https://lab.example/post";
+	it[2].weight = 1.0, it[2].kind = "blog", it[2].time = 300;
+	it[2].canonical_url = "https://lab.example/post";
+	/* 3: a news site of the same weight with its own URL, earlier */
+	it[3].weight = 1.0, it[3].kind = "news", it[3].time = 150;
+	it[3].canonical_url = "https://news.example/a";
+	/* 4: the most trusted source */
+	it[4].weight = 2.0, it[4].kind = "tweet", it[4].time = 400;
+	stories_trust_order(&st, order);
+	CHECK_INT(order[0], 4); /* weight first */
+	CHECK_INT(order[1], 2); /* the shared URL, from a blog */
+	CHECK_INT(order[2], 1); /* the shared URL, from the community */
+	CHECK_INT(order[3], 3); /* its own URL, though earlier */
+	CHECK_INT(order[4], 0); /* the copycat last */
+	/* no weights or URLs to tell: official before community, then time */
+	it[4].weight = 1.0;
+	it[0].weight = 1.0;
+	it[1].canonical_url = it[2].canonical_url = NULL;
+	stories_trust_order(&st, order);
+	CHECK_INT(order[0], 0);
+	CHECK_INT(order[1], 2);
+	CHECK_INT(order[2], 3);
+	CHECK_INT(order[3], 1);
+	CHECK_INT(order[4], 4);
+}
+
 void test_stories(void)
 {
+	test_stories_trust();
 	test_stories_simhash();
 	test_stories_match();
 	test_stories_cluster_small();
