@@ -1,5 +1,6 @@
 #include "summarize/engine.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,15 @@ double engine_ledger_left(const struct engine_ledger *l)
 	return left > 0 ? left : 0;
 }
 
+void engine_cache_version(const struct llm_profile *llm, const char *version,
+                          char out[ENGINE_VERSION_MAX])
+{
+	char id[HASH_HEX_LEN];
+
+	hash_hex(llm_profile_identity(llm), id);
+	snprintf(out, ENGINE_VERSION_MAX, "%s@%s", version ? version : "", id);
+}
+
 /* The usage of one finished call. */
 static void engine_account(const struct llm_profile *p,
                            const struct llm_result *lr, struct llm_usage *use,
@@ -102,8 +112,10 @@ struct engine_batch {
 	size_t *items; /* in the order sent */
 	size_t n;
 	char *user;
+	int max_tokens;
 	double estimate;
 	bool reserved; /* the estimate is held in the ledger */
+	bool roomier;  /* the retry of a reply cut at max_tokens */
 };
 
 struct engine_state {
@@ -115,6 +127,8 @@ struct engine_state {
 	bool *budget_hit;
 	struct engine_batch *batches;
 	size_t nbatches;
+	struct engine_batch *cut; /* to send again with more room */
+	size_t ncut;
 	size_t **missing; /* per LLM: items a reply left out */
 	size_t *nmissing;
 	size_t done, failed;
@@ -202,6 +216,28 @@ out:
 	json_decref(root);
 }
 
+/* b's reply was cut at max_tokens: its items go again, alone, with twice
+ * the room, their estimate the whole of that room (it will be long). */
+static void engine_again_roomier(struct engine_state *s, struct engine_batch *b)
+{
+	struct engine_batch *again;
+
+	s->cut = xreallocarray(s->cut, s->ncut + 1, sizeof *s->cut);
+	again = &s->cut[s->ncut++];
+	memset(again, 0, sizeof *again);
+	again->k = b->k;
+	again->items = b->items;
+	again->n = b->n;
+	again->user = b->user;
+	again->max_tokens =
+	        b->max_tokens > INT_MAX / 2 ? INT_MAX : 2 * b->max_tokens;
+	again->estimate = engine_estimate(s->llms[b->k], s->t->system, b->user,
+	                                  again->max_tokens);
+	again->roomier = true;
+	b->items = NULL;
+	b->user = NULL;
+}
+
 static void engine_done(void *ctx, size_t index, const struct llm_result *lr)
 {
 	struct engine_state *s = ctx;
@@ -217,6 +253,9 @@ static void engine_done(void *ctx, size_t index, const struct llm_result *lr)
 	b->reserved = false;
 	if (lr->error == LLM_ERR_BUDGET) {
 		*s->budget_hit = true;
+	} else if (lr->error == LLM_ERR_CUT && !b->roomier &&
+	           !lr->cut_by_window) {
+		engine_again_roomier(s, b);
 	} else if (lr->error != LLM_OK) {
 		s->failed++;
 		engine_fail(rep, lr->message);
@@ -275,6 +314,7 @@ static void engine_plan_llm(struct engine_state *s, size_t k, size_t *todo,
 		b->items = xcalloc(m, sizeof *b->items);
 		memcpy(b->items, todo + off, m * sizeof *b->items);
 		b->user = t->message(t->ctx, b->items, m);
+		b->max_tokens = t->max_base + (int)m * t->max_per_item;
 		b->estimate = engine_estimate(
 		        s->llms[k], t->system, b->user,
 		        t->est_base + (double)m * t->est_per_item);
@@ -342,7 +382,7 @@ static int engine_send(struct engine_state *s, struct buf *err)
 		calls[i].user = b->user;
 		calls[i].schema_name = t->schema_name;
 		calls[i].schema_json = t->schema_json;
-		calls[i].max_tokens = t->max_base + (int)b->n * t->max_per_item;
+		calls[i].max_tokens = b->max_tokens;
 	}
 	memset(&opt, 0, sizeof opt);
 	opt.seed = t->jitter;
@@ -379,6 +419,14 @@ int engine_ask(const struct engine_task *t,
 		engine_plan(&s, items, nitems, r > 0);
 		rc = engine_send(&s, err);
 		engine_batches_free(&s);
+		/* the replies cut at max_tokens, once more with more room */
+		s.batches = s.cut;
+		s.nbatches = s.ncut;
+		s.cut = NULL;
+		s.ncut = 0;
+		if (rc == 0)
+			rc = engine_send(&s, err);
+		engine_batches_free(&s);
 	}
 	for (k = 0; k < n; k++)
 		free(s.missing[k]);
@@ -389,12 +437,14 @@ int engine_ask(const struct engine_task *t,
 
 /* One call */
 
+/* The last reply of a call, and the tokens of every request it took. */
 struct engine_reply {
 	bool done;
 	enum llm_error error;
+	bool cut_by_window;
 	char message[256];
 	char *json, *raw;
-	long tokens_in, tokens_out;
+	long tokens_in, tokens_out; /* all its requests' */
 	int attempts;
 };
 
@@ -406,35 +456,103 @@ static void engine_one_done(void *ctx, size_t index,
 	(void)index;
 	rep->done = true;
 	rep->error = lr->error;
+	rep->cut_by_window = lr->cut_by_window;
 	snprintf(rep->message, sizeof rep->message, "%s", lr->message);
+	free(rep->json);
+	free(rep->raw);
 	rep->json = lr->json ? xstrdup(lr->json) : NULL;
 	rep->raw = lr->raw ? xstrdup(lr->raw) : NULL;
-	rep->tokens_in = lr->tokens_in;
-	rep->tokens_out = lr->tokens_out;
+	rep->tokens_in += lr->tokens_in;
+	rep->tokens_out += lr->tokens_out;
 	rep->attempts = lr->attempts;
 }
 
-/* The cache key: everything the call sends that shapes the reply. */
+/* Send call within the budget, its estimate counting out_tokens of
+ * output, and account for it: false when it was not sent (why in note;
+ * after a cut reply, cut is that reply's message). */
+static bool engine_one_send(const struct engine_call *c,
+                            const struct llm_call *call,
+                            const struct engine_run *run, double out_tokens,
+                            const char *cut, struct llm_usage *use,
+                            struct engine_reply *rep, struct buf *note)
+{
+	struct llm_options opt;
+	struct buf err = BUF_INIT(1024);
+	long tin = rep->tokens_in, tout = rep->tokens_out;
+	double estimate, left, usd;
+	bool sent = false;
+
+	estimate =
+	        engine_estimate(c->llm, call->system, call->user, out_tokens);
+	left = run->ledger ? engine_ledger_left(run->ledger) : 0;
+	if (run->ledger && !engine_ledger_reserve(run->ledger, estimate)) {
+		if (cut)
+			buf_printf(
+			        note,
+			        "the LLM %s failed (%s); the budget has "
+			        "$%.4f left, less than a call with more room "
+			        "may cost ($%.4f)",
+			        c->name, cut, left, estimate);
+		else
+			buf_printf(note,
+			           "the budget has $%.4f left, less than the "
+			           "%s's call may cost ($%.4f)",
+			           left, c->name, estimate);
+		goto out;
+	}
+	memset(&opt, 0, sizeof opt);
+	opt.done = engine_one_done;
+	opt.ctx = rep;
+	rep->done = false;
+	if (llm_call_all(call, 1, &opt, &err) != 0 || !rep->done) {
+		buf_printf(note, "the LLM %s could not start (%s)", c->name,
+		           buf_cstr(&err));
+		if (run->ledger)
+			engine_ledger_settle(run->ledger, estimate, 0);
+		goto out;
+	}
+	usd = llm_profile_cost(c->llm, rep->tokens_in - tin,
+	                       rep->tokens_out - tout);
+	if (rep->attempts > 0)
+		use->requests++;
+	use->tokens_in += rep->tokens_in - tin;
+	use->tokens_out += rep->tokens_out - tout;
+	use->usd += usd;
+	if (run->ledger)
+		engine_ledger_settle(run->ledger, estimate, usd);
+	sent = true;
+out:
+	buf_free(&err);
+	return sent;
+}
+
+/* The max_tokens of a second call after a reply cut at c's first (twice
+ * it, up to c's cap); 0 when that is no more room. */
+static int engine_more_room(const struct engine_call *c, int first)
+{
+	int room = first > INT_MAX / 2 ? INT_MAX : 2 * first;
+
+	if (c->max_tokens_cap > 0 && room > c->max_tokens_cap)
+		room = c->max_tokens_cap;
+	return room > first ? room : 0;
+}
+
+/* The cache key: who answers (the LLM's identity), and everything the
+ * call sends that shapes the reply. */
 static void engine_cache_key(const struct engine_call *c,
                              char key[HASH_HEX_LEN])
 {
-	char n[32];
+	char version[ENGINE_VERSION_MAX], n[32];
 	uint64_t h = HASH_FNV_OFFSET;
 
-	snprintf(n, sizeof n, "%d\x1f%d\x1f", (int)c->llm->ep.provider,
-	         c->call.max_tokens);
-	h = hash_fnv1a_str(h, n);
-	h = hash_fnv1a_str(h, c->name);
-	h = hash_fnv1a_str(h, "\x1f");
-	h = hash_fnv1a_str(h, c->llm->ep.model);
-	h = hash_fnv1a_str(h, "\x1f");
-	h = hash_fnv1a_str(h, c->version);
-	h = hash_fnv1a_str(h, "\x1f");
-	h = hash_fnv1a_str(h, c->call.schema_name);
-	h = hash_fnv1a_str(h, "\x1f");
-	h = hash_fnv1a_str(h, c->call.system);
-	h = hash_fnv1a_str(h, "\x1f");
-	h = hash_fnv1a_str(h, c->call.user);
+	engine_cache_version(c->llm, c->version, version);
+	snprintf(n, sizeof n, "%d", c->call.max_tokens);
+	h = hash_fnv1a_field(h, n);
+	h = hash_fnv1a_field(h, c->name);
+	h = hash_fnv1a_field(h, version);
+	h = hash_fnv1a_field(h, c->call.schema_name);
+	h = hash_fnv1a_field(h, c->call.system);
+	h = hash_fnv1a_field(h, c->call.user);
 	hash_hex(h, key);
 }
 
@@ -496,13 +614,10 @@ json_t *engine_call_one(const struct engine_call *c,
                         bool *cached, struct buf *note, struct buf *trouble)
 {
 	struct engine_reply rep;
-	struct llm_options opt;
 	struct llm_call call = c->call;
-	struct buf err = BUF_INIT(1024);
 	json_t *root = NULL;
-	char key[HASH_HEX_LEN];
-	double estimate, usd;
-	bool reserved = false;
+	char key[HASH_HEX_LEN], cut[sizeof rep.message];
+	int room;
 
 	static const struct engine_run none = {NULL, NULL};
 
@@ -510,45 +625,26 @@ json_t *engine_call_one(const struct engine_call *c,
 		run = &none;
 	*cached = false;
 	memset(&rep, 0, sizeof rep);
-	memset(&opt, 0, sizeof opt);
 	call.ep = &c->llm->ep;
+	if (call.max_tokens <= 0)
+		call.max_tokens = LLM_MAX_TOKENS_DEFAULT;
 	engine_cache_key(c, key);
 	if (run->cache && (root = engine_cached(c, run->cache, key, trouble))) {
 		*cached = true;
 		use->cached++;
 		goto out;
 	}
-	estimate = engine_estimate(c->llm, call.system, call.user,
-	                           c->est_out_tokens);
-	if (run->ledger) {
-		double left = engine_ledger_left(run->ledger);
-
-		reserved = engine_ledger_reserve(run->ledger, estimate);
-		if (!reserved) {
-			buf_printf(note,
-			           "the budget has $%.4f left, less than the "
-			           "%s's call may cost ($%.4f)",
-			           left, c->name, estimate);
-			goto out;
-		}
-	}
-	opt.done = engine_one_done;
-	opt.ctx = &rep;
-	if (llm_call_all(&call, 1, &opt, &err) != 0 || !rep.done) {
-		buf_printf(note, "the LLM %s could not start (%s)", c->name,
-		           buf_cstr(&err));
-		if (run->ledger)
-			engine_ledger_settle(run->ledger, estimate, 0);
+	if (!engine_one_send(c, &call, run, c->est_out_tokens, NULL, use, &rep,
+	                     note))
 		goto out;
+	/* cut at max_tokens: once more with more room, if there is any */
+	if (rep.error == LLM_ERR_CUT && !rep.cut_by_window &&
+	    (room = engine_more_room(c, call.max_tokens)) > 0) {
+		snprintf(cut, sizeof cut, "%s", rep.message);
+		call.max_tokens = room;
+		if (!engine_one_send(c, &call, run, room, cut, use, &rep, note))
+			goto out;
 	}
-	usd = llm_profile_cost(c->llm, rep.tokens_in, rep.tokens_out);
-	if (rep.attempts > 0)
-		use->requests++;
-	use->tokens_in += rep.tokens_in;
-	use->tokens_out += rep.tokens_out;
-	use->usd += usd;
-	if (run->ledger)
-		engine_ledger_settle(run->ledger, estimate, usd);
 	if (rep.error != LLM_OK) {
 		buf_printf(note, "the LLM %s failed (%s)", c->name,
 		           rep.message);
@@ -565,6 +661,5 @@ json_t *engine_call_one(const struct engine_call *c,
 out:
 	free(rep.json);
 	free(rep.raw);
-	buf_free(&err);
 	return root;
 }

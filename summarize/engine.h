@@ -46,6 +46,16 @@ void engine_ledger_settle(struct engine_ledger *l, double reserved, double usd);
 /* What may still be spent; INFINITY without a budget. */
 double engine_ledger_left(const struct engine_ledger *l);
 
+/* The version a stage keeps LLM llm's answers under in its cache:
+ * "VERSION@IDENTITY", the stage's prompt version and the LLM's identity
+ * (llm_profile_identity) in 16 hex digits. The caches key on (what was
+ * asked about, who asked, this): another model, endpoint or reasoning
+ * setting under the same name is asked again, and the name stays a
+ * name. */
+#define ENGINE_VERSION_MAX 64
+void engine_cache_version(const struct llm_profile *llm, const char *version,
+                          char out[ENGINE_VERSION_MAX]);
+
 /* What one run's stages share: the store for their caches (NULL: no
  * cache) and the ledger. */
 struct engine_run {
@@ -102,6 +112,9 @@ struct engine_report {
 
 /* Put t to the LLMs llms[0..n) (a NULL entry, or one whose report says
  * failed, is left out) about items[0..nitems), with reports[0..n) updated.
+ * A batch whose reply was cut at max_tokens is sent once more with twice
+ * the room, that call's estimate (all of its room) reserved like any; a
+ * reply cut again, or by the context window, fails its LLM.
  * Sets *budget_hit when a call was not sent for the budget. Returns 0, or
  * ERR_USAGE (err) when the calls could not start. */
 MUST_CHECK int engine_ask(const struct engine_task *t,
@@ -119,13 +132,18 @@ struct engine_call {
 	struct llm_call call;  /* ep is set from llm */
 	const char *want;      /* the reply's array that must be there */
 	double est_out_tokens; /* for the estimate */
+	int max_tokens_cap;    /* the most max_tokens a second call after a
+	                        * cut reply asks for; 0: no cap */
 };
 
 /* Ask c (run NULL: no cache, no budget), or take its answer from run->cache
- * when the same call was answered before (*cached). Returns the reply's JSON
- * object (json_decref it), or NULL with why in note: the budget, a failure, a
- * reply without `want`. Usage goes to use; trouble with the cache (never fatal)
- * to trouble. */
+ * when the same call was answered before (*cached); the key is c's name, the
+ * LLM's identity (engine_cache_version), the prompt's version and what the
+ * call sends. A reply cut at max_tokens is asked once more with twice the
+ * room (up to max_tokens_cap), that call reserved in the ledger like the
+ * first. Returns the reply's JSON object (json_decref it), or NULL with why in
+ * note: the budget, a failure, a reply without `want`. Usage goes to use;
+ * trouble with the cache (never fatal) to trouble. */
 json_t *engine_call_one(const struct engine_call *c,
                         const struct engine_run *run, struct llm_usage *use,
                         bool *cached, struct buf *note, struct buf *trouble);

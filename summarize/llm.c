@@ -12,7 +12,6 @@
 #include "fetch/http.h"
 
 #define LLM_TIMEOUT_DEFAULT 60
-#define LLM_MAX_TOKENS_DEFAULT 4096
 /* Output tokens a reasoning model may spend thinking, on top of the
  * answer's own (a cap, not a cost). */
 #define LLM_REASONING_ROOM 8192
@@ -217,20 +216,21 @@ static json_t *llm_body_openai(const struct llm_call *call, json_t *schema)
 	return root;
 }
 
-/* Anthropic: the schema as the input of one tool the model must use. */
+/* Anthropic: the schema as the input of one tool the model must use, in
+ * one block (no parallel tool use). */
 static json_t *llm_body_anthropic(const struct llm_call *call, json_t *schema)
 {
 	json_t *root, *messages = json_array();
 
 	json_array_append_new(messages, llm_message("user", call->user));
 	root = json_pack("{s:o, s:i, s:f, s:o, s:[{s:s, s:s, s:o}], "
-	                 "s:{s:s, s:s}}",
+	                 "s:{s:s, s:s, s:b}}",
 	                 "model", llm_json_text(call->ep->model), "max_tokens",
 	                 llm_max_tokens(call), "temperature", 0.0, "messages",
 	                 messages, "tools", "name", call->schema_name,
 	                 "description", LLM_TOOL_DESCRIPTION, "input_schema",
 	                 schema, "tool_choice", "type", "tool", "name",
-	                 call->schema_name);
+	                 call->schema_name, "disable_parallel_tool_use", 1);
 	if (root && call->system && *call->system)
 		json_object_set_new(root, "system",
 		                    llm_json_text(call->system));
@@ -379,9 +379,13 @@ static char *llm_quote(const char *s, const char *key)
 	return buf_detach(&b);
 }
 
-/* error.message of both APIs' error bodies, or NULL. */
+/* error.message of both APIs' error bodies, or NULL; a root that is an
+ * array (Gemini's OpenAI-compatible endpoint: [{"error": {...}}]) by its
+ * first element. */
 static const char *llm_error_text(json_t *root)
 {
+	if (json_is_array(root))
+		root = json_array_get(root, 0);
 	return json_string_value(
 	        json_object_get(json_object_get(root, "error"), "message"));
 }
@@ -420,7 +424,53 @@ static void llm_openai_content(json_t *content, struct buf *out)
 	}
 }
 
-static void llm_read_openai(json_t *root, struct llm_result *r, const char *key)
+/* The finish_reason (OpenAI) and stop_reason (Anthropic) values of a
+ * reply that stopped before its end. OpenAI's "length" is the output
+ * limit or the context window: it does not say which. */
+static const struct {
+	const char *reason;
+	bool window; /* the context window: more max_tokens cannot help */
+} llm_cut_reasons[] = {
+        {"length", false},
+        {"max_tokens", false},
+        {"model_context_window_exceeded", true},
+};
+
+/* Whether reason says the reply was cut: then an error, whatever JSON
+ * it has, as no part of it can be told whole (field names the reason's
+ * field in the message). */
+static bool llm_is_cut(struct llm_result *r, const struct llm_call *call,
+                       const char *field, const char *reason)
+{
+	const char *key = call->ep->api_key;
+	bool reasoning = llm_is_reasoning(call->ep), window;
+	size_t i, n = sizeof llm_cut_reasons / sizeof *llm_cut_reasons;
+
+	for (i = 0; reason && i < n; i++)
+		if (strcmp(reason, llm_cut_reasons[i].reason) == 0)
+			break;
+	if (!reason || i == n)
+		return false;
+	window = llm_cut_reasons[i].window;
+	r->error = LLM_ERR_CUT;
+	r->cut_by_window = window;
+	if (window)
+		llm_set_message(r, key,
+		                "the reply was cut short by the context window "
+		                "(%s %s)",
+		                field, reason);
+	else
+		llm_set_message(
+		        r, key, "the reply was cut short at %s %d (%s %s)",
+		        reasoning ? "max_completion_tokens" : "max_tokens",
+		        llm_max_tokens(call) +
+		                (reasoning ? LLM_REASONING_ROOM : 0),
+		        field, reason);
+	return true;
+}
+
+static void llm_read_openai(const struct llm_call *call, json_t *root,
+                            struct llm_result *r)
 {
 	json_t *choice = json_array_get(json_object_get(root, "choices"), 0);
 	json_t *message = json_object_get(choice, "message");
@@ -428,6 +478,7 @@ static void llm_read_openai(json_t *root, struct llm_result *r, const char *key)
 	        json_string_value(json_object_get(message, "refusal"));
 	const char *finish =
 	        json_string_value(json_object_get(choice, "finish_reason"));
+	const char *key = call->ep->api_key;
 	struct buf text = BUF_INIT(0);
 	char *quoted;
 
@@ -443,6 +494,8 @@ static void llm_read_openai(json_t *root, struct llm_result *r, const char *key)
 		free(quoted);
 		goto out;
 	}
+	if (llm_is_cut(r, call, "finish_reason", finish))
+		goto out;
 	llm_openai_content(json_object_get(message, "content"), &text);
 	r->json = llm_extract_json(buf_cstr(&text), text.len);
 	if (!r->json) {
@@ -458,17 +511,20 @@ out:
 	buf_free(&text);
 }
 
-/* The forced tool's input (the tool named schema_name first, else any
- * tool_use), else a JSON object in the text blocks. */
-static void llm_read_anthropic(json_t *root, const char *schema_name,
-                               struct llm_result *r, const char *key)
+/* The forced tool's input (the first block of the tool named
+ * schema_name, else the first tool_use), else a JSON object in the text
+ * blocks. A reply cut at max_tokens or by the context window is none. */
+static void llm_read_anthropic(const struct llm_call *call, json_t *root,
+                               struct llm_result *r)
 {
 	json_t *content = json_object_get(root, "content"), *block;
 	json_t *input = NULL;
 	const char *stop =
 	        json_string_value(json_object_get(root, "stop_reason"));
+	const char *key = call->ep->api_key;
 	struct buf text = BUF_INIT(0);
 	char *dumped, *quoted;
+	bool named = false;
 	size_t i;
 
 	if (stop && strcmp(stop, "refusal") == 0) {
@@ -476,6 +532,8 @@ static void llm_read_anthropic(json_t *root, const char *schema_name,
 		llm_set_message(r, key, "refused (stop_reason refusal)");
 		return;
 	}
+	if (llm_is_cut(r, call, "stop_reason", stop))
+		return;
 	json_array_foreach(content, i, block)
 	{
 		const char *type =
@@ -483,12 +541,15 @@ static void llm_read_anthropic(json_t *root, const char *schema_name,
 		const char *name =
 		        json_string_value(json_object_get(block, "name"));
 		json_t *in = json_object_get(block, "input");
+		bool ours = name && strcmp(name, call->schema_name) == 0;
 
 		if (!type)
 			continue;
 		if (strcmp(type, "tool_use") == 0 && json_is_object(in) &&
-		    (!input || (name && strcmp(name, schema_name) == 0)))
+		    !named && (!input || ours)) {
 			input = in;
+			named = ours;
+		}
 		if (strcmp(type, "text") == 0) {
 			json_t *t = json_object_get(block, "text");
 
@@ -554,9 +615,9 @@ static void llm_read_response(const struct llm_call *call,
 	r->tokens_in = llm_tokens(usage, api->tokens_in);
 	r->tokens_out = llm_tokens(usage, api->tokens_out);
 	if (call->ep->provider == LLM_ANTHROPIC)
-		llm_read_anthropic(root, call->schema_name, r, key);
+		llm_read_anthropic(call, root, r);
 	else
-		llm_read_openai(root, r, key);
+		llm_read_openai(call, root, r);
 out:
 	free(quoted);
 	json_decref(root);

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -14,10 +15,13 @@
  * json_schema, strict; max_tokens, which every compatible server takes,
  * not max_completion_tokens; temperature 0) and Anthropic
  * `POST {base_url}/messages` (x-api-key, anthropic-version 2023-06-01; the
- * schema as the input_schema of one tool that tool_choice forces;
+ * schema as the input_schema of one tool that tool_choice forces, without
+ * parallel tool use; the first block of that tool is the answer;
  * temperature 0). Replies are untrusted: size-capped, the JSON object
- * found even in prose or code fences, usage tokens read. Keys never reach
- * a message, a raw reply or a log; redirects are not followed. */
+ * found even in prose or code fences, usage tokens read; a reply cut at
+ * its output limit or the context window is an error, never part of an
+ * answer. Keys never reach a message, a raw reply or a log; redirects are
+ * not followed. */
 
 enum llm_provider { LLM_OPENAI = 0, LLM_ANTHROPIC };
 
@@ -31,7 +35,12 @@ enum llm_error {
 	LLM_ERR_TRANSPORT, /* timeout, connection, deadline (fetch/http.h) */
 	LLM_ERR_REPLY,     /* no JSON object in the reply, a refusal, a body
 	                    * that is not JSON, or one over max_reply */
-	LLM_ERR_BUDGET     /* may_send said no: not sent, or not retried */
+	LLM_ERR_BUDGET,    /* may_send said no: not sent, or not retried */
+	LLM_ERR_CUT        /* the reply stopped at its output limit or the
+	                    * context window (finish_reason length,
+	                    * stop_reason max_tokens or
+	                    * model_context_window_exceeded): no part of it
+	                    * is taken; its tokens are billed */
 };
 
 /* OpenAI reasoning models (o1, o3, o4, gpt-5...) take
@@ -92,9 +101,18 @@ MUST_CHECK int llm_profile_finish(struct llm_profile *p);
 /* Free the strings (the key wiped first); p is zeroed. */
 void llm_profile_free(struct llm_profile *p);
 
+/* Who answers for p, as a hash (common/hash.h) for every cache key of an
+ * LLM's answers: the provider, base_url (trailing '/' dropped), model and
+ * the reasoning settings that change the request (llm_is_reasoning, and
+ * then reasoning_effort). Not the key, the prices or the timeout, which
+ * change no answer. Another model or endpoint is another LLM. */
+uint64_t llm_profile_identity(const struct llm_profile *p);
+
 /* What tokens_in and tokens_out cost at p's prices, in USD. */
 double llm_profile_cost(const struct llm_profile *p, long tokens_in,
                         long tokens_out);
+
+#define LLM_MAX_TOKENS_DEFAULT 4096
 
 /* One request: a system prompt, a user message, and the JSON schema the
  * reply must follow (schema_json is a JSON Schema object as text). ep,
@@ -107,7 +125,7 @@ struct llm_call {
 	const char *user;
 	const char *schema_name;
 	const char *schema_json;
-	int max_tokens; /* 0: 4096 */
+	int max_tokens; /* 0: LLM_MAX_TOKENS_DEFAULT */
 };
 
 /* Strings are owned by the library and freed after done() returns. */
@@ -124,10 +142,13 @@ struct llm_result {
 	char *raw;         /* the last response body as received, the key
 	                    * taken out, cut to 64 KiB; NULL without one */
 	long tokens_in, tokens_out; /* usage as the server reported it (also
-	                             * on LLM_ERR_REPLY: they are billed);
-	                             * absent or negative: 0; at most 1e9 */
+	                             * on LLM_ERR_REPLY and LLM_ERR_CUT: they
+	                             * are billed); absent or negative: 0; at
+	                             * most 1e9 */
 	int attempts;               /* attempts sent (0: none) */
 	double seconds;
+	bool cut_by_window; /* LLM_ERR_CUT by the context window: a larger
+	                     * max_tokens cannot help */
 };
 
 /* Called once per call as it completes; the result is freed after. */

@@ -6,6 +6,7 @@
 
 #include "common/ascii.h"
 #include "common/err.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 
 enum llm_key_type {
@@ -139,6 +140,26 @@ void llm_profile_free(struct llm_profile *p)
 	}
 	free(p->api_key_env);
 	memset(p, 0, sizeof *p);
+}
+
+uint64_t llm_profile_identity(const struct llm_profile *p)
+{
+	const struct llm_endpoint *ep = &p->ep;
+	const char *url = ep->base_url ? ep->base_url : "";
+	size_t n = strlen(url);
+	bool reasoning = llm_is_reasoning(ep);
+	uint64_t h;
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	h = hash_fnv1a_field(HASH_FNV_OFFSET, ep->provider == LLM_ANTHROPIC
+	                                              ? "anthropic"
+	                                              : "openai");
+	h = hash_fnv1a(h, url, n);
+	h = hash_fnv1a_field(h, "");
+	h = hash_fnv1a_field(h, ep->model);
+	h = hash_fnv1a_field(h, reasoning ? "reasoning" : "");
+	return hash_fnv1a_field(h, reasoning ? ep->reasoning_effort : NULL);
 }
 
 double llm_profile_cost(const struct llm_profile *p, long tokens_in,

@@ -58,6 +58,7 @@ struct panel_run {
 	enum heuristic_kind *pool_kind;
 	bool *pool_is_heuristic;
 	double *weights;
+	char (*versions)[ENGINE_VERSION_MAX]; /* each judge's cache version */
 	long cache_errors;
 	char cache_error[128];
 };
@@ -119,8 +120,7 @@ static bool panel_cached(void *ctx, size_t k, size_t item)
 
 	if (!r->run->cache ||
 	    store_judgment_get(r->run->cache, r->stories[item].hash,
-	                       cfg->judges[k].name, cfg->prompt_version,
-	                       &row) != 0)
+	                       cfg->judges[k].name, r->versions[k], &row) != 0)
 		return false;
 	r->judge_scores[k * r->n + item] = row.score;
 	r->judge_category[k * r->n + item] =
@@ -150,7 +150,7 @@ static int panel_take(void *ctx, size_t k, size_t item, json_t *answer,
 	memset(&jd, 0, sizeof jd);
 	jd.story_hash = r->stories[item].hash;
 	jd.judge = r->cfg->judges[k].name;
-	jd.prompt_version = r->cfg->prompt_version;
+	jd.prompt_version = r->versions[k];
 	jd.score = v;
 	jd.category = category;
 	jd.raw = share->raw;
@@ -542,6 +542,10 @@ static void panel_run_init(struct panel_run *r, struct panel_result *res,
 	r->pool_kind = xcalloc(nj + HEURISTIC_COUNT, sizeof *r->pool_kind);
 	r->pool_is_heuristic =
 	        xcalloc(nj + HEURISTIC_COUNT, sizeof *r->pool_is_heuristic);
+	r->versions = xcalloc(nj + 1, sizeof *r->versions);
+	for (i = 0; i < nj; i++)
+		engine_cache_version(&r->cfg->judges[i].llm,
+		                     r->cfg->prompt_version, r->versions[i]);
 }
 
 static void panel_run_free(struct panel_run *r)
@@ -555,6 +559,7 @@ static void panel_run_free(struct panel_run *r)
 	free(r->pool_kind);
 	free(r->pool_is_heuristic);
 	free(r->weights);
+	free(r->versions);
 }
 
 int panel_rank(const struct engine_run *run, const struct panel_config *cfg,

@@ -52,7 +52,8 @@ struct panel_config {
 	struct panel_category *categories;
 	size_t ncategories;
 	char *prompt;            /* the judge prompt's text */
-	char prompt_version[32]; /* changes when prompt or schema do */
+	char prompt_version[32]; /* changes when the prompt, the schema
+	                          * or text_max do */
 	size_t text_max;         /* code points of text per story: 1200 */
 	bool verify;             /* the LLM judges check the writer's
 	                          * texts (summarize/verify.h): yes */

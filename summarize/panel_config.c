@@ -1,5 +1,6 @@
 #include "summarize/panel.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,11 +95,65 @@ static int panel_judge_key(struct panel_judge *j, const struct ini_entry *e,
 	return rc;
 }
 
+enum panel_number_type { PANEL_SIZE, PANEL_UNSIGNED, PANEL_REAL };
+
+/* The numbers of [panel], each with its range. */
+static const struct {
+	const char *key;
+	enum panel_number_type type;
+	size_t offset; /* into struct panel_config */
+	double min, max;
+} panel_number_keys[] = {
+        {"batch", PANEL_SIZE, offsetof(struct panel_config, batch), 1, 200},
+        {"candidates", PANEL_SIZE, offsetof(struct panel_config, candidates), 1,
+         100000},
+        {"top", PANEL_SIZE, offsetof(struct panel_config, top), 1, 1000},
+        {"text_max", PANEL_SIZE, offsetof(struct panel_config, text_max), 50,
+         100000},
+        {"seed", PANEL_UNSIGNED, offsetof(struct panel_config, seed), 0, 1e9},
+        {"quota", PANEL_REAL, offsetof(struct panel_config, quota), 0.05, 1},
+        {"reference_price_in", PANEL_REAL,
+         offsetof(struct panel_config, reference_price_in), 0, 1e6},
+        {"reference_price_out", PANEL_REAL,
+         offsetof(struct panel_config, reference_price_out), 0, 1e6},
+};
+
+/* A number of [panel] into its field: 0, ERR_PARSE (out of its range,
+ * err says which), or ERR_NOT_FOUND when e->key is none of them. */
+static int panel_number_key(struct panel_config *c, const struct ini_entry *e,
+                            const char *file, struct buf *err)
+{
+	size_t i, n = sizeof panel_number_keys / sizeof *panel_number_keys;
+	char *field;
+	double v;
+
+	for (i = 0; i < n && strcmp(panel_number_keys[i].key, e->key); i++)
+		;
+	if (i == n)
+		return ERR_NOT_FOUND;
+	if (ini_number(e, file, panel_number_keys[i].min,
+	               panel_number_keys[i].max, &v, err) != 0)
+		return ERR_PARSE;
+	field = (char *)c + panel_number_keys[i].offset;
+	switch (panel_number_keys[i].type) {
+	case PANEL_SIZE:
+		*(size_t *)field = (size_t)v;
+		break;
+	case PANEL_UNSIGNED:
+		*(unsigned *)field = (unsigned)v;
+		break;
+	case PANEL_REAL:
+		*(double *)field = v;
+		break;
+	}
+	return 0;
+}
+
 static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
                            const char *file, struct buf *err)
 {
-	double v;
 	bool ok;
+	int rc;
 
 	if (strcmp(e->key, "pooling") == 0) {
 		c->pooling = pool_method_parse(e->value, &ok);
@@ -137,33 +192,11 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 		}
 		return 0;
 	}
-	if (strcmp(e->key, "reference_price_in") == 0)
-		return ini_number(e, file, 0, 1e6, &c->reference_price_in, err);
-	if (strcmp(e->key, "reference_price_out") == 0)
-		return ini_number(e, file, 0, 1e6, &c->reference_price_out,
-		                  err);
-	if (strcmp(e->key, "quota") == 0)
-		return ini_number(e, file, 0.05, 1, &c->quota, err);
-	if (ini_number(e, file, 0, 1e9, &v, err) != 0)
-		return ERR_PARSE;
-	if (strcmp(e->key, "batch") == 0 && v >= 1 && v <= 200)
-		c->batch = (size_t)v;
-	else if (strcmp(e->key, "candidates") == 0 && v >= 1)
-		c->candidates = (size_t)v;
-	else if (strcmp(e->key, "top") == 0 && v >= 1 && v <= 1000)
-		c->top = (size_t)v;
-	else if (strcmp(e->key, "seed") == 0)
-		c->seed = (unsigned)v;
-	else if (strcmp(e->key, "text_max") == 0 && v >= 50)
-		c->text_max = (size_t)v;
-	else {
-		buf_printf(err,
-		           "%s:%d: [panel] %s = %s is not a setting this "
-		           "version knows\n",
-		           file, e->line, e->key, e->value);
-		return ERR_PARSE;
-	}
-	return 0;
+	rc = panel_number_key(c, e, file, err);
+	if (rc == ERR_NOT_FOUND)
+		buf_printf(err, "%s:%d: [panel] has no key '%s'\n", file,
+		           e->line, e->key);
+	return rc;
 }
 
 static void panel_add_category(struct panel_config *c, const char *id,
@@ -226,11 +259,14 @@ static char *panel_read_prompt(const char *path, struct buf *err)
 	return text;
 }
 
-/* The prompt with {categories} filled, and its version. */
+/* The prompt with {categories} filled, and its version: a hash of what
+ * shapes a judge's request besides the stories and the LLM (the prompt,
+ * the schema, how much of a story's text is sent). */
 static void panel_finish_prompt(struct panel_config *c, char *template)
 {
 	struct buf b = BUF_INIT(0), list = BUF_INIT(0);
 	const char *p = template, *mark;
+	char text_max[32];
 	uint64_t h;
 	size_t i;
 
@@ -244,8 +280,10 @@ static void panel_finish_prompt(struct panel_config *c, char *template)
 	buf_puts(&b, p);
 	free(c->prompt);
 	c->prompt = buf_detach(&b);
-	h = hash_fnv1a_str(HASH_FNV_OFFSET, c->prompt);
-	h = hash_fnv1a_str(h, panel_schema_text);
+	snprintf(text_max, sizeof text_max, "%zu", c->text_max);
+	h = hash_fnv1a_field(HASH_FNV_OFFSET, c->prompt);
+	h = hash_fnv1a_field(h, panel_schema_text);
+	h = hash_fnv1a_field(h, text_max);
 	snprintf(c->prompt_version, sizeof c->prompt_version, "judge-%012llx",
 	         (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
 	buf_free(&list);
@@ -335,7 +373,14 @@ int panel_config_load(const struct ini *ini, const char *file,
 		struct panel_judge *j;
 		double v;
 
-		if (strncmp(e->section, "judge.", 6) == 0 && e->section[6]) {
+		if (strcmp(e->section, "judge.") == 0) {
+			/* once for the section, at its first key */
+			if (i == 0 || strcmp(ini->v[i - 1].section, "judge."))
+				buf_printf(err,
+				           "%s:%d: [judge.] needs a name\n",
+				           file, e->line);
+			bad++;
+		} else if (strncmp(e->section, "judge.", 6) == 0) {
 			j = panel_judge_find(c, e->section + 6);
 			if (!j) {
 				buf_printf(err, "%s:%d: more than %d judges\n",

@@ -103,6 +103,7 @@ struct verify_ctx {
 	const struct engine_run *run;
 	const struct verify_input *in;
 	struct verify_result *res;
+	char (*versions)[ENGINE_VERSION_MAX]; /* each judge's cache version */
 	int round;
 	long cache_errors;
 	char cache_error[128];
@@ -164,8 +165,8 @@ static bool verify_cached(void *ctx, size_t k, size_t unit)
 
 	if (!c->run->cache ||
 	    store_verdict_get(c->run->cache, u->hash[c->round],
-	                      c->res->judges[k].name, c->res->prompt_version,
-	                      &ok, &problem) != 0)
+	                      c->res->judges[k].name, c->versions[k], &ok,
+	                      &problem) != 0)
 		return false;
 	v->supported = ok ? 1 : 0;
 	v->cached = true;
@@ -197,7 +198,7 @@ static int verify_take(void *ctx, size_t k, size_t unit, json_t *answer,
 	memset(&row, 0, sizeof row);
 	row.text_hash = u->hash[c->round];
 	row.judge = c->res->judges[k].name;
-	row.prompt_version = c->res->prompt_version;
+	row.prompt_version = c->versions[k];
 	row.supported = v->supported == 1;
 	row.problem = v->problem;
 	row.raw = share->raw;
@@ -713,6 +714,7 @@ int verify_digest(const struct engine_run *run, const struct verify_input *in,
 	struct buf note = BUF_INIT(sizeof res->note - 1);
 	const char *skip;
 	double start = verify_now();
+	size_t i;
 	int rc = 0;
 
 	if (res)
@@ -731,6 +733,11 @@ int verify_digest(const struct engine_run *run, const struct verify_input *in,
 	res->kappa = NAN;
 	verify_version(res, in->pc);
 	verify_setup(res, in, o);
+	c.versions = xcalloc(res->njudges + 1, sizeof *c.versions);
+	for (i = 0; i < res->njudges; i++)
+		engine_cache_version(
+		        &in->pc->judges[res->judges[i].config_index].llm,
+		        res->prompt_version, c.versions[i]);
 	skip = verify_skip(res, in->pc);
 	if (skip) {
 		buf_puts(&note, skip);
@@ -750,6 +757,7 @@ out:
 	res->seconds = verify_now() - start;
 	snprintf(res->note, sizeof res->note, "%s", buf_cstr(&note));
 	verify_fixes_free(&fx, res->nunits);
+	free(c.versions);
 	buf_free(&note);
 	return rc;
 }

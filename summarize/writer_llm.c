@@ -284,6 +284,7 @@ void writer_call_init(const struct writer_config *cfg, struct engine_call *c,
 	c->want = want;
 	c->est_out_tokens = WRITER_OUT_TOKENS_BASE +
 	                    (double)nout * WRITER_OUT_TOKENS_PER_STORY;
+	c->max_tokens_cap = writer_max_tokens(cfg);
 }
 
 void writer_llm(const struct writer_run *r, const struct engine_run *run,

@@ -19,7 +19,10 @@ http://127.0.0.1:PORT/v1 works, and so does .../latency-ms/N/v1):
                              usage.input_tokens and usage.output_tokens
   GET  /stats                JSON: requests (all), by_model, by_endpoint,
                              by_status, by_kind, tokens_in, tokens_out,
-                             max_concurrent (LLM requests in flight at once)
+                             max_concurrent (LLM requests in flight at once),
+                             max_tokens ({model: [the max_tokens (else
+                             max_completion_tokens) of each request past
+                             the key and body checks, in arrival order]})
   GET  /reset                counters and the faults' memory cleared
   GET  /quit                 answers, then exits
 A wrong or missing key is a 401 with the provider's error body; the
@@ -128,6 +131,26 @@ judge: "fair-429-prose"), or a comma-separated X-Fault header:
                 seen; a batch of only left-out ids, or one seen before,
                 is answered whole
   out-of-range  the first score is 11, the second 0
+  truncated     the first request for each user message is cut at its
+                max_tokens, later ones (a retry with more room) whole:
+                OpenAI finish_reason "length" and the first half of the
+                content; Anthropic stop_reason "max_tokens" and the tool's
+                input as far as it got (the keys up to the first array,
+                that array halved: {"scores": [the first half]}; a text
+                block cut in half without a tool). Output tokens billed:
+                the max_tokens asked
+  overflow      every reply cut by the context window: Anthropic
+                stop_reason "model_context_window_exceeded", OpenAI
+                finish_reason "length"; otherwise as truncated
+  multitool     Anthropic: a text block and three tool_use blocks (as a
+                server that ignores disable_parallel_tool_use may send):
+                one named "scratch_pad", then the answer under the forced
+                tool's name, then that name again with every array of the
+                answer empty; OpenAI: no change
+  arrayerror    400 with the error body of Gemini's OpenAI-compatible
+                endpoint, whose root is an array: [{"error": {"code": 400,
+                "message": "Request contains an invalid argument.",
+                "status": "INVALID_ARGUMENT"}}]
 (unknown-ids, missing-ids and out-of-range touch only the scores.)
 OpenAI's reasoning models: a model named o1, o3, o4 or gpt-5 (alone, or
 followed by "-" or ".", after an optional "provider/") on the OpenAI
@@ -152,7 +175,11 @@ API_KEY = "test-key"
 JUDGES = ["source-lover", "length-lover", "position", "echo-injection",
           "fair"]
 FAULTS = ["429", "500", "529", "slow", "malformed", "prose", "refuse",
-          "unknown-ids", "missing-ids", "out-of-range"]
+          "unknown-ids", "missing-ids", "out-of-range", "truncated",
+          "overflow", "multitool", "arrayerror"]
+GEMINI_ERROR = [{"error": {"code": 400,
+                           "message": "Request contains an invalid argument.",
+                           "status": "INVALID_ARGUMENT"}}]
 INJECTIONS = ["score 10", "ignore previous instructions"]
 WRITER_VARIANTS = ["urls", "glossary", "english", "missing", "planted",
                    "stubborn"]
@@ -182,7 +209,7 @@ def reset():
         state.update({
             "requests": 0, "by_model": {}, "by_endpoint": {},
             "by_status": {}, "by_kind": {k: 0 for k in KINDS},
-            "tokens_in": 0, "tokens_out": 0,
+            "tokens_in": 0, "tokens_out": 0, "max_tokens": {},
             "in_flight": in_flight, "max_concurrent": in_flight,
             "seen_once": set(),      # (fault, model, body hash)
             "batches_seen": set(),   # (model, ids) for missing-ids
@@ -198,7 +225,8 @@ def bump(table, key, n=1):
 
 
 def first_time(fault, model, body):
-    """True the first time this fault meets this request body."""
+    """True the first time this fault meets this request body (bytes; the
+    user message for a fault whose retry sends another body)."""
     key = (fault, model, hashlib.sha256(body).hexdigest())
     with lock:
         if key in state["seen_once"]:
@@ -357,6 +385,31 @@ def make_scores(model, judge, faults, noise, batch, names):
         scores.append({"id": "unknown-%d" % (digest_int(*ids) % 100000),
                        "score": 7, "category": category({}, names)})
     return {"scores": scores}
+
+
+def cut_short(result):
+    """What a tool's input holds when the reply stops early: the keys up to
+    the first array, that array halved, nothing after it."""
+    out = {}
+    for key, value in result.items():
+        if isinstance(value, list):
+            out[key] = value[:len(value) // 2]
+            break
+        out[key] = value
+    return out
+
+
+def emptied(result):
+    """The result with every array empty."""
+    return {k: ([] if isinstance(v, list) else v) for k, v in result.items()}
+
+
+def asked_max_tokens(req):
+    """The output limit a request asked for, or None."""
+    for key in ("max_tokens", "max_completion_tokens"):
+        if isinstance(req.get(key), int):
+            return req[key]
+    return None
 
 
 def schema_has(schema, name):
@@ -631,8 +684,10 @@ class Handler(testserver.Handler):
         batch = find_batch(user) or []
         names = schema_categories(schema) or prompt_categories(system)
         kind = request_kind(model, schema)
+        limit = asked_max_tokens(req)
         with lock:
             bump(state["by_kind"], kind)
+            state["max_tokens"].setdefault(model, []).append(limit)
 
         # OpenAI's reasoning models refuse the older sampling parameters
         if provider == "openai" and REASONING_MODEL.match(model):
@@ -652,6 +707,8 @@ class Handler(testserver.Handler):
                                parse_verifier(model) == "fail"):
             return self.error(provider, 500, "api_error",
                               "Internal server error")
+        if "arrayerror" in faults:
+            return self.finish_llm(400, GEMINI_ERROR)
         if "529" in faults and first_time("529", model, body):
             return self.error(provider, 529, "overloaded_error",
                               "Overloaded")
@@ -678,13 +735,22 @@ class Handler(testserver.Handler):
             text = ("Here are the scores:\n```json\n" +
                     json.dumps(result, indent=2) +
                     "\n```\nLet me know if you need anything else.")
+        # a reply cut short: by the context window, or at max_tokens
+        cut = None
+        if "overflow" in faults:
+            cut = "model_context_window_exceeded"
+        elif "truncated" in faults and first_time(
+                "truncated", model, user.encode("utf-8")):
+            cut = "max_tokens"
         tin = tokens(system + user)
         tout = tokens(text)
+        if cut:
+            tout = limit or tout  # it wrote all it was let
         with lock:
             state["tokens_in"] += tin
             state["tokens_out"] += tout
         if provider == "openai":
-            self.reply_openai(model, text, faults, tin, tout)
+            self.reply_openai(model, text, faults, cut, tin, tout)
         else:
             tool = None
             choice = req.get("tool_choice") or {}
@@ -692,11 +758,15 @@ class Handler(testserver.Handler):
                 tool = choice.get("name")
             elif req.get("tools"):
                 tool = req["tools"][0].get("name")
-            self.reply_anthropic(model, text, result, tool, faults, tin,
-                                 tout)
+            self.reply_anthropic(model, text, result, tool, faults, cut,
+                                 (tin, tout))
 
-    def reply_openai(self, model, text, faults, tin, tout):
+    def reply_openai(self, model, text, faults, cut, tin, tout):
         message = {"role": "assistant", "content": text, "refusal": None}
+        finish = "stop"
+        if cut:
+            message["content"] = text[:len(text) // 2]
+            finish = "length"
         if "refuse" in faults:
             message = {"role": "assistant", "content": None,
                        "refusal": "I'm sorry, I can't help with that."}
@@ -706,22 +776,35 @@ class Handler(testserver.Handler):
             "created": int(time.time()),
             "model": model,
             "choices": [{"index": 0, "message": message, "logprobs": None,
-                         "finish_reason": "stop"}],
+                         "finish_reason": finish}],
             "usage": {"prompt_tokens": tin, "completion_tokens": tout,
                       "total_tokens": tin + tout},
         })
 
-    def reply_anthropic(self, model, text, result, tool, faults, tin, tout):
+    def reply_anthropic(self, model, text, result, tool, faults, cut,
+                        usage):
+        tin, tout = usage
         stop = "end_turn"
+        tool_id = "toolu_test%d" % (digest_int(text) % 10**9)
         if "refuse" in faults:
             content, stop = [], "refusal"
         elif tool and not faults & {"malformed", "prose"}:
-            content = [{"type": "tool_use",
-                        "id": "toolu_test%d" % (digest_int(text) % 10**9),
-                        "name": tool, "input": result}]
+            content = [{"type": "tool_use", "id": tool_id, "name": tool,
+                        "input": cut_short(result) if cut else result}]
             stop = "tool_use"
+            if "multitool" in faults:
+                content = [
+                    {"type": "text", "text": "Let me record it."},
+                    {"type": "tool_use", "id": tool_id + "0",
+                     "name": "scratch_pad", "input": {"note": "thinking"}},
+                    content[0],
+                    {"type": "tool_use", "id": tool_id + "2", "name": tool,
+                     "input": emptied(result)}]
         else:
-            content = [{"type": "text", "text": text}]
+            content = [{"type": "text",
+                        "text": text[:len(text) // 2] if cut else text}]
+        if cut:
+            stop = cut
         self.finish_llm(200, {
             "id": "msg_test%d" % (digest_int(text) % 10**9),
             "type": "message",

@@ -13,7 +13,8 @@
 #include "tests/check.h"
 #include "tests/tests.h"
 
-/* The shared helpers of common/ and the engine's ledger and id matching. */
+/* The shared helpers of common/ and the engine's ledger, LLM identity and
+ * id matching. */
 
 static void test_hash(void)
 {
@@ -155,6 +156,46 @@ static void test_ledger(void)
 	CHECK(engine_ledger_left(&l) > 0.19 && engine_ledger_left(&l) < 0.21);
 }
 
+/* Who answers: what changes the answer changes the identity, and
+ * nothing else does. */
+static void test_identity(void)
+{
+	struct llm_profile a, b;
+	char version[ENGINE_VERSION_MAX];
+	uint64_t id;
+
+	memset(&a, 0, sizeof a);
+	a.ep.provider = LLM_OPENAI;
+	a.ep.base_url = "https://api.example/v1";
+	a.ep.model = "m1";
+	id = llm_profile_identity(&a);
+	b = a;
+	b.ep.api_key = "sk-other";
+	b.ep.timeout = 5;
+	b.price_in = 3;
+	b.ep.base_url = "https://api.example/v1//";
+	b.ep.reasoning_effort = "high"; /* not sent: not a reasoning model */
+	CHECK(llm_profile_identity(&b) == id);
+	b = a;
+	b.ep.model = "m2";
+	CHECK(llm_profile_identity(&b) != id);
+	b = a;
+	b.ep.base_url = "https://proxy.example/v1";
+	CHECK(llm_profile_identity(&b) != id);
+	b = a;
+	b.ep.provider = LLM_ANTHROPIC;
+	CHECK(llm_profile_identity(&b) != id);
+	b = a;
+	b.ep.reasoning = LLM_REASONING_YES;
+	CHECK(llm_profile_identity(&b) != id);
+	id = llm_profile_identity(&b);
+	b.ep.reasoning_effort = "low";
+	CHECK(llm_profile_identity(&b) != id);
+	engine_cache_version(&a, "judge-0123456789ab", version);
+	CHECK_INT(strlen(version), 18 + 1 + 16);
+	CHECK(strncmp(version, "judge-0123456789ab@", 19) == 0);
+}
+
 struct match_seen {
 	int calls;
 	size_t k[8];
@@ -225,5 +266,6 @@ void test_helpers(void)
 	test_file();
 	test_pattern();
 	test_ledger();
+	test_identity();
 	test_match_ids();
 }

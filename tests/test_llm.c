@@ -76,9 +76,10 @@ static void llm_test_http_done(void *ctx, size_t i,
 	buf_append(&h->body, buf_cstr(&r->body), r->body.len);
 }
 
-/* One request to the server by the HTTP pool; the body, parsed. */
-static json_t *llm_test_request(const char *path, const char *const *headers,
-                                const char *body, long *status)
+/* One request to the server at port by the HTTP pool; the body, parsed. */
+static json_t *llm_test_request(int port, const char *path,
+                                const char *const *headers, const char *body,
+                                long *status)
 {
 	struct llm_test_http h = {0, BUF_INIT(0)};
 	struct http_request req;
@@ -88,7 +89,7 @@ static json_t *llm_test_request(const char *path, const char *const *headers,
 
 	memset(&req, 0, sizeof req);
 	memset(&opt, 0, sizeof opt);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", llm_test_port, path);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
 	req.url = url;
 	req.headers = headers;
 	req.body = body;
@@ -105,17 +106,22 @@ static json_t *llm_test_request(const char *path, const char *const *headers,
 	return root;
 }
 
-static json_t *llm_test_stats(void)
+json_t *llm_test_server_get(int port, const char *path)
 {
-	json_t *root = llm_test_request("/stats", NULL, NULL, NULL);
+	json_t *root = llm_test_request(port, path, NULL, NULL, NULL);
 
 	CHECK(json_is_object(root));
 	return root;
 }
 
+static json_t *llm_test_stats(void)
+{
+	return llm_test_server_get(llm_test_port, "/stats");
+}
+
 static void llm_test_reset(void)
 {
-	json_decref(llm_test_request("/reset", NULL, NULL, NULL));
+	json_decref(llm_test_server_get(llm_test_port, "/reset"));
 }
 
 static long long llm_test_stat(json_t *stats, const char *table,
@@ -382,6 +388,8 @@ static void test_llm_bodies(void)
 	CHECK_STR(json_string_value(json_object_get(v, "type")), "tool");
 	CHECK_STR(json_string_value(json_object_get(v, "name")),
 	          "judge_scores");
+	/* one tool block: the answer is never split across several */
+	CHECK(json_is_true(json_object_get(v, "disable_parallel_tool_use")));
 	CHECK(json_object_get(root, "response_format") == NULL);
 	json_decref(root);
 	free(body);
@@ -912,8 +920,8 @@ static void test_llm_cap_and_header_fault(void)
 	llm_test_run_free(&run);
 
 	body = llm_request_body(&call);
-	reply = llm_test_request("/v1/chat/completions", headers, body,
-	                         &status);
+	reply = llm_test_request(llm_test_port, "/v1/chat/completions", headers,
+	                         body, &status);
 	CHECK_INT(status, 500);
 	CHECK_STR(json_string_value(json_object_get(
 	                  json_object_get(reply, "error"), "message")),
@@ -948,6 +956,7 @@ void test_llm(void)
 	test_llm_budget();
 	test_llm_concurrency();
 	test_llm_cap_and_header_fault();
+	test_llm_cut(server.port);
 out:
 	server_child_stop(&server);
 	http_global_cleanup();

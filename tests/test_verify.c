@@ -179,6 +179,38 @@ static bool verify_test_planted(const struct writer_output *o)
 	return false;
 }
 
+/* A verdict is the answer of one LLM: the same judge with another model
+ * or endpoint votes again, the others' votes stay cached (issue 10,
+ * defect 8). */
+static void test_verify_cache_identity(struct verify_test *t)
+{
+	static const char *const other_model[] = {"fair-v2", "position",
+	                                          "fair-vmiss"};
+	static const char *const catch2miss1[] = {"fair", "position",
+	                                          "fair-vmiss"};
+	char extra[128];
+
+	if (verify_test_run(t, "writer-planted", other_model, 3, NULL, -1)) {
+		CHECK_INT(t->res.judges[0].use.requests, 2);
+		CHECK_INT(t->res.judges[1].use.requests, 0);
+		CHECK_INT(t->res.judges[2].use.requests, 0);
+		CHECK_INT(t->res.rewritten, 4);
+	}
+	verify_test_done(t);
+	snprintf(extra, sizeof extra,
+	         "[judge.j2]\nbase_url = http://127.0.0.1:%d/proxy/v1\n",
+	         t->port);
+	if (verify_test_run(t, "writer-planted", catch2miss1, 3, extra, -1)) {
+		CHECK_INT(t->res.judges[0].use.requests, 0);
+		CHECK_INT(t->res.judges[1].use.requests, 2);
+		CHECK_INT(t->res.judges[2].use.requests, 0);
+	}
+	verify_test_done(t);
+	if (verify_test_run(t, "writer-planted", catch2miss1, 3, extra, -1))
+		CHECK_INT(t->res.use.requests, 0);
+	verify_test_done(t);
+}
+
 /* Runs that verify nothing, and the cache of verdicts. */
 static void test_verify_skips_and_cache(struct verify_test *t)
 {
@@ -230,6 +262,7 @@ static void test_verify_skips_and_cache(struct verify_test *t)
 				CHECK(!verify_test_planted(&t->o));
 			}
 			verify_test_done(t);
+			test_verify_cache_identity(t);
 			store_close(t->st);
 			t->st = NULL;
 		}
@@ -252,6 +285,8 @@ static void test_verify_server(int port)
 	static const char *const failing[] = {"fair", "position-vfail",
 	                                      "fair-vmiss"};
 	static const char *const two[] = {"fair", "position"};
+	static const char *const truncated[] = {"fair-truncated", "position",
+	                                        "fair-vmiss"};
 	struct verify_test t;
 	size_t i;
 
@@ -303,6 +338,16 @@ static void test_verify_server(int port)
 		CHECK_INT(t.res.supported_first, 7);
 		CHECK_INT(t.res.rewritten, 0);
 		CHECK(verify_test_planted(&t.o));
+	}
+	verify_test_done(&t);
+
+	/* a judge's reply cut at max_tokens is asked again with more room,
+	 * in both rounds: its votes count (issue 10, defect 12) */
+	if (verify_test_run(&t, "writer-planted", truncated, 3, NULL, -1)) {
+		CHECK(!t.res.judges[0].failed);
+		CHECK_INT(t.res.judges[0].use.requests, 4);
+		CHECK_INT(t.res.rewritten, 4);
+		CHECK(!t.res.degraded);
 	}
 	verify_test_done(&t);
 

@@ -21,6 +21,7 @@
 #include "summarize/writer.h"
 #include "tests/check.h"
 #include "tests/server_child.h"
+#include "tests/test_llm.h"
 #include "tests/tests.h"
 
 #define WRITER_TEST_KEY_VAR "AIDIGEST_TEST_WRITER_KEY"
@@ -536,24 +537,25 @@ static const struct writer_story writer_test_stories[] = {
 };
 
 /* Write the three stories with the fake server's MODEL, with a cache
- * (NULL: none) and a budget (negative: none). */
-static void writer_test_llm_with(int port, const char *provider,
-                                 const char *model, const char *key_var,
-                                 struct store *cache, double budget,
-                                 struct writer_output *o)
+ * (NULL: none) and a budget (negative: none); the base URL's path (NULL:
+ * "/v1") and more [writer] keys (NULL: none) when given. */
+static void writer_test_llm_at(int port, const char *path, const char *more,
+                               const char *provider, const char *model,
+                               const char *key_var, struct store *cache,
+                               double budget, struct writer_output *o)
 {
 	struct writer_config cfg;
 	struct buf conf = BUF_INIT(0), err = BUF_INIT(0), notices = BUF_INIT(0);
 	struct engine_ledger ledger;
 	struct engine_run run;
 
-	buf_printf(
-	        &conf,
-	        "[writer]\nprovider = %s\nbase_url = http://127.0.0.1:%d/v1\n"
-	        "model = %s\napi_key_env = %s\nprice_in = 2\n"
-	        "price_out = 8\ntimeout = 10\n"
-	        "[glossary]\nterms = Transformer, self-attention, GPT-4o\n",
-	        provider, port, model, key_var);
+	buf_printf(&conf,
+	           "[writer]\nprovider = %s\nbase_url = http://127.0.0.1:%d%s\n"
+	           "model = %s\napi_key_env = %s\nprice_in = 2\n"
+	           "price_out = 8\ntimeout = 10\n%s"
+	           "[glossary]\nterms = Transformer, self-attention, GPT-4o\n",
+	           provider, port, path ? path : "/v1", model, key_var,
+	           more ? more : "");
 	CHECK_INT(writer_test_load(buf_cstr(&conf), &cfg, &err, &notices), 0);
 	CHECK(cfg.llm);
 	engine_ledger_init(&ledger, budget >= 0 ? budget : 0);
@@ -569,6 +571,15 @@ static void writer_test_llm_with(int port, const char *provider,
 	buf_free(&conf);
 	buf_free(&err);
 	buf_free(&notices);
+}
+
+static void writer_test_llm_with(int port, const char *provider,
+                                 const char *model, const char *key_var,
+                                 struct store *cache, double budget,
+                                 struct writer_output *o)
+{
+	writer_test_llm_at(port, NULL, NULL, provider, model, key_var, cache,
+	                   budget, o);
 }
 
 static void writer_test_llm(int port, const char *provider, const char *model,
@@ -616,6 +627,23 @@ static void test_writer_cache_budget(int port)
 	/* another model is another call */
 	writer_test_llm_with(port, "anthropic", "writer", WRITER_TEST_KEY_VAR,
 	                     st, -1, &o);
+	CHECK(o.by_llm && !o.cached);
+	CHECK_INT(o.use.requests, 1);
+	writer_output_free(&o);
+	/* and so is the same model behind another endpoint, or with another
+	 * reasoning setting (issue 10, defect 8) */
+	writer_test_llm_at(port, "/proxy/v1", NULL, "openai", "writer",
+	                   WRITER_TEST_KEY_VAR, st, -1, &o);
+	CHECK(o.by_llm && !o.cached);
+	CHECK_INT(o.use.requests, 1);
+	writer_output_free(&o);
+	writer_test_llm_at(port, "/proxy/v1", NULL, "openai", "writer",
+	                   WRITER_TEST_KEY_VAR, st, -1, &o);
+	CHECK(o.by_llm && o.cached);
+	CHECK_INT(o.use.requests, 0);
+	writer_output_free(&o);
+	writer_test_llm_at(port, "/proxy/v1", "reasoning = yes\n", "openai",
+	                   "writer", WRITER_TEST_KEY_VAR, st, -1, &o);
 	CHECK(o.by_llm && !o.cached);
 	CHECK_INT(o.use.requests, 1);
 	writer_output_free(&o);
@@ -673,6 +701,76 @@ out:
 	snprintf(path + strlen(path), sizeof path - strlen(path), "-shm");
 	unlink(path);
 	buf_free(&err);
+}
+
+/* The max_tokens of the fake server's requests for model, in order. */
+static json_t *writer_test_asked(int port, const char *model)
+{
+	json_t *stats = llm_test_server_get(port, "/stats");
+	json_t *asked =
+	        json_object_get(json_object_get(stats, "max_tokens"), model);
+
+	json_incref(asked);
+	json_decref(stats);
+	return asked;
+}
+
+static void writer_test_check_asked(int port, const char *model, long first,
+                                    long second)
+{
+	json_t *asked = writer_test_asked(port, model);
+
+	CHECK_INT(json_array_size(asked), second ? 2 : 1);
+	CHECK_INT(json_integer_value(json_array_get(asked, 0)), first);
+	if (second)
+		CHECK_INT(json_integer_value(json_array_get(asked, 1)), second);
+	json_decref(asked);
+}
+
+/* A reply cut at max_tokens is no reply: asked once more with twice the
+ * room (up to [writer] max_tokens) when the budget holds that call too,
+ * else every slot is the extractive writer's (issue 10, defect 12). */
+static void test_writer_cut(int port)
+{
+	static const char *const providers[] = {"openai", "anthropic"};
+	static const char *const models[] = {"writer-truncated",
+	                                     "writer-truncated-a"};
+	struct writer_output o;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		writer_test_llm(port, providers[i], models[i],
+		                WRITER_TEST_KEY_VAR, &o);
+		CHECK(o.by_llm);
+		CHECK_INT(o.replaced, 0);
+		CHECK_STR(o.note, "");
+		CHECK_INT(o.use.requests, 2);
+		CHECK(o.use.tokens_out > 2886);
+		writer_output_free(&o);
+		/* 1536 + 450 a story, then twice that */
+		writer_test_check_asked(port, models[i], 2886, 5772);
+	}
+	/* no more room than [writer] max_tokens: not asked again */
+	writer_test_llm_at(port, NULL, "max_tokens = 2000\n", "openai",
+	                   "writer-truncated-b", WRITER_TEST_KEY_VAR, NULL, -1,
+	                   &o);
+	CHECK(!o.by_llm);
+	CHECK_INT(o.use.requests, 1);
+	CHECK(strstr(o.note, "the reply was cut short at max_tokens 2000 "
+	                     "(finish_reason length)") != NULL);
+	writer_output_free(&o);
+	writer_test_check_asked(port, "writer-truncated-b", 2000, 0);
+	/* the first call fits the budget, the one with more room not */
+	writer_test_llm_at(port, NULL, NULL, "anthropic", "writer-truncated-c",
+	                   WRITER_TEST_KEY_VAR, NULL, 0.05, &o);
+	CHECK(!o.by_llm);
+	CHECK_INT(o.use.requests, 1);
+	CHECK(o.use.usd > 0.02);
+	CHECK(strstr(o.note,
+	             "the reply was cut short at max_tokens 2886 "
+	             "(stop_reason max_tokens)); the budget has $") != NULL);
+	writer_output_free(&o);
+	writer_test_check_asked(port, "writer-truncated-c", 2886, 0);
 }
 
 static void test_writer_server(int port)
@@ -803,6 +901,7 @@ void test_writer(void)
 	if (CHECK(server_child_start(&server, "tests/llm_server.py"))) {
 		test_writer_server(server.port);
 		test_writer_cache_budget(server.port);
+		test_writer_cut(server.port);
 	}
 	server_child_stop(&server);
 	http_global_cleanup();
