@@ -188,4 +188,23 @@ else
 	echo "fetch: the progress test skipped (script(1) absent)"
 fi
 
+# 11. an implicit token goes to its API's host only; token_env= sends one
+# where the line says, and a redirect to another host (localhost is not
+# 127.0.0.1 by name) does not take it along
+cat >"$tmp/feeds-token.txt" <<EOF
+community gh-implicit $base/github/implicit format=github-search
+community gh-named $base/github/named format=github-search token_env=AIDIGEST_TEST_TOKEN
+tweet x-implicit $base/github/x-implicit format=x-api
+community gh-moved $base/redirect-to?url=http://localhost:$(cat "$tmp/feeds.port")/github/moved format=github-search token_env=AIDIGEST_TEST_TOKEN
+EOF
+expect_exit 2 "fetch with tokens in the environment" -- env GITHUB_TOKEN=gh-secret X_BEARER_TOKEN=x-secret \
+	AIDIGEST_TEST_TOKEN=named-secret "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds-token.txt" \
+	--db "$tmp/token.db" fetch
+got=$(server_stats feeds 'd["authorization"].get("/github/implicit")' 'd["authorization"].get("/github/named")' \
+	'd["authorization"].get("/github/x-implicit")' 'd["authorization"].get("/github/moved")')
+if [ "$got" = "[None] ['Bearer named-secret'] [None] [None]" ]; then ok; else
+	bad "Authorization headers (implicit GitHub, token_env=, implicit X, redirected): $got"; fi
+expect_no_grep "$tmp/err" "gh-moved:" "the redirected source is read"
+expect_grep "$tmp/err" "x-implicit: not a feed" "the X line went without a token (and got GitHub's answer)"
+
 suite_end
