@@ -182,7 +182,7 @@ static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 		ic->job->rep->new_items += is_new;
 	} else {
 		snprintf(ic->job->rep->reason, sizeof ic->job->rep->reason,
-		         "cannot store an item: %s", store_error(ic->st));
+		         "cannot write the store: %s", store_error(ic->st));
 		ic->store_failed = true;
 		ret = ERR_DB;
 	}
@@ -254,11 +254,12 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 		for (i = 0; rc == ERR_OK && i < feed->nentries; i++)
 			rc = ingest_store_entry(ic, &feed->entries[i]);
 	}
-	if (rc == ERR_OK && ic->store_failed)
+	if (ic->store_failed) {
 		rc = ERR_DB;
-	else if (rc != ERR_OK && !ic->store_failed)
+	} else if (rc != ERR_OK) {
 		snprintf(job->rep->reason, sizeof job->rep->reason, "%s",
 		         buf_cstr(&err));
+	}
 	feed_free(feed);
 	buf_free(&err);
 	ic->job = NULL;
@@ -270,6 +271,7 @@ static int ingest_store_body(struct ingest_ctx *ic, struct ingest_job *job,
                              const struct http_response *r)
 {
 	struct ingest_source_report *rep = job->rep;
+	bool keep;
 	int rc;
 
 	if (store_begin(ic->st) != 0) {
@@ -278,12 +280,14 @@ static int ingest_store_body(struct ingest_ctx *ic, struct ingest_job *job,
 		return ERR_DB;
 	}
 	rc = ingest_read_body(ic, job, r);
-	if (rc == ERR_OK && store_commit(ic->st) != 0) {
+	keep = rc == ERR_OK;
+	if (keep && store_commit(ic->st) != 0) {
 		snprintf(rep->reason, sizeof rep->reason,
 		         "cannot write the store: %s", store_error(ic->st));
 		rc = ERR_DB;
+		keep = false;
 	}
-	if (rc != ERR_OK) {
+	if (!keep) {
 		if (store_rollback(ic->st) != 0) {
 			snprintf(rep->reason, sizeof rep->reason,
 			         "cannot write the store: %s",
@@ -337,8 +341,11 @@ static void ingest_done(void *ctx, size_t index, const struct http_response *r)
 	res.items_seen = rep->items;
 	res.new_items = rep->new_items;
 	if (store_feed_record(ic->st, &res) != 0) {
-		snprintf(rep->reason, sizeof rep->reason,
-		         "cannot record the fetch: %s", store_error(ic->st));
+		/* a failure's first reason is the one to see */
+		if (rep->ok)
+			snprintf(rep->reason, sizeof rep->reason,
+			         "cannot write the store: %s",
+			         store_error(ic->st));
 		rep->ok = false;
 	}
 }
@@ -354,32 +361,28 @@ static void ingest_progress(void *ctx, const struct http_progress *p)
 }
 
 /* The source's row in the store, made and read before its fetch; 0, or
- * ERR_DB with the reason in rep. */
+ * the store's error (store_error says why). */
 static int ingest_feed_state(struct ingest_ctx *ic, const struct source *src,
                              struct ingest_job *job)
 {
 	int rc;
 
-	if (store_feed_ensure(ic->st, src->name, src->url,
-	                      source_kind_name(src->kind)) != 0 ||
-	    store_feed_set_weight(ic->st, src->name, src->weight) != 0)
-		goto failed;
-	rc = store_feed_get(ic->st, src->name, &job->state);
-	if (rc < 0)
-		goto failed;
-	if (rc != 0)
-		memset(&job->state, 0, sizeof job->state);
-	return ERR_OK;
-failed:
-	snprintf(job->rep->reason, sizeof job->rep->reason,
-	         "cannot write the store: %s", store_error(ic->st));
-	return ERR_DB;
+	rc = store_feed_ensure(ic->st, src->name, src->url,
+	                       source_kind_name(src->kind));
+	if (rc == ERR_OK)
+		rc = store_feed_set_weight(ic->st, src->name, src->weight);
+	if (rc == ERR_OK)
+		rc = store_feed_get(ic->st, src->name, &job->state);
+	return rc;
 }
 
 /* Build the jobs: URL for the window, headers, validators; sources whose
- * token is missing are skipped with a reason, those the store cannot
- * take fail. */
-static void ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs)
+ * token is missing are skipped with a reason. 0, or ERR_DB at the first
+ * source the store cannot take (err says why): a store that cannot take
+ * the sources' rows cannot take their items, and SQLite may have ended
+ * the transaction already. */
+static int ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs,
+                          struct buf *err)
 {
 	const struct ingest_settings *s = ic->s;
 	char date[DATE_DAY_LEN];
@@ -405,9 +408,11 @@ static void ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs)
 		job->src = src;
 		job->rep = rep;
 		if (ingest_feed_state(ic, src, job) != ERR_OK) {
+			buf_printf(err, "cannot write the store: %s",
+			           store_error(ic->st));
 			api_headers_free(headers);
 			store_feed_clear(&job->state);
-			continue;
+			return ERR_DB;
 		}
 		job->headers = headers;
 		job->url = source_url_for_window(src, date, s->now - 2 * 86400);
@@ -417,15 +422,21 @@ static void ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs)
 		reqs[ic->njobs].headers = (const char *const *)job->headers;
 		ic->njobs++;
 	}
+	return ERR_OK;
 }
 
+/* The totals; a source left without an outcome (the fetch could not run)
+ * is failed and says so. */
 static void ingest_count(struct ingest_report *rep)
 {
 	size_t i;
 
 	for (i = 0; i < rep->sources; i++) {
-		const struct ingest_source_report *p = &rep->per[i];
+		struct ingest_source_report *p = &rep->per[i];
 
+		if (!p->ok && !p->skipped && !p->reason[0])
+			snprintf(p->reason, sizeof p->reason,
+			         "not fetched: the fetch could not run");
 		if (p->skipped)
 			rep->skipped++;
 		else if (p->ok)
@@ -464,10 +475,14 @@ static int ingest_fetch(struct store *st, const struct ingest_settings *s,
 		rc = ERR_DB;
 		goto out;
 	}
-	ingest_prepare(&ic, reqs);
-	if (store_commit(st) != 0) {
+	rc = ingest_prepare(&ic, reqs, err);
+	if (rc == ERR_OK && store_commit(st) != 0) {
 		buf_printf(err, "cannot write the store: %s", store_error(st));
 		rc = ERR_DB;
+	}
+	if (rc != ERR_OK) {
+		if (store_rollback(st) != 0)
+			buf_printf(err, "; then %s", store_error(st));
 		goto out;
 	}
 	hopt.done = ingest_done;
