@@ -33,10 +33,16 @@ struct ingest_ctx {
 	struct ingest_report *rep;
 	struct ingest_job *jobs; /* those that are fetched */
 	size_t njobs;
+	/* the fetch's deadline (ingest_clock), which bounds the reading of
+	 * bodies too: patterns may take a while on each entry */
+	double deadline;
+	long deadline_s;
 	/* the source being read, while its body is parsed */
 	struct ingest_job *job;
+	long entries;      /* entries of it seen */
 	long kept;         /* entries kept from it (max=) */
 	bool store_failed; /* an item could not be stored: the body fails */
+	bool cut;          /* the deadline came before its last entry */
 	/* its automated builds: the newest of each day, as they go by */
 	struct ingest_build_day {
 		char day[DATE_DAY_LEN];
@@ -127,7 +133,8 @@ static char *ingest_entry_key(struct ingest_ctx *ic, const struct feed_entry *e,
 }
 
 /* Store one entry of the source being read, unless its filters or its
- * max= leave it out. 0, or ERR_DB (the reason in the source's report). */
+ * max= leave it out. 0; ERR_DB (the reason in the source's report); or
+ * ERR_LIMIT when the fetch's deadline has passed (ic->cut), to stop. */
 static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 {
 	const struct source *src = ic->job->src;
@@ -137,6 +144,11 @@ static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 	bool is_new = false;
 	int ret = ERR_OK;
 
+	if (ingest_clock() >= ic->deadline) {
+		ic->cut = true;
+		return ERR_LIMIT;
+	}
+	ic->entries++;
 	if (src->kind == SOURCE_TWEET)
 		api_normalize_tweet(e, NULL);
 	title = ingest_text(&e->title);
@@ -200,7 +212,7 @@ static int ingest_on_entry(void *ctx, const struct feed *feed,
 	(void)feed;
 	/* the entry is the parser's until we return; normalizing a tweet
 	 * rewrites it in place, which the parser allows for the callback;
-	 * a store failure stops the parse */
+	 * a store failure or the deadline stops the parse */
 	return ingest_store_entry(ic, (struct feed_entry *)entry) != ERR_OK;
 }
 
@@ -223,7 +235,8 @@ static const char *ingest_health(const struct ingest_ctx *ic,
 }
 
 /* Parse a body and store its items; returns 0, or an ERR_* code with the
- * reason in job->rep->reason. */
+ * reason in job->rep->reason: ERR_LIMIT with ic->cut when the deadline
+ * came first (the items before it are stored). */
 static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
                             const struct http_response *r)
 {
@@ -240,9 +253,9 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 	opt.tz_offset_sec = src->tz_offset_sec;
 	opt.max_bytes = ic->s->http.max_bytes;
 	ic->job = job;
-	ic->kept = 0;
+	ic->entries = ic->kept = 0;
 	ic->nbuilds = 0;
-	ic->store_failed = false;
+	ic->store_failed = ic->cut = false;
 	if (src->format == SOURCE_FORMAT_FEED) {
 		opt.on_entry = ingest_on_entry;
 		opt.ctx = ic;
@@ -256,6 +269,12 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 	}
 	if (ic->store_failed) {
 		rc = ERR_DB;
+	} else if (ic->cut) {
+		rc = ERR_LIMIT;
+		snprintf(job->rep->reason, sizeof job->rep->reason,
+		         "cut short at the fetch deadline of %ld s after %ld "
+		         "entries",
+		         ic->deadline_s, ic->entries);
 	} else if (rc != ERR_OK) {
 		snprintf(job->rep->reason, sizeof job->rep->reason, "%s",
 		         buf_cstr(&err));
@@ -266,7 +285,9 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 	return rc;
 }
 
-/* A body read in one transaction: all its items, or none. */
+/* A body read in one transaction: all its items, or none; or, when the
+ * deadline cut it short, the items read before it, while the source
+ * fails (its validators are not kept: the next fetch reads it again). */
 static int ingest_store_body(struct ingest_ctx *ic, struct ingest_job *job,
                              const struct http_response *r)
 {
@@ -274,13 +295,20 @@ static int ingest_store_body(struct ingest_ctx *ic, struct ingest_job *job,
 	bool keep;
 	int rc;
 
+	if (ingest_clock() >= ic->deadline) {
+		snprintf(rep->reason, sizeof rep->reason,
+		         "cut short at the fetch deadline of %ld s before its "
+		         "entries were read",
+		         ic->deadline_s);
+		return ERR_LIMIT;
+	}
 	if (store_begin(ic->st) != 0) {
 		snprintf(rep->reason, sizeof rep->reason,
 		         "cannot write the store: %s", store_error(ic->st));
 		return ERR_DB;
 	}
 	rc = ingest_read_body(ic, job, r);
-	keep = rc == ERR_OK;
+	keep = rc == ERR_OK || ic->cut;
 	if (keep && store_commit(ic->st) != 0) {
 		snprintf(rep->reason, sizeof rep->reason,
 		         "cannot write the store: %s", store_error(ic->st));
@@ -488,6 +516,9 @@ static int ingest_fetch(struct store *st, const struct ingest_settings *s,
 	hopt.done = ingest_done;
 	hopt.progress = s->progress ? ingest_progress : NULL;
 	hopt.ctx = &ic;
+	ic.deadline_s =
+	        hopt.deadline > 0 ? hopt.deadline : HTTP_DEFAULT_DEADLINE;
+	ic.deadline = ingest_clock() + (double)ic.deadline_s;
 	if (http_fetch_all(reqs, ic.njobs, &hopt, err) != 0)
 		rc = ERR_NET;
 	if (ic.progress_shown)

@@ -273,6 +273,27 @@ if [ "$rc" -eq 1 ]; then ok; else bad "fetch whose rows do not fit: exit $rc, wa
 expect_grep "$tmp/err" "^aidigest: fetch: $disk_error" "the fetch says the store could not be written"
 expect_no_grep "$tmp/err" ": $" "a source without a reason"
 
+# 10. the deadline holds while entries are read: 2,000 titles on which
+# include= backtracks to its bound, under a deadline of 3 s
+cat >"$tmp/short.conf" <<EOF
+[fetch]
+connect_timeout = 2
+timeout = 10
+deadline = 3
+retries = 1
+max_bytes = 16M
+EOF
+printf 'blog backtrack %s/generated/backtrack?items=2000&title=%s include="(a+)+$"\n' \
+	"$base" aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! >"$tmp/feeds-backtrack.txt"
+start=$(date +%s)
+test_seconds=30
+expect_exit 2 "a fetch whose patterns pass the deadline" -- "$bin" -c "$tmp/short.conf" \
+	--feeds "$tmp/feeds-backtrack.txt" --db "$tmp/backtrack.db" fetch
+test_seconds=60
+elapsed=$(($(date +%s) - start))
+if [ "$elapsed" -le 6 ]; then ok; else bad "a fetch with a deadline of 3 s took ${elapsed}s"; fi
+expect_grep "$tmp/err" "^aidigest: fetch: backtrack: cut short at the fetch deadline of 3 s" "the source cut short says so"
+
 # 11. an implicit token goes to its API's host only; token_env= sends one
 # where the line says, and a redirect to another host (localhost is not
 # 127.0.0.1 by name) does not take it along
