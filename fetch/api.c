@@ -272,16 +272,51 @@ out:
 	return ERR_OK;
 }
 
-/* "NAME: VALUE" as a new string. */
-static char *api_header(const char *name, const char *value)
-{
-	size_t a = strlen(name), b = strlen(value);
-	char *h = xmalloc(a + 2 + b + 1);
+/* The token a format sends when its line names no token_env=, and the
+ * only hosts it goes to: a token belongs to its API. */
+static const struct api_auth {
+	enum source_format format;
+	const char *token_env;
+	bool required;          /* without it the source is skipped */
+	const char *hosts[3];   /* NULL-ended */
+	const char *headers[3]; /* sent always, NULL-ended */
+} api_auths[] = {
+        {SOURCE_FORMAT_X_API,
+         "X_BEARER_TOKEN",
+         true,
+         {"api.x.com", "api.twitter.com", NULL},
+         {NULL}},
+        {SOURCE_FORMAT_GITHUB_SEARCH,
+         "GITHUB_TOKEN",
+         false,
+         {"api.github.com", NULL},
+         {"Accept: application/vnd.github+json",
+          "X-GitHub-Api-Version: 2022-11-28", NULL}},
+};
 
-	memcpy(h, name, a);
-	memcpy(h + a, ": ", 2);
-	memcpy(h + a + 2, value, b + 1);
-	return h;
+/* Whether url is https://HOST[:PORT] then "/", "?", "#" or its end, HOST
+ * one of hosts (any case): no user info, no other host that starts with
+ * the same letters. */
+static bool api_url_at(const char *url, const char *const *hosts)
+{
+	const char *p;
+	size_t i, n;
+
+	if (!url || !ascii_has_prefix_ci(url, "https://"))
+		return false;
+	url += strlen("https://");
+	for (i = 0; hosts[i]; i++) {
+		n = strlen(hosts[i]);
+		if (ascii_ncasecmp(url, hosts[i], n) != 0)
+			continue;
+		p = url + n;
+		if (*p == ':' && ascii_isdigit(p[1]))
+			for (p++; ascii_isdigit(*p); p++)
+				;
+		if (*p == '\0' || *p == '/' || *p == '?' || *p == '#')
+			return true;
+	}
+	return false;
 }
 
 /* The token in the variable name: set, not empty, and nothing a header
@@ -311,43 +346,39 @@ static char *api_bearer(const char *token)
 
 char **api_headers(const struct source *s, const char **missing)
 {
-	const char *name, *token;
-	char **h = NULL;
-	size_t n = 0;
+	const struct api_auth *auth = NULL;
+	const char *name = NULL, *token = NULL;
+	char **h;
+	size_t i, n = 0;
 
 	if (missing)
 		*missing = NULL;
-	if (!s)
+	for (i = 0; s && i < sizeof api_auths / sizeof *api_auths; i++)
+		if (api_auths[i].format == s->format)
+			auth = &api_auths[i];
+	if (!auth)
 		return NULL;
-	switch (s->format) {
-	case SOURCE_FORMAT_X_API:
-		name = s->token_env ? s->token_env : "X_BEARER_TOKEN";
-		token = api_token(name);
-		if (!token) {
-			if (missing)
-				*missing = name;
-			return NULL;
-		}
-		h = xcalloc(2, sizeof *h);
+	/* a variable the line names is required and goes where the line
+	 * says; the implicit one only to its API's own host */
+	if (s->token_env)
+		name = s->token_env;
+	else if (api_url_at(s->url, auth->hosts))
+		name = auth->token_env;
+	token = api_token(name);
+	if (!token && name && (s->token_env || auth->required)) {
+		if (missing)
+			*missing = name;
+		return NULL;
+	}
+	h = xcalloc(sizeof auth->headers / sizeof *auth->headers + 1,
+	            sizeof *h);
+	for (i = 0; auth->headers[i]; i++)
+		h[n++] = xstrdup(auth->headers[i]);
+	if (token)
 		h[n++] = api_bearer(token);
-		break;
-	case SOURCE_FORMAT_GITHUB_SEARCH:
-		name = s->token_env ? s->token_env : "GITHUB_TOKEN";
-		token = api_token(name);
-		/* GitHub's token is optional, unless the line names one */
-		if (!token && s->token_env) {
-			if (missing)
-				*missing = name;
-			return NULL;
-		}
-		h = xcalloc(4, sizeof *h);
-		h[n++] = api_header("Accept", "application/vnd.github+json");
-		h[n++] = api_header("X-GitHub-Api-Version", "2022-11-28");
-		if (token)
-			h[n++] = api_bearer(token);
-		break;
-	default:
-		break;
+	if (n == 0) {
+		free(h);
+		return NULL;
 	}
 	return h;
 }

@@ -154,7 +154,7 @@ static void http_resolve_options(const struct http_options *in,
 	if (o->timeout <= 0)
 		o->timeout = 30;
 	if (o->deadline <= 0)
-		o->deadline = 150;
+		o->deadline = HTTP_DEFAULT_DEADLINE;
 	if (o->max_redirects <= 0)
 		o->max_redirects = 5;
 	if (o->max_bytes == 0)

@@ -81,11 +81,15 @@ struct http_progress {
 /* Called exactly once for each request as it completes (success or not),
  * in completion order, with the index of the request, from
  * http_fetch_all's own loop (never inside libcurl). The response is freed
- * after the call returns: keep nothing from it (copy what is needed). */
+ * after the call returns: keep nothing from it (copy what is needed). No
+ * transfer moves while it runs, and the deadline cannot stop it: a
+ * callback whose work has no small bound watches the deadline itself. */
 typedef void (*http_done_fn)(void *ctx, size_t index,
                              const struct http_response *resp);
 typedef void (*http_progress_fn)(void *ctx, const struct http_progress *p);
 typedef bool (*http_may_start_fn)(void *ctx, size_t index);
+
+#define HTTP_DEFAULT_DEADLINE 150 /* seconds */
 
 /* Retries: after a timeout, a connection error, an empty reply, an HTTP/2
  * stream error, a 5xx (529 too), a 408, a 409 or a 429; never after
@@ -100,7 +104,9 @@ struct http_options {
 	                         * the request URL, counted before redirects */
 	long connect_timeout;   /* seconds; 0: 10 */
 	long timeout;           /* seconds per attempt; 0: 30 */
-	long deadline;          /* seconds for the whole fetch; 0: 150 */
+	long deadline;          /* seconds for the whole fetch, from the call
+	                         * of http_fetch_all; 0:
+	                         * HTTP_DEFAULT_DEADLINE */
 	int max_redirects;      /* 0: 5 */
 	size_t max_bytes;       /* per body; 0: 16 MiB */
 	int max_retries;        /* -1: none; 0: 2 */

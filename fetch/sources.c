@@ -712,8 +712,6 @@ static enum line_result parse_line(struct parser *p, const char *line,
 			goto out;
 	if (!(seen & (1u << OPT_COLLAPSE)))
 		s.collapse_daily = s.kind == SOURCE_RELEASE;
-	if (s.format == SOURCE_FORMAT_X_API && !s.token_env)
-		s.token_env = xstrdup("X_BEARER_TOKEN");
 	first = sources_name_get(&p->names, s.name);
 	if (first) {
 		buf_puts(&p->why, "duplicate name ");

@@ -50,7 +50,8 @@ struct source {
 	                * limit */
 	char *tags;    /* tags=a,b,c or NULL */
 	int tz_offset_sec; /* tz=+09:00: zone of dates written without one */
-	char *token_env;   /* token_env=, default X_BEARER_TOKEN for x-api */
+	char *token_env;   /* token_env=, or NULL: the format's own variable,
+	                    * for its API's host only (api_headers) */
 	struct pattern *include;         /* include=, or NULL */
 	struct pattern *exclude;         /* exclude=, or NULL */
 	char *include_src, *exclude_src; /* the patterns as written */

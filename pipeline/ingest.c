@@ -33,10 +33,16 @@ struct ingest_ctx {
 	struct ingest_report *rep;
 	struct ingest_job *jobs; /* those that are fetched */
 	size_t njobs;
+	/* the fetch's deadline (ingest_clock), which bounds the reading of
+	 * bodies too: patterns may take a while on each entry */
+	double deadline;
+	long deadline_s;
 	/* the source being read, while its body is parsed */
 	struct ingest_job *job;
+	long entries;      /* entries of it seen */
 	long kept;         /* entries kept from it (max=) */
 	bool store_failed; /* an item could not be stored: the body fails */
+	bool cut;          /* the deadline came before its last entry */
 	/* its automated builds: the newest of each day, as they go by */
 	struct ingest_build_day {
 		char day[DATE_DAY_LEN];
@@ -127,7 +133,8 @@ static char *ingest_entry_key(struct ingest_ctx *ic, const struct feed_entry *e,
 }
 
 /* Store one entry of the source being read, unless its filters or its
- * max= leave it out. 0, or ERR_DB (the reason in the source's report). */
+ * max= leave it out. 0; ERR_DB (the reason in the source's report); or
+ * ERR_LIMIT when the fetch's deadline has passed (ic->cut), to stop. */
 static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 {
 	const struct source *src = ic->job->src;
@@ -137,6 +144,11 @@ static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 	bool is_new = false;
 	int ret = ERR_OK;
 
+	if (ingest_clock() >= ic->deadline) {
+		ic->cut = true;
+		return ERR_LIMIT;
+	}
+	ic->entries++;
 	if (src->kind == SOURCE_TWEET)
 		api_normalize_tweet(e, NULL);
 	title = ingest_text(&e->title);
@@ -182,7 +194,7 @@ static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 		ic->job->rep->new_items += is_new;
 	} else {
 		snprintf(ic->job->rep->reason, sizeof ic->job->rep->reason,
-		         "cannot store an item: %s", store_error(ic->st));
+		         "cannot write the store: %s", store_error(ic->st));
 		ic->store_failed = true;
 		ret = ERR_DB;
 	}
@@ -200,7 +212,7 @@ static int ingest_on_entry(void *ctx, const struct feed *feed,
 	(void)feed;
 	/* the entry is the parser's until we return; normalizing a tweet
 	 * rewrites it in place, which the parser allows for the callback;
-	 * a store failure stops the parse */
+	 * a store failure or the deadline stops the parse */
 	return ingest_store_entry(ic, (struct feed_entry *)entry) != ERR_OK;
 }
 
@@ -223,7 +235,8 @@ static const char *ingest_health(const struct ingest_ctx *ic,
 }
 
 /* Parse a body and store its items; returns 0, or an ERR_* code with the
- * reason in job->rep->reason. */
+ * reason in job->rep->reason: ERR_LIMIT with ic->cut when the deadline
+ * came first (the items before it are stored). */
 static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
                             const struct http_response *r)
 {
@@ -240,9 +253,9 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 	opt.tz_offset_sec = src->tz_offset_sec;
 	opt.max_bytes = ic->s->http.max_bytes;
 	ic->job = job;
-	ic->kept = 0;
+	ic->entries = ic->kept = 0;
 	ic->nbuilds = 0;
-	ic->store_failed = false;
+	ic->store_failed = ic->cut = false;
 	if (src->format == SOURCE_FORMAT_FEED) {
 		opt.on_entry = ingest_on_entry;
 		opt.ctx = ic;
@@ -254,36 +267,55 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 		for (i = 0; rc == ERR_OK && i < feed->nentries; i++)
 			rc = ingest_store_entry(ic, &feed->entries[i]);
 	}
-	if (rc == ERR_OK && ic->store_failed)
+	if (ic->store_failed) {
 		rc = ERR_DB;
-	else if (rc != ERR_OK && !ic->store_failed)
+	} else if (ic->cut) {
+		rc = ERR_LIMIT;
+		snprintf(job->rep->reason, sizeof job->rep->reason,
+		         "cut short at the fetch deadline of %ld s after %ld "
+		         "entries",
+		         ic->deadline_s, ic->entries);
+	} else if (rc != ERR_OK) {
 		snprintf(job->rep->reason, sizeof job->rep->reason, "%s",
 		         buf_cstr(&err));
+	}
 	feed_free(feed);
 	buf_free(&err);
 	ic->job = NULL;
 	return rc;
 }
 
-/* A body read in one transaction: all its items, or none. */
+/* A body read in one transaction: all its items, or none; or, when the
+ * deadline cut it short, the items read before it, while the source
+ * fails (its validators are not kept: the next fetch reads it again). */
 static int ingest_store_body(struct ingest_ctx *ic, struct ingest_job *job,
                              const struct http_response *r)
 {
 	struct ingest_source_report *rep = job->rep;
+	bool keep;
 	int rc;
 
+	if (ingest_clock() >= ic->deadline) {
+		snprintf(rep->reason, sizeof rep->reason,
+		         "cut short at the fetch deadline of %ld s before its "
+		         "entries were read",
+		         ic->deadline_s);
+		return ERR_LIMIT;
+	}
 	if (store_begin(ic->st) != 0) {
 		snprintf(rep->reason, sizeof rep->reason,
 		         "cannot write the store: %s", store_error(ic->st));
 		return ERR_DB;
 	}
 	rc = ingest_read_body(ic, job, r);
-	if (rc == ERR_OK && store_commit(ic->st) != 0) {
+	keep = rc == ERR_OK || ic->cut;
+	if (keep && store_commit(ic->st) != 0) {
 		snprintf(rep->reason, sizeof rep->reason,
 		         "cannot write the store: %s", store_error(ic->st));
 		rc = ERR_DB;
+		keep = false;
 	}
-	if (rc != ERR_OK) {
+	if (!keep) {
 		if (store_rollback(ic->st) != 0) {
 			snprintf(rep->reason, sizeof rep->reason,
 			         "cannot write the store: %s",
@@ -337,8 +369,11 @@ static void ingest_done(void *ctx, size_t index, const struct http_response *r)
 	res.items_seen = rep->items;
 	res.new_items = rep->new_items;
 	if (store_feed_record(ic->st, &res) != 0) {
-		snprintf(rep->reason, sizeof rep->reason,
-		         "cannot record the fetch: %s", store_error(ic->st));
+		/* a failure's first reason is the one to see */
+		if (rep->ok)
+			snprintf(rep->reason, sizeof rep->reason,
+			         "cannot write the store: %s",
+			         store_error(ic->st));
 		rep->ok = false;
 	}
 }
@@ -354,32 +389,28 @@ static void ingest_progress(void *ctx, const struct http_progress *p)
 }
 
 /* The source's row in the store, made and read before its fetch; 0, or
- * ERR_DB with the reason in rep. */
+ * the store's error (store_error says why). */
 static int ingest_feed_state(struct ingest_ctx *ic, const struct source *src,
                              struct ingest_job *job)
 {
 	int rc;
 
-	if (store_feed_ensure(ic->st, src->name, src->url,
-	                      source_kind_name(src->kind)) != 0 ||
-	    store_feed_set_weight(ic->st, src->name, src->weight) != 0)
-		goto failed;
-	rc = store_feed_get(ic->st, src->name, &job->state);
-	if (rc < 0)
-		goto failed;
-	if (rc != 0)
-		memset(&job->state, 0, sizeof job->state);
-	return ERR_OK;
-failed:
-	snprintf(job->rep->reason, sizeof job->rep->reason,
-	         "cannot write the store: %s", store_error(ic->st));
-	return ERR_DB;
+	rc = store_feed_ensure(ic->st, src->name, src->url,
+	                       source_kind_name(src->kind));
+	if (rc == ERR_OK)
+		rc = store_feed_set_weight(ic->st, src->name, src->weight);
+	if (rc == ERR_OK)
+		rc = store_feed_get(ic->st, src->name, &job->state);
+	return rc;
 }
 
 /* Build the jobs: URL for the window, headers, validators; sources whose
- * token is missing are skipped with a reason, those the store cannot
- * take fail. */
-static void ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs)
+ * token is missing are skipped with a reason. 0, or ERR_DB at the first
+ * source the store cannot take (err says why): a store that cannot take
+ * the sources' rows cannot take their items, and SQLite may have ended
+ * the transaction already. */
+static int ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs,
+                          struct buf *err)
 {
 	const struct ingest_settings *s = ic->s;
 	char date[DATE_DAY_LEN];
@@ -405,9 +436,11 @@ static void ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs)
 		job->src = src;
 		job->rep = rep;
 		if (ingest_feed_state(ic, src, job) != ERR_OK) {
+			buf_printf(err, "cannot write the store: %s",
+			           store_error(ic->st));
 			api_headers_free(headers);
 			store_feed_clear(&job->state);
-			continue;
+			return ERR_DB;
 		}
 		job->headers = headers;
 		job->url = source_url_for_window(src, date, s->now - 2 * 86400);
@@ -417,15 +450,21 @@ static void ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs)
 		reqs[ic->njobs].headers = (const char *const *)job->headers;
 		ic->njobs++;
 	}
+	return ERR_OK;
 }
 
+/* The totals; a source left without an outcome (the fetch could not run)
+ * is failed and says so. */
 static void ingest_count(struct ingest_report *rep)
 {
 	size_t i;
 
 	for (i = 0; i < rep->sources; i++) {
-		const struct ingest_source_report *p = &rep->per[i];
+		struct ingest_source_report *p = &rep->per[i];
 
+		if (!p->ok && !p->skipped && !p->reason[0])
+			snprintf(p->reason, sizeof p->reason,
+			         "not fetched: the fetch could not run");
 		if (p->skipped)
 			rep->skipped++;
 		else if (p->ok)
@@ -464,15 +503,22 @@ static int ingest_fetch(struct store *st, const struct ingest_settings *s,
 		rc = ERR_DB;
 		goto out;
 	}
-	ingest_prepare(&ic, reqs);
-	if (store_commit(st) != 0) {
+	rc = ingest_prepare(&ic, reqs, err);
+	if (rc == ERR_OK && store_commit(st) != 0) {
 		buf_printf(err, "cannot write the store: %s", store_error(st));
 		rc = ERR_DB;
+	}
+	if (rc != ERR_OK) {
+		if (store_rollback(st) != 0)
+			buf_printf(err, "; then %s", store_error(st));
 		goto out;
 	}
 	hopt.done = ingest_done;
 	hopt.progress = s->progress ? ingest_progress : NULL;
 	hopt.ctx = &ic;
+	ic.deadline_s =
+	        hopt.deadline > 0 ? hopt.deadline : HTTP_DEFAULT_DEADLINE;
+	ic.deadline = ingest_clock() + (double)ic.deadline_s;
 	if (http_fetch_all(reqs, ic.njobs, &hopt, err) != 0)
 		rc = ERR_NET;
 	if (ic.progress_shown)

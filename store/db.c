@@ -368,6 +368,10 @@ int store_commit(struct store *st)
 
 int store_rollback(struct store *st)
 {
+	/* after a full disk or an I/O error SQLite may have ended the
+	 * transaction itself: then there is nothing left to undo */
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
 	return store_exec_sql(st, &sql_rollback, "rollback");
 }
 

@@ -51,7 +51,9 @@ MUST_CHECK int store_schema_version(struct store *st, int *version);
 
 /* An explicit write transaction (BEGIN IMMEDIATE: the write lock is taken
  * now, waiting up to the busy timeout). The functions below work inside
- * one or on their own; batches of upserts are much faster inside one. */
+ * one or on their own; batches of upserts are much faster inside one.
+ * store_rollback after a failed write is 0 also when SQLite has rolled
+ * the transaction back itself (a full disk, an I/O error). */
 MUST_CHECK int store_begin(struct store *st);
 MUST_CHECK int store_commit(struct store *st);
 MUST_CHECK int store_rollback(struct store *st);

@@ -188,4 +188,129 @@ else
 	echo "fetch: the progress test skipped (script(1) absent)"
 fi
 
+# 9. a full file system during the fetch: the source fails, says the store
+# could not be written, counts no item and keeps no validator; the next
+# fetch with room gets the body again, and every item arrives
+cat >"$tmp/big.conf" <<EOF
+[fetch]
+connect_timeout = 2
+timeout = 10
+deadline = 30
+retries = 1
+max_bytes = 16M
+EOF
+# 400 items of 12 KB of text: about 5 MB to store
+printf 'blog bulk %s/generated/bulk?items=400&pad=4000\n' "$base" >"$tmp/feeds-bulk.txt"
+# fetch_bulk: fetch the bulk feed into $tmp/bulk.db, as JSON
+fetch_bulk() {
+	timeout 60 "$bin" -c "$tmp/big.conf" --feeds "$tmp/feeds-bulk.txt" --db "$tmp/bulk.db" \
+		fetch --format json >"$tmp/out" 2>"$tmp/err" 3>&-
+}
+# No file may grow past 2,048 blocks (1 MiB in dash's 512-byte blocks,
+# 2 MiB in bash's): room for the database, not for the items. SIGXFSZ is
+# ignored, so a write past the limit fails with EFBIG as on a full disk.
+(
+	trap '' XFSZ
+	ulimit -f 2048 || exit 99
+	fetch_bulk
+)
+rc=$?
+if [ "$rc" -eq 2 ]; then ok; else bad "fetch on a full disk: exit $rc, want 2: $(head -c 600 "$tmp/err")"; fi
+# the reason is the write that failed, not what came after it
+disk_error='cannot write the store: [a-z ]*: \(disk I/O error\|database or disk is full\)'
+expect_grep "$tmp/err" "^aidigest: fetch: bulk: $disk_error" "the source says the store could not be written"
+expect_grep "$tmp/err" "0 ok .*, 1 failed, 0 skipped; 0 items, 0 new" "the summary counts no unstored item"
+expect_json "the report of a full disk" '
+bulk = r["per_source"][0]
+assert not bulk["ok"] and bulk["items"] == 0 and bulk["new_items"] == 0, bulk
+assert r["items"] == 0 and r["new_items"] == 0 and r["failed"] == 1, r
+'
+# bulk_db: the items stored, whether the source has no ETag and no
+# Last-Modified, and its health
+bulk_db() {
+	python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT count(*) FROM items").fetchone()[0],
+      *db.execute("SELECT etag IS NULL, last_modified IS NULL, health FROM feeds"
+                  " WHERE name = ?", ("bulk",)).fetchone())' "$tmp/bulk.db"
+}
+got=$(bulk_db)
+if [ "$got" = "0 1 1 failing" ]; then ok; else bad "after a full disk: items, no etag, no last-modified, health: $got"; fi
+expect_exit 2 "feeds check after a full disk" -- "$bin" -c "$tmp/big.conf" --feeds "$tmp/feeds-bulk.txt" \
+	--db "$tmp/bulk.db" feeds check
+expect_grep "$tmp/out" "^bulk .*failing .*$disk_error" "feeds check: failing, and why"
+fetch_bulk
+rc=$?
+if [ "$rc" -eq 0 ]; then ok; else bad "fetch with room: exit $rc: $(head -c 600 "$tmp/err")"; fi
+expect_json "with room, every item arrives" '
+assert r["ok"] == 1 and r["not_modified"] == 0, r
+assert r["items"] == 400 and r["new_items"] == 400, r
+'
+got=$(bulk_db)
+if [ "$got" = "400 0 0 ok" ]; then ok; else bad "after the fetch with room: $got"; fi
+got=$(server_stats feeds 'd["requests"].get("/generated/bulk")' 'd["not_modified"].get("/generated/bulk", 0)')
+if [ "$got" = "2 0" ]; then ok; else bad "the bulk feed's requests and 304s: $got, want 2 0"; fi
+
+# the same before any transfer: the sources' rows do not fit; the fetch
+# cannot run (exit 1, the store's reason once) and no source is left
+# without a reason
+i=0
+while [ "$i" -lt 200 ]; do
+	i=$((i + 1))
+	printf 'blog row-%d http://127.0.0.1:9/%s?n=%d\n' "$i" "$(printf '%02000d' 0)" "$i"
+done >"$tmp/feeds-rows.txt"
+expect_exit 0 "a database made with room" -- "$bin" -c "$tmp/big.conf" --feeds "$tmp/feeds-rows.txt" \
+	--db "$tmp/rows.db" items --date 2024-01-01
+(
+	trap '' XFSZ
+	ulimit -f 256 || exit 99
+	exec timeout 60 "$bin" -c "$tmp/big.conf" --feeds "$tmp/feeds-rows.txt" --db "$tmp/rows.db" fetch \
+		>"$tmp/out" 2>"$tmp/err" 3>&-
+)
+rc=$?
+if [ "$rc" -eq 1 ]; then ok; else bad "fetch whose rows do not fit: exit $rc, want 1: $(head -c 600 "$tmp/err")"; fi
+expect_grep "$tmp/err" "^aidigest: fetch: $disk_error" "the fetch says the store could not be written"
+expect_no_grep "$tmp/err" ": $" "a source without a reason"
+
+# 10. the deadline holds while entries are read: 2,000 titles on which
+# include= backtracks to its bound, under a deadline of 3 s
+cat >"$tmp/short.conf" <<EOF
+[fetch]
+connect_timeout = 2
+timeout = 10
+deadline = 3
+retries = 1
+max_bytes = 16M
+EOF
+printf 'blog backtrack %s/generated/backtrack?items=2000&title=%s include="(a+)+$"\n' \
+	"$base" aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! >"$tmp/feeds-backtrack.txt"
+start=$(date +%s)
+test_seconds=30
+expect_exit 2 "a fetch whose patterns pass the deadline" -- "$bin" -c "$tmp/short.conf" \
+	--feeds "$tmp/feeds-backtrack.txt" --db "$tmp/backtrack.db" fetch
+test_seconds=60
+elapsed=$(($(date +%s) - start))
+if [ "$elapsed" -le 6 ]; then ok; else bad "a fetch with a deadline of 3 s took ${elapsed}s"; fi
+expect_grep "$tmp/err" "^aidigest: fetch: backtrack: cut short at the fetch deadline of 3 s" "the source cut short says so"
+
+# 11. an implicit token goes to its API's host only; token_env= sends one
+# where the line says, and a redirect to another host (localhost is not
+# 127.0.0.1 by name) does not take it along
+cat >"$tmp/feeds-token.txt" <<EOF
+community gh-implicit $base/github/implicit format=github-search
+community gh-named $base/github/named format=github-search token_env=AIDIGEST_TEST_TOKEN
+tweet x-implicit $base/github/x-implicit format=x-api
+community gh-moved $base/redirect-to?url=http://localhost:$(cat "$tmp/feeds.port")/github/moved format=github-search token_env=AIDIGEST_TEST_TOKEN
+EOF
+expect_exit 2 "fetch with tokens in the environment" -- env GITHUB_TOKEN=gh-secret X_BEARER_TOKEN=x-secret \
+	AIDIGEST_TEST_TOKEN=named-secret "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds-token.txt" \
+	--db "$tmp/token.db" fetch
+got=$(server_stats feeds 'd["authorization"].get("/github/implicit")' 'd["authorization"].get("/github/named")' \
+	'd["authorization"].get("/github/x-implicit")' 'd["authorization"].get("/github/moved")')
+if [ "$got" = "[None] ['Bearer named-secret'] [None] [None]" ]; then ok; else
+	bad "Authorization headers (implicit GitHub, token_env=, implicit X, redirected): $got"; fi
+expect_no_grep "$tmp/err" "gh-moved:" "the redirected source is read"
+expect_grep "$tmp/err" "x-implicit: not a feed" "the X line went without a token (and got GitHub's answer)"
+
 suite_end

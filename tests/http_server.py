@@ -26,6 +26,14 @@ Routes (the counters are per path, query string excluded):
   /truncated          Content-Length: 1000, 300 bytes sent, then close
   /big?chunked=1      50 MB streamed in 64 KiB pieces; Content-Length
                       unless chunked=1 (then chunked transfer coding)
+  /generated/TAG?items=N&title=T&pad=P
+                      an RSS 2.0 feed of N items (at most 100000) made on
+                      the spot: titles "T I" (I from 1), pad Hangul
+                      syllables of text each, an old date; validators and
+                      304 as /feed
+  /github/TAG         a GitHub repository search answer of one repository,
+                      TAG; the Authorization header it came with (or None)
+                      goes to /stats
   /html               an HTML page (text/html)
   /invalid-utf8       an RSS feed whose title has invalid UTF-8 bytes
   /echo               the request's headers as text/plain
@@ -35,6 +43,8 @@ Routes (the counters are per path, query string excluded):
                       bad bytes replaced); CODE instead the first K times
                       for this path (no status: never; K defaults to 1)
   /stats              JSON: requests, not_modified and gzip counts per path;
+                      authorization: the list of Authorization headers
+                      per /github path;
                       max_concurrent per "HOST/SEGMENT" and "*/SEGMENT"
                       (most requests in flight at once, by Host header name
                       and first path segment)
@@ -51,6 +61,7 @@ import os
 import threading
 import time
 import urllib.parse
+from xml.sax.saxutils import escape
 
 import testserver
 
@@ -66,6 +77,7 @@ requests = {}
 not_modified = {}
 gzipped = {}
 in_flight = {}
+authorization = {}
 max_concurrent = {}
 
 
@@ -144,8 +156,13 @@ class Handler(testserver.Handler):
         data = fixture(name)
         if data is None:
             return self.send(404, b"no such fixture\n")
-        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
         mtime = int(os.stat(os.path.join(FIXTURES, name)).st_mtime)
+        self.conditional(path, data, content_type(name), mtime)
+
+    def conditional(self, path, data, ctype, mtime):
+        """data with an ETag and a Last-Modified of mtime, or a 304 when
+        the request's validators match them."""
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         fresh = False
@@ -166,7 +183,45 @@ class Handler(testserver.Handler):
                 self.send_header(k, v)
             self.end_headers()
             return
-        self.send(200, data, content_type(name), validators)
+        self.send(200, data, ctype, validators)
+
+    def generated(self, path, rest):
+        tag = "/".join(rest) or "feed"
+        n = min(int(self.arg("items", 10)), 100000)
+        title = self.query.get("title", "Item")
+        pad = int(self.arg("pad", 0))
+        out = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">'
+               "<channel><title>generated %s</title>"
+               "<link>http://example.test/</link>" % escape(tag)]
+        for i in range(1, n + 1):
+            # distinct syllables from U+AC00 on, so that no two texts match
+            text = "".join(chr(0xAC00 + (i * 7 + k) % 11172)
+                           for k in range(pad))
+            out.append("<item><title>%s %d</title>"
+                       "<link>http://example.test/%s/%d</link>"
+                       "<guid>urn:generated:%s:%d</guid>"
+                       "<pubDate>Mon, 01 Jan 2024 %02d:%02d:00 GMT</pubDate>"
+                       "<description>%s</description></item>"
+                       % (escape(title), i, escape(tag), i, escape(tag), i,
+                          i // 60 % 24, i % 60, text))
+        out.append("</channel></rss>\n")
+        self.conditional(path, "".join(out).encode(), "application/rss+xml",
+                         1704067200)
+
+    def github(self, path, rest):
+        with lock:
+            authorization.setdefault(path, []).append(
+                self.headers.get("Authorization"))
+        name = "/".join(rest) or "repo"
+        repo = {"full_name": "example/" + name,
+                "description": "a repository served to " + name,
+                "html_url": "https://github.com/example/" + name,
+                "owner": {"login": "example"},
+                "created_at": "2024-01-01T00:00:00Z",
+                "stargazers_count": 1}
+        body = json.dumps({"total_count": 1, "incomplete_results": False,
+                           "items": [repo]})
+        self.send(200, body.encode(), "application/json")
 
     def gzipped_feed(self, path, rest):
         data = fixture("/".join(rest))
@@ -288,6 +343,7 @@ class Handler(testserver.Handler):
             body = json.dumps({"requests": requests,
                                "not_modified": not_modified,
                                "gzip": gzipped,
+                               "authorization": authorization,
                                "max_concurrent": max_concurrent})
         self.send(200, body.encode(), "application/json")
 
@@ -307,6 +363,8 @@ ROUTES = {
     "latency": Handler.latency,
     "truncated": Handler.truncated,
     "big": Handler.big,
+    "generated": Handler.generated,
+    "github": Handler.github,
     "html": Handler.html,
     "invalid-utf8": Handler.invalid_utf8,
     "echo": Handler.echo,

@@ -119,6 +119,7 @@ static void test_api_headers(void)
 
 	/* GitHub: Accept and the API version; the token when it is set */
 	s.format = SOURCE_FORMAT_GITHUB_SEARCH;
+	s.url = "https://api.github.com/search/repositories?q=llm";
 	s.token_env = NULL;
 	api_env_set(&gh, "GITHUB_TOKEN", NULL);
 	h = api_headers(&s, &missing);
@@ -152,6 +153,105 @@ static void test_api_headers(void)
 	CHECK(missing == NULL);
 	CHECK(api_headers(NULL, &missing) == NULL);
 	api_headers_free(NULL);
+}
+
+/* Which host gets which token: a variable the line names (token_env=)
+ * goes wherever the line says; the implicit one only to its own API's
+ * host, over https. */
+static const struct token_case {
+	enum source_format format;
+	const char *url;
+	const char *token_env; /* as on the line, NULL when not given */
+	const char *want;      /* the token sent, or NULL */
+	const char *missing;   /* the variable the source lacks, or NULL */
+} token_cases[] = {
+        {SOURCE_FORMAT_GITHUB_SEARCH,
+         "https://api.github.com/search/repositories?q=llm", NULL, "gh", NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://API.GitHub.com:443/search", NULL,
+         "gh", NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "http://api.github.com/search", NULL,
+         NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "http://127.0.0.1:8080/github", NULL,
+         NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.github.com.evil.example/",
+         NULL, NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.github.com@evil.example/",
+         NULL, NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://evil.example/@api.github.com",
+         NULL, NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://evil.example#api.github.com",
+         NULL, NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://evil.example?api.github.com",
+         NULL, NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.github.com:x@evil.example",
+         NULL, NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.github.com./search", NULL,
+         NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.x.com/2/search", NULL, NULL,
+         NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "file:///api.github.com/search", NULL,
+         NULL, NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "http://127.0.0.1:8080/github",
+         "AIDIGEST_TEST_API_TOKEN", "named", NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.github.com/search",
+         "AIDIGEST_TEST_API_TOKEN", "named", NULL},
+        {SOURCE_FORMAT_GITHUB_SEARCH, "https://api.github.com/search",
+         "AIDIGEST_TEST_UNSET_TOKEN", NULL, "AIDIGEST_TEST_UNSET_TOKEN"},
+        {SOURCE_FORMAT_X_API, "https://api.x.com/2/users/1/tweets", NULL, "x",
+         NULL},
+        {SOURCE_FORMAT_X_API, "https://api.twitter.com/2/users/1/tweets", NULL,
+         "x", NULL},
+        {SOURCE_FORMAT_X_API, "http://127.0.0.1:8080/x", NULL, NULL, NULL},
+        {SOURCE_FORMAT_X_API, "https://api.github.com/search", NULL, NULL,
+         NULL},
+        {SOURCE_FORMAT_X_API, "http://127.0.0.1:8080/x",
+         "AIDIGEST_TEST_API_TOKEN", "named", NULL},
+        {SOURCE_FORMAT_HN_ALGOLIA, "https://api.github.com/search",
+         "AIDIGEST_TEST_API_TOKEN", NULL, NULL},
+};
+
+static void test_api_token_hosts(void)
+{
+	struct api_env gh, xb, named, unset;
+	struct buf got = BUF_INIT(0), want = BUF_INIT(0);
+	size_t i, j;
+
+	api_env_set(&gh, "GITHUB_TOKEN", "gh");
+	api_env_set(&xb, "X_BEARER_TOKEN", "x");
+	api_env_set(&named, "AIDIGEST_TEST_API_TOKEN", "named");
+	api_env_set(&unset, "AIDIGEST_TEST_UNSET_TOKEN", NULL);
+	for (i = 0; i < sizeof token_cases / sizeof *token_cases; i++) {
+		const struct token_case *c = &token_cases[i];
+		const char *missing = "unchanged";
+		struct source s;
+		char **h;
+
+		memset(&s, 0, sizeof s);
+		s.name = "test";
+		s.format = c->format;
+		s.url = (char *)c->url;
+		s.token_env = (char *)c->token_env;
+		h = api_headers(&s, &missing);
+		/* "URL: the Authorization headers sent" */
+		buf_reset(&got);
+		buf_printf(&got, "%s:", c->url);
+		for (j = 0; h && h[j]; j++)
+			if (strncmp(h[j], "Authorization:", 14) == 0)
+				buf_printf(&got, " %s", h[j]);
+		buf_reset(&want);
+		buf_printf(&want, "%s:", c->url);
+		if (c->want)
+			buf_printf(&want, " Authorization: Bearer %s", c->want);
+		CHECK_STR(buf_cstr(&got), buf_cstr(&want));
+		CHECK_STR(missing, c->missing);
+		api_headers_free(h);
+	}
+	api_env_restore(&unset);
+	api_env_restore(&named);
+	api_env_restore(&xb);
+	api_env_restore(&gh);
+	buf_free(&got);
+	buf_free(&want);
 }
 
 static void test_normalize_rsshub(void)
@@ -305,6 +405,7 @@ static void test_normalize_x_api(void)
 void test_api_tweets(void)
 {
 	test_api_headers();
+	test_api_token_hosts();
 	test_normalize_rsshub();
 	test_normalize_cases();
 	test_normalize_x_api();

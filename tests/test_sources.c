@@ -69,7 +69,7 @@ static const struct good_case good_cases[] = {
         {"  tweet\tx-user\thttps://api.x.com/2/users/1/tweets  format=x-api "
          "  # paid",
          SOURCE_TWEET, "x-user", "https://api.x.com/2/users/1/tweets", 1.0, 0,
-         0, SOURCE_FORMAT_X_API, false, "X_BEARER_TOKEN", NULL},
+         0, SOURCE_FORMAT_X_API, false, NULL, NULL},
         {"tweet t https://api.x.com/2/x format=x-api token_env=MY_TOKEN_2",
          SOURCE_TWEET, "t", "https://api.x.com/2/x", 1.0, 0, 0,
          SOURCE_FORMAT_X_API, false, "MY_TOKEN_2", NULL},
