@@ -639,6 +639,7 @@ void test_publish(void)
 
 	test_paths();
 	test_publish_validate();
+	test_publish_post();
 	if (!CHECK(temp_folder(root, sizeof root)))
 		return;
 	test_lock(root);
