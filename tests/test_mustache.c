@@ -630,7 +630,8 @@ static void test_escape_url(void)
 	        /* template code stays out of the target (Hugo and Liquid read
 	         * it before Markdown); a bare % is encoded too */
 	        {"https://e.com/{{site.x}}/{% include x %}/100%",
-	         "https://e.com/%7B%7Bsite.x%7D%7D/%7B%25%20include%20x%20%25%7D/"
+	         "https://e.com/%7B%7Bsite.x%7D%7D/"
+	         "%7B%25%20include%20x%20%25%7D/"
 	         "100%25"},
 	        {"https://e.com/a%2g%A", "https://e.com/a%252g%25A"},
 	        {"javascript:alert(1)", NULL},
