@@ -49,62 +49,6 @@ publish() {
 	expect_lines "$tmp/$1.posts" 2 "$1: two posts published"
 }
 
-# check_page WHAT POST PAGE SITE: the page an engine built from POST
-# (absent: not filed under the post's day) shows the post's links and no
-# other, its day, the feed's template code as text, and nothing that
-# template code or the site's secret would have put there (in SITE, the
-# whole built site)
-check_page() {
-	if python3 - "$2" "$3" "$4" "$secret" "$ran" >"$tmp/py.out" 2>&1 <<'EOF'; then ok; else bad "$1: $(tail -n 4 "$tmp/py.out")"; fi
-import html.parser, os, re, sys
-post_path, page_path, site, secret, ran = sys.argv[1:]
-day = re.search(r"(\d{4}-\d\d-\d\d)-ai-news", post_path).group(1)
-assert os.path.isfile(page_path), "not filed under %s: %s" % (day, page_path)
-post = open(post_path, encoding="utf-8").read()
-body = post.split("\n---\n", 1)[1]
-links = set(re.findall(r"\]\(([^)\s]+)\)", body))
-assert links, "no link in the post"
-
-class Page(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.hrefs, self.text, self.times, self.in_time = [], [], {}, None
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        for k in ("href", "src", "action", "formaction"):
-            if k in a:
-                self.hrefs.append(a[k])
-        if tag == "time":
-            self.in_time = a.get("class")
-    def handle_endtag(self, tag):
-        self.in_time = None
-    def handle_data(self, data):
-        self.text.append(data)
-        if self.in_time:
-            self.times[self.in_time] = self.times.get(self.in_time, "") + data
-
-raw = open(page_path, encoding="utf-8").read()
-p = Page()
-p.feed(raw)
-text = "".join(p.text)
-extra = [h for h in p.hrefs if h not in links]
-missing = [l for l in links if l not in p.hrefs]
-assert not extra, "links the post did not make: %r" % extra
-assert not missing, "links of the post not in the page: %r" % missing
-assert "mailto:" not in raw, "a mailto: link"
-assert p.times.get("date") == day, "the page's date: %r, want %s" % (p.times.get("date"), day)
-shown = {"2026-11-20": ["{{% param", "{{< x >}}", "{% include x.html %}", "press@hostile.example"],
-         "2026-11-21": ["{{% param", "{{ site.secret }}", "{% include x.html %}", "ops@hostile.example"]}[day]
-for s in shown:
-    assert s in text, "the feed's text %r is not shown as written" % s
-for root, dirs, files in os.walk(site):
-    for f in files:
-        data = open(os.path.join(root, f), "rb").read()
-        for bad in (secret, ran):
-            assert bad.encode() not in data, "%r in %s" % (bad, os.path.join(root, f))
-EOF
-}
-
 # page_of ENGINE POST DEST: where ENGINE files POST in DEST (its day from
 # the post's name, YYYY-MM-DD-ai-news.md)
 page_of() {
@@ -116,11 +60,83 @@ page_of() {
 	esac
 }
 
-# check_site ENGINE DEST WHAT: the pages of both days
+# check_site ENGINE DEST WHAT: the pages ENGINE built into DEST from both
+# days' posts, checked by the next check_pages
 check_site() {
 	while read -r post; do
-		check_page "$3: $(basename "$post")" "$post" "$(page_of "$1" "$post" "$2")" "$2"
+		printf '%s: %s\t%s\t%s\t%s\n' "$3" "$(basename "$post")" "$post" \
+			"$(page_of "$1" "$post" "$2")" "$2" >>"$tmp/pages.tsv"
 	done <"$tmp/$1.posts"
+}
+
+# check_pages: each page of $tmp/pages.tsv (WHAT, POST, PAGE, SITE) is
+# there (else it is not filed under its post's day), shows the post's
+# links and no other, its dates and the feed's template code as text, and
+# nothing that template code or the secret would have put into SITE (the
+# whole built site). One check a page, all in one python3 (slow to start).
+check_pages() {
+	python3 - "$tmp/pages.tsv" "$secret" "$ran" >"$tmp/pages.out" 2>&1 <<'EOF'
+import html.parser, os, re, sys
+
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs, self.text, self.times, self.in_time = [], [], {}, None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.hrefs += [a[k] for k in ("href", "src", "action", "formaction") if k in a]
+        if tag == "time":
+            self.in_time = a.get("class")
+    def handle_endtag(self, tag):
+        self.in_time = None
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.in_time:
+            self.times[self.in_time] = self.times.get(self.in_time, "") + data
+
+# what each day's feed text must show as written
+shown = {"2026-11-20": ["{{% param", "{{< x >}}", "{% include x.html %}", "press@hostile.example"],
+         "2026-11-21": ["{{% param", "{{ site.secret }}", "{% include x.html %}", "ops@hostile.example"]}
+
+def check(post_path, page_path, site, secret, ran):
+    day = re.search(r"(\d{4}-\d\d-\d\d)-ai-news", post_path).group(1)
+    assert os.path.isfile(page_path), "not filed under %s: no %s" % (day, page_path)
+    fm, body = open(post_path, encoding="utf-8").read()[4:].split("\n---\n", 1)
+    update = re.search(r"^(?:update|lastmod|last_modified_at): (\S+)$", fm, re.M).group(1)
+    links = set(re.findall(r"\]\(([^)\s]+)\)", body))
+    assert links, "no link in the post"
+    raw = open(page_path, encoding="utf-8").read()
+    p = Page()
+    p.feed(raw)
+    text = "".join(p.text)
+    extra = [h for h in p.hrefs if h not in links]
+    missing = [l for l in links if l not in p.hrefs]
+    assert not extra, "links the post did not make: %r" % extra
+    assert not missing, "links of the post not in the page: %r" % missing
+    assert "mailto:" not in raw, "a mailto: link"
+    assert p.times.get("date") == day, "the page's date: %r, want %s" % (p.times.get("date"), day)
+    assert p.times.get("lastmod") == update, "the page's update: %r, want %s" % (p.times.get("lastmod"), update)
+    for s in shown[day]:
+        assert s in text, "the feed's text %r is not shown as written" % s
+    for root, dirs, files in os.walk(site):
+        for f in files:
+            data = open(os.path.join(root, f), "rb").read()
+            for bad in (secret, ran):
+                assert bad.encode() not in data, "%r in %s" % (bad, os.path.join(root, f))
+
+for line in open(sys.argv[1], encoding="utf-8"):
+    what, post, page, site = line.rstrip("\n").split("\t")
+    try:
+        check(post, page, site, *sys.argv[2:])
+        print("ok")
+    except Exception as e:
+        print("%s: %s: %s" % (what, type(e).__name__, e))
+EOF
+	[ -s "$tmp/pages.out" ] || echo "python3 printed nothing" >"$tmp/pages.out"
+	while read -r line; do
+		if [ "$line" = ok ]; then ok; else bad "$line"; fi
+	done <"$tmp/pages.out"
+	: >"$tmp/pages.tsv"
 }
 
 # 1. hugo: shortcodes run before Markdown, goldmark links bare addresses
@@ -155,6 +171,7 @@ EOF
 			--destination "$dest" --cacheDir "$tmp/hugo-cache"
 		check_site hugo "$dest" "hugo ($zone)"
 	done
+	check_pages
 else
 	echo "$suite: hugo skipped (hugo absent: make deps installs it)"
 fi
@@ -181,35 +198,36 @@ EOF
 			--source "$site" --destination "$dest"
 		check_site jekyll "$dest" "jekyll ($zone)"
 	done
+	check_pages
 else
 	echo "$suite: jekyll skipped (jekyll absent: make deps installs it)"
 fi
 
-# 3. hoodie: Gatsby reads the front-matter with gray-matter (js-yaml)
-node_dir=$build/engines-node
+# 3. hoodie: Gatsby reads the front-matter with gray-matter (js-yaml),
+# installed once into the build folder (git ignores it)
+mkdir -p "$build"
+node_dir=$(cd "$build" && pwd)/engines-node
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	echo "$suite: hoodie skipped (node or npm absent: make deps installs them)"
 elif [ ! -d "$node_dir/node_modules/gray-matter" ] &&
 	! timeout 120 npm install --prefix "$node_dir" --no-save --no-package-lock \
-		--no-audit --no-fund --fetch-retries=1 gray-matter >"$tmp/npm.log" 2>&1; then
-	echo "$suite: hoodie skipped (npm could not install gray-matter: $(tail -n 1 "$tmp/npm.log"))"
+		--no-audit --no-fund --fetch-retries=0 --fetch-timeout=20000 gray-matter >"$tmp/npm.log" 2>&1; then
+	echo "$suite: hoodie skipped (npm could not install gray-matter: $(grep -m 1 -i "error" "$tmp/npm.log"))"
 else
 	publish hoodie
-	while read -r post; do
-		# gray-matter's reading, as JSON (dates as ISO strings)
-		node -e '
+	# gray-matter's reading of each post: a JSON line, a date as {"date": ISO}
+	node -e '
+const fs = require("fs");
 const matter = require(process.argv[1]);
-const d = matter.read(process.argv[2]).data;
-const show = (v) => v instanceof Date ? {date: v.toISOString()} : v;
-const out = {};
-for (const k of Object.keys(d)) out[k] = show(d[k]);
-console.log(JSON.stringify(out));' "$(pwd)/$node_dir/node_modules/gray-matter" "$post" >"$tmp/gm.json" 2>"$tmp/gm.err" ||
-			echo '{}' >"$tmp/gm.json"
-		if python3 - "$post" "$tmp/gm.json" >"$tmp/py.out" 2>&1 <<'EOF'; then ok; else bad "hoodie: gray-matter reads $(basename "$post"): $(tail -n 3 "$tmp/py.out") $(head -c 300 "$tmp/gm.err")"; fi
+for (const post of fs.readFileSync(process.argv[2], "utf8").split("\n").filter(Boolean)) {
+	const d = matter.read(post).data, out = {};
+	for (const k of Object.keys(d))
+		out[k] = d[k] instanceof Date ? {date: d[k].toISOString()} : d[k];
+	console.log(JSON.stringify(out));
+}' "$node_dir/node_modules/gray-matter" "$tmp/hoodie.posts" >"$tmp/gm.jsonl" 2>"$tmp/gm.err"
+	# each post's reading against the front-matter as written: one line a post
+	python3 - "$tmp/hoodie.posts" "$tmp/gm.jsonl" >"$tmp/gm.out" 2>&1 <<'EOF'
 import json, re, sys
-post_path, gm_path = sys.argv[1:]
-day = re.search(r"(\d{4}-\d\d-\d\d)-ai-news", post_path).group(1)
-fm = open(post_path, encoding="utf-8").read()[4:].split("\n---\n", 1)[0]
 
 def scalar(v):
     # the project's YAML: "double-quoted" (JSON's escapes and \xHH) or plain
@@ -217,27 +235,41 @@ def scalar(v):
         return json.loads(re.sub(r"\\x([0-9A-Fa-f]{2})", r"\\u00\1", v))
     return v
 
-want, key = {}, None
-for line in fm.splitlines():
-    if line.startswith("  - "):
-        want[key].append(scalar(line[4:]))
-    elif line.endswith(":"):
-        key = line[:-1]
-        want[key] = []
-    else:
-        key, v = line.split(": ", 1)
-        want[key] = scalar(v)
-got = json.load(open(gm_path))
-for k in ("title", "description"):
-    assert got.get(k) == want[k], "%s: %r, want %r" % (k, got.get(k), want[k])
-assert got.get("date") == {"date": day + "T00:00:00.000Z"}, "date: %r, want %s" % (got.get("date"), day)
-assert got.get("update") == {"date": want["update"] + "T00:00:00.000Z"}, "update: %r" % got.get("update")
-assert want["update"] >= day
-assert got.get("tags") == want["tags"] and got["tags"], "tags: %r, want %r" % (got.get("tags"), want["tags"])
-if day == "2026-11-21":
-    assert '{{% param "secret" %}} {{ site.secret }}' in got["title"], got["title"]
+def check(post_path, got):
+    day = re.search(r"(\d{4}-\d\d-\d\d)-ai-news", post_path).group(1)
+    fm = open(post_path, encoding="utf-8").read()[4:].split("\n---\n", 1)[0]
+    want, key = {}, None
+    for line in fm.splitlines():
+        if line.startswith("  - "):
+            want[key].append(scalar(line[4:]))
+        elif line.endswith(":"):
+            key = line[:-1]
+            want[key] = []
+        else:
+            key, v = line.split(": ", 1)
+            want[key] = scalar(v)
+    for k in ("title", "description"):
+        assert got.get(k) == want[k], "%s: %r, want %r" % (k, got.get(k), want[k])
+    assert got.get("date") == {"date": day + "T00:00:00.000Z"}, "date: %r, want %s" % (got.get("date"), day)
+    assert got.get("update") == {"date": want["update"] + "T00:00:00.000Z"}, "update: %r" % got.get("update")
+    assert want["update"] >= day, "update %s before the date" % want["update"]
+    assert got.get("tags") and got["tags"] == want["tags"], "tags: %r, want %r" % (got.get("tags"), want["tags"])
+    if day == "2026-11-21":
+        assert '{{% param "secret" %}} {{ site.secret }}' in got["title"], "title: %r" % got["title"]
+
+posts = open(sys.argv[1]).read().split()
+readings = [json.loads(l) for l in open(sys.argv[2])]
+for i, post in enumerate(posts):
+    try:
+        check(post, readings[i] if i < len(readings) else {})
+        print("ok")
+    except Exception as e:
+        print("gray-matter reads %s: %s: %s" % (post.split("/")[-2], type(e).__name__, e))
 EOF
-	done <"$tmp/hoodie.posts"
+	[ -s "$tmp/gm.out" ] || echo "python3 printed nothing" >"$tmp/gm.out"
+	while read -r line; do
+		if [ "$line" = ok ]; then ok; else bad "hoodie: $line $(head -c 300 "$tmp/gm.err")"; fi
+	done <"$tmp/gm.out"
 fi
 
 suite_end
