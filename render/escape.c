@@ -80,7 +80,7 @@ static const char markdown_line_start[] = "#+-=";
 
 /* Whether s[i] must be escaped: inline markup anywhere; block markers at
  * the value's start (an ordered list's "1." or "1)" too); and the parts
- * of what GFM turns into links by itself ("://", a "www." word). */
+ * of what GFM turns into links by itself ("://", "www."). */
 static bool markdown_needs_escape(const char *s, size_t n, size_t i)
 {
 	size_t k;
@@ -98,9 +98,10 @@ static bool markdown_needs_escape(const char *s, size_t n, size_t i)
 	}
 	if (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
 		return true;
+	/* whatever stands before it: goldmark links a "www." after a
+	 * quote, remark after a bracket */
 	if (s[i] == '.' && i >= 3 && (s[i - 1] | 0x20) == 'w' &&
-	    (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w' &&
-	    (i == 3 || ascii_isspace(s[i - 4]) || strchr("*_~(", s[i - 4])))
+	    (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w')
 		return true;
 	return false;
 }

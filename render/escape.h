@@ -19,7 +19,7 @@ int escape_html(struct buf *out, const char *s, size_t n);
  * &#125; &#64; &amp;: template code runs before Markdown, and "@" makes
  * an e-mail link); a backslash before \\ ` * _ [ ] < > | ~, before
  * # + - = at the start, the "." or ")" of "1." or "1)", the ":" of "://"
- * and the "." of a "www." word (links made by themselves). Whitespace
+ * and the "." of "www." (links made by themselves). Whitespace
  * becomes spaces, trimmed at both ends; other bytes, Korean included,
  * are kept. So the text renders as itself, no markup and no link. */
 int escape_markdown(struct buf *out, const char *s, size_t n);

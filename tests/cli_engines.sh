@@ -49,6 +49,34 @@ publish() {
 	expect_lines "$tmp/$1.posts" 2 "$1: two posts published"
 }
 
+# escaped_post DIR ENGINE: a post of 2026-11-22 in DIR whose text is rendered by
+# escape_markdown alone (aidigest render), carrying the bare links and
+# addresses the writer would have removed, and the template code; its
+# path is added to $tmp/ENGINE.posts
+escaped_post() {
+	cat >"$tmp/escaped.mustache" <<'EOF'
+---
+layout: post
+title: "escape_markdown in the engines"
+date: 2026-11-22
+lastmod: 2026-11-22
+last_modified_at: 2026-11-22
+---
+
+{{text}}
+
+- {{text}} [the one link](https://allowed.example/one)
+
+> **{{text}}**: {{text}}
+EOF
+	cat >"$tmp/escaped.json" <<'EOF'
+{"text": "see https://evil.example/a http://evil.example ftp://ftp.evil.example www.evil.example WWW.Evil.example (www.paren.example) *www.star.example* _www.under.example_ ~www.tilde.example~ [www.bracket.example] \"www.quote.example\" 뉴스www.korean.example mail press@hostile.example, mailto:press@hostile.example, xmpp:press@hostile.example/x, 문의press@hostile.example로 <https://angle.example> {{% param \"secret\" %}} {{% nonexistent %}} {{< x >}} {% include x.html %} {{ site.secret }}"}
+EOF
+	expect_exit 0 "render the escaped post" -- "$bin" render --escape markdown "$tmp/escaped.mustache" "$tmp/escaped.json"
+	cp "$tmp/out" "$1/2026-11-22-ai-news.md"
+	echo "$1/2026-11-22-ai-news.md" >>"$tmp/$2.posts"
+}
+
 # page_of ENGINE POST DEST: where ENGINE files POST in DEST (its day from
 # the post's name, YYYY-MM-DD-ai-news.md)
 page_of() {
@@ -96,7 +124,9 @@ class Page(html.parser.HTMLParser):
 
 # what each day's feed text must show as written
 shown = {"2026-11-20": ["{{% param", "{{< x >}}", "{% include x.html %}", "press@hostile.example"],
-         "2026-11-21": ["{{% param", "{{ site.secret }}", "{% include x.html %}", "ops@hostile.example"]}
+         "2026-11-21": ["{{% param", "{{ site.secret }}", "{% include x.html %}", "ops@hostile.example"],
+         "2026-11-22": ["{{% param", "{{ site.secret }}", "{% include x.html %}", "press@hostile.example",
+                        "https://evil.example/a", "www.evil.example", "(www.paren.example)", "<https://angle.example>"]}
 
 def check(post_path, page_path, site, secret, ran):
     day = re.search(r"(\d{4}-\d\d-\d\d)-ai-news", post_path).group(1)
@@ -113,7 +143,7 @@ def check(post_path, page_path, site, secret, ran):
     missing = [l for l in links if l not in p.hrefs]
     assert not extra, "links the post did not make: %r" % extra
     assert not missing, "links of the post not in the page: %r" % missing
-    assert "mailto:" not in raw, "a mailto: link"
+    assert not [h for h in p.hrefs if h.lower().startswith("mailto:")], "a mailto: link"
     assert p.times.get("date") == day, "the page's date: %r, want %s" % (p.times.get("date"), day)
     assert p.times.get("lastmod") == update, "the page's update: %r, want %s" % (p.times.get("lastmod"), update)
     for s in shown[day]:
@@ -154,6 +184,7 @@ if command -v hugo >/dev/null 2>&1; then
 EOF
 	echo "$ran" >"$site/layouts/shortcodes/x.html"
 	publish hugo
+	escaped_post "$site/content/posts" hugo
 	for zone in $zones; do
 		cat >"$site/config.toml" <<EOF
 baseURL = "https://blog.example/"
@@ -191,6 +222,7 @@ if command -v jekyll >/dev/null 2>&1; then
 EOF
 	echo "$ran" >"$site/_includes/x.html"
 	publish jekyll
+	escaped_post "$site/_posts" jekyll
 	for zone in $zones; do
 		printf 'title: engines\nsecret: %s\ntimezone: %s\nfuture: true\n' "$secret" "$zone" >"$site/_config.yml"
 		dest=$tmp/jekyll-$(echo "$zone" | tr / -)

@@ -482,6 +482,10 @@ static void test_escape_markdown(void)
 	        {"a@b.example", "a&#64;b.example"},
 	        {"R&D", "R&amp;D"},
 	        {"&amp;", "&amp;amp;"},
+	        /* goldmark links a "www." after a quote too (typographer) */
+	        {"\"www.q.example\" [www.b.example] 뉴스WWW.k.example",
+	         "\"www\\.q.example\" \\[www\\.b.example\\] "
+	         "뉴스WWW\\.k.example"},
 	};
 	struct buf b = BUF_INIT(0);
 	size_t i;
