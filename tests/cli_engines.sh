@@ -49,10 +49,10 @@ publish() {
 	expect_lines "$tmp/$1.posts" 2 "$1: two posts published"
 }
 
-# escaped_post DIR ENGINE: a post of 2026-11-22 in DIR whose text is rendered by
-# escape_markdown alone (aidigest render), carrying the bare links and
-# addresses the writer would have removed, and the template code; its
-# path is added to $tmp/ENGINE.posts
+# escaped_post DIR ENGINE: a post of 2026-11-22 in DIR whose text only
+# escape_markdown wrote (aidigest render), with the bare links and
+# addresses the writer would have removed and the template code; its path
+# is added to $tmp/ENGINE.posts
 escaped_post() {
 	cat >"$tmp/escaped.mustache" <<'EOF'
 ---
@@ -168,6 +168,9 @@ EOF
 	done <"$tmp/pages.out"
 	: >"$tmp/pages.tsv"
 }
+
+# The sites build posts dated after the clock too (buildFuture, future:
+# true): the days are fixed, the test must not depend on today.
 
 # 1. hugo: shortcodes run before Markdown, goldmark links bare addresses
 if command -v hugo >/dev/null 2>&1; then
