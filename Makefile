@@ -26,8 +26,12 @@ VERSION = 0.1.0
 PKGS = libxml-2.0 jansson libcurl libpcre2-8 sqlite3 libcmark
 DEB_BUILD = gcc make pkg-config libc6-dev libxml2-dev libjansson-dev \
 	libcurl4-openssl-dev libpcre2-dev libsqlite3-dev libcmark-dev
-# The tests' loopback HTTP server is Python's standard library.
-DEB_TEST = python3
+# The tests' loopback HTTP server is Python's standard library; the
+# engines suite builds the post with Hugo and Jekyll, and reads it with
+# gray-matter from npm (Debian's npm and nodejs only where no npm is,
+# as a NodeSource nodejs brings its own).
+DEB_TEST = python3 hugo jekyll
+DEB_NPM = nodejs npm
 DEB_FUZZ = clang libclang-rt-14-dev
 DEB_BENCH = sfeed python3-feedparser time curl
 
@@ -223,9 +227,15 @@ deps:
 	@if ! command -v $(CC) >/dev/null 2>&1 || \
 	    ! command -v pkg-config >/dev/null 2>&1 || \
 	    ! pkg-config --exists $(PKGS) || \
-	    ! command -v python3 >/dev/null 2>&1; then \
+	    ! command -v python3 >/dev/null 2>&1 || \
+	    ! command -v hugo >/dev/null 2>&1 || \
+	    ! command -v jekyll >/dev/null 2>&1; then \
 		echo "aidigest: installing build dependencies: $(DEB_BUILD) $(DEB_TEST)"; \
 		$(call apt_install,$(DEB_BUILD) $(DEB_TEST)); \
+	fi
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "aidigest: installing test dependencies: $(DEB_NPM)"; \
+		$(call apt_install,$(DEB_NPM)); \
 	fi
 
 deps-fuzz:

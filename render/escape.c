@@ -45,15 +45,42 @@ int escape_html(struct buf *out, const char *s, size_t n)
 
 /* ASCII punctuation that can start or end CommonMark (and GFM) inline
  * markup anywhere on a line: escapes, code, emphasis, links and images,
- * autolinks and HTML, entities, tables, strikethrough. */
-static const char markdown_inline[] = "\\`*_[]<>&|~";
+ * autolinks and HTML, tables, strikethrough. */
+static const char markdown_inline[] = "\\`*_[]<>|~";
+
+/* What a backslash does not make safe in every engine, written as a
+ * character reference (shown as the character, never markup): braces
+ * start template code that runs before Markdown is read (Hugo's
+ * shortcodes, Liquid, kramdown's {: } and {:: }); "@" makes a bare
+ * e-mail address a link (goldmark's linkify, GFM); kramdown shows "\&"
+ * and "\@" with their backslash. "&" also starts an entity. */
+static const struct {
+	char c;
+	const char *ref;
+} markdown_refs[] = {
+        {'{', "&#123;"},
+        {'}', "&#125;"},
+        {'@', "&#64;"},
+        {'&', "&amp;"},
+};
+
+/* The character reference for c, or NULL. */
+static const char *markdown_ref(char c)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof markdown_refs / sizeof *markdown_refs; k++)
+		if (markdown_refs[k].c == c)
+			return markdown_refs[k].ref;
+	return NULL;
+}
 /* What matters only where a line starts (the value may start one):
  * headings, quotes, list items, thematic breaks, setext underlines. */
 static const char markdown_line_start[] = "#+-=";
 
 /* Whether s[i] must be escaped: inline markup anywhere; block markers at
  * the value's start (an ordered list's "1." or "1)" too); and the parts
- * of what GFM turns into links by itself ("://", a "www." word). */
+ * of what GFM turns into links by itself ("://", "www."). */
 static bool markdown_needs_escape(const char *s, size_t n, size_t i)
 {
 	size_t k;
@@ -71,9 +98,10 @@ static bool markdown_needs_escape(const char *s, size_t n, size_t i)
 	}
 	if (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
 		return true;
+	/* whatever stands before it: goldmark links a "www." after a
+	 * quote, remark after a bracket */
 	if (s[i] == '.' && i >= 3 && (s[i - 1] | 0x20) == 'w' &&
-	    (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w' &&
-	    (i == 3 || ascii_isspace(s[i - 4]) || strchr("*_~(", s[i - 4])))
+	    (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w')
 		return true;
 	return false;
 }
@@ -82,6 +110,7 @@ int escape_markdown(struct buf *out, const char *s, size_t n)
 {
 	size_t start = out->len, i;
 	char pair[2] = {'\\', 0};
+	const char *ref;
 	int err = 0;
 
 	/* surrounding whitespace would indent (a code block) or break the
@@ -95,6 +124,8 @@ int escape_markdown(struct buf *out, const char *s, size_t n)
 			continue;
 		if (ascii_isspace(s[i])) {
 			err = buf_putc(out, ' ');
+		} else if ((ref = markdown_ref(s[i])) != NULL) {
+			err = buf_puts(out, ref);
 		} else if (s[i] != '\0' && markdown_needs_escape(s, n, i)) {
 			pair[1] = s[i];
 			err = buf_append(out, pair, 2);
@@ -154,9 +185,17 @@ int escape_none(struct buf *out, const char *s, size_t n)
 	return buf_append(out, s, n);
 }
 
-static bool url_encoded(unsigned char c)
+/* Whether p[0] is percent-encoded: controls, space, non-ASCII, what
+ * ends or breaks a markdown link target, braces (template code, which
+ * Hugo and Liquid run before Markdown), and a "%" that starts no %XX. */
+static bool url_encoded(const char *p)
 {
-	return c <= 0x20 || c >= 0x7F || strchr("()<>\"'`\\", c);
+	unsigned char c = (unsigned char)*p;
+
+	if (c == '%')
+		return ascii_hexval((unsigned char)p[1]) < 0 ||
+		       ascii_hexval((unsigned char)p[2]) < 0;
+	return c <= 0x20 || c >= 0x7F || strchr("()<>\"'`\\{}", c);
 }
 
 int escape_url(struct buf *out, const char *url)
@@ -175,7 +214,7 @@ int escape_url(struct buf *out, const char *url)
 	if (!rest || *rest == '\0' || strchr("/?#", *rest))
 		return ERR_PARSE;
 	for (p = url; *p && !err; p++) {
-		if (url_encoded((unsigned char)*p))
+		if (url_encoded(p))
 			err = buf_printf(out, "%%%02X", (unsigned char)*p);
 		else
 			err = buf_putc(out, *p);

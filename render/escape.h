@@ -14,13 +14,14 @@
 /* HTML text and attribute values: & < > " ' (the Mustache spec's set). */
 int escape_html(struct buf *out, const char *s, size_t n);
 
-/* Markdown inline text (CommonMark, and GFM's tables and strikethrough):
- * backslash-escape the ASCII punctuation that can start or end markup
- * (\\ ` * _ { } [ ] < > ( ) # + - . ! | ~ & =), so feed text renders
- * through cmark as itself: no emphasis, links, HTML, entities, headings,
- * setext lines, quotes or list items. Whitespace (newlines too) becomes
- * spaces and is trimmed at both ends, so no line break or code block can
- * start; other bytes, Korean included, are kept. */
+/* Markdown inline text, as CommonMark, Hugo's goldmark, Jekyll's kramdown
+ * and Gatsby's remark read it: { } @ & as character references (&#123;
+ * &#125; &#64; &amp;: template code runs before Markdown, and "@" makes
+ * an e-mail link); a backslash before \\ ` * _ [ ] < > | ~, before
+ * # + - = at the start, the "." or ")" of "1." or "1)", the ":" of "://"
+ * and the "." of "www." (links made by themselves). Whitespace
+ * becomes spaces, trimmed at both ends; other bytes, Korean included,
+ * are kept. So the text renders as itself, no markup and no link. */
 int escape_markdown(struct buf *out, const char *s, size_t n);
 
 /* A YAML scalar: always one double-quoted line, with \\ \" \n \t \r, other
@@ -33,10 +34,12 @@ int escape_yaml(struct buf *out, const char *s, size_t n);
 int escape_none(struct buf *out, const char *s, size_t n);
 
 /* A link target for markdown: only absolute http(s) URLs with a host
- * (scheme in any case); space, ( ) < > " ' ` \\, control characters and
- * non-ASCII bytes percent-encoded (an existing %XX is kept). Returns 0;
- * ERR_PARSE (appending nothing) for any other URL, NULL, relative,
- * javascript: or data:; ERR_LIMIT (appending nothing) over out's cap. */
+ * (scheme in any case); space, ( ) < > " ' ` \\ { }, control characters,
+ * non-ASCII bytes and a "%" that starts no %XX percent-encoded (an
+ * existing %XX is kept; braces would be template code to Hugo and
+ * Liquid). Returns 0; ERR_PARSE (appending nothing) for any other URL,
+ * NULL, relative, javascript: or data:; ERR_LIMIT (appending nothing)
+ * over out's cap. */
 MUST_CHECK int escape_url(struct buf *out, const char *url);
 
 #endif

@@ -217,12 +217,15 @@ static int copy_out(char *dst, size_t size, const struct buf *value)
 int publish_existing_dates(const char *path, char *date, size_t dsize,
                            char *update, size_t usize)
 {
-	/* date, then update, or lastmod without it */
-	static const char *const keys[] = {"date", "update", "lastmod"};
+	/* date, then the update: update, else lastmod (hugo), else
+	 * last_modified_at (jekyll) */
+	static const char *const keys[] = {"date", "update", "lastmod",
+	                                   "last_modified_at"};
+	enum { NKEYS = sizeof keys / sizeof *keys };
 	struct buf text = BUF_INIT(EXISTING_MAX), value = BUF_INIT(0);
-	bool found[3] = {false, false, false};
+	bool found[NKEYS] = {false};
 	const char *s, *line, *nl;
-	size_t fm_end, body, n, klen, k;
+	size_t fm_end, body, n, klen, k, update_key = NKEYS;
 	int fd, ret;
 
 	if (date && dsize)
@@ -247,11 +250,11 @@ int publish_existing_dates(const char *path, char *date, size_t dsize,
 		nl = memchr(line, '\n', (size_t)(s + fm_end - line));
 		n = (size_t)(nl - line);
 		klen = yaml_key_length(line, n);
-		for (k = 0; klen && k < 3; k++)
+		for (k = 0; klen && k < NKEYS; k++)
 			if (strlen(keys[k]) == klen &&
 			    memcmp(line, keys[k], klen) == 0)
 				break;
-		if (!klen || k == 3 || found[k])
+		if (!klen || k == NKEYS || found[k])
 			continue;
 		found[k] = true;
 		buf_reset(&value);
@@ -259,8 +262,10 @@ int publish_existing_dates(const char *path, char *date, size_t dsize,
 		                           &value);
 		if (ret == ERR_OK && k == 0 && date)
 			ret = copy_out(date, dsize, &value);
-		if (ret == ERR_OK && k > 0 && update && !(k == 2 && found[1]))
+		if (ret == ERR_OK && k > 0 && k < update_key && update) {
 			ret = copy_out(update, usize, &value);
+			update_key = k;
+		}
 		if (ret != ERR_OK)
 			goto out;
 	}

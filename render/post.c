@@ -1,6 +1,5 @@
 #include "render/post.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,17 +62,6 @@ static json_t *post_url(const char *url)
 	return v;
 }
 
-/* The jekyll date: the day at midnight in the digest's zone. */
-static json_t *post_datetime(const char *date, int offset)
-{
-	char s[40];
-	int a = offset < 0 ? -offset : offset;
-
-	snprintf(s, sizeof s, "%.10s 00:00:00 %c%02d%02d", date,
-	         offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-	return json_string(s);
-}
-
 static const char *post_heading(const struct post_spec *spec, int c)
 {
 	const struct writer_output *w = spec->w;
@@ -95,9 +83,6 @@ static json_t *post_front_matter(const struct post_spec *spec)
 	json_object_set_new(fm, "description", post_yaml(w->description));
 	json_object_set_new(fm, "date", json_string(spec->first_date));
 	json_object_set_new(fm, "update", json_string(spec->update));
-	json_object_set_new(
-	        fm, "datetime",
-	        post_datetime(spec->first_date, spec->tz_offset_sec));
 	for (i = 0; i < w->ntags; i++)
 		json_array_append_new(tags, post_yaml(w->tags[i]));
 	json_object_set_new(fm, "tags", tags);
@@ -199,16 +184,14 @@ struct publish_field *post_fields(const struct post_spec *spec, size_t *n)
 {
 	const struct writer_output *w = spec->w;
 	struct publish_field *v = NULL;
-	json_t *dt;
 	size_t i;
 
 	*n = 0;
 	if (spec->preset == POST_JEKYLL) {
 		post_field(&v, n, "layout", "post");
 		post_field(&v, n, "title", w->title);
-		dt = post_datetime(spec->first_date, spec->tz_offset_sec);
-		post_field(&v, n, "date", json_string_value(dt));
-		json_decref(dt);
+		post_field(&v, n, "date", spec->first_date);
+		post_field(&v, n, "last_modified_at", spec->update);
 	} else {
 		post_field(&v, n, "title", w->title);
 		post_field(&v, n, "description", w->description);

@@ -12,8 +12,9 @@
 
 /* The post: the template's data from the writer's text and the selected
  * stories, the rendering (markdown escaping for every value; front-matter
- * values written as YAML by escape_yaml), and what the post must contain
- * to be published (front-matter fields, sections, the allowed links). */
+ * values written as YAML by escape_yaml, dates as days), and what the post
+ * must contain to be published (front-matter fields, sections, the
+ * allowed links). */
 
 enum post_preset { POST_HOODIE = 0, POST_HUGO, POST_JEKYLL };
 
@@ -33,7 +34,8 @@ struct post_spec {
 	const char *update;     /* today, YYYY-MM-DD */
 	enum post_preset preset;
 	const char *series; /* hoodie's series, or NULL */
-	int tz_offset_sec;  /* for jekyll's date with an offset */
+	int tz_offset_sec;  /* the digest's zone; no preset writes it: their
+	                     * dates are days, read in the site's zone */
 	const struct writer_output *w;
 	const struct writer_category *cats;
 	size_t ncats;

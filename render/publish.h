@@ -42,12 +42,12 @@ void publish_unlock(int fd);
 MUST_CHECK int publish_write(const char *path, const char *data, size_t n,
                              struct buf *err);
 
-/* The front-matter's `date` and `update` (or, without it, `lastmod`) of
- * an existing post, to keep its date when a day is published again. Reads
- * at most 64 KiB. 0 and the values as written (quotes removed; "" for a
- * key that is absent or a post without front-matter) into date/update
- * (either may be NULL); ERR_NOT_FOUND when there is no such file; ERR_IO
- * when it cannot be read; ERR_PARSE when its front-matter does not end
+/* The front-matter's `date` and `update` (or, without it, `lastmod`,
+ * then `last_modified_at`) of an existing post, to keep its date when a day is
+ * published again. Reads at most 64 KiB. 0 and the values as written (quotes
+ * removed; "" for a key that is absent or a post without front-matter) into
+ * date/update (either may be NULL); ERR_NOT_FOUND when there is no such file;
+ * ERR_IO when it cannot be read; ERR_PARSE when its front-matter does not end
  * (within the 64 KiB) or a quoted value does not read; ERR_LIMIT when a
  * value does not fit in its room. */
 MUST_CHECK int publish_existing_dates(const char *path, char *date,

@@ -193,7 +193,7 @@ printf '[digest]\ntimezone = +09:00\npreset = jekyll\n[panel]\ntop = 8\n' >"$tmp
 run 0 "jekyll" jekyll h jekyll -- run --date 2026-11-20
 expect_grep "$tmp/out" "_posts/2026-11-20-ai-news.md$" "jekyll's file name"
 expect_grep "$(cat "$tmp/out")" "^layout: post$" "jekyll's layout"
-expect_grep "$(cat "$tmp/out")" "^date: 2026-11-19 00:00:00 +0900$" "jekyll's date with its offset (the first date, kept)"
+expect_grep "$(cat "$tmp/out")" "^date: 2026-11-19$" "jekyll's date, a day (the first date, kept)"
 
 # 7. LLM judges and an LLM writer that puts URLs into its text
 cat >"$tmp/llm.conf" <<EOF

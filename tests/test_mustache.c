@@ -467,6 +467,25 @@ static void test_escape_markdown(void)
 	        "한국어 **강조** [링크](http://x) `코드`",
 	        "x <= y && z >= w",
 	        "\"quoted\" 'single'",
+	        "{{% param \"secret\" %}} {{< x >}} {{ .Site.Params.x }}",
+	        "{% include x.html %} {{ site.secret }} {: .c} {::comment}",
+	        "mail press@hostile.example or a.b+c@d.example",
+	        "100% {%raw%} a & b &amp; c ~ d",
+	};
+	static const struct {
+		const char *text, *want;
+	} engines[] = {
+	        {"{{% param \"secret\" %}}",
+	         "&#123;&#123;% param \"secret\" %&#125;&#125;"},
+	        {"{{< x >}}", "&#123;&#123;\\< x \\>&#125;&#125;"},
+	        {"{% include x.html %}", "&#123;% include x.html %&#125;"},
+	        {"a@b.example", "a&#64;b.example"},
+	        {"R&D", "R&amp;D"},
+	        {"&amp;", "&amp;amp;"},
+	        /* goldmark links a "www." after a quote too (typographer) */
+	        {"\"www.q.example\" [www.b.example] 뉴스WWW.k.example",
+	         "\"www\\.q.example\" \\[www\\.b.example\\] "
+	         "뉴스WWW\\.k.example"},
 	};
 	struct buf b = BUF_INIT(0);
 	size_t i;
@@ -481,7 +500,7 @@ static void test_escape_markdown(void)
 	CHECK_STR(buf_cstr(&b), "\\# a b");
 	buf_reset(&b);
 	escape_markdown(&b, "1. [x](y) & z", 13);
-	CHECK_STR(buf_cstr(&b), "1\\. \\[x\\](y) \\& z");
+	CHECK_STR(buf_cstr(&b), "1\\. \\[x\\](y) &amp; z");
 	/* only what can start markup where it stands is escaped */
 	buf_reset(&b);
 	escape_markdown(&b, "v1.5 - a-b (c) 2. x", 19);
@@ -489,6 +508,17 @@ static void test_escape_markdown(void)
 	buf_reset(&b);
 	escape_markdown(&b, "see https://x.y and www.z.org", 29);
 	CHECK_STR(buf_cstr(&b), "see https\\://x.y and www\\.z.org");
+	/* what blog engines read before Markdown (Hugo's shortcodes,
+	 * Liquid, kramdown's {: }), and what they turn into links by
+	 * themselves or show with its backslash (kramdown: \& \@), as
+	 * character references */
+	for (i = 0; i < sizeof engines / sizeof *engines; i++) {
+		buf_reset(&b);
+		CHECK_INT(escape_markdown(&b, engines[i].text,
+		                          strlen(engines[i].text)),
+		          0);
+		CHECK_STR(buf_cstr(&b), engines[i].want);
+	}
 	/* the cap: nothing appended */
 	buf_free(&b);
 	buf_init(&b, 6);
@@ -601,6 +631,13 @@ static void test_escape_url(void)
 	         "https://ko.wikipedia.org/wiki/%ED%95%9C%EA%B5%AD"},
 	        {"https://e.com/\x01\x7F\\", "https://e.com/%01%7F%5C"},
 	        {"https://e.com/a%20b", "https://e.com/a%20b"},
+	        /* template code stays out of the target (Hugo and Liquid read
+	         * it before Markdown); a bare % is encoded too */
+	        {"https://e.com/{{site.x}}/{% include x %}/100%",
+	         "https://e.com/%7B%7Bsite.x%7D%7D/"
+	         "%7B%25%20include%20x%20%25%7D/"
+	         "100%25"},
+	        {"https://e.com/a%2g%A", "https://e.com/a%252g%25A"},
 	        {"javascript:alert(1)", NULL},
 	        {"JavaScript:alert(1)//http://x", NULL},
 	        {"data:text/html,<script>", NULL},

@@ -460,6 +460,13 @@ static void test_existing_dates(const char *root)
 	         "2024-05-05"},
 	        {"---\nlayout: post\ndate: 2024-05-01 09:00:00 +0900\n---\n", 0,
 	         "2024-05-01 09:00:00 +0900", ""},
+	        /* jekyll's update (last_modified_at), after lastmod's */
+	        {"---\nlayout: post\ndate: 2024-05-01\nlast_modified_at: "
+	         "2024-05-02\n---\n",
+	         0, "2024-05-01", "2024-05-02"},
+	        {"---\nlast_modified_at: 2024-05-06\nlastmod: "
+	         "2024-05-04\n---\n",
+	         0, "", "2024-05-04"},
 	        {"---\ndate: '2024-05-01'   # a comment\nupdate: 2024-05-02 # "
 	         "note\n---\n",
 	         0, "2024-05-01", "2024-05-02"},
@@ -639,6 +646,7 @@ void test_publish(void)
 
 	test_paths();
 	test_publish_validate();
+	test_publish_post();
 	if (!CHECK(temp_folder(root, sizeof root)))
 		return;
 	test_lock(root);

@@ -5,5 +5,7 @@
 
 /* publish_validate's cases (tests/test_publish_validate.c). */
 void test_publish_validate(void);
+/* the post each preset writes (tests/test_publish_post.c). */
+void test_publish_post(void);
 
 #endif

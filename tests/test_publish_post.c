@@ -1,0 +1,151 @@
+/* The post as each preset writes it from the built-in template: it passes
+ * its own validation; feed and writer text reaches the body as nothing a
+ * blog engine runs (no brace, no "@") and reads back through cmark as
+ * itself; the front-matter keeps the text as written; the dates are
+ * plain days that every engine files under the digest's day. */
+
+#include <cmark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "render/post.h"
+#include "tests/check.h"
+#include "tests/test_publish.h"
+
+/* The built-in post template (templates/post.md.mustache). */
+extern const char post_template_text[];
+
+static char title[] = "Agents {{% param \"secret\" %}} {{ site.secret }} "
+                      "{% include x.html %} press@hostile.example";
+static char description[] = "{{< x >}} {{% nonexistent %}} 설명";
+static char intro[] = "오늘은 {{% param \"secret\" %}} 소식입니다. "
+                      "문의 press@hostile.example";
+static char viewpoint[] = "의견 {% include x.html %} {{ site.secret }}";
+static char overview[] = "종합 {: .x} {::comment}";
+static char tag0[] = "AI 뉴스";
+static char tag1[] = "{{ site.tag }}";
+static char *tags[] = {tag0, tag1};
+static char oneliner[] = "요약 ops@hostile.example {{< x >}}";
+static char summary[] = "본문 {{% nonexistent %}} R&D a@b.example";
+static char piece_title[] = "LLM {{% param \"secret\" %}} {%raw%}";
+
+static const struct writer_category cats[] = {{"models", "모델"}};
+
+/* What the body must not contain, and what its HTML must show as text. */
+static const char *const body_absent[] = {"{", "}", "@", "mailto"};
+static const char *const html_shown[] = {
+        "{{% param &quot;secret&quot; %}}",
+        "{% include x.html %} {{ site.secret }}",
+        "press@hostile.example",
+        "ops@hostile.example",
+        "{{&lt; x &gt;}}",
+        "{: .x} {::comment}",
+        "R&amp;D a@b.example",
+        "href=\"https://hostile.example/a/%7B%7Bsite.secret%7D%7D/%7B%25%"
+        "20include%20x.html%20%25%7D\"",
+};
+
+/* Each preset's front-matter lines that carry the dates and the title. */
+static const struct {
+	enum post_preset preset;
+	const char *lines[3];
+} preset_lines[] = {
+        {POST_HOODIE,
+         {"\ndate: 2026-11-20\n", "\nupdate: 2026-12-02\n",
+          "\ntitle: \"Agents {{% param \\\"secret\\\" %}} {{ site.secret "
+          "}} {% include x.html %} press@hostile.example\"\n"}},
+        {POST_HUGO,
+         {"\ndate: 2026-11-20\n", "\nlastmod: 2026-12-02\n",
+          "\ndescription: \"{{< x >}} {{% nonexistent %}} 설명\"\n"}},
+        /* a date without a time or an offset: Jekyll reads it at
+         * midnight in the site's zone, whatever it is */
+        {POST_JEKYLL,
+         {"\ndate: 2026-11-20\n", "\nlast_modified_at: 2026-12-02\n",
+          "\n  - \"{{ site.tag }}\"\n"}},
+};
+
+static void check_preset(size_t k, struct post_spec *spec)
+{
+	struct buf post = BUF_INIT(0), err = BUF_INIT(0);
+	struct publish_field *fields;
+	const char *body;
+	char **allowed, *html;
+	size_t i, nfields;
+
+	spec->preset = preset_lines[k].preset;
+	CHECK_INT(post_render(post_template_text, strlen(post_template_text),
+	                      spec, &post, &err),
+	          0);
+	fields = post_fields(spec, &nfields);
+	allowed = post_allowed_urls(spec);
+	if (!CHECK_INT(publish_validate(post.data, post.len, fields, nfields,
+	                                post_sections,
+	                                (const char *const *)allowed, &err),
+	               0))
+		printf("  preset %zu: %s\n", k, buf_cstr(&err));
+	for (i = 0; i < 3; i++)
+		if (!CHECK(strstr(buf_cstr(&post), preset_lines[k].lines[i])))
+			printf("  preset %zu: no %s", k,
+			       preset_lines[k].lines[i] + 1);
+	body = strstr(buf_cstr(&post), "\n---\n");
+	if (CHECK(body != NULL)) {
+		for (i = 0; i < sizeof body_absent / sizeof *body_absent; i++)
+			if (!CHECK(strstr(body, body_absent[i]) == NULL))
+				printf("  preset %zu: \"%s\" in the body: "
+				       "%.40s\n",
+				       k, body_absent[i],
+				       strstr(body, body_absent[i]));
+		html = cmark_markdown_to_html(body + 5, strlen(body + 5),
+		                              CMARK_OPT_DEFAULT);
+		for (i = 0; i < sizeof html_shown / sizeof *html_shown; i++)
+			if (!CHECK(strstr(html, html_shown[i]) != NULL))
+				printf("  preset %zu: not in the HTML: %s\n", k,
+				       html_shown[i]);
+		free(html);
+	}
+	post_fields_free(fields, nfields);
+	post_urls_free(allowed);
+	buf_free(&post);
+	buf_free(&err);
+}
+
+void test_publish_post(void)
+{
+	struct writer_piece piece = {0};
+	struct writer_output w = {0};
+	struct post_item item = {0};
+	struct post_spec spec = {0};
+	size_t k;
+
+	piece.oneliner = oneliner;
+	piece.summary = summary;
+	piece.title = piece_title;
+	w.title = title;
+	w.description = description;
+	w.tags = tags;
+	w.ntags = 2;
+	w.intro = intro;
+	w.viewpoint = viewpoint;
+	w.overview_title = overview;
+	w.pieces = &piece;
+	w.npieces = 1;
+	item.title = piece_title;
+	item.url = "https://hostile.example/a/{{site.secret}}/{% include "
+	           "x.html %}";
+	item.source = "hostile@example";
+	item.category = 0;
+	item.piece = &piece;
+	spec.date = "2026-11-20";
+	spec.first_date = "2026-11-20";
+	spec.update = "2026-12-02";
+	spec.tz_offset_sec = 9 * 3600;
+	spec.w = &w;
+	spec.cats = cats;
+	spec.ncats = 1;
+	spec.items = &item;
+	spec.nitems = 1;
+	for (k = 0; k < sizeof preset_lines / sizeof *preset_lines; k++)
+		check_preset(k, &spec);
+}
