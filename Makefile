@@ -26,11 +26,12 @@ VERSION = 0.1.0
 PKGS = libxml-2.0 jansson libcurl libpcre2-8 sqlite3 libcmark
 DEB_BUILD = gcc make pkg-config libc6-dev libxml2-dev libjansson-dev \
 	libcurl4-openssl-dev libpcre2-dev libsqlite3-dev libcmark-dev
-# The tests' loopback HTTP server is Python's standard library; the
-# engines suite builds the post with Hugo and Jekyll, and reads it with
-# gray-matter from npm (Debian's npm and nodejs only where no npm is,
-# as a NodeSource nodejs brings its own).
-DEB_TEST = python3 hugo jekyll
+# The tests' loopback HTTP server is Python's standard library; faketime
+# sets the clock of the night's run; the engines suite builds the post
+# with Hugo and Jekyll, and reads it with gray-matter from npm (Debian's
+# npm and nodejs only where no npm is, as a NodeSource nodejs brings its
+# own).
+DEB_TEST = python3 faketime hugo jekyll
 DEB_NPM = nodejs npm
 DEB_FUZZ = clang libclang-rt-14-dev
 DEB_BENCH = sfeed python3-feedparser time curl
@@ -68,7 +69,7 @@ CONF_OBJ = $(B)/tests/conformance.o $(B)/tests/check.o
 BIN ?= aidigest
 
 .PHONY: all build test check asan fuzz bench install uninstall clean deps \
-	deps-fuzz deps-bench deps-format run demo format format-check layers \
+	deps-test deps-fuzz deps-bench deps-format run demo format format-check layers \
 	have-deps
 
 all: have-deps
@@ -130,7 +131,7 @@ $(B)/gen/%.o: $(B)/gen/%.c
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(CONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory check
 
 check: build
@@ -153,7 +154,7 @@ deps-format:
 	@command -v clang-format >/dev/null 2>&1 || \
 		{ $(call apt_install,clang-format); }
 
-asan: deps
+asan: deps-test
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/aidigest \
 		SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		CFLAGS='-O1 -g' check
@@ -223,15 +224,23 @@ define apt_install
 		{ $(APT) update && $(APT) install -y --no-install-recommends $(1); }
 endef
 
+# What building and running need (make, make run, make demo).
 deps:
 	@if ! command -v $(CC) >/dev/null 2>&1 || \
 	    ! command -v pkg-config >/dev/null 2>&1 || \
-	    ! pkg-config --exists $(PKGS) || \
-	    ! command -v python3 >/dev/null 2>&1 || \
+	    ! pkg-config --exists $(PKGS); then \
+		echo "aidigest: installing build dependencies: $(DEB_BUILD)"; \
+		$(call apt_install,$(DEB_BUILD)); \
+	fi
+
+# What the tests need beyond that (make test, make asan).
+deps-test: deps
+	@if ! command -v python3 >/dev/null 2>&1 || \
+	    ! command -v faketime >/dev/null 2>&1 || \
 	    ! command -v hugo >/dev/null 2>&1 || \
 	    ! command -v jekyll >/dev/null 2>&1; then \
-		echo "aidigest: installing build dependencies: $(DEB_BUILD) $(DEB_TEST)"; \
-		$(call apt_install,$(DEB_BUILD) $(DEB_TEST)); \
+		echo "aidigest: installing test dependencies: $(DEB_TEST)"; \
+		$(call apt_install,$(DEB_TEST)); \
 	fi
 	@if ! command -v npm >/dev/null 2>&1; then \
 		echo "aidigest: installing test dependencies: $(DEB_NPM)"; \

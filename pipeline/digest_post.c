@@ -55,7 +55,6 @@ int digest_render(struct digest *d, struct buf *err)
 	spec->update = d->update;
 	spec->preset = d->preset;
 	spec->series = cfg->series;
-	spec->tz_offset_sec = cfg->tz_offset_sec;
 	spec->w = &d->wo;
 	spec->cats = d->wcats;
 	spec->ncats = d->pc.ncategories;

@@ -34,8 +34,6 @@ struct post_spec {
 	const char *update;     /* today, YYYY-MM-DD */
 	enum post_preset preset;
 	const char *series; /* hoodie's series, or NULL */
-	int tz_offset_sec;  /* the digest's zone; no preset writes it: their
-	                     * dates are days, read in the site's zone */
 	const struct writer_output *w;
 	const struct writer_category *cats;
 	size_t ncats;

@@ -43,6 +43,7 @@ run fetch env AIDIGEST_BIN="$bin" sh tests/cli_fetch.sh
 run rank env AIDIGEST_BIN="$bin" sh tests/cli_rank.sh
 run run env AIDIGEST_BIN="$bin" sh tests/cli_run.sh
 run help env AIDIGEST_BIN="$bin" sh tests/cli_help.sh
+run engines env AIDIGEST_BIN="$bin" sh tests/cli_engines.sh
 run layers sh tests/layers.sh
 run sizes sh tests/sizes.sh
 

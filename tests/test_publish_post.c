@@ -140,7 +140,6 @@ void test_publish_post(void)
 	spec.date = "2026-11-20";
 	spec.first_date = "2026-11-20";
 	spec.update = "2026-12-02";
-	spec.tz_offset_sec = 9 * 3600;
 	spec.w = &w;
 	spec.cats = cats;
 	spec.ncats = 1;
