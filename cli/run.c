@@ -1,9 +1,11 @@
 #include "cli/cli.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/print.h"
+#include "common/xalloc.h"
 #include "fetch/http.h"
 #include "pipeline/digest.h"
 #include "pipeline/ingest.h"
@@ -31,8 +33,9 @@ static const struct cli_spec run_spec = {
         "The night's job: fetch every source, then for the day select the "
         "stories no earlier digest carried, rank them with the panel, let "
         "the writer write the Korean text, let the panel verify it, render "
-        "the post, check it, and publish it atomically into --out under "
-        "a lock (the path from [digest] output or the preset). A re-run "
+        "the post, check it, and publish it atomically into --out (the "
+        "path from [digest] output or the preset), holding a lock beside "
+        "the state database so that a second run waits its turn. A re-run "
         "of a day keeps its date and sets its update. Prints the post's "
         "path; a summary goes to stderr and the run is recorded in the "
         "state database. Exit 2 when sources, judges or the writer failed "
@@ -120,6 +123,20 @@ static int run_digest(const struct cli_call *call, struct cli_context *cx,
 	return ret;
 }
 
+/* The folder of the run's lock: the state database's (the blog's for a
+ * database in memory). Caller frees. */
+static char *run_lock_dir(const char *db_path, const char *out_dir)
+{
+	const char *slash = strrchr(db_path, '/');
+
+	if (strcmp(db_path, ":memory:") == 0)
+		return xstrdup(out_dir);
+	if (!slash)
+		return xstrdup(".");
+	return slash == db_path ? xstrdup("/")
+	                        : xstrndup(db_path, (size_t)(slash - db_path));
+}
+
 /* Fetch, then the digest, holding the lock (unless a dry run). */
 static int run_locked(const struct cli_call *call, struct cli_context *cx,
                       const struct run_opts *o, struct run_state *rs)
@@ -155,6 +172,7 @@ int cli_cmd_run(struct cli_call *call, int argc, char **argv)
 	char date[DATE_DAY_LEN];
 	int64_t from, to;
 	int nargs, ret, lock = -1;
+	char *lock_dir = NULL;
 
 	memset(&o, 0, sizeof o);
 	memset(&rs, 0, sizeof rs);
@@ -172,8 +190,10 @@ int cli_cmd_run(struct cli_call *call, int argc, char **argv)
 	rs.out_dir = call->g->out    ? call->g->out
 	             : cx.config.out ? cx.config.out
 	                             : ".";
-	/* one run at a time: the lock is held from the fetch to the end */
-	if (!o.dry_run && publish_lock(rs.out_dir, &lock, &err) != ERR_OK) {
+	/* one run a state at a time: the lock, beside the state database,
+	 * is held from the fetch to the end */
+	lock_dir = run_lock_dir(cx.db_path, rs.out_dir);
+	if (!o.dry_run && publish_lock(lock_dir, &lock, &err) != ERR_OK) {
 		cli_msg("run", "%s", buf_cstr(&err));
 		ret = CLI_EXIT_ERROR;
 		goto out;
@@ -183,6 +203,7 @@ int cli_cmd_run(struct cli_call *call, int argc, char **argv)
 	if (cli_flush("run") != CLI_EXIT_OK)
 		ret = CLI_EXIT_ERROR;
 out:
+	free(lock_dir);
 	cli_context_free(&cx);
 	buf_free(&err);
 	return ret;

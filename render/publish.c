@@ -249,11 +249,11 @@ static char *path_join(const char *dir, const char *name)
 	return s;
 }
 
-/* "another aidigest run is publishing into DIR (pid N)" (without the
- * pid part when it is 0) into err; returns ERR_IO. */
+/* "another aidigest run holds the lock in DIR (pid N)" (without the pid
+ * part when it is 0) into err; returns ERR_IO. */
 static int lock_refuse(struct buf *err, const char *dir, long holder)
 {
-	buf_puts(err, "another aidigest run is publishing into ");
+	buf_puts(err, "another aidigest run holds the lock in ");
 	utf8_append_cut(err, dir, PATH_MAX);
 	if (holder > 0)
 		buf_printf(err, " (pid %ld)", holder);

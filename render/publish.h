@@ -20,10 +20,11 @@
 char *publish_path(const char *out_dir, const char *pattern, const char *date,
                    const char *slug, struct buf *err);
 
-/* Hold the blog's lock (flock on `.aidigest.lock` in dir, which is
- * created, folders and all, and left in place): 0 and its descriptor in
- * *fd; else *fd is -1 and the result ERR_IO, with "another aidigest run
- * is publishing into DIR (pid N)" in err when a run holds it (without the
+/* Hold a run's lock (flock on `.aidigest.lock` in dir, the state
+ * database's folder: one run a state at a time; created, folders and all,
+ * and left in place): 0 and its descriptor in *fd; else *fd is -1 and the
+ * result ERR_IO, with "another aidigest run holds the lock in DIR (pid
+ * N)" in err when a run holds it (without the
  * pid part when it has not written it yet), "PATH: why" when the lock
  * cannot be made; ERR_USAGE for an empty dir. */
 MUST_CHECK int publish_lock(const char *dir, int *fd, struct buf *err);

@@ -164,12 +164,13 @@ fd = os.open(sys.argv[1] + "/.aidigest.lock", os.O_RDWR | os.O_CREAT)
 fcntl.flock(fd, fcntl.LOCK_EX)
 os.write(fd, b"99999\n")
 open(sys.argv[1] + "/.held", "w").close()
-time.sleep(10)' "$tmp/blog" &
+time.sleep(10)' "$tmp" &
 holder=$!
 tries=0
-while [ ! -e "$tmp/blog/.held" ] && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+while [ ! -e "$tmp/.held" ] && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
 run 1 "a second run while one holds the lock" heuristic h blog -- run --date 2026-11-20 --force
-expect_grep "$tmp/err" "another aidigest run is publishing into" "the lock's message"
+expect_grep "$tmp/err" "another aidigest run holds the lock in $tmp" "the lock's message names the state's folder"
+if [ -e "$tmp/blog/.aidigest.lock" ]; then bad "the lock is left in the blog"; else ok; fi
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

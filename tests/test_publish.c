@@ -209,9 +209,8 @@ static void test_lock(const char *root)
 	/* flock belongs to the open file description: a second open() in
 	 * the same process is refused too. */
 	buf_reset(&want);
-	buf_printf(&want,
-	           "another aidigest run is publishing into %s (pid %ld)", dir,
-	           (long)getpid());
+	buf_printf(&want, "another aidigest run holds the lock in %s (pid %ld)",
+	           dir, (long)getpid());
 	CHECK_INT(publish_lock(dir, &fd2, &err), ERR_IO);
 	CHECK_INT(fd2, -1);
 	CHECK_STR(buf_cstr(&err), buf_cstr(&want));
@@ -273,7 +272,7 @@ static void test_lock(const char *root)
 		buf_reset(&want);
 		buf_printf(
 		        &want,
-		        "another aidigest run is publishing into %s (pid %ld)",
+		        "another aidigest run holds the lock in %s (pid %ld)",
 		        dir, (long)pid);
 		CHECK_INT(publish_lock(dir, &fd, &err), ERR_IO);
 		CHECK_STR(buf_cstr(&err), buf_cstr(&want));
