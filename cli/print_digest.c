@@ -33,6 +33,66 @@ static const char *rank_category(const struct digest *d, size_t i)
 	return c >= 0 ? d->pc.categories[c].id : NULL;
 }
 
+/* The rank (0-based) of candidate at in the pooled order. */
+static size_t rank_of(const struct panel_result *res, size_t at)
+{
+	size_t r;
+
+	for (r = 0; r < res->norder && res->order[r] != at; r++)
+		;
+	return r;
+}
+
+/* Why story at is in or out, in plain words. */
+static void rank_why(FILE *fp, const struct digest *d, size_t at)
+{
+	const struct panel_result *res = &d->pr;
+	const struct pool_choice *w = &res->why[at];
+	const char *cat = rank_category(d, at);
+
+	switch (w->reason) {
+	case POOL_SELECTED:
+		fprintf(fp, "  selected\n");
+		break;
+	case POOL_NOT_REACHED:
+		fprintf(fp,
+		        "  not selected: the top %zu were chosen before its "
+		        "turn\n",
+		        d->pc.top);
+		break;
+	case POOL_QUOTA:
+		fprintf(fp, "  not selected: the quota of %s is full\n",
+		        cat ? cat : "its category");
+		break;
+	case POOL_SAME_EVENT:
+		fprintf(fp, "  not selected: the same event as story %lld\n",
+		        (long long)d->cands[w->same_as].id);
+		break;
+	case POOL_BELOW_FLOOR:
+		fprintf(fp,
+		        "  not selected: below the floor (the better half "
+		        "of the candidates, or the top %zu): no filler\n",
+		        d->pc.top);
+		break;
+	case POOL_PUBLISHED:
+		fprintf(fp, "  not selected: published on an earlier day\n");
+		break;
+	default:
+		fprintf(fp, "  not selected: not a candidate\n");
+	}
+}
+
+static void rank_why_json(json_t *o, const struct digest *d, size_t at)
+{
+	const struct pool_choice *w = &d->pr.why[at];
+
+	json_object_set_new(o, "why", json_string(pool_reason_name(w->reason)));
+	json_object_set_new(o, "same_as",
+	                    w->reason == POOL_SAME_EVENT
+	                            ? json_integer(d->cands[w->same_as].id)
+	                            : json_null());
+}
+
 static json_t *rank_story_json(const struct digest *d, size_t r)
 {
 	const struct panel_result *res = &d->pr;
@@ -48,6 +108,7 @@ static json_t *rank_story_json(const struct digest *d, size_t r)
 	                    cat ? json_string(cat) : json_null());
 	json_object_set_new(o, "score", json_real(res->pooled[at]));
 	json_object_set_new(o, "selected", json_boolean(res->selected[at]));
+	rank_why_json(o, d, at);
 	for (k = 0; k < res->njudges; k++)
 		json_object_set_new(
 		        js, res->pool_names[k],
@@ -122,7 +183,7 @@ void cli_print_rank_table(FILE *fp, const struct digest *d)
 	const char *cat;
 	size_t r, k;
 
-	fprintf(fp, "%4s %7s %3s %-10s %-50s", "RANK", "SCORE", "SEL",
+	fprintf(fp, "%4s %8s %7s %3s %-10s %-50s", "RANK", "ID", "SCORE", "SEL",
 	        "CATEGORY", "TITLE");
 	for (k = 0; k < res->njudges; k++)
 		fprintf(fp, " %8.8s", res->pool_names[k]);
@@ -132,10 +193,10 @@ void cli_print_rank_table(FILE *fp, const struct digest *d)
 		const char *title = d->cands[i].title ? d->cands[i].title : "";
 
 		cat = rank_category(d, i);
-		fprintf(fp, "%4zu %7.3f %3s %-10.10s %-50.*s", r + 1,
-		        res->pooled[i], res->selected[i] ? "*" : "",
-		        cat ? cat : "-", (int)utf8_prefix_bytes(title, 50),
-		        title);
+		fprintf(fp, "%4zu %8lld %7.3f %3s %-10.10s %-50.*s", r + 1,
+		        (long long)d->cands[i].id, res->pooled[i],
+		        res->selected[i] ? "*" : "", cat ? cat : "-",
+		        (int)utf8_prefix_bytes(title, 50), title);
 		for (k = 0; k < res->njudges; k++) {
 			double v = res->scores[k * res->nstories + i];
 
@@ -188,8 +249,9 @@ int cli_print_rank_explain(FILE *fp, const struct digest *d, int64_t id)
 			        res->pool_names[k], v,
 			        z[k * res->nstories + at]);
 	}
-	fprintf(fp, "  pooled %.3f, %s\n", res->pooled[at],
-	        res->selected[at] ? "selected" : "not selected");
+	fprintf(fp, "  pooled %.3f, rank %zu of %zu candidates\n",
+	        res->pooled[at], rank_of(res, at) + 1, res->norder);
+	rank_why(fp, d, at);
 	free(z);
 	free(w);
 	free(ids);

@@ -231,6 +231,7 @@ static void digest_cand_fill(struct digest *d, size_t i,
 int digest_select(struct digest *d, struct buf *err)
 {
 	struct store *st = d->env->store;
+	bool *seen;
 	size_t i, k, n;
 
 	if (ingest_stories_load(st, d->from, d->to, &d->stories,
@@ -239,20 +240,20 @@ int digest_select(struct digest *d, struct buf *err)
 		return ERR_DB;
 	}
 	d->fresh = d->nstories;
+	seen = xcalloc(d->nstories + 1, sizeof *seen);
+	for (i = 0; i < d->nstories; i++)
+		if (digest_published_before(d, &d->stories[i], &seen[i])) {
+			buf_printf(err,
+			           "cannot tell what was published before: %s",
+			           store_error(st));
+			free(seen);
+			return ERR_DB;
+		}
 	if (d->goal == DIGEST_POST) {
 		/* stories an earlier day's digest carried are not repeated:
 		 * they move behind the fresh ones (and are freed with them) */
 		for (i = 0, k = 0; i < d->nstories; i++) {
-			bool seen;
-
-			if (digest_published_before(d, &d->stories[i], &seen)) {
-				buf_printf(err,
-				           "cannot tell what was published "
-				           "before: %s",
-				           store_error(st));
-				return ERR_DB;
-			}
-			if (seen)
+			if (seen[i])
 				continue;
 			if (k != i) {
 				struct store_story t = d->stories[k];
@@ -269,14 +270,19 @@ int digest_select(struct digest *d, struct buf *err)
 		           "no new stories for %s: fetch first, or check the "
 		           "date and [digest] timezone",
 		           d->date);
+		free(seen);
 		return ERR_NOT_FOUND;
 	}
 	n = d->fresh ? d->fresh : 1;
 	d->cands = xcalloc(n, sizeof *d->cands);
 	d->cand_hashes = xcalloc(n, sizeof *d->cand_hashes);
 	d->cand_links = xcalloc(n, sizeof *d->cand_links);
-	for (i = 0; i < d->fresh; i++)
+	for (i = 0; i < d->fresh; i++) {
 		digest_cand_fill(d, i, &d->stories[i]);
+		/* rank shows them too, as a run would leave them out */
+		d->cands[i].published = d->goal == DIGEST_RANKING && seen[i];
+	}
+	free(seen);
 	return ERR_OK;
 }
 

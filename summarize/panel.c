@@ -405,58 +405,87 @@ static int panel_pool(struct panel_run *r, struct buf *err)
 	return 0;
 }
 
-/* 5. categories (the judges' majority, else the patterns), clusters of
- * the same event, selection */
+/* The category whose pattern matches a story best: more matches in the
+ * title first, then more in the text; -1 when none matches. */
+static int panel_pattern_category(const struct panel_config *cfg,
+                                  const struct panel_story *s)
+{
+	size_t k, t, x, best_t = 0, best_x = 0;
+	int best = -1;
+
+	for (k = 0; k < cfg->ncategories; k++) {
+		t = pattern_count(cfg->categories[k].re, s->title, 64);
+		x = pattern_count(cfg->categories[k].re, s->text, 64);
+		if (t + x == 0)
+			continue;
+		if (best < 0 || t > best_t || (t == best_t && x > best_x)) {
+			best = (int)k;
+			best_t = t;
+			best_x = x;
+		}
+	}
+	return best;
+}
+
+/* A story's category: the judges' majority, else the best pattern. */
+static int panel_category_of(const struct panel_run *r, size_t i)
+{
+	const struct panel_config *cfg = r->cfg;
+	int votes[64] = {0}, best = -1, c;
+	size_t j, k;
+
+	for (j = 0; j < cfg->njudges; j++) {
+		c = r->judge_category[j * r->n + i];
+		if (c >= 0 && c < 64 && !r->res->judges[j].failed)
+			votes[c]++;
+	}
+	for (k = 0; k < cfg->ncategories && k < 64; k++)
+		if (votes[k] > 0 && (best < 0 || votes[k] > votes[best]))
+			best = (int)k;
+	return best >= 0 ? best : panel_pattern_category(cfg, &r->stories[i]);
+}
+
+/* Whether two stories tell the same event: their titles match each
+ * other. */
+static bool panel_same_event(void *ctx, size_t a, size_t b)
+{
+	const struct panel_run *r = ctx;
+	const char *ta = r->stories[a].title, *tb = r->stories[b].title;
+
+	return stories_titles_match(ta ? ta : "", tb ? tb : "") != 0;
+}
+
+/* 5. categories, then the selection: quotas, one story per event, no
+ * filler below the floor (the better half of the candidates, or the top
+ * when that is more), nothing published before */
 static void panel_select(struct panel_run *r)
 {
 	const struct panel_config *cfg = r->cfg;
 	struct panel_result *res = r->res;
-	int *cluster = xcalloc(r->n + 1, sizeof *cluster);
 	size_t *quota = xcalloc(cfg->ncategories + 1, sizeof *quota);
-	size_t i, j, k, n = r->n;
+	bool *published = xcalloc(r->n + 1, sizeof *published);
+	struct pool_rules rules;
+	size_t i, k;
 
-	for (i = 0; i < n; i++) {
-		int votes[64] = {0}, best = -1;
-
-		cluster[i] = -1;
-		for (j = 0; j < cfg->njudges; j++) {
-			int c = r->judge_category[j * n + i];
-
-			if (c >= 0 && c < 64 && !res->judges[j].failed)
-				votes[c]++;
-		}
-		for (k = 0; k < cfg->ncategories && k < 64; k++)
-			if (votes[k] > 0 &&
-			    (best < 0 || votes[k] > votes[best]))
-				best = (int)k;
-		for (k = 0; best < 0 && k < cfg->ncategories; k++)
-			if (pattern_matches(cfg->categories[k].re,
-			                    r->stories[i].title) ||
-			    pattern_matches(cfg->categories[k].re,
-			                    r->stories[i].text))
-				best = (int)k;
-		res->category[i] = best;
-	}
-	for (i = 0; i < r->ncand; i++) {
-		const char *ti = r->stories[res->order[i]].title;
-
-		for (k = 0; k < i; k++) {
-			const char *tk = r->stories[res->order[k]].title;
-
-			if (cluster[res->order[i]] >= 0 ||
-			    !stories_titles_match(ti ? ti : "", tk ? tk : ""))
-				continue;
-			if (cluster[res->order[k]] < 0)
-				cluster[res->order[k]] = (int)res->order[k];
-			cluster[res->order[i]] = cluster[res->order[k]];
-		}
+	for (i = 0; i < r->n; i++) {
+		res->category[i] = panel_category_of(r, i);
+		published[i] = r->stories[i].published;
 	}
 	for (k = 0; k < cfg->ncategories; k++)
 		quota[k] = (size_t)ceil(cfg->quota * (double)cfg->top);
-	pool_select(res->order, r->ncand, res->category, cluster, quota,
-	            cfg->ncategories, cfg->top, res->selected);
-	free(cluster);
+	memset(&rules, 0, sizeof rules);
+	rules.category = res->category;
+	rules.quota = quota;
+	rules.ncategories = cfg->ncategories;
+	rules.top = cfg->top;
+	rules.floor =
+	        (r->ncand + 1) / 2 > cfg->top ? (r->ncand + 1) / 2 : cfg->top;
+	rules.published = published;
+	rules.same_event = panel_same_event;
+	rules.ctx = r;
+	pool_select(res->order, r->ncand, &rules, res->selected, res->why);
 	free(quota);
+	free(published);
 }
 
 /* 6. cost: the panel's, and one reference judge on the same prompts */
@@ -521,6 +550,7 @@ static void panel_run_init(struct panel_run *r, struct panel_result *res,
 	res->pooled = xcalloc(n + 1, sizeof *res->pooled);
 	res->order = xcalloc(n + 1, sizeof *res->order);
 	res->selected = xcalloc(n + 1, sizeof *res->selected);
+	res->why = xcalloc(n + 1, sizeof *res->why);
 	res->category = xcalloc(n + 1, sizeof *res->category);
 	for (i = 0; i < nj; i++) {
 		res->judges[i].name = r->cfg->judges[i].name;
@@ -602,6 +632,7 @@ void panel_result_free(struct panel_result *res)
 	free(res->pooled);
 	free(res->order);
 	free(res->selected);
+	free(res->why);
 	free(res->category);
 	free(res->pool_names);
 	memset(res, 0, sizeof *res);

@@ -78,6 +78,8 @@ struct panel_story {
 	const char *hash; /* content hash: the judgments' cache key */
 	struct heuristic_story h;
 	const char *const *links; /* every item's URL, NULL-ended */
+	bool published;           /* an earlier day's digest carried it:
+	                           * ranked, never selected */
 };
 
 /* One judge's part in a run. */
@@ -102,7 +104,10 @@ struct panel_result {
 	size_t *order;  /* story indices, best first */
 	size_t norder;  /* the candidates */
 	bool *selected;
-	int *category;           /* index into config categories, -1 */
+	struct pool_choice *why; /* nstories: why each is in or out */
+	int *category;           /* index into config categories, -1:
+	                          * none (the judges' majority, else the
+	                          * pattern that matches best) */
 	const char **pool_names; /* njudges names, owned by config */
 	double kendall_w;
 	struct llm_usage use; /* every judge's */

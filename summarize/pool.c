@@ -554,43 +554,91 @@ double pool_kendall_tau(const double *a, const double *b, size_t n)
 	return tau;
 }
 
-size_t pool_select(const size_t *order, size_t n, const int *category,
-                   const int *cluster, const size_t *quota, size_t ncategories,
-                   size_t top, bool *selected)
+static const char *const pool_reasons[] = {
+        [POOL_SELECTED] = "selected",
+        [POOL_NOT_REACHED] = "not reached",
+        [POOL_QUOTA] = "quota",
+        [POOL_SAME_EVENT] = "same event",
+        [POOL_BELOW_FLOOR] = "below the floor",
+        [POOL_PUBLISHED] = "published before",
+        [POOL_EXCLUDED] = "not a candidate",
+};
+
+const char *pool_reason_name(enum pool_reason reason)
 {
-	size_t *taken = xcalloc(ncategories, sizeof *taken);
-	int *clusters = xcalloc(top, sizeof *clusters);
-	size_t k, c, nclusters = 0, chosen = 0;
+	return (unsigned)reason < sizeof pool_reasons / sizeof *pool_reasons
+	               ? pool_reasons[reason]
+	               : "?";
+}
 
-	for (k = 0; k < n; k++)
+/* Why story i at rank k cannot be taken now, or POOL_SELECTED. */
+static enum pool_reason pool_refuse(const struct pool_rules *r, size_t i,
+                                    size_t k, const size_t *taken,
+                                    const size_t *chosen, size_t nchosen,
+                                    size_t *same_as)
+{
+	int cat = r->category ? r->category[i] : -1;
+	size_t c;
+
+	if (r->published && r->published[i])
+		return POOL_PUBLISHED;
+	if (k >= r->floor)
+		return POOL_BELOW_FLOOR;
+	if (cat >= 0 && (size_t)cat < r->ncategories && r->quota &&
+	    taken[cat] >= r->quota[cat])
+		return POOL_QUOTA;
+	for (c = 0; r->same_event && c < nchosen; c++)
+		if (r->same_event(r->ctx, i, chosen[c])) {
+			*same_as = chosen[c];
+			return POOL_SAME_EVENT;
+		}
+	return POOL_SELECTED;
+}
+
+size_t pool_select(const size_t *order, size_t n, const struct pool_rules *r,
+                   bool *selected, struct pool_choice *why)
+{
+	size_t *taken = xcalloc(r->ncategories + 1, sizeof *taken);
+	size_t *chosen = xcalloc(r->top + 1, sizeof *chosen);
+	bool *seen = xcalloc(n + 1, sizeof *seen);
+	size_t k, nchosen = 0;
+
+	for (k = 0; k < n; k++) {
 		selected[k] = false;
-	for (k = 0; k < n && chosen < top; k++) {
-		size_t i = order[k];
-		int cat, cl;
-		bool clash = false;
+		if (why) {
+			why[k].reason = POOL_EXCLUDED;
+			why[k].same_as = (size_t)-1;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		size_t i = order[k], same_as = (size_t)-1;
+		enum pool_reason reason;
+		int cat;
 
-		if (i >= n || selected[i])
+		if (i >= n || seen[i])
 			continue;
-		cat = category ? category[i] : -1;
-		if (cat >= 0 && (size_t)cat < ncategories && quota &&
-		    taken[cat] >= quota[cat])
-			continue;
-		cl = cluster ? cluster[i] : -1;
-		for (c = 0; cl >= 0 && c < nclusters; c++)
-			if (clusters[c] == cl)
-				clash = true;
-		if (clash)
+		seen[i] = true;
+		reason = nchosen == r->top ? POOL_NOT_REACHED
+		                           : pool_refuse(r, i, k, taken, chosen,
+		                                         nchosen, &same_as);
+		if (nchosen == r->top && r->published && r->published[i])
+			reason = POOL_PUBLISHED;
+		if (why) {
+			why[i].reason = reason;
+			why[i].same_as = same_as;
+		}
+		if (reason != POOL_SELECTED)
 			continue;
 		selected[i] = true;
-		chosen++;
-		if (cat >= 0 && (size_t)cat < ncategories)
+		chosen[nchosen++] = i;
+		cat = r->category ? r->category[i] : -1;
+		if (cat >= 0 && (size_t)cat < r->ncategories)
 			taken[cat]++;
-		if (cl >= 0)
-			clusters[nclusters++] = cl;
 	}
 	free(taken);
-	free(clusters);
-	return chosen;
+	free(chosen);
+	free(seen);
+	return nchosen;
 }
 
 enum pool_method pool_method_parse(const char *name, bool *ok)

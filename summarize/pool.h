@@ -66,15 +66,49 @@ double pool_kendall_w(const struct pool_input *in);
  * time (Knight's merge count), O(n) memory. */
 double pool_kendall_tau(const double *a, const double *b, size_t n);
 
-/* Choose `top` stories from order[0..n): best first, at most quota[c]
- * stories of category c (category[i] in 0..ncategories-1, or -1 for
- * none: no quota), never two stories with the same cluster[i] (cluster
- * -1: alone). selected[0..n) is cleared, then set for the chosen; returns
- * how many. category, cluster or quota NULL: no such limit; entries of
- * order >= n or repeated are skipped. O(n * top). */
-size_t pool_select(const size_t *order, size_t n, const int *category,
-                   const int *cluster, const size_t *quota, size_t ncategories,
-                   size_t top, bool *selected);
+/* Why a story is or is not in the selection. */
+enum pool_reason {
+	POOL_SELECTED = 0,
+	POOL_NOT_REACHED, /* the top was full before its turn */
+	POOL_QUOTA,       /* its category's quota was full */
+	POOL_SAME_EVENT,  /* the same event as a story selected before it */
+	POOL_BELOW_FLOOR, /* ranked below the floor: no filler */
+	POOL_PUBLISHED,   /* an earlier day's digest carried it */
+	POOL_EXCLUDED     /* not a candidate, or repeated in the order */
+};
+
+/* The rules of a selection. */
+struct pool_rules {
+	const int *category; /* per story, -1: none; NULL: no categories */
+	const size_t *quota; /* per category, the most it may have */
+	size_t ncategories;
+	size_t top;            /* the most stories */
+	size_t floor;          /* stories at rank >= floor (0-based) are never
+	                        * taken: fewer stories beat filler */
+	const bool *published; /* per story, or NULL */
+	/* Whether stories a and b tell the same event (they must match each
+	 * other: nothing chains through a third); NULL: never. */
+	bool (*same_event)(void *ctx, size_t a, size_t b);
+	void *ctx;
+};
+
+/* What the selection says of a story. */
+struct pool_choice {
+	enum pool_reason reason;
+	size_t same_as; /* POOL_SAME_EVENT: the selected story, else -1 */
+};
+
+/* Choose stories from order[0..n), best first, by the rules: a story is
+ * taken unless it was published before, is below the floor, its
+ * category's quota is full, or it tells the same event as one already
+ * taken; at most top. selected[0..n) and, when given, why[0..n) are set
+ * for every story (stories not in the order: POOL_EXCLUDED). Returns how
+ * many were taken. O(n * top) calls of same_event at most. */
+size_t pool_select(const size_t *order, size_t n, const struct pool_rules *r,
+                   bool *selected, struct pool_choice *why);
+
+/* The name of a reason for people and JSON ("selected", "quota", ...). */
+const char *pool_reason_name(enum pool_reason reason);
 
 /* "zmean" "median" "vote" "borda" (exact); otherwise POOL_ZMEAN and
  * *ok = false. ok may be NULL. */

@@ -110,6 +110,23 @@ assert r["cost"]["requests"] == 0
 assert all(j["cached"] == 41 for j in r["judges"])
 '
 
+# 3a. every story says why it is in or out; --explain says it in words
+expect_aidigest 0 "rank --format json, the reasons" panel main -- rank --date 2025-03-10 --format json
+cp "$tmp/out" "$tmp/why.json"
+expect_json "each story's why" '
+ss = r["stories"]
+assert all(("why" in s) and (s["selected"] == (s["why"] == "selected")) for s in ss), ss[0]
+assert {s["why"] for s in ss} <= {"selected", "not reached", "quota", "same event", "below the floor", "published before"}
+assert all((s["same_as"] is None) == (s["why"] != "same event") for s in ss)
+n = len(ss)
+assert all(s["why"] in ("below the floor", "not reached", "published before") for s in ss[max(10, (n + 1) // 2):])'
+out_id=$(python3 -c 'import json,sys; print([s["id"] for s in json.load(open(sys.argv[1]))["stories"] if not s["selected"]][0])' "$tmp/why.json")
+expect_aidigest 0 "rank --explain of a story left out" panel main -- rank --date 2025-03-10 --explain "$out_id"
+expect_grep "$tmp/out" "^  not selected: " "--explain says why a story was left out"
+expect_grep "$tmp/out" "rank [0-9]* of [0-9]* candidates" "--explain gives the rank"
+expect_aidigest 0 "rank table with ids" panel main -- rank --date 2025-03-10
+expect_grep "$tmp/out" "^ *RANK *ID " "the table shows each story's id"
+
 # 3. the table, --explain, and the runs kept in the store
 expect_aidigest 0 "rank as a table" panel main -- rank --date 2025-03-10
 expect_grep "$tmp/out" "^RANK" "the table's header"

@@ -156,6 +156,11 @@ run 0 "the next day" heuristic h blog -- run --date 2026-11-21
 post2=$(cat "$tmp/out")
 expect_grep "$post2" "tokenizer" "the next day's new story"
 expect_no_grep "$post2" "northwind.example.ai/blog/northwind-7" "a story of the day before is repeated"
+run 0 "rank of the next day" heuristic h blog -- rank --date 2026-11-21 --format json
+expect_json "rank says which story an earlier day published" '
+w = {s["title"]: s["why"] for s in r["stories"]}
+t = [k for k in w if "Northwind-7" in k]
+assert t and all(w[k] == "published before" for k in t), w'
 
 # 4. the lock keeps a second run out
 python3 -c '

@@ -427,44 +427,112 @@ static void test_pool_kendall_tau(void)
 	CHECK_INT(bad, 0);
 }
 
+/* Same event when both are in the same group of a table, for the tests:
+ * group[i] -1 is alone. */
+static bool pool_test_same(void *ctx, size_t a, size_t b)
+{
+	const int *group = ctx;
+
+	return group[a] >= 0 && group[a] == group[b];
+}
+
+/* Same event by a table of direct matches: a matches b, b matches c,
+ * but a does not match c. */
+static bool pool_test_pairs(void *ctx, size_t a, size_t b)
+{
+	const bool(*m)[4] = ctx;
+
+	return m[a][b];
+}
+
 static void test_pool_select(void)
 {
 	static const size_t order[8] = {0, 1, 2, 3, 4, 5, 6, 7};
 	static const int category[8] = {0, 0, 0, 1, -1, 1, -1, 1};
-	static const int cluster[8] = {-1, 7, 9, 7, -1, -1, 9, 3};
+	static const int group[8] = {-1, 7, 9, 7, -1, -1, 9, 3};
 	static const size_t quota[2] = {2, 1};
 	static const size_t no_models[2] = {0, 8};
 	static const size_t dup[3] = {1, 1, 0};
+	struct pool_rules r = {category,       quota,        2, 10, 8, NULL,
+	                       pool_test_same, (void *)group};
+	struct pool_choice why[8];
 	bool sel[8];
 	size_t k;
 
-	/* s0 (cat 0: 1 of 2), s1 (cat 0: 2 of 2, cluster 7), s2 cat 0 is
-	 * full, s3 cluster 7 is taken, s4 no category, s5 (cat 1: 1 of 1),
-	 * s6 cluster 9 (s2 was skipped, so 9 is free), s7 cat 1 is full */
+	/* s0 (cat 0: 1 of 2), s1 (cat 0: 2 of 2, group 7), s2 cat 0 is
+	 * full, s3 the same event as s1, s4 no category, s5 (cat 1: 1 of 1),
+	 * s6 group 9 (s2 was not taken, so nothing of 9 is), s7 cat 1 full */
 	for (k = 0; k < 8; k++)
 		sel[k] = true; /* cleared by the call */
-	CHECK_INT(pool_select(order, 8, category, cluster, quota, 2, 10, sel),
-	          5);
+	CHECK_INT(pool_select(order, 8, &r, sel, why), 5);
 	CHECK(sel[0] && sel[1] && !sel[2] && !sel[3]);
 	CHECK(sel[4] && sel[5] && sel[6] && !sel[7]);
-	/* top 4 stops after s5 */
-	CHECK_INT(pool_select(order, 8, category, cluster, quota, 2, 4, sel),
-	          4);
+	CHECK_INT(why[2].reason, POOL_QUOTA);
+	CHECK_INT(why[3].reason, POOL_SAME_EVENT);
+	CHECK_INT(why[3].same_as, 1);
+	CHECK_INT(why[7].reason, POOL_QUOTA);
+	CHECK_STR(pool_reason_name(why[3].reason), "same event");
+	/* top 4 stops after s5; the rest were not reached */
+	r.top = 4;
+	CHECK_INT(pool_select(order, 8, &r, sel, why), 4);
 	CHECK(sel[0] && sel[1] && sel[4] && sel[5] && !sel[6]);
-	/* a zero quota shuts a category out: s3 s4 s5 s6 (s7 cluster 3 is
-	 * free but the top is 4) */
-	CHECK_INT(
-	        pool_select(order, 8, category, cluster, no_models, 2, 4, sel),
-	        4);
+	CHECK_INT(why[6].reason, POOL_NOT_REACHED);
+	/* a zero quota shuts a category out: s3 s4 s5 s6 */
+	r.quota = no_models;
+	CHECK_INT(pool_select(order, 8, &r, sel, why), 4);
 	CHECK(!sel[0] && !sel[1] && !sel[2] && sel[3] && sel[4] && sel[5] &&
 	      sel[6] && !sel[7]);
-	/* no categories, no clusters: the first three of the order */
-	CHECK_INT(pool_select(order, 8, NULL, NULL, NULL, 0, 3, sel), 3);
+	/* the floor: no story ranked at 3 or below it fills a slot */
+	r.quota = quota;
+	r.floor = 3;
+	CHECK_INT(pool_select(order, 8, &r, sel, why), 2);
+	CHECK(sel[0] && sel[1] && !sel[2]);
+	CHECK_INT(why[2].reason, POOL_QUOTA);
+	CHECK_INT(why[4].reason, POOL_BELOW_FLOOR);
+	CHECK_INT(why[5].reason, POOL_BELOW_FLOOR);
+	/* no rules but the top: the first three of the order */
+	memset(&r, 0, sizeof r);
+	r.top = 3;
+	r.floor = 8;
+	CHECK_INT(pool_select(order, 8, &r, sel, NULL), 3);
 	CHECK(sel[0] && sel[1] && sel[2] && !sel[3]);
 	/* a story that comes twice is chosen once */
-	CHECK_INT(pool_select(dup, 3, NULL, NULL, NULL, 0, 3, sel), 2);
+	CHECK_INT(pool_select(dup, 3, &r, sel, why), 2);
 	CHECK(sel[0] && sel[1] && !sel[2]);
-	CHECK_INT(pool_select(order, 8, NULL, NULL, NULL, 0, 0, sel), 0);
+	CHECK_INT(why[2].reason, POOL_EXCLUDED);
+	r.top = 0;
+	CHECK_INT(pool_select(order, 8, &r, sel, NULL), 0);
+}
+
+/* Nothing chains: a matches b and b matches c, but c is not the same
+ * event as a; with b taken, a and c are out; with b out, both are in. */
+static void test_pool_select_no_chain(void)
+{
+	static const bool m[4][4] = {{false, true, false, false},
+	                             {true, false, true, false},
+	                             {false, true, false, false},
+	                             {false, false, false, false}};
+	static const size_t b_first[4] = {1, 0, 2, 3};
+	static const size_t a_first[4] = {0, 2, 1, 3};
+	static const bool b_published[4] = {false, true, false, false};
+	struct pool_rules r = {NULL,     NULL, 0, 4, 4, NULL, pool_test_pairs,
+	                       (void *)m};
+	struct pool_choice why[4];
+	bool sel[4];
+
+	CHECK_INT(pool_select(b_first, 4, &r, sel, why), 2);
+	CHECK(sel[1] && !sel[0] && !sel[2] && sel[3]);
+	CHECK_INT(why[2].same_as, 1);
+	/* a, then c (it does not match a), then b matches a: out */
+	CHECK_INT(pool_select(a_first, 4, &r, sel, why), 3);
+	CHECK(sel[0] && sel[2] && !sel[1] && sel[3]);
+	CHECK_INT(why[1].reason, POOL_SAME_EVENT);
+	CHECK_INT(why[1].same_as, 0);
+	/* published before: never taken, and it blocks nothing */
+	r.published = b_published;
+	CHECK_INT(pool_select(b_first, 4, &r, sel, why), 3);
+	CHECK(!sel[1] && sel[0] && sel[2] && sel[3]);
+	CHECK_INT(why[1].reason, POOL_PUBLISHED);
 }
 
 static void test_pool_method_names(void)
@@ -608,6 +676,7 @@ void test_pool(void)
 	test_pool_kendall_w();
 	test_pool_kendall_tau();
 	test_pool_select();
+	test_pool_select_no_chain();
 	test_pool_method_names();
 	test_pool_simulation();
 }
