@@ -96,7 +96,7 @@ json_t *post_data(const struct post_spec *spec)
 	const struct writer_output *w = spec->w;
 	json_t *root = json_object(), *cats = json_array();
 	bool *done = xcalloc(spec->nitems + 1, sizeof *done);
-	size_t i, k, number = 0;
+	size_t j, k, number = 0;
 
 	json_object_set_new(root, post_presets[spec->preset].name, json_true());
 	json_object_set_new(root, "fm", post_front_matter(spec));
@@ -108,12 +108,14 @@ json_t *post_data(const struct post_spec *spec)
 	json_object_set_new(
 	        root, "overview_title",
 	        json_string(w->overview_title ? w->overview_title : ""));
-	/* categories in the order their best story ranks */
-	for (i = 0; i < spec->nitems; i++) {
+	/* categories in the order their best story ranks; the stories
+	 * without one ("기타") last, after every named category */
+	for (j = 0; j < 2 * spec->nitems; j++) {
+		size_t i = j % spec->nitems;
 		int c = spec->items[i].category;
 		json_t *cat, *stories;
 
-		if (done[i])
+		if (done[i] || (c < 0) != (j >= spec->nitems))
 			continue;
 		cat = json_object();
 		stories = json_array();

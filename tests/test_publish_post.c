@@ -111,6 +111,47 @@ static void check_preset(size_t k, struct post_spec *spec)
 	buf_free(&err);
 }
 
+/* The stories without a category come last, after every named one,
+ * though the best of them ranks first. */
+static void check_catch_all_last(void)
+{
+	static const struct writer_category two[2] = {{"models", "모델"},
+	                                              {"tools", "도구"}};
+	struct post_item items[4];
+	struct writer_output w;
+	struct post_spec spec;
+	json_t *data, *c;
+	size_t k;
+	static const int category[4] = {-1, 1, -1, 0};
+	static const char *const want[3] = {"도구", "모델", "기타"};
+
+	memset(items, 0, sizeof items);
+	memset(&w, 0, sizeof w);
+	memset(&spec, 0, sizeof spec);
+	for (k = 0; k < 4; k++) {
+		items[k].title = "t";
+		items[k].url = "https://example.com/";
+		items[k].category = category[k];
+	}
+	spec.date = spec.first_date = spec.update = "2026-11-20";
+	spec.w = &w;
+	spec.cats = two;
+	spec.ncats = 2;
+	spec.items = items;
+	spec.nitems = 4;
+	data = post_data(&spec);
+	c = json_object_get(data, "categories");
+	if (CHECK_INT(json_array_size(c), 3))
+		for (k = 0; k < 3; k++)
+			CHECK_STR(json_string_value(json_object_get(
+			                  json_array_get(c, k), "heading")),
+			          want[k]);
+	CHECK_INT(json_array_size(
+	                  json_object_get(json_array_get(c, 2), "stories")),
+	          2);
+	json_decref(data);
+}
+
 void test_publish_post(void)
 {
 	struct writer_piece piece = {0};
@@ -119,6 +160,7 @@ void test_publish_post(void)
 	struct post_spec spec = {0};
 	size_t k;
 
+	check_catch_all_last();
 	piece.oneliner = oneliner;
 	piece.summary = summary;
 	piece.title = piece_title;
