@@ -245,11 +245,26 @@ static void panel_add_member(struct panel_run *r, size_t judge, bool heur,
 
 /* 3. the pool: the configured judges that answered; else the heuristics
  * alone */
+/* The built-in heuristic judges as members of the pool. */
+static void panel_add_heuristics(struct panel_run *r)
+{
+	struct panel_result *res = r->res;
+	size_t k;
+
+	for (k = 0; k < HEURISTIC_COUNT; k++) {
+		struct panel_judge_report *rep = &res->judges[res->nreports++];
+
+		rep->name = heuristic_name((enum heuristic_kind)k);
+		rep->tau = NAN;
+		panel_add_member(r, (size_t)-1, true, (enum heuristic_kind)k);
+	}
+}
+
 static void panel_members(struct panel_run *r)
 {
 	const struct panel_config *cfg = r->cfg;
 	struct panel_result *res = r->res;
-	size_t j, i, k, nllm = 0, answered = 0;
+	size_t j, i, nllm = 0, answered = 0, nheur = 0;
 
 	for (j = 0; j < cfg->njudges; j++) {
 		bool any = false;
@@ -266,30 +281,33 @@ static void panel_members(struct panel_run *r)
 			if (!any)
 				continue;
 			answered++;
+		} else {
+			nheur++;
 		}
 		panel_add_member(r, j,
 		                 cfg->judges[j].type == PANEL_JUDGE_HEURISTIC,
 		                 cfg->judges[j].heuristic);
 	}
-	if (cfg->njudges == 0 || (nllm > 0 && answered < 2)) {
+	if (cfg->njudges == 0 || (nllm > 0 && answered == 0)) {
 		if (nllm > 0) {
 			res->degraded = true;
 			snprintf(res->note, sizeof res->note,
-			         "%zu of %zu LLM judges answered: the "
-			         "heuristic judges "
-			         "ranked alone",
-			         answered, nllm);
+			         "0 of %zu LLM judges answered: the heuristic "
+			         "judges ranked alone",
+			         nllm);
 		}
 		r->npool = 0;
-		for (k = 0; k < HEURISTIC_COUNT; k++) {
-			struct panel_judge_report *rep =
-			        &res->judges[res->nreports++];
-
-			rep->name = heuristic_name((enum heuristic_kind)k);
-			rep->tau = NAN;
-			panel_add_member(r, (size_t)-1, true,
-			                 (enum heuristic_kind)k);
-		}
+		panel_add_heuristics(r);
+	} else if (answered == 1) {
+		/* one LLM judge, by choice (one key) or because the others
+		 * failed: its paid scores count, pooled with the heuristic
+		 * judges (the configured ones, else the built-in five) */
+		if (nheur == 0)
+			panel_add_heuristics(r);
+		snprintf(res->note, sizeof res->note,
+		         "%s LLM judge answered: pooled with the heuristic "
+		         "judges",
+		         nllm == 1 ? "one" : "only one");
 	} else if (res->degraded) {
 		snprintf(res->note, sizeof res->note,
 		         "a judge failed and was left out");

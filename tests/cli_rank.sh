@@ -171,18 +171,33 @@ for s in r["stories"]:
     assert s["judges"]["ok2"] is None or 1 <= s["judges"]["ok2"] <= 10
 '
 
-# 6. a refused key and a missing key: below the quorum the heuristics rank
+# 6. a refused key and a missing key: the one judge that answers is pooled
+# with the heuristic judges, and the failure makes it exit 2
 conf quorum "good:openai:fair" "wrong:openai:fair:AIDIGEST_TEST_WRONG_KEY" "absent:openai:fair:AIDIGEST_TEST_NO_KEY"
 fetch_into quorum quorum
 expect_aidigest 2 "rank below the quorum" quorum quorum -- rank --date 2025-03-10 --format json
 expect_grep "$tmp/err" "judge absent skipped: \$AIDIGEST_TEST_NO_KEY is not set" "an unset key is a notice"
 expect_grep "$tmp/err" "judge wrong failed:.*401" "a refused key is a failure"
 if grep -q "not-the-key" "$tmp/err" "$tmp/out"; then bad "the key leaked into the output"; else ok; fi
-expect_json "the heuristics ranked alone" '
-assert r["degraded"] and "heuristic" in r["note"], r.get("note")
+expect_json "the answering judge pooled with the heuristics" '
+assert r["degraded"] and "pooled with the heuristic judges" in r["note"], r.get("note")
 names = set(r["stories"][0]["judges"])
-assert names == {"recency", "source", "corroboration", "engagement", "topic"}, names
+assert names == {"good", "recency", "source", "corroboration", "engagement", "topic"}, names
 '
+
+# 6a. one key is a valid setup: one LLM judge, pooled with the heuristic
+# judges, one notice, exit 0
+conf onekey "solo:openai:fair"
+fetch_into onekey onekey
+expect_aidigest 0 "rank with one LLM judge" onekey onekey -- rank --date 2025-03-10 --format json
+expect_json "one judge pooled with the heuristics, not degraded" '
+assert not r["degraded"], r.get("note")
+names = set(r["stories"][0]["judges"])
+assert names == {"solo", "recency", "source", "corroboration", "engagement", "topic"}, names
+assert any(s["judges"]["solo"] is not None for s in r["stories"])
+'
+n=$(grep -c "pooled with the heuristic judges" "$tmp/err")
+if [ "$n" -eq 1 ]; then ok; else bad "one LLM judge: $n notices, want 1: $(cat "$tmp/err")"; fi
 
 # 7. the budget stops new calls
 conf budget "b1:openai:fair" "b2:openai:fair"
