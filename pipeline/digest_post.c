@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "common/file.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 #include "pipeline/digest_impl.h"
 #include "render/publish.h"
@@ -15,24 +17,60 @@ extern const char post_template_text[];
 /* A template file ([digest] template) is read up to this many bytes. */
 #define DIGEST_TEMPLATE_MAX ((size_t)1 << 20)
 
-/* The day's first publication, kept on a re-run: the store's, else the
- * day itself. */
-static int digest_first_date(struct digest *d, struct buf *err)
+/* What the store says of the day's publication: its first date (kept on
+ * a re-run), its update and its hash. prev_update and prev_hash are ""
+ * before the first publication. */
+struct digest_prev {
+	char update[DATE_DAY_LEN];
+	char hash[HASH_HEX_LEN];
+};
+
+static int digest_previous(struct digest *d, struct digest_prev *prev,
+                           struct buf *err)
 {
 	struct store_digest_row row;
 	int rc = store_digest_get(d->env->store, d->date, &row);
 
-	if (rc < 0) {
+	memset(prev, 0, sizeof *prev);
+	if (rc == ERR_NOT_FOUND)
+		return ERR_OK;
+	if (rc != 0) {
 		buf_puts(err, store_error(d->env->store));
 		return ERR_DB;
 	}
-	if (rc == 0) {
-		if (row.first_date && strlen(row.first_date) >= 10)
-			snprintf(d->first_date, sizeof d->first_date, "%.10s",
-			         row.first_date);
-		store_digest_clear(&row);
-	}
+	if (row.first_date && strlen(row.first_date) >= 10)
+		snprintf(d->first_date, sizeof d->first_date, "%.10s",
+		         row.first_date);
+	snprintf(prev->update, sizeof prev->update, "%.10s",
+	         row.updated ? row.updated : "");
+	snprintf(prev->hash, sizeof prev->hash, "%s", row.hash ? row.hash : "");
+	store_digest_clear(&row);
 	return ERR_OK;
+}
+
+/* The post with the spec as it is. */
+static int digest_fill(struct digest *d, const char *tmpl, struct buf *err)
+{
+	struct buf why = BUF_INIT(4096);
+	int ret = ERR_OK;
+
+	buf_reset(&d->post);
+	if (post_render(tmpl, strlen(tmpl), &d->spec, &d->post, &why) != 0) {
+		buf_printf(err, "the template failed: %s", buf_cstr(&why));
+		ret = ERR_PARSE;
+	}
+	buf_free(&why);
+	return ret;
+}
+
+/* Whether the post is the one published before, to the byte. */
+static bool digest_post_is(const struct digest *d, const char *hash)
+{
+	char now[HASH_HEX_LEN];
+
+	hash_hex(hash_fnv1a(HASH_FNV_OFFSET, buf_cstr(&d->post), d->post.len),
+	         now);
+	return *hash && strcmp(now, hash) == 0;
 }
 
 int digest_render(struct digest *d, struct buf *err)
@@ -40,11 +78,12 @@ int digest_render(struct digest *d, struct buf *err)
 	const struct config *cfg = d->env->config;
 	struct post_spec *spec = &d->spec;
 	struct buf why = BUF_INIT(4096);
+	struct digest_prev prev;
 	char *tmpl = NULL;
 	size_t i;
 	int ret;
 
-	ret = digest_first_date(d, err);
+	ret = digest_previous(d, &prev, err);
 	if (ret != ERR_OK)
 		return ret;
 	for (i = 0; i < d->nitems && i < d->wo.npieces; i++)
@@ -70,13 +109,22 @@ int digest_render(struct digest *d, struct buf *err)
 			goto out;
 		}
 	}
-	buf_reset(&d->post);
-	if (post_render(tmpl ? tmpl : post_template_text,
-	                strlen(tmpl ? tmpl : post_template_text), spec,
-	                &d->post, &why) != 0) {
-		buf_printf(err, "the template failed: %s", buf_cstr(&why));
-		ret = ERR_PARSE;
+	/* the first publication's update is its date; a later one keeps
+	 * the update it had when nothing else changed, else it is the day
+	 * it is written */
+	if (!*prev.update)
+		snprintf(d->update, sizeof d->update, "%s", d->date);
+	else {
+		char today[DATE_DAY_LEN];
+
+		memcpy(today, d->update, sizeof today);
+		memcpy(d->update, prev.update, sizeof d->update);
+		ret = digest_fill(d, tmpl ? tmpl : post_template_text, err);
+		if (ret != ERR_OK || digest_post_is(d, prev.hash))
+			goto out;
+		memcpy(d->update, today, sizeof d->update);
 	}
+	ret = digest_fill(d, tmpl ? tmpl : post_template_text, err);
 out:
 	free(tmpl);
 	buf_free(&why);

@@ -119,6 +119,7 @@ store_links heuristic h
 check_post "$post" "the post's structure, Korean text, links and front-matter"
 expect_grep "$post" 'quote' "the injector's story is in the post"
 cp "$post" "$tmp/first.md"
+expect_grep "$post" "^update: 2026-11-20$" "the first publication's update is its date"
 
 # the injector's story as the headline: its title goes into the
 # front-matter, and stays one scalar there
@@ -149,7 +150,8 @@ db.execute("UPDATE digests SET first_date = ? WHERE date = ?", ("2026-11-19", "2
 db.commit()' "$tmp/h.db"
 run 0 "a re-run after the first date" heuristic h blog -- run --date 2026-11-20 --force
 expect_grep "$post" "^date: 2026-11-19$" "date kept from the first publication"
-expect_grep "$post" "^update: 20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]$" "update set"
+today=$(TZ=Asia/Seoul date +%Y-%m-%d)
+expect_grep "$post" "^update: $today$" "a later publication's update is the day it was written"
 
 # 3. stories an earlier day carried are not repeated
 run 0 "the next day" heuristic h blog -- run --date 2026-11-21
