@@ -27,9 +27,10 @@
  * The result is 0, ERR_PARSE or ERR_LIMIT, the last two with a reason;
  * out is appended whole, within max_output, or left as it was; from
  * UTF-8 input come UTF-8 output and messages; a template without "{{" is
- * its own output. Any broken invariant aborts. */
+ * its own output; HTML escaping lets no markup character through from
+ * the data. Any broken invariant aborts. */
 
-#define MU_PREFIX "<<"
+#define MU_PREFIX "~~"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -84,6 +85,16 @@ static bool mu_utf8(const char *s, size_t n)
 	return utf8_valid_prefix(s, n) == n;
 }
 
+/* Whether s[0..n) has neither a markup character nor a tag that could
+ * put a value out unescaped ({{{x}}}, {{&x}}, or either of them after a
+ * change of delimiters). */
+static bool mu_all_escaped(const char *s, size_t n)
+{
+	return !memchr(s, '<', n) && !memchr(s, '>', n) && !memchr(s, '&', n) &&
+	       !memchr(s, '"', n) && !memchr(s, '\'', n) &&
+	       !memmem(s, n, "{{{", 3) && !memmem(s, n, "{{=", 3);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s;
@@ -132,6 +143,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (ret != 0 || out.len != strlen(MU_PREFIX) + in.ntmpl ||
 	     memcmp(out.data + strlen(MU_PREFIX), in.tmpl, in.ntmpl) != 0))
 		mu_fail("a template without tags is not its output (%d)", ret);
+	if (ret == 0 && opt.escape == escape_html &&
+	    mu_all_escaped(in.tmpl, in.ntmpl) &&
+	    mu_all_escaped(in.partial, in.npartial) &&
+	    strpbrk(buf_cstr(&out), "<>\"'"))
+		mu_fail("HTML escaping let markup through: '%s'",
+		        buf_cstr(&out));
 	json_decref(json);
 	buf_free(&out);
 	buf_free(&err);
