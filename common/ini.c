@@ -79,6 +79,13 @@ int ini_parse(const char *text, size_t n, const char *name, struct ini *out,
 			bad++;
 			continue;
 		}
+		/* a key or value would end at it, silently */
+		if (memchr(p, '\0', (size_t)(e - p))) {
+			buf_printf(err, "%s:%d: a NUL byte in the line\n", name,
+			           line);
+			bad++;
+			continue;
+		}
 		if (*p == '[') {
 			if (e[-1] != ']' || e - p < 3) {
 				buf_printf(err,

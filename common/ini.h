@@ -21,8 +21,9 @@ struct ini {
 	size_t n;
 };
 
-/* Parse text; each malformed line is reported as "NAME:LINE: reason" in
- * err and skipped. Returns the number of malformed lines. */
+/* Parse text; each malformed line (a line with a NUL byte too) is
+ * reported as "NAME:LINE: reason" in err and skipped. Returns the number
+ * of malformed lines. */
 int ini_parse(const char *text, size_t n, const char *name, struct ini *out,
               struct buf *err);
 void ini_free(struct ini *ini);

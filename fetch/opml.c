@@ -234,6 +234,8 @@ struct opml_import {
 	size_t feeds;
 	size_t notices; /* outlines skipped */
 	struct buf url, label, name, unique, tmp;
+	struct buf line_url; /* url as the feeds.txt line has it */
+	struct buf why;
 };
 
 static void opml_notice(struct opml_import *im, const char *why)
@@ -299,6 +301,14 @@ static int opml_outline(struct opml_import *im, const xmlNode *node)
 		opml_notice(im, "xmlUrl is longer than 2048 bytes");
 		return 0;
 	}
+	/* no line that feeds.txt would refuse ("http:///x": no host) */
+	buf_reset(&im->line_url);
+	opml_put_url(&im->line_url, url);
+	buf_reset(&im->why);
+	if (sources_check_url(buf_cstr(&im->line_url), &im->why) != 0) {
+		opml_notice(im, buf_cstr(&im->why));
+		return 0;
+	}
 	if (im->feeds == SOURCES_MAX) {
 		buf_printf(im->err, "more than %d feeds\n", SOURCES_MAX);
 		return ERR_LIMIT;
@@ -326,9 +336,8 @@ static int opml_outline(struct opml_import *im, const xmlNode *node)
 	sources_name_add(&im->names, buf_cstr(&im->unique), 2);
 	im->feeds++;
 	buf_reset(&im->tmp);
-	buf_printf(&im->tmp, "%s %s ", source_kind_name(kind),
-	           buf_cstr(&im->unique));
-	opml_put_url(&im->tmp, url);
+	buf_printf(&im->tmp, "%s %s %s", source_kind_name(kind),
+	           buf_cstr(&im->unique), buf_cstr(&im->line_url));
 	fprintf(im->out, "%s\n", buf_cstr(&im->tmp));
 	return 0;
 }
@@ -365,6 +374,8 @@ int sources_import_opml(const char *data, size_t n, FILE *out, struct buf *err)
 	buf_init(&im.name, 1024);
 	buf_init(&im.unique, 1024);
 	buf_init(&im.tmp, 64 * 1024);
+	buf_init(&im.line_url, 64 * 1024);
+	buf_init(&im.why, 1024);
 	if (n > OPML_MAX_BYTES) {
 		buf_printf(err, "larger than %d MiB\n", OPML_MAX_BYTES >> 20);
 		goto out;
@@ -436,6 +447,8 @@ out:
 	buf_free(&im.name);
 	buf_free(&im.unique);
 	buf_free(&im.tmp);
+	buf_free(&im.line_url);
+	buf_free(&im.why);
 	return ret;
 }
 

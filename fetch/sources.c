@@ -519,7 +519,7 @@ static size_t braced_word_len(const char *s)
 	return i > 1 && s[i] == '}' ? i + 1 : 0;
 }
 
-static int check_url(const char *url, struct buf *why)
+int sources_check_url(const char *url, struct buf *why)
 {
 	size_t i, n = 0;
 	bool needs_host = false;
@@ -700,7 +700,8 @@ static enum line_result parse_line(struct parser *p, const char *line,
 		                                  : "missing url");
 		goto out;
 	}
-	if (check_name(f[1], &p->why) != 0 || check_url(f[2], &p->why) != 0)
+	if (check_name(f[1], &p->why) != 0 ||
+	    sources_check_url(f[2], &p->why) != 0)
 		goto out;
 	s.name = xstrdup(f[1]);
 	s.url = xstrdup(f[2]);

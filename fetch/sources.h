@@ -102,9 +102,9 @@ bool source_accepts(const struct source *s, const char *title,
 char *source_url_for_window(const struct source *s, const char *date,
                             int64_t since);
 
-/* Print one feeds.txt line per OPML outline with an http(s) xmlUrl,
- * nested ones too. The kind comes from the nearest enclosing outline
- * whose text or title names one ("papers", "arxiv", "GitHub", "news",
+/* Print one feeds.txt line per OPML outline with an http(s) xmlUrl that
+ * names a host, nested ones too. The kind comes from the nearest enclosing
+ * outline whose text or title names one ("papers", "arxiv", "GitHub", "news",
  * "Twitter", "Hacker News", "뉴스" ...), else blog; names from title or
  * text, spaces as '-', at most 32 characters, made unique with -2, -3.
  * No DTD, entity or network loads; at most 8 MiB and 10,000 feeds.

@@ -25,6 +25,11 @@ void sources_put_quoted(struct buf *b, const char *s);
  * starts with ("{DATE}" ...), or 0. */
 size_t sources_placeholder_len(const char *s);
 
+/* Whether url is one a feeds.txt line takes: http:// or https:// with a
+ * host, or file:// with a path; no space, no unknown {PLACEHOLDER}. 0, or
+ * ERR_PARSE with "url '...' has no host" (and the like) in why. */
+int sources_check_url(const char *url, struct buf *why);
+
 /* Names seen so far: an open-addressing hash set of copies, each with a
  * number the caller chooses (the line it came from). Zeroed is empty. */
 struct name_slot {

@@ -43,13 +43,15 @@ int frontmatter_bounds(const char *s, size_t n, size_t *fm_end, size_t *body)
 /* The one-character escapes of a double-quoted scalar. */
 static const struct {
 	char name, value;
-} yaml_escapes[] = {{'"', '"'}, {'\\', '\\'}, {'n', '\n'}, {'t', '\t'}};
+} yaml_escapes[] = {
+        {'"', '"'}, {'\\', '\\'}, {'n', '\n'}, {'t', '\t'}, {'r', '\r'}};
 
 /* Read the double-quoted scalar at s[0] == '"' within a line of n bytes
  * into out; 0 with *used (through the closing quote), or ERR_PARSE with
  * *why.
- * Escapes: \" \\ \n \t \uXXXX \xHH; a raw control character other than a
- * tab, a NUL and a surrogate are refused. */
+ * Escapes: \" \\ \n \t \r \uXXXX \xHH, all those escape_yaml writes; a
+ * raw control character other than a tab, a NUL and a surrogate are
+ * refused. */
 static int yaml_read_quoted(const char *s, size_t n, struct buf *out,
                             size_t *used, const char **why)
 {

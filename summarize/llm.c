@@ -259,7 +259,9 @@ char *llm_request_body(const struct llm_call *call)
 }
 
 /* s[0..n) (a span from '{' to '}') is the text of a JSON object. Most
- * braces in prose ("{id}") fail the first look, before jansson. */
+ * braces in prose ("{id}") fail the first look, before jansson. A NUL is
+ * refused: jansson reads it between tokens, and the span is returned as
+ * a C string. */
 static bool llm_is_json_object(const char *s, size_t n)
 {
 	size_t i = 1;
@@ -269,7 +271,7 @@ static bool llm_is_json_object(const char *s, size_t n)
 	while (i < n &&
 	       (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
-	if (i >= n || (s[i] != '"' && s[i] != '}'))
+	if (i >= n || (s[i] != '"' && s[i] != '}') || memchr(s, '\0', n))
 		return false;
 	v = json_loadb(s, n, 0, NULL);
 	ok = json_is_object(v);

@@ -23,5 +23,7 @@ void test_writer(void);
 void test_verify(void);
 void test_publish(void);
 void test_mustache(void);
+/* The inputs of tests/fuzz/crashes/ through their fuzz targets. */
+void test_fuzz(void);
 
 #endif

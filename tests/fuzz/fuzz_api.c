@@ -15,19 +15,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void fuzz_fail(const char *what)
+static void api_fail(const char *what)
 {
 	fprintf(stderr, "fuzz_api: %s\n", what);
 	abort();
 }
 
-static void check_str(const char *s, const char *what)
+static void api_check_str(const char *s, const char *what)
 {
 	if (s && utf8_valid_prefix(s, strlen(s)) != strlen(s))
-		fuzz_fail(what);
+		api_fail(what);
 }
 
-static void check_url(const char *url)
+static void api_check_url(const char *url)
 {
 	char *a, *b;
 
@@ -38,7 +38,7 @@ static void check_url(const char *url)
 		return;
 	b = url_canonical(a);
 	if (!b || strcmp(a, b) != 0)
-		fuzz_fail("url_canonical is not idempotent");
+		api_fail("url_canonical is not idempotent");
 	free(a);
 	free(b);
 }
@@ -62,24 +62,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < feed->nentries; i++) {
 			struct feed_entry *e = &feed->entries[i];
 
-			check_str(e->title.raw, "title.raw");
-			check_str(e->title.text, "title.text");
-			check_str(e->summary.text, "summary.text");
-			check_str(e->link, "link");
-			check_str(e->id, "id");
-			check_str(e->author.full, "author");
+			api_check_str(e->title.raw, "title.raw");
+			api_check_str(e->title.text, "title.text");
+			api_check_str(e->summary.text, "summary.text");
+			api_check_str(e->link, "link");
+			api_check_str(e->id, "id");
+			api_check_str(e->author.full, "author");
 			if (e->likes < -1 || e->points < -1 || e->stars < -1 ||
 			    e->comments < -1 || e->reposts < -1)
-				fuzz_fail("a count below -1");
-			check_url(e->link);
-			check_url(e->id);
+				api_fail("a count below -1");
+			api_check_url(e->link);
+			api_check_url(e->id);
 			api_normalize_tweet(e, NULL);
-			check_str(e->title.text, "normalized title");
+			api_check_str(e->title.text, "normalized title");
 		}
 		if (feed->nentries > 50)
-			fuzz_fail("more entries than the cap");
+			api_fail("more entries than the cap");
 	}
-	check_str(buf_cstr(&err), "error message");
+	api_check_str(buf_cstr(&err), "error message");
 	feed_free(feed);
 	buf_free(&err);
 	return 0;

@@ -200,7 +200,7 @@ static void put_excerpt(const char *s, size_t from, size_t to)
 }
 
 /* Valid UTF-8 of at most max bytes, or NULL. */
-static void check_str(const char *what, const char *s, size_t max)
+static void feed_check_str(const char *what, const char *s, size_t max)
 {
 	size_t n, valid;
 
@@ -237,8 +237,8 @@ static void check_collapsed(const char *what, const char *s)
 static void check_text(const char *what, const struct feed_text *t,
                        size_t raw_max, size_t max_text, bool finished)
 {
-	check_str(what, t->raw, raw_max);
-	check_str(what, t->text, max_text);
+	feed_check_str(what, t->raw, raw_max);
+	feed_check_str(what, t->text, max_text);
 	if ((unsigned)t->type > FEED_TEXT_XHTML)
 		fuzz_fail("%s.type is %d", what, (int)t->type);
 	if (!t->raw && t->text)
@@ -253,7 +253,7 @@ static void check_date(const char *what, const struct feed_date *d, int tz)
 {
 	int64_t t;
 
-	check_str(what, d->raw, SIZE_MAX);
+	feed_check_str(what, d->raw, SIZE_MAX);
 	if (d->known && !d->raw)
 		fuzz_fail("%s is known without a raw string", what);
 	if (!d->known && d->time != 0)
@@ -271,9 +271,9 @@ static void check_date(const char *what, const struct feed_date *d, int tz)
 
 static void check_person(const char *what, const struct feed_person *p)
 {
-	check_str(what, p->full, SIZE_MAX);
-	check_str(what, p->name, SIZE_MAX);
-	check_str(what, p->email, SIZE_MAX);
+	feed_check_str(what, p->full, SIZE_MAX);
+	feed_check_str(what, p->name, SIZE_MAX);
+	feed_check_str(what, p->email, SIZE_MAX);
 }
 
 static bool is_json(const struct feed *feed)
@@ -295,18 +295,19 @@ static void check_entry(const struct fuzz_run *run, const struct feed *feed,
 	for (i = 0; i < e->ncontent; i++)
 		check_text("entry content", &e->content[i], raw_max,
 		           run->max_text, true);
-	check_str("entry link", e->link, SIZE_MAX);
-	check_str("entry id", e->id, SIZE_MAX);
+	feed_check_str("entry link", e->link, SIZE_MAX);
+	feed_check_str("entry id", e->id, SIZE_MAX);
 	check_date("entry published", &e->published, tz);
 	check_date("entry updated", &e->updated, tz);
 	check_person("entry author", &e->author);
 	if (e->nenclosures && !e->enclosures)
 		fuzz_fail("entry: %zu enclosures, no array", e->nenclosures);
 	for (i = 0; i < e->nenclosures; i++) {
-		check_str("enclosure url", e->enclosures[i].url, SIZE_MAX);
-		check_str("enclosure type", e->enclosures[i].type, SIZE_MAX);
-		check_str("enclosure length", e->enclosures[i].length,
-		          SIZE_MAX);
+		feed_check_str("enclosure url", e->enclosures[i].url, SIZE_MAX);
+		feed_check_str("enclosure type", e->enclosures[i].type,
+		               SIZE_MAX);
+		feed_check_str("enclosure length", e->enclosures[i].length,
+		               SIZE_MAX);
 	}
 	if (e->comments < -1)
 		fuzz_fail("entry comments is %lld", e->comments);
@@ -322,16 +323,16 @@ static void check_feed(const struct fuzz_run *run, const struct feed *feed)
 		fuzz_fail("format is %d", (int)feed->format);
 	if (!memchr(feed->encoding, '\0', sizeof feed->encoding))
 		fuzz_fail("encoding is not NUL-terminated");
-	check_str("encoding", feed->encoding, sizeof feed->encoding - 1);
+	feed_check_str("encoding", feed->encoding, sizeof feed->encoding - 1);
 	check_text("feed title", &feed->title, raw_max, run->max_text, true);
 	check_text("feed subtitle", &feed->subtitle, raw_max, run->max_text,
 	           true);
-	check_str("feed link", feed->link, SIZE_MAX);
-	check_str("feed id", feed->id, SIZE_MAX);
+	feed_check_str("feed link", feed->link, SIZE_MAX);
+	feed_check_str("feed id", feed->id, SIZE_MAX);
 	check_date("feed published", &feed->published, tz);
 	check_date("feed updated", &feed->updated, tz);
 	check_person("feed author", &feed->author);
-	check_str("notes", buf_cstr(&feed->notes), SIZE_MAX);
+	feed_check_str("notes", buf_cstr(&feed->notes), SIZE_MAX);
 	if (feed->nentries > run->max_entries)
 		fuzz_fail("%zu entries, over max_entries %zu", feed->nentries,
 		          run->max_entries);
@@ -362,7 +363,7 @@ static void check_result(int rc, const struct feed *feed, const struct buf *err)
 		fuzz_fail("error %d with a feed", rc);
 	if (rc != ERR_OK && err->len == 0)
 		fuzz_fail("error %d without a message", rc);
-	check_str("error message", buf_cstr(err), SIZE_MAX);
+	feed_check_str("error message", buf_cstr(err), SIZE_MAX);
 }
 
 static int fuzz_on_entry(void *ctx, const struct feed *feed,
