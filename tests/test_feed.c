@@ -725,5 +725,4 @@ void test_feed(void)
 	test_output();
 	test_xml_prepare();
 	/* tests/unit.c has no suite for it yet */
-	test_fuzz();
 }

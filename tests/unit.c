@@ -11,17 +11,17 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*run)(void);
 	} suites[] = {
-	        {"common", test_common},     {"helpers", test_helpers},
-	        {"date", test_date},         {"html", test_html},
-	        {"charset", test_charset},   {"feed", test_feed},
-	        {"sources", test_sources},   {"http", test_http},
-	        {"store", test_store},       {"stories", test_stories},
-	        {"api", test_api},           {"urlnorm", test_urlnorm},
-	        {"pool", test_pool},         {"heuristic", test_heuristic},
-	        {"config", test_config},     {"panel", test_panel},
-	        {"llm", test_llm},           {"writer", test_writer},
-	        {"verify", test_verify},     {"publish", test_publish},
-	        {"mustache", test_mustache},
+	        {"common", test_common},       {"helpers", test_helpers},
+	        {"fuzz", test_fuzz},           {"date", test_date},
+	        {"html", test_html},           {"charset", test_charset},
+	        {"feed", test_feed},           {"sources", test_sources},
+	        {"http", test_http},           {"store", test_store},
+	        {"stories", test_stories},     {"api", test_api},
+	        {"urlnorm", test_urlnorm},     {"pool", test_pool},
+	        {"heuristic", test_heuristic}, {"config", test_config},
+	        {"panel", test_panel},         {"llm", test_llm},
+	        {"writer", test_writer},       {"verify", test_verify},
+	        {"publish", test_publish},     {"mustache", test_mustache},
 	};
 	size_t i;
 	int a, want;
