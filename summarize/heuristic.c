@@ -28,6 +28,10 @@
 #define TOPIC_AI_CAP 5.0
 #define TOPIC_RELEASE_CAP 3.0
 #define TOPIC_OFF_CAP 4.0
+/* noise points that make a story noise (one hiring phrase in a title, or
+ * two build words) */
+#define TOPIC_NOISE_NEEDS 3.0
+#define TOPIC_NOISE_CAP 6.0
 /* A release counts only for a story with this much AI in it. */
 #define TOPIC_RELEASE_NEEDS 1.0
 /* A term found only in the text counts this fraction of its weight. */
@@ -77,7 +81,15 @@ static const struct engagement_scale {
         {SIGNAL_COMMENTS, NULL, 60},
 };
 
-enum topic_class { TOPIC_AI, TOPIC_RELEASE, TOPIC_OFF, TOPIC_NCLASSES };
+enum topic_class {
+	TOPIC_AI,
+	TOPIC_RELEASE,
+	TOPIC_OFF,
+	TOPIC_NOISE, /* what a reader of the digest does not want however
+	              * much it mentions AI: build notes, hiring, sponsored
+	              * posts, webinars, event listings */
+	TOPIC_NCLASSES
+};
 
 /* The term must end where a word ends (else it is a word's prefix). */
 #define TOPIC_WHOLE 1u
@@ -219,6 +231,44 @@ static const struct topic_term {
         {"올림픽", TOPIC_OFF, 2, 0},
         {"월드컵", TOPIC_OFF, 2, 0},
         {"운세", TOPIC_OFF, 2, 0},
+        /* automated build notes */
+        {"ci", TOPIC_NOISE, 2, TOPIC_WHOLE},
+        {"fix build", TOPIC_NOISE, 3, 0},
+        {"arm build", TOPIC_NOISE, 3, 0},
+        {"nightly build", TOPIC_NOISE, 3, 0},
+        {"bump version", TOPIC_NOISE, 3, 0},
+        {"bump deps", TOPIC_NOISE, 3, 0},
+        {"merge pull request", TOPIC_NOISE, 3, 0},
+        {"chore", TOPIC_NOISE, 3, TOPIC_WHOLE},
+        {"dependabot", TOPIC_NOISE, 3, 0},
+        /* hiring */
+        {"we are hiring", TOPIC_NOISE, 4, 0},
+        {"we re hiring", TOPIC_NOISE, 4, 0},
+        {"now hiring", TOPIC_NOISE, 4, 0},
+        {"join our team", TOPIC_NOISE, 4, 0},
+        {"job opening", TOPIC_NOISE, 4, 0},
+        {"apply now", TOPIC_NOISE, 3, 0},
+        {"채용", TOPIC_NOISE, 4, 0},
+        {"인재 모집", TOPIC_NOISE, 4, 0},
+        /* sponsored */
+        {"sponsored", TOPIC_NOISE, 4, 0},
+        {"advertorial", TOPIC_NOISE, 4, 0},
+        {"partner content", TOPIC_NOISE, 4, 0},
+        {"paid partnership", TOPIC_NOISE, 4, 0},
+        {"광고", TOPIC_NOISE, 2, 0},
+        {"협찬", TOPIC_NOISE, 4, 0},
+        /* webinars and event listings */
+        {"webinar", TOPIC_NOISE, 4, 0},
+        {"register now", TOPIC_NOISE, 4, 0},
+        {"register today", TOPIC_NOISE, 4, 0},
+        {"save the date", TOPIC_NOISE, 4, 0},
+        {"join us at", TOPIC_NOISE, 3, 0},
+        {"meetup", TOPIC_NOISE, 3, 0},
+        {"livestream", TOPIC_NOISE, 2, 0},
+        {"웨비나", TOPIC_NOISE, 4, 0},
+        {"참가 신청", TOPIC_NOISE, 4, 0},
+        {"사전 등록", TOPIC_NOISE, 4, 0},
+        {"행사 안내", TOPIC_NOISE, 4, 0},
 };
 
 #define TOPIC_NTERMS (sizeof topic_terms / sizeof topic_terms[0])
@@ -469,6 +519,30 @@ static void topic_scan(const struct topic_index *ix, const char *s, size_t n,
 	}
 }
 
+/* Whether a title is a bare build or version tag: a letter or none, then
+ * digits and dots, and at most a short suffix (b5121, v1.2.3, 0.9.0-rc1,
+ * build 4312). */
+static bool topic_build_tag(const char *t)
+{
+	const char *p = t ? t : "";
+	size_t digits = 0, rest;
+
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "build ", 6) == 0)
+		p += 6;
+	else if (*p == 'b' || *p == 'v' || *p == 'r')
+		p++;
+	for (; ascii_isdigit((unsigned char)*p) || *p == '.'; p++)
+		digits += ascii_isdigit((unsigned char)*p);
+	for (rest = 0; p[rest] && p[rest] != ' '; rest++)
+		if (!ascii_isalnum((unsigned char)p[rest]) && p[rest] != '-')
+			return false;
+	while (p[rest] == ' ')
+		rest++;
+	return digits > 0 && p[rest] == '\0' && rest <= 12;
+}
+
 static double heuristic_topic(const struct heuristic_story *s)
 {
 	struct topic_index ix;
@@ -483,6 +557,12 @@ static double heuristic_topic(const struct heuristic_story *s)
 	topic_scan(&ix, text, n, TOPIC_TEXT_FACTOR, got);
 	for (i = 0; i < TOPIC_NTERMS; i++)
 		pts[topic_terms[i].cls] += got[i];
+	/* a title that is only a build tag (b5121, v0.9.1-nightly) is a
+	 * build note whatever it mentions */
+	if (topic_build_tag(s->title))
+		pts[TOPIC_NOISE] += TOPIC_NOISE_CAP;
+	if (pts[TOPIC_NOISE] >= TOPIC_NOISE_NEEDS)
+		return HEURISTIC_MIN;
 	v = TOPIC_BASE + fmin(pts[TOPIC_AI], TOPIC_AI_CAP);
 	if (pts[TOPIC_AI] >= TOPIC_RELEASE_NEEDS)
 		v += fmin(pts[TOPIC_RELEASE], TOPIC_RELEASE_CAP);

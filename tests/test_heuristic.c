@@ -296,6 +296,20 @@ static void test_heuristic_topic_cases(void)
 	        /* a word's prefix: agents, agentic; WHOLE terms are not */
 	        {"Agentic workflows", NULL, 5},
 	        {"Grokking a codebase", NULL, 3},
+	        /* noise: build notes, hiring, sponsored, webinars, events,
+	         * however much AI they name */
+	        {"ci: fix arm build", "ci: fix arm build", 1},
+	        {"b5121", "ggml: faster LLM kernels", 1},
+	        {"v0.9.1-nightly", NULL, 1},
+	        {"We are hiring inference engineers for our LLM team", NULL, 1},
+	        {"Sponsored: the best GPU cloud for LLM training", NULL, 1},
+	        {"Webinar: fine-tuning LLMs with our platform", NULL, 1},
+	        {"AI 스타트업 채용 공고: LLM 엔지니어", NULL, 1},
+	        {"생성형 AI 웨비나 참가 신청 안내", NULL, 1},
+	        /* one weak noise word alone is not noise */
+	        {"GitHub CI gets an LLM agent", NULL, 7},
+	        {"생성형 AI 광고 시장 급성장", NULL, 7},
+	        {"Llama 3 release notes", NULL, 8},
 	};
 	struct heuristic_story s;
 	double v;
