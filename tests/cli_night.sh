@@ -2,9 +2,10 @@
 # A whole night at full size: a generated day of 300 feeds x 20 items
 # (tests/gen_day.py: the same event in many sources and both languages,
 # near-duplicates, noise) served by three loopback feed servers, ranked
-# by three LLM judges on both APIs, written by an LLM writer and verified
-# by the judges (tests/llm_server.py), [panel] top = 10. The post must
-# pass check_post, carry at least 8 stories and no page twice. What it
+# by three LLM judges on both APIs, written by an LLM writer that invents
+# figures and verified by the judges (tests/llm_server.py), [panel]
+# top = 10. The post must pass check_post, carry at least 8 stories, no
+# page twice and no invented figure. What it
 # shows of the day besides (noise, one event told twice, events missed)
 # is printed as "night: finding: ...", not failed on.
 # Ends with "N passed, N failed".
@@ -42,10 +43,11 @@ done <"$tmp/day/sources.txt" >"$tmp/feeds.txt"
 expect_lines "$tmp/feeds.txt" 300 "the day's sources"
 
 # three judges from three model families, on both APIs, and a writer
+# whose first draft invents figures (the judges send them back)
 {
 	printf '[digest]\ntimezone = +09:00\n[panel]\ntop = 10\nverify = yes\n'
 	n=0
-	for spec in openai:fair-noise1 anthropic:source-lover-noise1 openai:position-noise1 openai:writer; do
+	for spec in openai:fair-noise1 anthropic:source-lover-noise1 openai:position-noise1 openai:writer-planted; do
 		n=$((n + 1))
 		if [ "$n" -eq 4 ]; then section=writer; else section=judge.j$n; fi
 		printf '[%s]\nprovider = %s\nbase_url = %s\nmodel = %s\napi_key_env = AIDIGEST_TEST_LLM_KEY\n' \
@@ -62,6 +64,11 @@ expect_grep "$tmp/run.err" "writer: LLM" "the LLM writer wrote"
 expect_no_grep "$tmp/run.err" "verification: not verified" "the judges verified the texts"
 kinds=$(server_stats llm 'd["by_kind"]["rank"]' 'd["by_kind"]["write"]' 'd["by_kind"]["verify"]' 'd["by_kind"]["rewrite"]')
 echo "night: requests by kind (rank write verify rewrite): $kinds"
+# shellcheck disable=SC2086 # split into its counts
+set -- $kinds
+if [ "$1" -gt 0 ] && [ "$2" -eq 1 ] && [ "$3" -gt 0 ] && [ "$4" -gt 0 ]; then ok; else
+	bad "requests by kind (rank write verify rewrite): $kinds; want ranking, one writing, votes and a rewrite"
+fi
 echo "night: $(grep -o '[0-9]* stories ([0-9]* new to the digest), [0-9]* selected' "$tmp/run.err")"
 
 if [ ! -f "$post" ]; then
@@ -70,6 +77,9 @@ if [ ! -f "$post" ]; then
 fi
 store_links night night "$day"
 check_post "$post" "the night's post"
+for planted in '처리 속도가 73.4%' '9876억 원' '4321명'; do
+	expect_no_grep "$post" "$planted" "an invented figure was published"
+done
 
 # what the post carries of the day
 if python3 tests/gen_day.py --check "$post" --items "$tmp/items.json" "$tmp/day" >"$tmp/check.txt" 2>"$tmp/py.err"; then ok; else

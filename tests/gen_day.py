@@ -100,7 +100,7 @@ ORGS = [
     ("Northwind AI", "노스윈드", "northwind", "northwind_ai", "Northwind-", "lab"),
     ("Meridian Labs", "메리디안랩스", "meridian", "meridianlabs", "Flux ", "lab"),
     ("Halcyon", "핼시온", "halcyon", "halcyon_ml", "Echo ", "lab"),
-    ("Cobalt Research", "코발트리서치", "cobalt", "cobaltresearch", "Cobalt-R", "lab"),
+    ("Cobalt Research", "코발트리서치", "cobalt", "cobalt_r", "Cobalt-R", "lab"),
     ("Tessera AI", "테세라AI", "tessera", "tessera_ai", "Tessera ", "lab"),
     ("Lumen Systems", "루멘시스템즈", "lumen", "lumensys", "Lumen-VL ", "lab"),
     ("Arbor Labs", "아버랩스", "arbor", "arborlabs", "Arbor ", "lab"),
@@ -115,8 +115,10 @@ ORGS = [
     ("Sable Semiconductor", "세이블반도체", "sable", "sablesemi", "SB", "chip"),
     ("Vantage Cloud", "밴티지클라우드", "vantage", "vantagecloud", "", "cloud"),
     ("Stratus Data", "스트라투스데이터", "stratus", "stratusdata", "", "cloud"),
-    ("Juniper Robotics", "주니퍼로보틱스", "juniper", "juniperrobots", "Juniper-", "robot"),
-    ("Beacon Health AI", "비컨헬스AI", "beacon", "beaconhealth", "Beacon-Med ", "lab"),
+    ("Juniper Robotics", "주니퍼로보틱스", "juniper", "juniper_bots", "Juniper-",
+     "robot"),
+    ("Beacon Health AI", "비컨헬스AI", "beacon", "beaconhealth", "Beacon-Med ",
+     "lab"),
 ]
 
 # Korean companies and institutions: (Korean name, English name, slug,
@@ -132,7 +134,8 @@ KO_ORGS = [
     ("마루로보틱스", "Maru Robotics", "maru", "", "robot"),
     ("과학기술정보통신부", "the Ministry of Science and ICT", "msit", "", "gov"),
     ("국가AI연구원", "the National AI Institute", "nai", "", "institute"),
-    ("한국AI산업협회", "the Korea AI Industry Association", "kaia", "", "association"),
+    ("한국AI산업협회", "the Korea AI Industry Association", "kaia", "",
+     "association"),
     ("한강대 AI연구실", "Hangang University's AI lab", "hangang-univ", "", "univ"),
 ]
 
@@ -248,8 +251,6 @@ POLICY_BODIES = [("the European Commission", "EU 집행위원회"),
 POLICY_TOPICS = [("testing frontier models", "프런티어 모델 평가"),
                  ("labelling AI-generated content", "AI 생성물 표시"),
                  ("training data transparency", "학습 데이터 공개")]
-TASKS = ["coding", "long-document QA", "Korean", "math", "agentic",
-         "retrieval"]
 PEOPLE = ["Dana Okafor", "Minho Seo", "Priya Raman", "Lukas Brandt",
           "Aiko Tanaka", "Jonas Weber", "Sofia Marin", "Eunji Park",
           "Tomas Novak", "Leila Haddad", "Ravi Menon", "Hana Kim",
@@ -629,13 +630,24 @@ def model_name(day, family, version=None):
     return family + " " + v
 
 
+def score(day, lo, hi):
+    """A benchmark score, "71.3%"; never one of the figures the fake
+    writer invents (tests/llm_server.py: 73.4), so that a source never
+    happens to support an invented sentence."""
+    while True:
+        s = "%.1f%%" % day.rnd.uniform(lo, hi)
+        if s != "73.4%":
+            return s
+
+
 def make_events(day):
     rnd = day.rnd
     labs = [o for o in ORGS if o[5] == "lab"]
     launchers = labs[:]
     rnd.shuffle(launchers)
     launched = {}
-    # big launches; two of them by the same headline template (a trap)
+    # big launches; their news shares headline templates, so two labs'
+    # launches can read alike (a trap for matching by words)
     for org in launchers[:9]:
         size = day.pick(["7B", "8B", "14B", "32B", "70B", "8x22B", "120B"])
         lic = day.pick(LICENSES)
@@ -647,7 +659,7 @@ def make_events(day):
             "org": org, "model": model, "prev": prev, "params": size,
             "ctx": day.pick(["128K", "256K", "1M", "512K"]),
             "bench": day.pick(BENCHES),
-            "score": "%.1f%%" % rnd.uniform(45, 88),
+            "score": score(day, 45, 88),
             "license": lic[0], "license_ko": lic[1],
             "adj": day.pick(["a small", "an efficient", "a fast",
                              "a multilingual", "a reasoning"])})
@@ -685,8 +697,12 @@ def make_events(day):
                               ("an evaluation", "AI 평가"),
                               ("a data-labelling", "데이터 라벨링"),
                               ("an inference", "추론 최적화")])})
-    for _ in range(4):
-        a, b = rnd.sample(ORGS, 2)
+    pairs = []
+    while len(pairs) < 4:
+        pair = rnd.sample(ORGS, 2)
+        if pair not in pairs and pair[::-1] not in pairs:
+            pairs.append(pair)
+    for a, b in pairs:
         new_event(day, "partnership", rnd.randint(5, 6), rnd.randint(2, 6), {
             "org": a, "org2": b, "thing": day.pick([
                 ("custom inference chips", "추론용 맞춤 칩"),
@@ -706,26 +722,28 @@ def make_events(day):
                                             day.pick(["2.0", "3.0", "4.0"])),
             "params": day.pick(["7B", "15B", "32B", "72B"]),
             "bench": day.pick(KO_BENCHES),
-            "score": "%.1f%%" % rnd.uniform(55, 85)},
+            "score": score(day, 55, 85)},
             day.time_in_day(0.0, 0.4))
-    for _ in range(4):
-        org = day.pick([o for o in KO_ORGS if o[4] in ("lab", "cloud",
-                                                        "robot", "chip")])
+    companies = [o for o in KO_ORGS if o[4] in ("lab", "cloud", "robot",
+                                                 "chip")]
+    for org in rnd.sample(companies, 4):
         new_event(day, "ko_business", rnd.randint(5, 6), rnd.randint(3, 8), {
             "org": org, "sub": day.pick(["funding", "mou"]),
             "amount": day.pick([150, 300, 500, 800]),
             "round": day.pick("ABC"),
-            "partner": day.pick(KO_ORGS[:8])}, day.time_in_day(0.0, 0.5))
-    for _ in range(3):
-        area = day.pick(KO_AREAS)
+            "partner": day.pick([o for o in companies if o != org])},
+            day.time_in_day(0.0, 0.5))
+    # three plans of the ministry's, each for its own field and sum
+    for area, amount in zip(rnd.sample(KO_AREAS, 3),
+                            rnd.sample([800, 1200, 2400, 3500], 3)):
         new_event(day, "ko_policy", rnd.randint(6, 8), rnd.randint(8, 14), {
-            "area": area, "amount": day.pick([800, 1200, 2400, 3500]),
+            "area": area, "amount": amount,
             "detail": day.pick(KO_DETAILS)}, day.time_in_day(0.0, 0.3))
-    for _ in range(2):
-        body, topic = day.pick(POLICY_BODIES), day.pick(POLICY_TOPICS)
+    for body, topic in zip(rnd.sample(POLICY_BODIES, 2),
+                           rnd.sample(POLICY_TOPICS, 2)):
         new_event(day, "policy", rnd.randint(6, 7), rnd.randint(5, 10), {
             "body": body, "topic": topic, "weeks": rnd.randint(4, 12)})
-    # open-source releases: every other project ships one today
+    # open-source releases: about three projects in five ship one today
     for f in feeds_of(day, "release"):
         proj, owner, builds = f["project"]
         if rnd.random() < 0.6:
@@ -1180,7 +1198,6 @@ def place_origin(day, e):
         feeds = [f for f in day.feeds
                  if f["group"] in ("lab_blog", "lab_x") and
                  f.get("org") == org]
-    link = None
     for feed in feeds:
         if free(feed) <= 0:
             continue
@@ -1315,10 +1332,11 @@ def noise_en(day, feed, t):
             rnd.randint(15, 60))
         text = "This post is sponsored. Try it free for 30 days."
     elif k == 4:
+        thing = day.pick(THINGS)
         title = "Podcast #%d: %s on %s" % (rnd.randint(40, 300), person(day),
-                                          day.pick(THINGS))
+                                          thing)
         text = "In this episode we talk about %s and what comes next." % (
-            day.pick(THINGS))
+            thing)
     elif k == 5:
         title = "%d%% off an annual subscription until %s" % (
             rnd.choice([20, 30, 40, 50]), day.pick(["Sunday", "Friday",
@@ -1774,7 +1792,8 @@ def write_atom(feed, items):
                    '<link rel="alternate" type="text/html" href="%s"/>'
                    "<published>%s</published><updated>%s</updated>%s"
                    "</entry>" % (escape(eid), escape(it["title"]),
-                                 escape(it["link"]), rfc3339(it["time"], local),
+                                 escape(it["link"]),
+                                 rfc3339(it["time"], local),
                                  rfc3339(it["time"], local), body))
     out.append("</feed>\n")
     return "\n".join(out).encode("utf-8")
