@@ -163,3 +163,50 @@ import json, sys, urllib.request
 d = json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))
 print(*(eval(e, {"d": d}) for e in sys.argv[2:]))' "$(server_url "$server_name")" "$@"
 }
+
+# store_links CONF DB DATE: the links of DATE's items in $tmp/DB.db,
+# escaped as a post writes them, into $tmp/links.txt (check_post's list);
+# the items themselves in $tmp/items.json
+store_links() {
+	"$bin" -q -c "$tmp/$1.conf" --db "$tmp/$2.db" items --date "$3" --format json >"$tmp/items.json"
+	python3 -c '
+import json, sys
+from urllib.parse import quote
+d = json.load(open(sys.argv[1]))
+for s in d["stories"]:
+    for i in s["items"]:
+        print(quote(i["url"], safe=":/?&=#%+,;@!*$~-._"))' "$tmp/items.json" >"$tmp/links.txt"
+}
+
+# check_post FILE DESCRIPTION: the structure of a published post: the
+# front-matter's keys, the sections and their Korean text, every link one
+# of $tmp/links.txt (store_links), nothing a feed injected
+check_post() {
+	if python3 - "$1" "$tmp/links.txt" 2>"$tmp/py.err" <<'EOF'; then ok; else bad "$2: $(tail -n 2 "$tmp/py.err")"; fi
+import re, sys
+post = open(sys.argv[1], encoding="utf-8").read()
+allowed = set(open(sys.argv[2]).read().split())
+assert post.startswith("---\n"), "front-matter"
+fm, body = post[4:].split("\n---\n", 1)
+keys = [l.split(":", 1)[0] for l in fm.splitlines() if l and not l.startswith(" ")]
+assert keys[:4] == ["title", "description", "date", "update"], keys
+assert keys.count("title") == 1 and "pwned" not in keys, keys
+heads = [l for l in body.splitlines() if l.startswith("#")]
+assert heads == ["## Today's Preview", "### AI Viewpoint 🤖", "## Today's Overview", heads[3]], heads
+assert heads[3].startswith("### ")
+hangul = re.compile("[\uac00-\ud7a3]")
+intro = body.strip().split("\n\n")[0]
+assert hangul.search(intro), "intro"
+view = [l for l in body.splitlines() if l.startswith("> ")]
+assert len(view) == 1 and hangul.search(view[0]), "viewpoint"
+bullets = [l for l in body.splitlines() if l.startswith("  - ")]
+assert bullets and all(hangul.search(b) and "[자세히 보기](" in b for b in bullets), "preview bullets"
+items = [l for l in body.splitlines() if l.startswith("- **")]
+assert len(items) == len(bullets), (len(items), len(bullets))
+assert re.search(r"^\*\*1\. ", body, re.M), "numbered bold categories"
+links = re.findall(r"\]\(([^)\s]+)\)", body)
+assert links and all(l in allowed for l in links), [l for l in links if l not in allowed]
+assert "javascript:" not in body.replace("javascript:alert", "") or "](javascript" not in body
+assert "<script>" not in body and "evil.example" not in " ".join(links)
+EOF
+}
