@@ -173,6 +173,8 @@ bench: deps deps-bench
 	sh bench/rank.sh || status=1; \
 	echo "== verify: the panel checks the writer's texts"; \
 	sh bench/verify.sh || status=1; \
+	echo "== night: the whole night at 300 feeds"; \
+	sh bench/night.sh || status=1; \
 	exit $$status
 
 # Today's digest from feeds.txt into $(OUT): the heuristic panel and the

@@ -501,7 +501,8 @@ static void panel_select(struct panel_run *r)
 	rules.published = published;
 	rules.same_event = panel_same_event;
 	rules.ctx = r;
-	pool_select(res->order, r->ncand, &rules, res->selected, res->why);
+	pool_select(res->order, r->ncand, r->n, &rules, res->selected,
+	            res->why);
 	free(quota);
 	free(published);
 }

@@ -595,15 +595,16 @@ static enum pool_reason pool_refuse(const struct pool_rules *r, size_t i,
 	return POOL_SELECTED;
 }
 
-size_t pool_select(const size_t *order, size_t n, const struct pool_rules *r,
-                   bool *selected, struct pool_choice *why)
+size_t pool_select(const size_t *order, size_t n, size_t nstories,
+                   const struct pool_rules *r, bool *selected,
+                   struct pool_choice *why)
 {
 	size_t *taken = xcalloc(r->ncategories + 1, sizeof *taken);
 	size_t *chosen = xcalloc(r->top + 1, sizeof *chosen);
-	bool *seen = xcalloc(n + 1, sizeof *seen);
+	bool *seen = xcalloc(nstories + 1, sizeof *seen);
 	size_t k, nchosen = 0;
 
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < nstories; k++) {
 		selected[k] = false;
 		if (why) {
 			why[k].reason = POOL_EXCLUDED;
@@ -615,7 +616,7 @@ size_t pool_select(const size_t *order, size_t n, const struct pool_rules *r,
 		enum pool_reason reason;
 		int cat;
 
-		if (i >= n || seen[i])
+		if (i >= nstories || seen[i])
 			continue;
 		seen[i] = true;
 		reason = nchosen == r->top ? POOL_NOT_REACHED

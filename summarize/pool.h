@@ -98,14 +98,17 @@ struct pool_choice {
 	size_t same_as; /* POOL_SAME_EVENT: the selected story, else -1 */
 };
 
-/* Choose stories from order[0..n), best first, by the rules: a story is
- * taken unless it was published before, is below the floor, its
- * category's quota is full, or it tells the same event as one already
- * taken; at most top. selected[0..n) and, when given, why[0..n) are set
- * for every story (stories not in the order: POOL_EXCLUDED). Returns how
- * many were taken. O(n * top) calls of same_event at most. */
-size_t pool_select(const size_t *order, size_t n, const struct pool_rules *r,
-                   bool *selected, struct pool_choice *why);
+/* Choose stories from the candidates order[0..n) (story indices below
+ * nstories, best first) by the rules: a story is taken unless it was
+ * published before, is below the floor, its category's quota is full, or
+ * it tells the same event as one already taken; at most top.
+ * selected[0..nstories) and, when given, why[0..nstories) are set for
+ * every story (those not among the candidates: POOL_EXCLUDED); the rules'
+ * arrays are indexed by story too. Returns how many were taken. O(n * top)
+ * calls of same_event at most. */
+size_t pool_select(const size_t *order, size_t n, size_t nstories,
+                   const struct pool_rules *r, bool *selected,
+                   struct pool_choice *why);
 
 /* The name of a reason for people and JSON ("selected", "quota", ...). */
 const char *pool_reason_name(enum pool_reason reason);

@@ -464,7 +464,7 @@ static void test_pool_select(void)
 	 * s6 group 9 (s2 was not taken, so nothing of 9 is), s7 cat 1 full */
 	for (k = 0; k < 8; k++)
 		sel[k] = true; /* cleared by the call */
-	CHECK_INT(pool_select(order, 8, &r, sel, why), 5);
+	CHECK_INT(pool_select(order, 8, 8, &r, sel, why), 5);
 	CHECK(sel[0] && sel[1] && !sel[2] && !sel[3]);
 	CHECK(sel[4] && sel[5] && sel[6] && !sel[7]);
 	CHECK_INT(why[2].reason, POOL_QUOTA);
@@ -474,18 +474,18 @@ static void test_pool_select(void)
 	CHECK_STR(pool_reason_name(why[3].reason), "same event");
 	/* top 4 stops after s5; the rest were not reached */
 	r.top = 4;
-	CHECK_INT(pool_select(order, 8, &r, sel, why), 4);
+	CHECK_INT(pool_select(order, 8, 8, &r, sel, why), 4);
 	CHECK(sel[0] && sel[1] && sel[4] && sel[5] && !sel[6]);
 	CHECK_INT(why[6].reason, POOL_NOT_REACHED);
 	/* a zero quota shuts a category out: s3 s4 s5 s6 */
 	r.quota = no_models;
-	CHECK_INT(pool_select(order, 8, &r, sel, why), 4);
+	CHECK_INT(pool_select(order, 8, 8, &r, sel, why), 4);
 	CHECK(!sel[0] && !sel[1] && !sel[2] && sel[3] && sel[4] && sel[5] &&
 	      sel[6] && !sel[7]);
 	/* the floor: no story ranked at 3 or below it fills a slot */
 	r.quota = quota;
 	r.floor = 3;
-	CHECK_INT(pool_select(order, 8, &r, sel, why), 2);
+	CHECK_INT(pool_select(order, 8, 8, &r, sel, why), 2);
 	CHECK(sel[0] && sel[1] && !sel[2]);
 	CHECK_INT(why[2].reason, POOL_QUOTA);
 	CHECK_INT(why[4].reason, POOL_BELOW_FLOOR);
@@ -494,14 +494,34 @@ static void test_pool_select(void)
 	memset(&r, 0, sizeof r);
 	r.top = 3;
 	r.floor = 8;
-	CHECK_INT(pool_select(order, 8, &r, sel, NULL), 3);
+	CHECK_INT(pool_select(order, 8, 8, &r, sel, NULL), 3);
 	CHECK(sel[0] && sel[1] && sel[2] && !sel[3]);
 	/* a story that comes twice is chosen once */
-	CHECK_INT(pool_select(dup, 3, &r, sel, why), 2);
+	CHECK_INT(pool_select(dup, 3, 3, &r, sel, why), 2);
 	CHECK(sel[0] && sel[1] && !sel[2]);
 	CHECK_INT(why[2].reason, POOL_EXCLUDED);
 	r.top = 0;
-	CHECK_INT(pool_select(order, 8, &r, sel, NULL), 0);
+	CHECK_INT(pool_select(order, 8, 8, &r, sel, NULL), 0);
+}
+
+/* The candidates are any stories of the day, not the first n: a day of
+ * ten stories whose three best are 9, 5 and 7 selects those three (the
+ * panel's order holds indices of all the day's stories). */
+static void test_pool_select_indices(void)
+{
+	static const size_t order[3] = {9, 5, 7};
+	struct pool_rules r;
+	struct pool_choice why[10];
+	bool sel[10];
+
+	memset(&r, 0, sizeof r);
+	r.top = 2;
+	r.floor = 3;
+	CHECK_INT(pool_select(order, 3, 10, &r, sel, why), 2);
+	CHECK(sel[9] && sel[5] && !sel[7] && !sel[0]);
+	CHECK_INT(why[7].reason, POOL_NOT_REACHED);
+	CHECK_INT(why[0].reason, POOL_EXCLUDED);
+	CHECK_INT(why[9].reason, POOL_SELECTED);
 }
 
 /* Nothing chains: a matches b and b matches c, but c is not the same
@@ -520,17 +540,17 @@ static void test_pool_select_no_chain(void)
 	struct pool_choice why[4];
 	bool sel[4];
 
-	CHECK_INT(pool_select(b_first, 4, &r, sel, why), 2);
+	CHECK_INT(pool_select(b_first, 4, 4, &r, sel, why), 2);
 	CHECK(sel[1] && !sel[0] && !sel[2] && sel[3]);
 	CHECK_INT(why[2].same_as, 1);
 	/* a, then c (it does not match a), then b matches a: out */
-	CHECK_INT(pool_select(a_first, 4, &r, sel, why), 3);
+	CHECK_INT(pool_select(a_first, 4, 4, &r, sel, why), 3);
 	CHECK(sel[0] && sel[2] && !sel[1] && sel[3]);
 	CHECK_INT(why[1].reason, POOL_SAME_EVENT);
 	CHECK_INT(why[1].same_as, 0);
 	/* published before: never taken, and it blocks nothing */
 	r.published = b_published;
-	CHECK_INT(pool_select(b_first, 4, &r, sel, why), 3);
+	CHECK_INT(pool_select(b_first, 4, 4, &r, sel, why), 3);
 	CHECK(!sel[1] && sel[0] && sel[2] && sel[3]);
 	CHECK_INT(why[1].reason, POOL_PUBLISHED);
 }
@@ -677,6 +697,7 @@ void test_pool(void)
 	test_pool_kendall_tau();
 	test_pool_select();
 	test_pool_select_no_chain();
+	test_pool_select_indices();
 	test_pool_method_names();
 	test_pool_simulation();
 }
