@@ -325,10 +325,84 @@ static void test_bad_lines(void)
 		if (!CHECK_INT(test_sources_parse(c->line, &list, &msg),
 		               c->bad) ||
 		    !CHECK_STR(buf_cstr(&msg), c->message) ||
-		    !CHECK_INT(list.n, 0))
+		    !CHECK_INT(list.n, 0) ||
+		    !CHECK_INT(list.nskipped, c->bad ? 0 : 1))
 			fprintf(stderr, "    line: %s\n", c->line);
 		sources_free(&list);
 	}
+	buf_free(&msg);
+}
+
+/* title=: a name for people, quoted when it has spaces; the line's
+ * name stays the key. */
+static void test_title(void)
+{
+	static const struct {
+		const char *line, *title, *message;
+	} cases[] = {
+	        {"blog dm https://x.org title=\"Google DeepMind\"",
+	         "Google DeepMind", ""},
+	        {"news zd https://x.org tz=+09:00 title=지디넷코리아 tags=ko",
+	         "지디넷코리아", ""},
+	        {"blog q https://x.org \"title=Simon Willison's Weblog\"",
+	         "Simon Willison's Weblog", ""},
+	        {"blog n https://x.org", NULL, ""},
+	        {"blog e https://x.org title=", NULL,
+	         "t.txt:1: empty value for title\n"},
+	        {"blog s https://x.org title=\" padded\"", NULL,
+	         "t.txt:1: bad value for title ' padded': want text without "
+	         "tabs or spaces around it\n"},
+	        {"blog t https://x.org \"title=a\tb\"", NULL,
+	         "t.txt:1: bad value for title 'a\tb': want text without tabs "
+	         "or spaces around it\n"},
+	        {"blog d https://x.org title=a title=b", NULL,
+	         "t.txt:1: option 'title' given twice\n"},
+	};
+	struct source_list list = {0};
+	struct buf msg = BUF_INIT(0), line = BUF_INIT(0);
+	size_t i;
+
+	for (i = 0; i < COUNT(cases); i++) {
+		bool good = *cases[i].message == '\0';
+
+		if (!CHECK_INT(test_sources_parse(cases[i].line, &list, &msg),
+		               good ? 0 : 1) ||
+		    !CHECK_STR(buf_cstr(&msg), cases[i].message) ||
+		    !CHECK_INT(list.n, good ? 1 : 0))
+			fprintf(stderr, "    line: %s\n", cases[i].line);
+		else if (good)
+			CHECK_STR(list.v[0].title, cases[i].title);
+		sources_free(&list);
+	}
+	/* at most SOURCE_TITLE_MAX bytes */
+	buf_puts(&line, "blog long https://x.org title=");
+	for (i = 0; i < SOURCE_TITLE_MAX; i++)
+		buf_putc(&line, 'a');
+	CHECK_INT(test_sources_parse(buf_cstr(&line), &list, &msg), 0);
+	if (CHECK_INT(list.n, 1))
+		CHECK_INT(strlen(list.v[0].title), SOURCE_TITLE_MAX);
+	sources_free(&list);
+	buf_putc(&line, 'a');
+	CHECK_INT(test_sources_parse(buf_cstr(&line), &list, &msg), 1);
+	CHECK_STR(buf_cstr(&msg), "t.txt:1: title longer than 200 bytes\n");
+	sources_free(&list);
+	/* a skipped line's name is as written, or its line number */
+	CHECK_INT(
+	        test_sources_parse("blog ${AIDIGEST_TEST_UNSET} https://x.org\n"
+	                           "tweet\t${AIDIGEST_TEST_UNSET}\n",
+	                           &list, &msg),
+	        0);
+	if (CHECK_INT(list.nskipped, 2)) {
+		CHECK_STR(list.skipped[0].name, "${AIDIGEST_TEST_UNSET}");
+		CHECK_STR(list.skipped[1].name, "${AIDIGEST_TEST_UNSET}");
+		CHECK_INT(list.skipped[1].line, 2);
+	}
+	sources_free(&list);
+	CHECK_INT(test_sources_parse("${AIDIGEST_TEST_UNSET}", &list, &msg), 0);
+	if (CHECK_INT(list.nskipped, 1))
+		CHECK_STR(list.skipped[0].name, "line 1");
+	sources_free(&list);
+	buf_free(&line);
 	buf_free(&msg);
 }
 
@@ -384,7 +458,15 @@ static void test_many_lines(void)
 		CHECK_STR(list.v[2].name, "e");
 		CHECK_INT(list.v[2].line, 10);
 	}
+	/* the skipped line is no source, but it is listed */
+	if (CHECK_INT(list.nskipped, 1)) {
+		CHECK_STR(list.skipped[0].name, "d");
+		CHECK_INT(list.skipped[0].line, 9);
+		CHECK_STR(list.skipped[0].reason,
+		          "${AIDIGEST_TEST_UNSET} is not set");
+	}
 	sources_free(&list);
+	CHECK(list.skipped == NULL && list.nskipped == 0);
 
 	/* messages may be NULL */
 	CHECK_INT(sources_parse(text, strlen(text), "t.txt", &list, NULL), 2);
@@ -784,6 +866,7 @@ void test_sources(void)
 	test_good_lines();
 	test_bad_lines();
 	test_url_raw();
+	test_title();
 	test_many_lines();
 	test_bounds();
 	test_load();
