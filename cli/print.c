@@ -129,6 +129,9 @@ static json_t *item_json(const struct store_item_row *it)
 
 	time_format_utc(it->time, utc);
 	json_object_set_new(o, "source", json_string(it->feed_name));
+	json_object_set_new(
+	        o, "source_title",
+	        json_string(it->feed_title ? it->feed_title : it->feed_name));
 	json_object_set_new(o, "kind", json_str_or_null(it->kind));
 	json_object_set_new(o, "title", json_str_or_null(it->title));
 	json_object_set_new(o, "url", json_str_or_null(it->url));

@@ -88,8 +88,8 @@ struct source_list {
  * first is kept) is reported into messages as "FILE:LINE: reason\n" and
  * skipped; a line whose ${VAR} is unset or empty is skipped with the
  * notice "FILE:LINE: skipped: ${VAR} is not set\n" and listed in
- * out->skipped. The rest load. Lines
- * are at most 8 KiB, sources at most 10,000; messages may be NULL.
+ * out->skipped. The rest load. Lines are at most 8 KiB, sources at most
+ * 10,000; messages may be NULL.
  * Returns the number of bad lines (0 when all is well; notices are not
  * counted). */
 int sources_parse(const char *text, size_t n, const char *filename,
