@@ -360,4 +360,49 @@ if [ "$got" = "[None] ['Bearer named-secret'] [None] [None]" ]; then ok; else
 expect_no_grep "$tmp/err" "gh-moved:" "the redirected source is read"
 expect_grep "$tmp/err" "x-implicit: not a feed" "the X line went without a token (and got GitHub's answer)"
 
+# 12. aidigest.conf.example: every key in it, and in each of its recipes
+# uncommented, is one the program takes (with the keys' variables set,
+# no judge or writer is skipped, and nothing is reported but the empty day)
+example_env="OPENAI_API_KEY=sk-test ANTHROPIC_API_KEY=sk-ant-test GEMINI_API_KEY=g-test DEEPSEEK_API_KEY=d-test"
+printf 'tweet later ${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/later\n' >"$tmp/feeds-example.txt"
+# shellcheck disable=SC2086 # the variables, one a word
+expect_exit 0 "feeds check with aidigest.conf.example" -- env $example_env "$bin" -c aidigest.conf.example \
+	--feeds "$tmp/feeds-example.txt" --db "$tmp/example.db" feeds check
+expect_no_grep "$tmp/err" "aidigest.conf.example" "the example's keys are all known to the loader"
+expect_grep "$tmp/out" "^later .* skipped" "feeds check lists the skipped line"
+# example_check WHAT CONF: preview of an empty day with CONF reads every
+# section and reports nothing else
+example_check() {
+	# shellcheck disable=SC2086 # the variables, one a word
+	expect_exit 1 "preview with $1" -- env $example_env "$bin" -c "$2" \
+		--feeds "$tmp/feeds-example.txt" --db "$tmp/example.db" preview --date 2024-01-01
+	expect_grep "$tmp/err" "no new stories for 2024-01-01" "$1: the configuration loads"
+	expect_no_grep "$tmp/err" "conf.*:[0-9]*:\|skipped: [$]\|unknown\|not '" "$1: no bad or unknown key, nothing skipped"
+}
+example_check "aidigest.conf.example" aidigest.conf.example
+# recipe START: the commented block from the line START to the next blank
+# line, its section and key lines uncommented
+recipe() {
+	awk -v start="$1" '$0 == start { f = 1 } f && /^$/ { exit } f' aidigest.conf.example |
+		sed -n 's/^# \(\[[a-z.-]*\]\|[a-z_]* = .*\)$/\1/p'
+}
+for r in "# --- writer: Anthropic ---" "# --- writer: Ollama ---" "# --- writer: OpenAI ---" \
+	"# [judge.deepseek]" "# [judge.local]" "# [judge.recency]"; do
+	{
+		cat aidigest.conf.example
+		recipe "$r"
+	} >"$tmp/recipe.conf"
+	if grep -q '^\[' "$tmp/recipe.conf" && [ "$(recipe "$r" | grep -c ' = ')" -ge 2 ]; then ok; else
+		bad "recipe '$r' has no keys"; fi
+	example_check "the recipe '$r'" "$tmp/recipe.conf"
+done
+# the one-key recipe: its judge alone, no other [judge.*]
+{
+	awk '/^\[judge\./ { skip = 1 } skip && /^$/ { skip = 0 } !skip' aidigest.conf.example
+	recipe "# --- recipe: one key ---"
+} >"$tmp/one-key.conf"
+got=$(grep -c '^\[judge\.' "$tmp/one-key.conf")
+if [ "$got" -eq 1 ]; then ok; else bad "the one-key recipe has $got judges"; fi
+example_check "the one-key recipe" "$tmp/one-key.conf"
+
 suite_end
