@@ -121,6 +121,7 @@ expect_grep "$tmp/out" '^someone .* never .* skipped .*AIDIGEST_TEST_UNSET_VARIA
 expect_grep "$tmp/out" '^needs-token .* skipped .*AIDIGEST_TEST_UNSET_TOKEN is not set' "a source skipped for its token is listed"
 run 2 "feeds check as JSON" -- feeds check --format json
 expect_grep "$tmp/out" '"health": "not a feed"' "JSON health"
+# shellcheck disable=SC2016 # ${VAR} is the program's, not the shell's
 expect_json "feeds check lists the skipped sources in file order" '
 names = [s["source"] for s in r]
 assert names[-2:] == ["someone", "needs-token"], names
@@ -178,6 +179,7 @@ tweet last \${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/last
 EOF
 expect_exit 0 "fetch of a good source and two skipped lines" -- "$bin" -c "$tmp/aidigest.conf" \
 	--feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" fetch --format json
+# shellcheck disable=SC2016 # ${VAR} is the program's, not the shell's
 expect_json "the report lists the skipped lines in file order" '
 assert [p["name"] for p in r["per_source"]] == ["first", "good", "last"], r["per_source"]
 assert r["sources"] == 3 and r["skipped"] == 2 and r["ok"] == 1, r
@@ -364,6 +366,7 @@ expect_grep "$tmp/err" "x-implicit: not a feed" "the X line went without a token
 # uncommented, is one the program takes (with the keys' variables set,
 # no judge or writer is skipped, and nothing is reported but the empty day)
 example_env="OPENAI_API_KEY=sk-test ANTHROPIC_API_KEY=sk-ant-test GEMINI_API_KEY=g-test DEEPSEEK_API_KEY=d-test"
+# shellcheck disable=SC2016 # ${VAR} is the program's, not the shell's
 printf 'tweet later ${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/later\n' >"$tmp/feeds-example.txt"
 # shellcheck disable=SC2086 # the variables, one a word
 expect_exit 0 "feeds check with aidigest.conf.example" -- env $example_env "$bin" -c aidigest.conf.example \
@@ -404,5 +407,17 @@ done
 got=$(grep -c '^\[judge\.' "$tmp/one-key.conf")
 if [ "$got" -eq 1 ]; then ok; else bad "the one-key recipe has $got judges"; fi
 example_check "the one-key recipe" "$tmp/one-key.conf"
+# contrib's environment file is a shell script and a systemd
+# EnvironmentFile at once, and holds every variable the example names
+if sh -n contrib/aidigest.env.example &&
+	! grep -v '^#' contrib/aidigest.env.example | grep -v '^$' | grep -qv '^[A-Z_][A-Z0-9_]*=[^ "]*$'; then ok; else
+	bad "contrib/aidigest.env.example: not VAR=value lines"; fi
+for v in $(sed -n 's/^#* *api_key_env = //p' aidigest.conf.example | sort -u) RSSHUB; do
+	if grep -q "^#* *$v=" contrib/aidigest.env.example; then ok; else
+		bad "contrib/aidigest.env.example lacks $v"; fi
+done
+if grep -q '^[^#].*\. /etc/aidigest.env' contrib/aidigest.cron &&
+	grep -q '^EnvironmentFile=-/etc/aidigest.env$' contrib/aidigest.service; then ok; else
+	bad "cron and systemd do not read /etc/aidigest.env"; fi
 
 suite_end
