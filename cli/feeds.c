@@ -8,6 +8,7 @@
 #include "common/err.h"
 #include "common/file.h"
 #include "common/xalloc.h"
+#include "fetch/api.h"
 
 /* An OPML file is read up to this many bytes. */
 #define FEEDS_OPML_MAX ((size_t)16 << 20)
@@ -28,7 +29,9 @@ static const struct cli_spec feeds_spec = {
         "check: every source of the feeds file with its health from the "
         "state database (last success, HTTP status, items, failures in a "
         "row; stale when it answers but has had nothing new for [digest] "
-        "stale_days); exit 2 when any is not ok.\n"
+        "stale_days), and each source a fetch would skip (a ${VAR} on its "
+        "line, or its token variable, unset) as skipped; exit 2 when any "
+        "is neither ok nor skipped.\n"
         "import FILE.opml: print feeds.txt lines for the outlines of an "
         "OPML file (- is stdin), saying which it skipped and why.\n"
         "export: print the feeds file as OPML 2.0."};
@@ -50,21 +53,51 @@ static const char *feeds_health_now(const struct store_feed *f, int stale_days,
 	return f->health ? f->health : "ok";
 }
 
+/* One source's row: its health from the store, or skipped when a fetch
+ * would skip it for want of its token (why holds the reason). */
+static void feeds_check_source(struct cli_context *cx, const struct source *s,
+                               struct cli_feed_health *h, char *why,
+                               size_t why_len, int64_t now)
+{
+	const char *missing = NULL;
+
+	h->name = s->name;
+	if (store_feed_get(cx->store, s->name, &h->f) != 0)
+		memset(&h->f, 0, sizeof h->f);
+	api_headers_free(api_headers(s, &missing));
+	if (missing) {
+		snprintf(why, why_len, "$%s is not set", missing);
+		h->skipped = why;
+		h->health = "skipped";
+		return;
+	}
+	h->health = feeds_health_now(&h->f, cx->config.stale_days, now);
+}
+
 static int feeds_check(struct cli_context *cx, bool json)
 {
+	const struct source_list *l = &cx->sources;
 	struct cli_feed_health *v;
 	int64_t now = cli_now();
-	size_t i, n = cx->sources.n;
+	size_t i = 0, k = 0, at = 0, n = l->n + l->nskipped;
+	char(*why)[128];
 	int unhealthy = 0, ret = CLI_EXIT_OK;
 
-	v = xcalloc(n ? n : 1, sizeof *v);
-	for (i = 0; i < n; i++) {
-		v[i].name = cx->sources.v[i].name;
-		if (store_feed_get(cx->store, v[i].name, &v[i].f) != 0)
-			memset(&v[i].f, 0, sizeof v[i].f);
-		v[i].health =
-		        feeds_health_now(&v[i].f, cx->config.stale_days, now);
-		unhealthy += strcmp(v[i].health, "ok") != 0;
+	v = xcalloc(n + 1, sizeof *v);
+	why = xcalloc(n + 1, sizeof *why);
+	/* in file order: the sources, and the lines skipped for an unset
+	 * ${VAR} (no source, so nothing in the store either) */
+	for (at = 0; at < n; at++) {
+		if (k == l->nskipped ||
+		    (i < l->n && l->v[i].line < l->skipped[k].line)) {
+			feeds_check_source(cx, &l->v[i++], &v[at], why[at],
+			                   sizeof why[at], now);
+		} else {
+			v[at].name = l->skipped[k].name;
+			v[at].skipped = l->skipped[k++].reason;
+			v[at].health = "skipped";
+		}
+		unhealthy += strcmp(v[at].health, "ok") != 0 && !v[at].skipped;
 	}
 	if (json)
 		cli_print_feeds_json(stdout, v, n);
@@ -77,6 +110,7 @@ static int feeds_check(struct cli_context *cx, bool json)
 	for (i = 0; i < n; i++)
 		store_feed_clear(&v[i].f);
 	free(v);
+	free(why);
 	if (unhealthy)
 		ret = CLI_EXIT_DEGRADED;
 	return ret;

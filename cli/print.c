@@ -35,6 +35,8 @@ void cli_print_fetch_messages(const char *context, int verbosity,
 
 		if (!p->ok && !p->skipped)
 			cli_msg(context, "%s: %s", p->name, p->reason);
+		else if (p->skipped && p->noticed)
+			; /* said when the feeds file was read */
 		else if (p->skipped && verbosity >= 0)
 			cli_msg(context, "%s: %s", p->name, p->reason);
 		else if (verbosity > 0)
@@ -127,6 +129,9 @@ static json_t *item_json(const struct store_item_row *it)
 
 	time_format_utc(it->time, utc);
 	json_object_set_new(o, "source", json_string(it->feed_name));
+	json_object_set_new(
+	        o, "source_title",
+	        json_string(it->feed_title ? it->feed_title : it->feed_name));
 	json_object_set_new(o, "kind", json_str_or_null(it->kind));
 	json_object_set_new(o, "title", json_str_or_null(it->title));
 	json_object_set_new(o, "url", json_str_or_null(it->url));
@@ -187,6 +192,15 @@ static void feed_last_success(const struct store_feed *f,
 		snprintf(when, TIME_UTC_LEN, "never");
 }
 
+/* Why a source is in the state check shows: its skip, else its last
+ * error. */
+static const char *feed_reason(const struct cli_feed_health *h)
+{
+	if (h->skipped)
+		return h->skipped;
+	return h->f.last_error;
+}
+
 void cli_print_feeds_table(FILE *fp, const struct cli_feed_health *v, size_t n)
 {
 	char when[TIME_UTC_LEN];
@@ -196,12 +210,13 @@ void cli_print_feeds_table(FILE *fp, const struct cli_feed_health *v, size_t n)
 	        "LAST SUCCESS", "STATUS", "ITEMS", "FAILS", "HEALTH", "REASON");
 	for (i = 0; i < n; i++) {
 		const struct store_feed *f = &v[i].f;
+		const char *reason = feed_reason(&v[i]);
 
 		feed_last_success(f, when);
 		fprintf(fp, "%-24s %-20s %6ld %6ld %5d  %-13s %s\n", v[i].name,
 		        when, f->last_status, f->last_items,
 		        f->consecutive_failures, v[i].health,
-		        f->last_error ? f->last_error : "");
+		        reason ? reason : "");
 	}
 }
 
@@ -228,7 +243,7 @@ void cli_print_feeds_json(FILE *fp, const struct cli_feed_health *v, size_t n)
 		                    json_integer(f->consecutive_failures));
 		json_object_set_new(o, "health", json_string(v[i].health));
 		json_object_set_new(o, "reason",
-		                    json_str_or_null(f->last_error));
+		                    json_str_or_null(feed_reason(&v[i])));
 		json_array_append_new(arr, o);
 	}
 	print_json(fp, arr);

@@ -16,8 +16,9 @@
  * fp and leave flushing and its errors to the caller. */
 
 /* Each failed or skipped source with its reason (a skipped one unless
- * quiet; each other one with its counts when verbose), then the
- * summary line, as messages under context. */
+ * quiet, and unless the feeds file's reader said so already; each other
+ * one with its counts when verbose), then the summary line, as messages
+ * under context. */
 void cli_print_fetch_messages(const char *context, int verbosity,
                               const struct ingest_report *rep);
 void cli_print_fetch_json(FILE *fp, const struct ingest_report *rep);
@@ -33,7 +34,9 @@ void cli_print_items_json(FILE *fp, const char *date, int tz_offset_sec,
 struct cli_feed_health {
 	const char *name;
 	struct store_feed f; /* zeroed when the store has none */
-	const char *health;  /* "ok", "stale", "never fetched", ... */
+	const char *health;  /* "ok", "stale", "never fetched", "skipped" */
+	const char *skipped; /* why the source is skipped ("${RSSHUB} is
+	                      * not set"), or NULL */
 };
 void cli_print_feeds_table(FILE *fp, const struct cli_feed_health *v, size_t n);
 void cli_print_feeds_json(FILE *fp, const struct cli_feed_health *v, size_t n);

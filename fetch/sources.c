@@ -184,6 +184,7 @@ static void source_clear(struct source *s)
 	free(s->url);
 	free(s->url_raw);
 	free(s->tags);
+	free(s->title);
 	free(s->token_env);
 	pattern_free(s->include);
 	pattern_free(s->exclude);
@@ -201,8 +202,12 @@ void sources_free(struct source_list *list)
 	for (i = 0; i < list->n; i++)
 		source_clear(&list->v[i]);
 	free(list->v);
-	list->v = NULL;
-	list->n = 0;
+	for (i = 0; i < list->nskipped; i++) {
+		free(list->skipped[i].name);
+		free(list->skipped[i].reason);
+	}
+	free(list->skipped);
+	memset(list, 0, sizeof *list);
 }
 
 /* Options. A parser sets fields of s from value and returns 0, or returns
@@ -262,6 +267,24 @@ static int opt_tags(const struct option_arg *a)
 		if (ascii_isblank(v[i]))
 			return ERR_PARSE;
 	a->s->tags = xstrdup(v);
+	return 0;
+}
+
+/* title="Google DeepMind": a name for people, so no tab (TSV output)
+ * and no spaces around it. */
+static int opt_title(const struct option_arg *a)
+{
+	const char *v = a->value;
+	size_t n = strlen(v);
+
+	if (n > SOURCE_TITLE_MAX) {
+		buf_printf(a->why, "title longer than %d bytes",
+		           SOURCE_TITLE_MAX);
+		return ERR_PARSE;
+	}
+	if (strchr(v, '\t') || ascii_isblank(v[0]) || ascii_isblank(v[n - 1]))
+		return ERR_PARSE;
+	a->s->title = xstrdup(v);
 	return 0;
 }
 
@@ -334,6 +357,7 @@ enum option_id {
 	OPT_WEIGHT,
 	OPT_MAX,
 	OPT_TAGS,
+	OPT_TITLE,
 	OPT_TZ,
 	OPT_TOKEN_ENV,
 	OPT_FORMAT,
@@ -350,6 +374,8 @@ static const struct source_option {
         [OPT_WEIGHT] = {"weight", opt_weight, "a number above 0, at most 1000"},
         [OPT_MAX] = {"max", opt_max, "a whole number from 1 to 100000"},
         [OPT_TAGS] = {"tags", opt_tags, "words separated by commas"},
+        [OPT_TITLE] = {"title", opt_title,
+                       "text without tabs or spaces around it"},
         [OPT_TZ] = {"tz", opt_tz, "an offset such as +09:00"},
         [OPT_TOKEN_ENV] = {"token_env", opt_token_env, "a variable name"},
         [OPT_FORMAT] = {"format", opt_format,
@@ -363,7 +389,7 @@ static const struct source_option {
 struct parser {
 	const char *filename;
 	struct source_list *out;
-	size_t alloc;
+	size_t alloc, skip_alloc;
 	struct buf *messages;
 	struct name_set names;
 	struct buf raw;   /* the line's fields as written, each NUL-ended */
@@ -728,6 +754,26 @@ out:
 	return ret;
 }
 
+/* Remember a line skipped for an unset variable (p->raw holds its fields
+ * as written, p->why the reason). */
+static void parser_skip(struct parser *p, int lineno)
+{
+	struct source_list *out = p->out;
+	struct source_skip *k;
+	char name[32];
+
+	if (out->nskipped == p->skip_alloc) {
+		p->skip_alloc = p->skip_alloc ? p->skip_alloc * 2 : 16;
+		out->skipped = xreallocarray(out->skipped, p->skip_alloc,
+		                             sizeof *out->skipped);
+	}
+	k = &out->skipped[out->nskipped++];
+	snprintf(name, sizeof name, "line %d", lineno);
+	k->name = xstrdup(p->nfields >= 2 ? p->raw.data + p->raw_off[1] : name);
+	k->reason = xstrdup(buf_cstr(&p->why));
+	k->line = lineno;
+}
+
 static void report(struct parser *p, int lineno, const char *what)
 {
 	if (p->messages)
@@ -749,8 +795,7 @@ int sources_parse(const char *text, size_t n, const char *filename,
 	buf_init(&p.raw, LINE_MAX_BYTES + FIELDS_MAX);
 	buf_init(&p.field, LINE_MAX_BYTES + FIELDS_MAX);
 	buf_init(&p.why, 1024);
-	out->v = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof *out);
 	if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
 	while (pos < n) {
@@ -780,6 +825,7 @@ int sources_parse(const char *text, size_t n, const char *filename,
 			break;
 		case LINE_SKIPPED:
 			report(&p, lineno, "skipped: ");
+			parser_skip(&p, lineno);
 			break;
 		case LINE_EMPTY:
 		case LINE_SOURCE:
@@ -799,8 +845,7 @@ int sources_load(const char *path, struct source_list *out, int *bad,
 	struct buf data = BUF_INIT(0), why = BUF_INIT(0);
 	int ret, nbad = 0;
 
-	out->v = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof *out);
 	ret = file_read(path, FILE_MAX_BYTES, &data, &why);
 	if (ret != ERR_OK) {
 		if (messages)

@@ -49,6 +49,9 @@ struct source {
 	int max;       /* max= items kept per fetch (1..100000), 0 for no
 	                * limit */
 	char *tags;    /* tags=a,b,c or NULL */
+	char *title;   /* title=: the name a post shows for the source (at
+	                * most SOURCE_TITLE_MAX bytes, no tabs), or NULL:
+	                * then the feed's own title, else the name */
 	int tz_offset_sec; /* tz=+09:00: zone of dates written without one */
 	char *token_env;   /* token_env=, or NULL: the format's own variable,
 	                    * for its API's host only (api_headers) */
@@ -60,18 +63,33 @@ struct source {
 	int line;            /* line number in the file */
 };
 
+/* A line skipped because a ${VAR} on it is unset or empty: it is no
+ * source, but `feeds check` and the fetch report still list it. */
+struct source_skip {
+	char *name;   /* the line's name as written (${VAR} not expanded);
+	               * "line N" when it has none */
+	char *reason; /* "${VAR} is not set" */
+	int line;
+};
+
 struct source_list {
 	struct source *v;
 	size_t n;
+	struct source_skip *skipped; /* in file order */
+	size_t nskipped;
 };
+
+/* The longest title= value, in bytes. */
+#define SOURCE_TITLE_MAX 200
 
 /* Parse the text of a feeds file into *out (overwritten, not freed: free
  * it with sources_free whatever the result). A bad line (unknown kind,
  * missing url, unknown option, bad value, bad pattern, duplicate name: the
  * first is kept) is reported into messages as "FILE:LINE: reason\n" and
  * skipped; a line whose ${VAR} is unset or empty is skipped with the
- * notice "FILE:LINE: skipped: ${VAR} is not set\n". The rest load. Lines
- * are at most 8 KiB, sources at most 10,000; messages may be NULL.
+ * notice "FILE:LINE: skipped: ${VAR} is not set\n" and listed in
+ * out->skipped. The rest load. Lines are at most 8 KiB, sources at most
+ * 10,000; messages may be NULL.
  * Returns the number of bad lines (0 when all is well; notices are not
  * counted). */
 int sources_parse(const char *text, size_t n, const char *filename,

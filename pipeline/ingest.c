@@ -18,6 +18,8 @@
 #define INGEST_SUMMARY_CP 4000
 /* Days of automated builds told apart within one body. */
 #define INGEST_MAX_BUILD_DAYS 64
+/* A feed's own title is kept up to this many code points. */
+#define INGEST_TITLE_CP 100
 
 struct ingest_job {
 	const struct source *src;
@@ -25,6 +27,7 @@ struct ingest_job {
 	char *url;
 	char **headers;
 	struct store_feed state; /* validators and health before the fetch */
+	char *feed_title;        /* the feed's own title, from its body */
 };
 
 struct ingest_ctx {
@@ -33,6 +36,7 @@ struct ingest_ctx {
 	struct ingest_report *rep;
 	struct ingest_job *jobs; /* those that are fetched */
 	size_t njobs;
+	size_t *slot; /* each source's place in rep->per (file order) */
 	/* the fetch's deadline (ingest_clock), which bounds the reading of
 	 * bodies too: patterns may take a while on each entry */
 	double deadline;
@@ -279,6 +283,15 @@ static int ingest_read_body(struct ingest_ctx *ic, struct ingest_job *job,
 		snprintf(job->rep->reason, sizeof job->rep->reason, "%s",
 		         buf_cstr(&err));
 	}
+	/* the feed's own title names the source where feeds.txt gives no
+	 * title=; the JSON APIs have none of their own */
+	if (rc == ERR_OK && src->format == SOURCE_FORMAT_FEED && feed &&
+	    ingest_text(&feed->title)) {
+		free(job->feed_title);
+		job->feed_title = xstrndup(
+		        feed->title.text,
+		        utf8_prefix_bytes(feed->title.text, INGEST_TITLE_CP));
+	}
 	feed_free(feed);
 	buf_free(&err);
 	ic->job = NULL;
@@ -368,6 +381,7 @@ static void ingest_done(void *ctx, size_t index, const struct http_response *r)
 	res.last_modified = r->last_modified;
 	res.items_seen = rep->items;
 	res.new_items = rep->new_items;
+	res.title = job->feed_title;
 	if (store_feed_record(ic->st, &res) != 0) {
 		/* a failure's first reason is the one to see */
 		if (rep->ok)
@@ -400,6 +414,8 @@ static int ingest_feed_state(struct ingest_ctx *ic, const struct source *src,
 	if (rc == ERR_OK)
 		rc = store_feed_set_weight(ic->st, src->name, src->weight);
 	if (rc == ERR_OK)
+		rc = store_feed_set_display_name(ic->st, src->name, src->title);
+	if (rc == ERR_OK)
 		rc = store_feed_get(ic->st, src->name, &job->state);
 	return rc;
 }
@@ -419,7 +435,7 @@ static int ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs,
 	date_format_day(s->now, s->tz_offset_sec, date);
 	for (i = 0; i < s->sources->n; i++) {
 		const struct source *src = &s->sources->v[i];
-		struct ingest_source_report *rep = &ic->rep->per[i];
+		struct ingest_source_report *rep = &ic->rep->per[ic->slot[i]];
 		struct ingest_job *job = &ic->jobs[ic->njobs];
 		const char *missing = NULL;
 		char **headers;
@@ -451,6 +467,31 @@ static int ingest_prepare(struct ingest_ctx *ic, struct http_request *reqs,
 		ic->njobs++;
 	}
 	return ERR_OK;
+}
+
+/* Place the sources and the lines skipped for an unset ${VAR} in
+ * rep->per in file order (ic->slot says where each source goes); the
+ * skipped ones are done: skipped, with the parser's reason. */
+static void ingest_place(struct ingest_ctx *ic, const struct source_list *l)
+{
+	size_t i = 0, k = 0, at = 0;
+
+	while (i < l->n || k < l->nskipped) {
+		struct ingest_source_report *p = &ic->rep->per[at];
+
+		if (k == l->nskipped ||
+		    (i < l->n && l->v[i].line < l->skipped[k].line)) {
+			ic->slot[i++] = at++;
+			continue;
+		}
+		p->name = l->skipped[k].name;
+		p->skipped = true;
+		p->noticed = true;
+		snprintf(p->reason, sizeof p->reason, "skipped: %s",
+		         l->skipped[k].reason);
+		k++;
+		at++;
+	}
 }
 
 /* The totals; a source left without an outcome (the fetch could not run)
@@ -492,10 +533,12 @@ static int ingest_fetch(struct store *st, const struct ingest_settings *s,
 	ic.st = st;
 	ic.s = s;
 	ic.rep = rep;
-	rep->sources = n;
-	rep->per = xcalloc(n ? n : 1, sizeof *rep->per);
+	rep->sources = n + s->sources->nskipped;
+	rep->per = xcalloc(rep->sources + 1, sizeof *rep->per);
 	ic.jobs = xcalloc(n ? n : 1, sizeof *ic.jobs);
+	ic.slot = xcalloc(n ? n : 1, sizeof *ic.slot);
 	reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	ingest_place(&ic, s->sources);
 
 	/* one transaction for the sources' rows, not one each */
 	if (store_begin(st) != 0) {
@@ -529,8 +572,10 @@ out:
 		free(ic.jobs[i].url);
 		api_headers_free(ic.jobs[i].headers);
 		store_feed_clear(&ic.jobs[i].state);
+		free(ic.jobs[i].feed_title);
 	}
 	free(ic.jobs);
+	free(ic.slot);
 	free(reqs);
 	return rc;
 }

@@ -31,6 +31,8 @@ struct ingest_settings {
 struct ingest_source_report {
 	const char *name; /* the source's, not a copy */
 	bool ok, skipped, not_modified;
+	bool noticed;     /* skipped for an unset ${VAR}: the feeds file's
+	                   * reader said so already */
 	long status;      /* the HTTP status, 0 without an answer */
 	char reason[256]; /* why it failed or was skipped */
 	long items, new_items;
@@ -38,7 +40,9 @@ struct ingest_source_report {
 };
 
 struct ingest_report {
-	struct ingest_source_report *per; /* one per source, in file order */
+	/* one per source, and one per line skipped for an unset ${VAR}
+	 * (struct source_list's skipped), in file order */
+	struct ingest_source_report *per;
 	size_t sources, ok, failed, skipped, not_modified;
 	long items, new_items;
 	size_t bytes;

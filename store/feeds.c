@@ -9,7 +9,7 @@
 	"name, url, kind, etag, last_modified, last_attempt, last_success, "   \
 	"last_new_item, last_status, last_error, consecutive_failures, "       \
 	"(SELECT COUNT(*) FROM items WHERE items.feed_id = feeds.id), "        \
-	"last_items, health, weight"
+	"last_items, health, weight, title, display_name"
 
 static const struct store_sql sql_feed_ensure = {
         STORE_SQL_FEED_ENSURE,
@@ -36,12 +36,18 @@ static const struct store_sql sql_feed_record = {
         "  THEN :items_seen ELSE last_items END,"
         " last_new_item = CASE WHEN :new_items > 0 THEN :at"
         "  ELSE last_new_item END,"
-        " health = :health"
+        " health = :health,"
+        " title = CASE WHEN :ok AND NOT :not_modified"
+        "  AND coalesce(:title, '') <> '' THEN :title ELSE title END"
         " WHERE name = :name"};
 
 static const struct store_sql sql_feed_weight = {
         STORE_SQL_FEED_WEIGHT,
         "UPDATE feeds SET weight = :weight WHERE name = :name"};
+
+static const struct store_sql sql_feed_display_name = {
+        STORE_SQL_FEED_DISPLAY_NAME,
+        "UPDATE feeds SET display_name = :display_name WHERE name = :name"};
 
 static const struct store_sql sql_feed_delete = {
         STORE_SQL_FEED_DELETE, "DELETE FROM feeds WHERE name = :name"};
@@ -76,6 +82,8 @@ static void store_feed_read(sqlite3_stmt *s, struct store_feed *f)
 	f->last_items = (long)sqlite3_column_int64(s, 12);
 	f->health = store_column_text(s, 13);
 	f->weight = sqlite3_column_double(s, 14);
+	f->title = store_column_text(s, 15);
+	f->display_name = store_column_text(s, 16);
 }
 
 int store_feed_get(struct store *st, const char *name, struct store_feed *out)
@@ -107,6 +115,8 @@ void store_feed_clear(struct store_feed *f)
 	free(f->last_modified);
 	free(f->last_error);
 	free(f->health);
+	free(f->title);
+	free(f->display_name);
 	memset(f, 0, sizeof *f);
 }
 
@@ -185,6 +195,7 @@ int store_feed_record(struct store *st, const struct store_fetch_result *r)
 		store_bind_int(&c, ":items_seen", r->items_seen);
 		store_bind_int(&c, ":new_items", r->new_items);
 		store_bind_text(&c, ":health", health, STORE_TEXT_MAX);
+		store_bind_text(&c, ":title", r->title, STORE_TITLE_MAX);
 		err = store_call_exec(&c, "feed record");
 	}
 	return store_own_end(st, own, err);
@@ -202,6 +213,24 @@ int store_feed_set_weight(struct store *st, const char *name, double weight)
 	store_bind_text(&c, ":name", name, STORE_TEXT_MAX);
 	store_bind_double(&c, ":weight", weight);
 	err = store_call_exec(&c, "feed weight");
+	if (!err && sqlite3_changes(st->db) == 0)
+		err = store_fail_named(st, ERR_NOT_FOUND, "no feed named",
+		                       name);
+	return err;
+}
+
+int store_feed_set_display_name(struct store *st, const char *name,
+                                const char *display_name)
+{
+	struct store_call c;
+	int err;
+
+	store_call_start(&c, st, &sql_feed_display_name);
+	store_bind_text(&c, ":name", name, STORE_TEXT_MAX);
+	store_bind_text(&c, ":display_name",
+	                display_name && *display_name ? display_name : NULL,
+	                STORE_TITLE_MAX);
+	err = store_call_exec(&c, "feed display name");
 	if (!err && sqlite3_changes(st->db) == 0)
 		err = store_fail_named(st, ERR_NOT_FOUND, "no feed named",
 		                       name);

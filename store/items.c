@@ -144,11 +144,13 @@ void store_item_read(sqlite3_stmt *s, int col, struct store_item_row *r)
 	r->comments = sqlite3_column_int64(s, col + 17);
 	r->weight = sqlite3_column_double(s, col + 18);
 	r->story_id = sqlite3_column_int64(s, col + 19);
+	r->feed_title = store_column_text(s, col + 20);
 }
 
 static void store_item_row_clear(struct store_item_row *r)
 {
 	free(r->feed_name);
+	free(r->feed_title);
 	free(r->kind);
 	free(r->key);
 	free(r->guid);

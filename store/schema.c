@@ -125,6 +125,11 @@ static const char *const store_migrations[] = {
          * rebuild (summarize/stories.c); the simhash column was never
          * filled */
         "ALTER TABLE stories DROP COLUMN simhash;",
+        /* 7: a source's names for people: the feed's own title, recorded
+         * at each fetch that reads a body, and the title= of feeds.txt,
+         * recorded with the weight */
+        "ALTER TABLE feeds ADD COLUMN title TEXT;"
+        "ALTER TABLE feeds ADD COLUMN display_name TEXT;",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \

@@ -17,7 +17,7 @@
  * engagement), stories (items about the same thing, with a corroboration
  * count), judgments and runs (migration 2), digests and their stories'
  * URLs (migration 3), the writer's replies (migration 4), the panel's
- * verdicts on them (migration 5).
+ * verdicts on them (migration 5), the feeds' titles (migration 7).
  * One writer at a time; a handle is used by one thread at a time.
  * Errors (common/err.h): a function returns 0 or an ERR_* code, and
  * store_error() then says why. ERR_DB: SQLite failed. ERR_USAGE: an
@@ -30,6 +30,8 @@
 
 #define STORE_TEXT_MAX ((size_t)16 << 10)
 #define STORE_SUMMARY_MAX ((size_t)64 << 10)
+/* A source's title (its own, or title= from feeds.txt) is cut here. */
+#define STORE_TITLE_MAX ((size_t)200)
 /* A judge's raw reply is cut here, a run's details refused past it. */
 #define STORE_RAW_MAX ((size_t)64 << 10)
 
@@ -67,10 +69,12 @@ struct store_feed {
 	long last_status; /* HTTP status of the last attempt, 0 none */
 	char *last_error; /* NULL when the last attempt succeeded */
 	int consecutive_failures;
-	long items_total; /* items stored from it */
-	long last_items;  /* items in its last successful body */
-	char *health;     /* "ok", "failing", "not a feed", "stale", ... */
-	double weight;    /* weight= from feeds.txt, 1.0 unless set */
+	long items_total;   /* items stored from it */
+	long last_items;    /* items in its last successful body */
+	char *health;       /* "ok", "failing", "not a feed", "stale", ... */
+	double weight;      /* weight= from feeds.txt, 1.0 unless set */
+	char *title;        /* the feed's own title, as last read */
+	char *display_name; /* title= from feeds.txt */
 };
 
 /* 0 and *out filled; ERR_NOT_FOUND (*out zeroed) when the store has no
@@ -104,6 +108,8 @@ struct store_fetch_result {
 	const char *etag, *last_modified;
 	long items_seen; /* entries in the body */
 	long new_items;
+	const char *title; /* the feed's own title: kept when NULL or empty,
+	                    * and on a failure or a 304 */
 };
 MUST_CHECK int store_feed_record(struct store *st,
                                  const struct store_fetch_result *r);
@@ -116,6 +122,11 @@ MUST_CHECK int store_feed_ensure(struct store *st, const char *name,
  * there is no such feed. */
 MUST_CHECK int store_feed_set_weight(struct store *st, const char *name,
                                      double weight);
+/* Set a source's title= from feeds.txt (NULL or "" clears it), cut on a
+ * character boundary at STORE_TITLE_MAX bytes. ERR_NOT_FOUND when there
+ * is no such feed. */
+MUST_CHECK int store_feed_set_display_name(struct store *st, const char *name,
+                                           const char *display_name);
 /* Forget a source and all its items (a story left without items goes too).
  * ERR_NOT_FOUND when there is no such feed. */
 MUST_CHECK int store_feed_delete(struct store *st, const char *name);
@@ -153,6 +164,10 @@ struct store_item_row {
 	long long likes, reposts, points, stars, comments; /* -1 absent */
 	double weight;    /* the source's weight= (1.0 unless set) */
 	int64_t story_id; /* 0 before stories are built */
+	char *feed_title; /* the source's name for people: its title= in
+	                   * feeds.txt, else the feed's own title, else
+	                   * feed_name; never NULL when read from the
+	                   * store */
 };
 
 /* Items whose time is in [from, to), oldest first (ties by id). *out is

@@ -25,6 +25,7 @@ enum store_sql_id {
 	STORE_SQL_FEED_ENSURE, /* feeds.c */
 	STORE_SQL_FEED_RECORD,
 	STORE_SQL_FEED_WEIGHT,
+	STORE_SQL_FEED_DISPLAY_NAME,
 	STORE_SQL_FEED_DELETE,
 	STORE_SQL_STORIES_DELETE_EMPTY,
 	STORE_SQL_FEED_GET,
@@ -135,7 +136,8 @@ static inline bool store_given(const char *s)
 	"i.id, f.name, f.kind, i.key, i.guid, i.url, i.canonical_url, "        \
 	"i.title, i.summary, i.author, i.published, i.first_seen, i.time, "    \
 	"i.likes, i.reposts, i.points, i.stars, i.comments, f.weight, "        \
-	"i.story_id"
+	"i.story_id, "                                                         \
+	"coalesce(nullif(f.display_name, ''), nullif(f.title, ''), f.name)"
 
 /* Read the STORE_ITEM_COLUMNS that start at column col into *r (owned
  * strings). */

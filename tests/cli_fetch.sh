@@ -24,7 +24,7 @@ EOF
 cat >"$tmp/feeds.txt" <<EOF
 # good ones
 blog good $base/feed/rss20.xml
-blog atom $base/feed/atom10.xml
+blog atom $base/feed/atom10.xml title="Atom Lab"
 blog zipped $base/gzip/rdf.xml
 blog moved $base/redirect/3/rss091.xml
 news kr $base/feed/korean-tz.xml tz=+09:00
@@ -41,10 +41,11 @@ blog slow $base/slow?seconds=10
 blog cut $base/truncated
 blog huge $base/big
 blog page $base/html
-# skipped: the variable is not set
+# skipped: the variable is not set, on the line or as its token
 tweet someone \${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/someone
+community needs-token $base/github/needs-token format=github-search token_env=AIDIGEST_TEST_UNSET_TOKEN
 EOF
-unset AIDIGEST_TEST_UNSET_VARIABLE
+unset AIDIGEST_TEST_UNSET_VARIABLE AIDIGEST_TEST_UNSET_TOKEN
 
 # run WANT DESCRIPTION -- ARGS...: aidigest with the test's config, feeds
 # and database exits WANT
@@ -67,6 +68,10 @@ expect_grep "$tmp/err" "cut: truncated" "truncated body reason"
 expect_grep "$tmp/err" "huge: body over the cap" "size cap reason"
 expect_grep "$tmp/err" "page: not a feed: looks like an HTML page" "HTML page reason"
 expect_grep "$tmp/err" "AIDIGEST_TEST_UNSET_VARIABLE} is not set" "unset variable notice"
+expect_grep "$tmp/err" 'needs-token: skipped: [$]AIDIGEST_TEST_UNSET_TOKEN is not set' "unset token notice"
+# both skipped sources count, and the line's is said once, by the reader
+expect_grep "$tmp/err" "fetch: 19 sources: .*, 2 skipped;" "the summary counts the skipped sources"
+expect_no_grep "$tmp/err" "fetch: someone:" "the skipped line is not said twice"
 expect_grep "$tmp/err" "fetch: [0-9]* sources: [0-9]* ok" "summary line"
 expect_no_grep "$tmp/err" "good:" "a good source is not reported as failing"
 expect_no_grep "$tmp/err" "limited:" "429 with Retry-After recovered"
@@ -76,7 +81,13 @@ expect_no_grep "$tmp/err" "badutf:" "invalid UTF-8 is recovered, not failed"
 run 0 "items of 2024-01-01 as JSON" -- items --date 2024-01-01 --format json
 expect_grep "$tmp/out" '"title": "Model 7B released"' "an RSS item is in the store"
 expect_grep "$tmp/out" '"source": "good"' "its source"
+expect_grep "$tmp/out" '"source_title": "Lab Notes & Releases"' "named by the feed's own title"
 expect_grep "$tmp/out" '"date": "2024-01-01"' "the window's day"
+run 0 "items of 2024-03-04 (title=)" -- items --date 2024-03-04 --format json
+expect_grep "$tmp/out" '"source_title": "Atom Lab"' "title= goes before the feed's own title"
+expect_no_grep "$tmp/out" '"source_title": "Agents Weekly"' "the Atom feed's own title is not shown"
+run 0 "items of 2024-05-14 (a JSON API)" -- items --date 2024-05-14 --format json
+expect_grep "$tmp/out" '"source_title": "hn"' "a JSON API source is named by its line"
 run 0 "items of 2024-05-01" -- items --date 2024-05-01
 expect_grep "$tmp/out" "국내 AI 모델 공개" "a Korean item, its zone-less date read as KST"
 expect_grep "$tmp/out" "kr" "its source"
@@ -106,8 +117,18 @@ expect_grep "$tmp/out" "^SOURCE" "the table header"
 expect_grep "$tmp/out" "^page .*not a feed" "not a feed"
 expect_grep "$tmp/out" "^broken .*500 .*failing" "failing with its status"
 expect_grep "$tmp/out" "^good .* ok" "a healthy source"
+expect_grep "$tmp/out" '^someone .* never .* skipped .*AIDIGEST_TEST_UNSET_VARIABLE} is not set' "a line skipped for its variable is listed"
+expect_grep "$tmp/out" '^needs-token .* skipped .*AIDIGEST_TEST_UNSET_TOKEN is not set' "a source skipped for its token is listed"
 run 2 "feeds check as JSON" -- feeds check --format json
 expect_grep "$tmp/out" '"health": "not a feed"' "JSON health"
+# shellcheck disable=SC2016 # ${VAR} is the program's, not the shell's
+expect_json "feeds check lists the skipped sources in file order" '
+names = [s["source"] for s in r]
+assert names[-2:] == ["someone", "needs-token"], names
+someone = r[-2]
+assert someone["health"] == "skipped" and someone["last_success"] is None, someone
+assert someone["reason"] == "${AIDIGEST_TEST_UNSET_VARIABLE} is not set", someone
+'
 
 # a source that answers but has had nothing new for longer than stale_days
 python3 -c '
@@ -150,6 +171,34 @@ EOF
 expect_exit 0 "good-only fetch" -- "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" fetch
 expect_grep "$tmp/err" "feeds2.txt:2: unknown kind 'blgo'" "bad kind reported with its line"
 expect_grep "$tmp/err" "feeds2.txt:3:" "missing url reported with its line"
+# a skipped source is listed, and alone it is no reason for exit 2
+cat >"$tmp/feeds2.txt" <<EOF
+tweet first \${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/first
+blog good $base/feed/rss20.xml
+tweet last \${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/last
+EOF
+expect_exit 0 "fetch of a good source and two skipped lines" -- "$bin" -c "$tmp/aidigest.conf" \
+	--feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" fetch --format json
+# shellcheck disable=SC2016 # ${VAR} is the program's, not the shell's
+expect_json "the report lists the skipped lines in file order" '
+assert [p["name"] for p in r["per_source"]] == ["first", "good", "last"], r["per_source"]
+assert r["sources"] == 3 and r["skipped"] == 2 and r["ok"] == 1, r
+first = r["per_source"][0]
+assert first["skipped"] and not first["ok"], first
+assert first["reason"] == "skipped: ${AIDIGEST_TEST_UNSET_VARIABLE} is not set", first
+'
+expect_exit 0 "feeds check with skipped sources" -- "$bin" -c "$tmp/aidigest.conf" \
+	--feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" feeds check
+expect_grep "$tmp/out" "^first .* skipped" "the first line is listed as skipped"
+expect_grep "$tmp/out" "^last .* skipped" "the last line is listed as skipped"
+expect_grep "$tmp/out" "^good .* ok" "between them, the good source"
+# the night's run counts them in its fetch summary too, and says each
+# once (the reader's notice)
+expect_exit 0 "a dry run with skipped sources" -- "$bin" -c "$tmp/aidigest.conf" \
+	--feeds "$tmp/feeds2.txt" --db "$tmp/state2.db" run --dry-run --date 2024-01-01
+expect_grep "$tmp/err" "run: 3 sources: 1 ok (1 not modified), 0 failed, 2 skipped;" "the run's summary counts the skipped lines"
+expect_grep "$tmp/err" "run: .*feeds2.txt:3: skipped: [$][{]AIDIGEST_TEST_UNSET_VARIABLE[}] is not set" "the reader's notice"
+expect_no_grep "$tmp/err" "run: last:" "no second message for a skipped line"
 
 # 6. missing files and usage
 run 1 "a missing feeds file" -- fetch --feeds "$tmp/none.txt"
@@ -312,5 +361,63 @@ if [ "$got" = "[None] ['Bearer named-secret'] [None] [None]" ]; then ok; else
 	bad "Authorization headers (implicit GitHub, token_env=, implicit X, redirected): $got"; fi
 expect_no_grep "$tmp/err" "gh-moved:" "the redirected source is read"
 expect_grep "$tmp/err" "x-implicit: not a feed" "the X line went without a token (and got GitHub's answer)"
+
+# 12. aidigest.conf.example: every key in it, and in each of its recipes
+# uncommented, is one the program takes (with the keys' variables set,
+# no judge or writer is skipped, and nothing is reported but the empty day)
+example_env="OPENAI_API_KEY=sk-test ANTHROPIC_API_KEY=sk-ant-test GEMINI_API_KEY=g-test DEEPSEEK_API_KEY=d-test"
+# shellcheck disable=SC2016 # ${VAR} is the program's, not the shell's
+printf 'tweet later ${AIDIGEST_TEST_UNSET_VARIABLE}/twitter/user/later\n' >"$tmp/feeds-example.txt"
+# shellcheck disable=SC2086 # the variables, one a word
+expect_exit 0 "feeds check with aidigest.conf.example" -- env $example_env "$bin" -c aidigest.conf.example \
+	--feeds "$tmp/feeds-example.txt" --db "$tmp/example.db" feeds check
+expect_no_grep "$tmp/err" "aidigest.conf.example" "the example's keys are all known to the loader"
+expect_grep "$tmp/out" "^later .* skipped" "feeds check lists the skipped line"
+# example_check WHAT CONF: preview of an empty day with CONF reads every
+# section and reports nothing else
+example_check() {
+	# shellcheck disable=SC2086 # the variables, one a word
+	expect_exit 1 "preview with $1" -- env $example_env "$bin" -c "$2" \
+		--feeds "$tmp/feeds-example.txt" --db "$tmp/example.db" preview --date 2024-01-01
+	expect_grep "$tmp/err" "no new stories for 2024-01-01" "$1: the configuration loads"
+	expect_no_grep "$tmp/err" "conf.*:[0-9]*:\|skipped: [$]\|unknown\|not '" "$1: no bad or unknown key, nothing skipped"
+}
+example_check "aidigest.conf.example" aidigest.conf.example
+# recipe START: the commented block from the line START to the next blank
+# line, its section and key lines uncommented
+recipe() {
+	awk -v start="$1" '$0 == start { f = 1 } f && /^$/ { exit } f' aidigest.conf.example |
+		sed -n 's/^# \(\[[a-z.-]*\]\|[a-z_]* = .*\)$/\1/p'
+}
+for r in "# --- writer: Anthropic ---" "# --- writer: Ollama ---" "# --- writer: OpenAI ---" \
+	"# [judge.deepseek]" "# [judge.local]" "# [judge.recency]"; do
+	{
+		cat aidigest.conf.example
+		recipe "$r"
+	} >"$tmp/recipe.conf"
+	if grep -q '^\[' "$tmp/recipe.conf" && [ "$(recipe "$r" | grep -c ' = ')" -ge 2 ]; then ok; else
+		bad "recipe '$r' has no keys"; fi
+	example_check "the recipe '$r'" "$tmp/recipe.conf"
+done
+# the one-key recipe: its judge alone, no other [judge.*]
+{
+	awk '/^\[judge\./ { skip = 1 } skip && /^$/ { skip = 0 } !skip' aidigest.conf.example
+	recipe "# --- recipe: one key ---"
+} >"$tmp/one-key.conf"
+got=$(grep -c '^\[judge\.' "$tmp/one-key.conf")
+if [ "$got" -eq 1 ]; then ok; else bad "the one-key recipe has $got judges"; fi
+example_check "the one-key recipe" "$tmp/one-key.conf"
+# contrib's environment file is a shell script and a systemd
+# EnvironmentFile at once, and holds every variable the example names
+if sh -n contrib/aidigest.env.example &&
+	! grep -v '^#' contrib/aidigest.env.example | grep -v '^$' | grep -qv '^[A-Z_][A-Z0-9_]*=[^ "]*$'; then ok; else
+	bad "contrib/aidigest.env.example: not VAR=value lines"; fi
+for v in $(sed -n 's/^#* *api_key_env = //p' aidigest.conf.example | sort -u) RSSHUB; do
+	if grep -q "^#* *$v=" contrib/aidigest.env.example; then ok; else
+		bad "contrib/aidigest.env.example lacks $v"; fi
+done
+if grep -q '^[^#].*\. /etc/aidigest.env' contrib/aidigest.cron &&
+	grep -q '^EnvironmentFile=-/etc/aidigest.env$' contrib/aidigest.service; then ok; else
+	bad "cron and systemd do not read /etc/aidigest.env"; fi
 
 suite_end

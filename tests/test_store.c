@@ -170,7 +170,7 @@ static void test_store_memory(void)
 
 	if (!st)
 		return;
-	CHECK_INT(tstore_version(st), 6);
+	CHECK_INT(tstore_version(st), 7);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -229,11 +229,11 @@ static void test_store_file(void)
 	a = tstore_open(path);
 	if (!a)
 		goto out;
-	CHECK_INT(tstore_version(a), 6);
+	CHECK_INT(tstore_version(a), 7);
 	tstore_raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	tstore_raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "6");
+	CHECK_STR(buf_cstr(&mode), "7");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -245,7 +245,7 @@ static void test_store_file(void)
 	a = tstore_open(path);
 	if (!a)
 		goto out;
-	CHECK_INT(tstore_version(a), 6);
+	CHECK_INT(tstore_version(a), 7);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -312,6 +312,8 @@ static void test_store_migrate(void)
 	                     " DROP TABLE published; DROP TABLE writings;"
 	                     " DROP TABLE verdicts;"
 	                     " ALTER TABLE stories ADD COLUMN simhash INTEGER;"
+	                     " ALTER TABLE feeds DROP COLUMN title;"
+	                     " ALTER TABLE feeds DROP COLUMN display_name;"
 	                     " PRAGMA user_version = 1;",
 	                     NULL, NULL, NULL),
 	        SQLITE_OK);
@@ -322,7 +324,7 @@ static void test_store_migrate(void)
 	st = tstore_open(path);
 	if (!st)
 		goto out;
-	CHECK_INT(tstore_version(st), 6);
+	CHECK_INT(tstore_version(st), 7);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
@@ -344,6 +346,17 @@ static void test_store_migrate(void)
 	                  " WHERE name = 'simhash'",
 	                  &out);
 	CHECK_STR(buf_cstr(&out), "0");
+	/* migration 7 gave feeds their titles back, empty */
+	tstore_raw_pragma(path,
+	                  "SELECT count(*) FROM pragma_table_info('feeds')"
+	                  " WHERE name IN ('title', 'display_name')",
+	                  &out);
+	CHECK_STR(buf_cstr(&out), "2");
+	tstore_raw_pragma(path,
+	                  "SELECT coalesce(title, display_name, 'none') FROM"
+	                  " feeds WHERE name = 'old-feed'",
+	                  &out);
+	CHECK_STR(buf_cstr(&out), "none");
 out:
 	buf_free(&out);
 	tstore_remove_db(path);
@@ -447,6 +460,7 @@ void test_store(void)
 	test_store_verdicts();
 	test_store_writings();
 	test_store_digests();
+	test_store_feed_titles();
 	test_store_open_errors();
 	test_store_memory();
 	test_store_file();

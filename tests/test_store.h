@@ -41,6 +41,7 @@ void test_store_runs(struct store *st);
 /* tests/test_store_tables.c: each on a store of its own. */
 void test_store_story_hash(void);
 void test_store_digests(void);
+void test_store_feed_titles(void);
 
 /* tests/test_store_cache.c */
 void test_store_judgments(struct store *st);
