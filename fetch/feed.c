@@ -615,3 +615,47 @@ int feed_print_tsv(FILE *fp, const struct feed *feed,
 	fputc('\n', fp);
 	return ferror(fp) ? ERR_IO : ERR_OK;
 }
+
+/* Skip s's blanks; the next byte. */
+static const char *feed_skip_blanks(const char *s)
+{
+	while (ascii_isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* Past word (ASCII case aside) and the blanks after it, or NULL. */
+static const char *feed_past_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (ascii_ncasecmp(s, word, n) != 0)
+		return NULL;
+	return feed_skip_blanks(s + n);
+}
+
+const char *feed_summary_start(const char *text)
+{
+	const char *p = text ? feed_skip_blanks(text) : NULL;
+	size_t digits;
+
+	/* arXiv:NNNN.NNNNN[vN] Announce Type: WORD Abstract: */
+	if (!p || !(p = feed_past_word(p, "arXiv:")))
+		return text;
+	for (digits = 0; ascii_isdigit((unsigned char)*p) || *p == '.'; p++)
+		digits++;
+	if (digits < 6)
+		return text;
+	if (*p == 'v')
+		for (p++; ascii_isdigit((unsigned char)*p); p++)
+			;
+	p = feed_skip_blanks(p);
+	if (!(p = feed_past_word(p, "Announce Type:")))
+		return text;
+	while (*p && !ascii_isspace((unsigned char)*p))
+		p++;
+	p = feed_skip_blanks(p);
+	if (!(p = feed_past_word(p, "Abstract:")))
+		return text;
+	return *p ? p : text;
+}

@@ -139,6 +139,11 @@ const char *feed_format_name(enum feed_format format);
  * Returns 0, or ERR_IO when fp reports a write error. */
 MUST_CHECK int feed_print_fields(FILE *fp, const struct feed *feed);
 
+/* Where a summary's own text starts: past boilerplate a feed puts in
+ * front of every entry (arXiv's "arXiv:2611.04302v1 Announce Type: new
+ * Abstract: "); text itself when there is none. */
+const char *feed_summary_start(const char *text);
+
 /* Write s with \\ \t \n \r escaped and other control characters (C0,
  * DEL, C1) left out (the TSV outputs' one escape). */
 void feed_tsv_escape(FILE *fp, const char *s);

@@ -211,7 +211,11 @@ static void digest_cand_fill(struct digest *d, size_t i,
 
 		d->cand_links[i][k] = it->url;
 		if (it == face) {
-			p->source = it->feed_name;
+			/* the source's display name: title=, else the feed's
+			 * own title, else the line's name */
+			p->source = it->feed_title && *it->feed_title
+			                    ? it->feed_title
+			                    : it->feed_name;
 			p->text = it->summary;
 			h->text = it->summary;
 			h->kinds = it->kind;

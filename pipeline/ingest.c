@@ -172,9 +172,11 @@ static int ingest_store_entry(struct ingest_ctx *ic, struct feed_entry *e)
 		free(canonical);
 		return ERR_OK;
 	}
-	if (text)
+	if (text) {
+		text = feed_summary_start(text);
 		summary = xstrndup(text,
 		                   utf8_prefix_bytes(text, INGEST_SUMMARY_CP));
+	}
 
 	memset(&it, 0, sizeof it);
 	it.feed_name = src->name;

@@ -710,8 +710,36 @@ static void test_xml_prepare(void)
 	buf_free(&want);
 }
 
+static void test_summary_start(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	        {"arXiv:2611.04302v1 Announce Type: new Abstract: We replace "
+	         "dense attention.",
+	         "We replace dense attention."},
+	        {"  arXiv:2611.04302v2  Announce Type: cross\nAbstract:  Text",
+	         "Text"},
+	        {"arxiv:2611.04302 announce type: replace abstract: Lower",
+	         "Lower"},
+	        /* not the boilerplate: kept whole */
+	        {"arXiv:2611.04302v1 is out", "arXiv:2611.04302v1 is out"},
+	        {"arXiv: a preprint server", "arXiv: a preprint server"},
+	        {"arXiv:2611.04302v1 Announce Type: new Abstract:",
+	         "arXiv:2611.04302v1 Announce Type: new Abstract:"},
+	        {"Plain text", "Plain text"},
+	        {"", ""},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		CHECK_STR(feed_summary_start(cases[i].in), cases[i].want);
+	CHECK(feed_summary_start(NULL) == NULL);
+}
+
 void test_feed(void)
 {
+	test_summary_start();
 	test_rss20();
 	test_atom();
 	test_rdf_and_rss091();
