@@ -28,6 +28,10 @@ static const struct cli_command commands[] = {
          "a day's post on stdout; publishes nothing"},
         {"verify", cli_cmd_verify, "[--date D] [--format table|json]",
          "how the panel checked a day's texts against their sources"},
+        {"pick", cli_cmd_pick,
+         "[--date D] [--drop ID]... [--pin ID]... [--clear]",
+         "the editor's last word: stories dropped from or pinned into a "
+         "day's digest"},
         {"feeds", cli_cmd_feeds,
          "check [--format table|json]\nimport FILE.opml\nexport",
          "the sources: their health, and OPML in and out"},

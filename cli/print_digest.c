@@ -77,6 +77,12 @@ static void rank_why(FILE *fp, const struct digest *d, size_t at)
 	case POOL_PUBLISHED:
 		fprintf(fp, "  not selected: published on an earlier day\n");
 		break;
+	case POOL_DROPPED:
+		fprintf(fp, "  not selected: dropped by the editor\n");
+		break;
+	case POOL_PINNED:
+		fprintf(fp, "  selected: pinned by the editor\n");
+		break;
 	default:
 		fprintf(fp, "  not selected: not a candidate\n");
 	}

@@ -232,6 +232,27 @@ static void digest_cand_fill(struct digest *d, size_t i,
 		h->best_weight = 1.0;
 }
 
+/* The editor's picks of the day on the candidates. */
+static int digest_apply_picks(struct digest *d, struct buf *err)
+{
+	struct store_pick_row *v = NULL;
+	size_t n = 0, i, k;
+
+	if (store_picks_get(d->env->store, d->date, &v, &n) != 0) {
+		buf_printf(err, "cannot read the editor's picks: %s",
+		           store_error(d->env->store));
+		return ERR_DB;
+	}
+	for (k = 0; k < n; k++)
+		for (i = 0; i < d->fresh; i++)
+			if (d->cands[i].id == v[k].story_id)
+				d->cands[i].pick = v[k].action == STORE_PICK_PIN
+				                           ? POOL_PICK_PIN
+				                           : POOL_PICK_DROP;
+	free(v);
+	return ERR_OK;
+}
+
 int digest_select(struct digest *d, struct buf *err)
 {
 	struct store *st = d->env->store;
@@ -287,7 +308,7 @@ int digest_select(struct digest *d, struct buf *err)
 		d->cands[i].published = d->goal == DIGEST_RANKING && seen[i];
 	}
 	free(seen);
-	return ERR_OK;
+	return digest_apply_picks(d, err);
 }
 
 int digest_rank(struct digest *d, struct buf *err)

@@ -130,6 +130,14 @@ static const char *const store_migrations[] = {
          * recorded with the weight */
         "ALTER TABLE feeds ADD COLUMN title TEXT;"
         "ALTER TABLE feeds ADD COLUMN display_name TEXT;",
+        /* 8: the editor's last word on a day's stories: a story dropped
+         * from the digest, or pinned into it */
+        "CREATE TABLE picks ("
+        " date TEXT NOT NULL,"
+        " story_id INTEGER NOT NULL,"
+        " action TEXT NOT NULL CHECK (action IN ('drop', 'pin')),"
+        " at INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (date, story_id));",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \

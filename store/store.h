@@ -369,4 +369,27 @@ MUST_CHECK int store_verdict_get(struct store *st, const char *text_hash,
 MUST_CHECK int store_verdict_put(struct store *st,
                                  const struct store_verdict *v);
 
+/* The editor's picks (migration 8): per day, stories dropped from the
+ * digest or pinned into it. A story has at most one pick a day; setting
+ * one replaces the other. */
+enum store_pick { STORE_PICK_DROP = 1, STORE_PICK_PIN };
+
+struct store_pick_row {
+	int64_t story_id;
+	enum store_pick action;
+	int64_t at; /* UTC seconds it was made */
+};
+
+/* Drop or pin story_id on date (YYYY-MM-DD). ERR_USAGE for a bad date or
+ * action. */
+MUST_CHECK int store_pick_set(struct store *st, const char *date,
+                              int64_t story_id, enum store_pick action,
+                              int64_t at);
+/* Forget every pick of date. */
+MUST_CHECK int store_picks_clear(struct store *st, const char *date);
+/* The picks of date, by story id; *out owned by the caller (free()), NULL
+ * when n is 0. */
+MUST_CHECK int store_picks_get(struct store *st, const char *date,
+                               struct store_pick_row **out, size_t *n);
+
 #endif

@@ -167,6 +167,33 @@ static int panel_take(void *ctx, size_t k, size_t item, json_t *answer,
 
 /* The steps */
 
+/* The editor's pinned stories are candidates whatever their pre-rank:
+ * each one past the cut takes the place of the last candidate that is
+ * not pinned. */
+static void panel_candidates_pinned(struct panel_run *r)
+{
+	size_t k, last = r->ncand, t;
+
+	for (k = r->ncand; k < r->n; k++) {
+		if (r->stories[r->cand[k]].pick != POOL_PICK_PIN)
+			continue;
+		while (last > 0 &&
+		       r->stories[r->cand[last - 1]].pick == POOL_PICK_PIN)
+			last--;
+		if (last == 0) { /* every candidate is pinned: one more */
+			t = r->cand[r->ncand];
+			r->cand[r->ncand] = r->cand[k];
+			r->cand[k] = t;
+			r->ncand++;
+			continue;
+		}
+		last--;
+		t = r->cand[last];
+		r->cand[last] = r->cand[k];
+		r->cand[k] = t;
+	}
+}
+
 /* 1. the heuristic pre-ranking picks the candidates */
 static void panel_candidates(struct panel_run *r)
 {
@@ -182,6 +209,7 @@ static void panel_candidates(struct panel_run *r)
 	}
 	pool_order(pre, r->ids, r->n, r->cand);
 	r->ncand = r->n < r->cfg->candidates ? r->n : r->cfg->candidates;
+	panel_candidates_pinned(r);
 	free(pre);
 }
 
@@ -482,12 +510,14 @@ static void panel_select(struct panel_run *r)
 	struct panel_result *res = r->res;
 	size_t *quota = xcalloc(cfg->ncategories + 1, sizeof *quota);
 	bool *published = xcalloc(r->n + 1, sizeof *published);
+	unsigned char *pick = xcalloc(r->n + 1, sizeof *pick);
 	struct pool_rules rules;
 	size_t i, k;
 
 	for (i = 0; i < r->n; i++) {
 		res->category[i] = panel_category_of(r, i);
 		published[i] = r->stories[i].published;
+		pick[i] = (unsigned char)r->stories[i].pick;
 	}
 	for (k = 0; k < cfg->ncategories; k++)
 		quota[k] = (size_t)ceil(cfg->quota * (double)cfg->top);
@@ -499,12 +529,14 @@ static void panel_select(struct panel_run *r)
 	rules.floor =
 	        (r->ncand + 1) / 2 > cfg->top ? (r->ncand + 1) / 2 : cfg->top;
 	rules.published = published;
+	rules.pick = pick;
 	rules.same_event = panel_same_event;
 	rules.ctx = r;
 	pool_select(res->order, r->ncand, r->n, &rules, res->selected,
 	            res->why);
 	free(quota);
 	free(published);
+	free(pick);
 }
 
 /* 6. cost: the panel's, and one reference judge on the same prompts */

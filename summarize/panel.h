@@ -80,6 +80,9 @@ struct panel_story {
 	const char *const *links; /* every item's URL, NULL-ended */
 	bool published;           /* an earlier day's digest carried it:
 	                           * ranked, never selected */
+	enum pool_pick pick;      /* the editor's: dropped is never
+	                           * selected, pinned always is (and is a
+	                           * candidate whatever its pre-rank) */
 };
 
 /* One judge's part in a run. */

@@ -562,6 +562,8 @@ static const char *const pool_reasons[] = {
         [POOL_BELOW_FLOOR] = "below the floor",
         [POOL_PUBLISHED] = "published before",
         [POOL_EXCLUDED] = "not a candidate",
+        [POOL_DROPPED] = "dropped by the editor",
+        [POOL_PINNED] = "pinned by the editor",
 };
 
 const char *pool_reason_name(enum pool_reason reason)
@@ -580,6 +582,8 @@ static enum pool_reason pool_refuse(const struct pool_rules *r, size_t i,
 	int cat = r->category ? r->category[i] : -1;
 	size_t c;
 
+	if (r->pick && r->pick[i] == POOL_PICK_DROP)
+		return POOL_DROPPED;
 	if (r->published && r->published[i])
 		return POOL_PUBLISHED;
 	if (k >= r->floor)
@@ -595,14 +599,39 @@ static enum pool_reason pool_refuse(const struct pool_rules *r, size_t i,
 	return POOL_SELECTED;
 }
 
+/* The editor's pinned stories among the candidates, taken first. */
+static size_t pool_take_pinned(const size_t *order, size_t n, size_t nstories,
+                               const struct pool_rules *r, bool *selected,
+                               struct pool_choice *why, size_t *chosen,
+                               size_t *taken, bool *seen)
+{
+	size_t k, nchosen = 0;
+	int cat;
+
+	for (k = 0; r->pick && k < n; k++) {
+		size_t i = order[k];
+
+		if (i >= nstories || seen[i] || r->pick[i] != POOL_PICK_PIN)
+			continue;
+		seen[i] = selected[i] = true;
+		if (why)
+			why[i].reason = POOL_PINNED;
+		chosen[nchosen++] = i;
+		cat = r->category ? r->category[i] : -1;
+		if (cat >= 0 && (size_t)cat < r->ncategories)
+			taken[cat]++;
+	}
+	return nchosen;
+}
+
 size_t pool_select(const size_t *order, size_t n, size_t nstories,
                    const struct pool_rules *r, bool *selected,
                    struct pool_choice *why)
 {
 	size_t *taken = xcalloc(r->ncategories + 1, sizeof *taken);
-	size_t *chosen = xcalloc(r->top + 1, sizeof *chosen);
+	size_t *chosen = xcalloc(r->top + n + 1, sizeof *chosen);
 	bool *seen = xcalloc(nstories + 1, sizeof *seen);
-	size_t k, nchosen = 0;
+	size_t k, nchosen, npinned;
 
 	for (k = 0; k < nstories; k++) {
 		selected[k] = false;
@@ -611,6 +640,8 @@ size_t pool_select(const size_t *order, size_t n, size_t nstories,
 			why[k].same_as = (size_t)-1;
 		}
 	}
+	nchosen = npinned = pool_take_pinned(order, n, nstories, r, selected,
+	                                     why, chosen, taken, seen);
 	for (k = 0; k < n; k++) {
 		size_t i = order[k], same_as = (size_t)-1;
 		enum pool_reason reason;
@@ -619,11 +650,9 @@ size_t pool_select(const size_t *order, size_t n, size_t nstories,
 		if (i >= nstories || seen[i])
 			continue;
 		seen[i] = true;
-		reason = nchosen == r->top ? POOL_NOT_REACHED
-		                           : pool_refuse(r, i, k, taken, chosen,
-		                                         nchosen, &same_as);
-		if (nchosen == r->top && r->published && r->published[i])
-			reason = POOL_PUBLISHED;
+		reason = pool_refuse(r, i, k, taken, chosen, nchosen, &same_as);
+		if (reason == POOL_SELECTED && nchosen >= r->top)
+			reason = POOL_NOT_REACHED;
 		if (why) {
 			why[i].reason = reason;
 			why[i].same_as = same_as;

@@ -74,8 +74,13 @@ enum pool_reason {
 	POOL_SAME_EVENT,  /* the same event as a story selected before it */
 	POOL_BELOW_FLOOR, /* ranked below the floor: no filler */
 	POOL_PUBLISHED,   /* an earlier day's digest carried it */
-	POOL_EXCLUDED     /* not a candidate, or repeated in the order */
+	POOL_EXCLUDED,    /* not a candidate, or repeated in the order */
+	POOL_DROPPED,     /* the editor dropped it */
+	POOL_PINNED       /* the editor pinned it: selected */
 };
+
+/* The editor's word on a story. */
+enum pool_pick { POOL_PICK_NONE = 0, POOL_PICK_DROP, POOL_PICK_PIN };
 
 /* The rules of a selection. */
 struct pool_rules {
@@ -86,6 +91,7 @@ struct pool_rules {
 	size_t floor;          /* stories at rank >= floor (0-based) are never
 	                        * taken: fewer stories beat filler */
 	const bool *published; /* per story, or NULL */
+	const unsigned char *pick; /* per story enum pool_pick, or NULL */
 	/* Whether stories a and b tell the same event (they must match each
 	 * other: nothing chains through a third); NULL: never. */
 	bool (*same_event)(void *ctx, size_t a, size_t b);
@@ -99,9 +105,12 @@ struct pool_choice {
 };
 
 /* Choose stories from the candidates order[0..n) (story indices below
- * nstories, best first) by the rules: a story is taken unless it was
- * published before, is below the floor, its category's quota is full, or
- * it tells the same event as one already taken; at most top.
+ * nstories, best first) by the rules: the editor's pinned stories first,
+ * whatever else holds, each taking a slot from the bottom; then a story
+ * is taken unless the editor dropped it, it was published before, is
+ * below the floor, its category's quota is full, or it tells the same
+ * event as one already taken; at most top (more only when more are
+ * pinned).
  * selected[0..nstories) and, when given, why[0..nstories) are set for
  * every story (those not among the candidates: POOL_EXCLUDED); the rules'
  * arrays are indexed by story too. Returns how many were taken. O(n * top)

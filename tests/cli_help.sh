@@ -24,7 +24,7 @@ lacks() {
 
 # Every command and the options its help must name. Commands that take
 # a day must also say what --date defaults to.
-commands="run fetch items rank preview verify feeds parse render help"
+commands="run fetch items rank preview verify pick feeds parse render help"
 options_of() {
 	case $1 in
 	run) echo "--date --dry-run --force" ;;
@@ -33,6 +33,7 @@ options_of() {
 	rank) echo "--date --format table|json --explain" ;;
 	preview) echo "--date --html" ;;
 	verify) echo "--date --format table|json" ;;
+	pick) echo "--date --drop --pin --clear" ;;
 	feeds) echo "check import export --format" ;;
 	parse) echo "--fields --header --tz --url --max-bytes --max-entries --date" ;;
 	render) echo "--escape --partials TEMPLATE DATA.json" ;;
@@ -41,7 +42,7 @@ options_of() {
 }
 takes_day() {
 	case $1 in
-	run | items | rank | preview | verify) return 0 ;;
+	run | items | rank | preview | verify | pick) return 0 ;;
 	esac
 	return 1
 }

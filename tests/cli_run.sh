@@ -445,4 +445,45 @@ expect_no_grep "$phishpost" "phish.example" "the copycat's link is not the story
 expect_no_grep "$phishpost" "our mirror" "the copycat's text is not the story's"
 expect_grep "$phishpost" "northwind.example.ai/blog/northwind-7" "the story keeps its own link"
 
+# 13. the editor's picks: drop, pin (a story past the top), a wrong id,
+# a re-run that publishes the change, clear
+run 0 "a day before picks" heuristic pk pkblog -- run --date 2026-11-20
+pkpost=$(cat "$tmp/out")
+run 0 "rank before picks" heuristic pk pkblog -- rank --date 2026-11-20 --format json
+cp "$tmp/out" "$tmp/pk0.json"
+ids=$(python3 -c 'import json,sys
+ss = json.load(open(sys.argv[1]))["stories"]
+sel = [s for s in ss if s["selected"]]
+out = [s for s in ss if not s["selected"]]
+print(sel[0]["id"], out[-1]["id"], len(sel), sel[0]["links"][0], out[-1]["links"][0])' "$tmp/pk0.json")
+set -- $ids
+drop_id=$1 pin_id=$2 nsel=$3 drop_link=$4 pin_link=$5
+run 0 "pick --drop and --pin" heuristic pk pkblog -- pick --date 2026-11-20 --drop "$drop_id" --pin "$pin_id"
+run 0 "pick lists the day's picks" heuristic pk pkblog -- pick --date 2026-11-20
+expect_grep "$tmp/out" "^$drop_id	drop	" "the list names the drop"
+expect_grep "$tmp/out" "^$pin_id	pin	" "the list names the pin"
+run 0 "rank after picks" heuristic pk pkblog -- rank --date 2026-11-20 --format json
+expect_json "rank honours the picks" "
+w = {s['id']: s for s in r['stories']}
+assert w[$drop_id]['why'] == 'dropped by the editor' and not w[$drop_id]['selected']
+assert w[$pin_id]['why'] == 'pinned by the editor' and w[$pin_id]['selected']
+n = sum(s['selected'] for s in r['stories'])
+assert n <= max($nsel, 8), 'the pin takes a slot: %d selected, %d before' % (n, $nsel)"
+run 0 "rank --explain of a dropped story" heuristic pk pkblog -- rank --date 2026-11-20 --explain "$drop_id"
+expect_grep "$tmp/out" "dropped by the editor" "--explain says the editor dropped it"
+run 64 "pick of a story that is not the day's" heuristic pk pkblog -- pick --date 2026-11-20 --drop 999999
+expect_grep "$tmp/err" "pick: --drop 999999: no such story on that day" "a wrong id is named"
+run 64 "pick of a word" heuristic pk pkblog -- pick --date 2026-11-20 --pin first
+run 0 "a re-run after the picks" heuristic pk pkblog -- run --date 2026-11-20
+expect_no_grep "$pkpost" "($drop_link)" "the dropped story is gone from the post"
+expect_grep "$pkpost" "($pin_link)" "the pinned story is in the post"
+expect_grep "$pkpost" "^update: $(TZ=Asia/Seoul date +%Y-%m-%d)$" "the re-published post carries its update"
+run 0 "pick --clear" heuristic pk pkblog -- pick --date 2026-11-20 --clear
+run 0 "no picks left" heuristic pk pkblog -- pick --date 2026-11-20
+expect_empty "$tmp/out" "pick --clear forgets the day's picks"
+run 0 "rank after clear" heuristic pk pkblog -- rank --date 2026-11-20 --format json
+expect_json "the panel's selection is back" "
+w = {s['id']: s for s in r['stories']}
+assert w[$drop_id]['selected'] and not w[$pin_id]['selected']"
+
 suite_end

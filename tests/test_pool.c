@@ -453,8 +453,9 @@ static void test_pool_select(void)
 	static const size_t quota[2] = {2, 1};
 	static const size_t no_models[2] = {0, 8};
 	static const size_t dup[3] = {1, 1, 0};
-	struct pool_rules r = {category,       quota,        2, 10, 8, NULL,
-	                       pool_test_same, (void *)group};
+	struct pool_rules r = {
+	        category,       quota,        2, 10, 8, NULL, NULL,
+	        pool_test_same, (void *)group};
 	struct pool_choice why[8];
 	bool sel[8];
 	size_t k;
@@ -524,6 +525,36 @@ static void test_pool_select_indices(void)
 	CHECK_INT(why[9].reason, POOL_SELECTED);
 }
 
+/* The editor's word: a dropped story never, a pinned one always, taking
+ * the bottom slot; a pinned story below the floor or over a full quota
+ * still goes in, and it blocks the same event after it. */
+static void test_pool_select_picks(void)
+{
+	static const size_t order[6] = {0, 1, 2, 3, 4, 5};
+	static const int group[6] = {-1, -1, 3, -1, -1, 3};
+	static const unsigned char pick[6] = {POOL_PICK_DROP, 0, 0, 0, 0,
+	                                      POOL_PICK_PIN};
+	struct pool_rules r;
+	struct pool_choice why[6];
+	bool sel[6];
+
+	memset(&r, 0, sizeof r);
+	r.top = 3;
+	r.floor = 4;
+	r.pick = pick;
+	r.same_event = pool_test_same;
+	r.ctx = (void *)group;
+	CHECK_INT(pool_select(order, 6, 6, &r, sel, why), 3);
+	CHECK(!sel[0] && sel[1] && !sel[2] && sel[3] && !sel[4] && sel[5]);
+	CHECK_INT(why[0].reason, POOL_DROPPED);
+	CHECK_INT(why[5].reason, POOL_PINNED);
+	CHECK_INT(why[2].reason, POOL_SAME_EVENT); /* as the pinned 5 */
+	CHECK_INT(why[2].same_as, 5);
+	CHECK_INT(why[4].reason, POOL_BELOW_FLOOR);
+	CHECK_STR(pool_reason_name(POOL_PINNED), "pinned by the editor");
+	CHECK_STR(pool_reason_name(POOL_DROPPED), "dropped by the editor");
+}
+
 /* Nothing chains: a matches b and b matches c, but c is not the same
  * event as a; with b taken, a and c are out; with b out, both are in. */
 static void test_pool_select_no_chain(void)
@@ -535,8 +566,8 @@ static void test_pool_select_no_chain(void)
 	static const size_t b_first[4] = {1, 0, 2, 3};
 	static const size_t a_first[4] = {0, 2, 1, 3};
 	static const bool b_published[4] = {false, true, false, false};
-	struct pool_rules r = {NULL,     NULL, 0, 4, 4, NULL, pool_test_pairs,
-	                       (void *)m};
+	struct pool_rules r = {
+	        NULL, NULL, 0, 4, 4, NULL, NULL, pool_test_pairs, (void *)m};
 	struct pool_choice why[4];
 	bool sel[4];
 
@@ -698,6 +729,7 @@ void test_pool(void)
 	test_pool_select();
 	test_pool_select_no_chain();
 	test_pool_select_indices();
+	test_pool_select_picks();
 	test_pool_method_names();
 	test_pool_simulation();
 }

@@ -42,6 +42,7 @@ void test_store_runs(struct store *st);
 void test_store_story_hash(void);
 void test_store_digests(void);
 void test_store_feed_titles(void);
+void test_store_picks(void);
 
 /* tests/test_store_cache.c */
 void test_store_judgments(struct store *st);

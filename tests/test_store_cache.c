@@ -379,3 +379,40 @@ out:
 	buf_free(&out);
 	tstore_remove_db(path);
 }
+
+void test_store_picks(void)
+{
+	struct store *st = tstore_open(":memory:");
+	struct store_pick_row *v = NULL;
+	size_t n = 0;
+
+	if (!st)
+		return;
+	CHECK_INT(store_picks_get(st, "2026-11-20", &v, &n), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(store_pick_set(st, "2026-11-20", 7, STORE_PICK_DROP, 100), 0);
+	CHECK_INT(store_pick_set(st, "2026-11-20", 3, STORE_PICK_PIN, 101), 0);
+	CHECK_INT(store_pick_set(st, "2026-11-21", 9, STORE_PICK_PIN, 102), 0);
+	/* a second pick of a story replaces the first */
+	CHECK_INT(store_pick_set(st, "2026-11-20", 7, STORE_PICK_PIN, 103), 0);
+	CHECK_INT(store_picks_get(st, "2026-11-20", &v, &n), 0);
+	if (CHECK_INT(n, 2)) {
+		CHECK_INT(v[0].story_id, 3);
+		CHECK_INT(v[0].action, STORE_PICK_PIN);
+		CHECK_INT(v[1].story_id, 7);
+		CHECK_INT(v[1].action, STORE_PICK_PIN);
+		CHECK_INT(v[1].at, 103);
+	}
+	free(v);
+	CHECK_INT(store_pick_set(st, "", 1, STORE_PICK_PIN, 0), ERR_USAGE);
+	CHECK_INT(store_pick_set(st, "2026-11-20", 1, (enum store_pick)9, 0),
+	          ERR_USAGE);
+	/* clearing a day leaves the others */
+	CHECK_INT(store_picks_clear(st, "2026-11-20"), 0);
+	CHECK_INT(store_picks_get(st, "2026-11-20", &v, &n), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(store_picks_get(st, "2026-11-21", &v, &n), 0);
+	CHECK_INT(n, 1);
+	free(v);
+	store_close(st);
+}
