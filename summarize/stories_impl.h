@@ -63,20 +63,20 @@ enum stories_kind {
 	SK_NAME,   /* a product, model or project: Gemini, o5, 3.5, Northwind */
 	SK_FIGURE, /* a quantity: 7b, 256k, 60%, $6.6b */
 	SK_COMPANY, /* an organization: openai, 구글 */
+	SK_PERSON,  /* a person: altman, 젠슨 황 */
 	SK_FOREIGN, /* Hangul or Han text the lexicon does not know */
 };
 
 enum {
-	ST_NUM = 1,      /* has a digit */
-	ST_TIER = 2,     /* a part of a model's name: mini, pro, flash */
-	ST_CONTEXT = 4,  /* what the story is compared with (beats GPT-5) */
-	ST_CROSS = 8,    /* readable in both languages: a name, a figure, a
-	                  * word of the lexicon */
-	ST_ADJ = 16,     /* right after the token before it: no word dropped
-	                  * and no phrase's end between (GPT-4o mini) */
-	ST_LEX = 32,     /* read from the lexicon */
-	ST_BARE = 64,    /* digits and dots only: 3.5, 2026 */
-	ST_PERSON = 128, /* an SK_COMPANY token that is a person */
+	ST_NUM = 1,     /* has a digit */
+	ST_TIER = 2,    /* a part of a model's name: mini, pro, flash */
+	ST_CONTEXT = 4, /* what the story is compared with (beats GPT-5) */
+	ST_CROSS = 8,   /* readable in both languages: a name, a figure, a
+	                 * word of the lexicon */
+	ST_ADJ = 16,    /* right after the token before it: no word dropped
+	                 * and no phrase's end between (GPT-4o mini) */
+	ST_LEX = 32,    /* read from the lexicon */
+	ST_BARE = 64,   /* digits and dots only: 3.5, 2026 */
 };
 
 struct stories_tok {
@@ -196,12 +196,20 @@ const struct stories_lexicon *stories_lexicon_get(void);
 void stories_lexicon_stats(const struct stories_lexicon *lx, size_t *entries,
                            size_t *variants, size_t *bad);
 
+/* How the last word of a lexicon match ends: as written (or with a
+ * plural s), with a Korean particle (it closes a phrase: 카카오톡에 챗GPT
+ * are two names), or with 보다 ("than": it is a comparison). */
+enum stories_ending {
+	STORIES_END_NONE,
+	STORIES_END_PARTICLE,
+	STORIES_END_THAN,
+};
+
 /* The longest variant that starts at raw[i] (of n): returns how many words
- * it takes, 0 when none does, and its entry. *comparative is set when
- * its last word ends in 보다. */
+ * it takes, 0 when none does, its entry, and how it ends. */
 size_t stories_lexicon_match(const struct stories_lexicon *lx,
                              const struct stories_raw *raw, size_t n, size_t i,
                              const struct stories_lex_entry **entry,
-                             bool *comparative);
+                             enum stories_ending *ending);
 
 #endif

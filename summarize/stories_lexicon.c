@@ -218,39 +218,43 @@ void stories_lexicon_stats(const struct stories_lexicon *lx, size_t *entries,
 
 /* The hashes a word may be looked up by: as written; without a plural s
  * (models) or a Korean particle (엔비디아의). Returns how many; the first
- * is the word as written. */
+ * is the word as written; *ending is how the second one ends. */
 static size_t stories_lex_keys(const struct stories_raw *r, uint64_t key[2],
-                               bool *comparative)
+                               enum stories_ending *ending)
 {
 	size_t n = 0, p;
+	bool than;
 
-	*comparative = false;
+	*ending = STORIES_END_NONE;
 	key[n++] = stories_word_hash(r->text, r->len);
-	if (r->cls == SC_WORD && r->len >= 4 && r->text[r->len - 1] == 's')
+	if (r->cls == SC_WORD && r->len >= 4 && r->text[r->len - 1] == 's') {
 		key[n++] = stories_word_hash(r->text, r->len - 1);
-	else if (r->cls == SC_HANGUL &&
-	         (p = stories_particle_len(r->text, r->len, comparative)))
+	} else if (r->cls == SC_HANGUL &&
+	           (p = stories_particle_len(r->text, r->len, &than))) {
 		key[n++] = stories_word_hash(r->text, r->len - p);
+		*ending = than ? STORIES_END_THAN : STORIES_END_PARTICLE;
+	}
 	return n;
 }
 
 /* Whether variant v matches the words raw[i..n): the words after the
  * first as written, the last one also with a particle or a plural s;
- * none across a phrase's end. */
+ * none across a phrase's end. *ending: how the last word ends. */
 static bool stories_lex_rest(const struct stories_lex_variant *v,
                              const struct stories_raw *raw, size_t n, size_t i,
-                             bool *comparative)
+                             enum stories_ending *ending)
 {
 	uint64_t key[2];
 	size_t w, k, nk;
-	bool cmp = false, hit;
+	enum stories_ending end = STORIES_END_NONE;
+	bool hit;
 
 	if (i + v->nwords > n)
 		return false;
 	for (w = 1; w < v->nwords; w++) {
 		if (raw[i + w].flags & STORIES_RAW_CLAUSE)
 			return false;
-		nk = stories_lex_keys(&raw[i + w], key, &cmp);
+		nk = stories_lex_keys(&raw[i + w], key, &end);
 		if (w + 1 < v->nwords)
 			nk = 1;
 		for (hit = false, k = 0; k < nk && !hit; k++)
@@ -258,26 +262,25 @@ static bool stories_lex_rest(const struct stories_lex_variant *v,
 		if (!hit)
 			return false;
 		if (k == 1)
-			cmp = false;
+			end = STORIES_END_NONE;
 	}
-	if (v->nwords > 1)
-		*comparative = cmp;
+	*ending = end;
 	return true;
 }
 
 size_t stories_lexicon_match(const struct stories_lexicon *lx,
                              const struct stories_raw *raw, size_t n, size_t i,
                              const struct stories_lex_entry **entry,
-                             bool *comparative)
+                             enum stories_ending *ending)
 {
 	const struct stories_lex_variant *v, *best = NULL;
 	uint64_t key[2];
 	size_t nk, k, lo, hi, mid;
-	bool cmp, first_cmp, rest_cmp = false, best_cmp = false;
+	enum stories_ending first, rest, end;
 
 	*entry = NULL;
-	*comparative = false;
-	nk = stories_lex_keys(&raw[i], key, &first_cmp);
+	*ending = STORIES_END_NONE;
+	nk = stories_lex_keys(&raw[i], key, &first);
 	for (k = 0; k < nk; k++) {
 		lo = 0;
 		hi = lx->nvariants;
@@ -294,14 +297,14 @@ size_t stories_lexicon_match(const struct stories_lexicon *lx,
 			/* a particle or a plural only on the last word */
 			if (k > 0 && v->nwords > 1)
 				continue;
-			cmp = k > 0 && first_cmp;
-			if (!stories_lex_rest(v, raw, n, i, &rest_cmp))
+			if (!stories_lex_rest(v, raw, n, i, &rest))
 				continue;
-			if (v->nwords > 1)
-				cmp = rest_cmp;
+			end = v->nwords > 1 ? rest
+			      : k > 0       ? first
+			                    : STORIES_END_NONE;
 			if (!best || v->nwords > best->nwords) {
 				best = v;
-				best_cmp = cmp;
+				*ending = end;
 			}
 			break; /* longest first within one key */
 		}
@@ -309,6 +312,5 @@ size_t stories_lexicon_match(const struct stories_lexicon *lx,
 	if (!best)
 		return 0;
 	*entry = &lx->entries[best->entry];
-	*comparative = best_cmp;
 	return best->nwords;
 }

@@ -52,12 +52,13 @@ static bool stories_jaccard(size_t common, size_t na, size_t nb)
 
 /* What two titles share. */
 struct stories_shared {
-	unsigned halves;  /* evidence, in halves of a proof */
-	unsigned names;   /* shared names worth a proof */
-	unsigned figures; /* shared figures */
-	unsigned words;   /* shared words among the units */
-	unsigned units;   /* shared units */
-	bool conflict;    /* a family with two versions */
+	unsigned halves;    /* evidence, in halves of a proof */
+	unsigned names;     /* shared names worth a proof */
+	unsigned figures;   /* shared figures */
+	unsigned words;     /* shared words among the units */
+	unsigned companies; /* shared companies among the units */
+	unsigned units;     /* shared units */
+	bool conflict;      /* a family with two versions */
 };
 
 static bool stories_has_run(const struct stories_view *v, uint64_t all)
@@ -151,6 +152,7 @@ static void stories_share_units(const struct stories_view *a,
 		} else {
 			sh->units++;
 			sh->words += a->unit_kind[i] == SK_WORD;
+			sh->companies += a->unit_kind[i] == SK_COMPANY;
 			i++;
 			j++;
 		}
@@ -171,8 +173,7 @@ static bool stories_same_launch(const struct stories_view *a,
  * person). */
 static bool stories_is_company(uint16_t attr)
 {
-	return STORIES_KIND(attr) == SK_COMPANY &&
-	       !(attr & (ST_CONTEXT | ST_PERSON));
+	return STORIES_KIND(attr) == SK_COMPANY && !(attr & ST_CONTEXT);
 }
 
 /* Whether both titles name companies and none of them is the same
@@ -204,10 +205,25 @@ static bool stories_other_companies(const struct stories_view *a,
 	return true;
 }
 
+/* The kind of the one token of v that w lacks (v has exactly one). */
+static uint8_t stories_lone_kind(const struct stories_view *v,
+                                 const struct stories_view *w)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < v->nset; i++) {
+		while (j < w->nset && w->set[j] < v->set[i])
+			j++;
+		if (j == w->nset || w->set[j] != v->set[i])
+			return STORIES_KIND(v->attr[i]);
+	}
+	return SK_WORD;
+}
+
 /* Never one story: each has a number the other lacks (vLLM v0.6.1 and
  * v0.6.2, Llama 3.1 and 3.2); each is about companies the other does not
- * name; in one language, one token swapped for another (the Nobel Prize
- * in Physics and in Chemistry). */
+ * name; in one language, one token swapped for another of its kind (the
+ * Nobel Prize in Physics and in Chemistry). */
 static bool stories_vetoed(const struct stories_view *a,
                            const struct stories_view *b)
 {
@@ -219,7 +235,8 @@ static bool stories_vetoed(const struct stories_view *a,
 	if (a->korean != b->korean)
 		return false;
 	common = stories_common(a->set, a->nset, b->set, b->nset);
-	return a->nset == common + 1 && b->nset == common + 1;
+	return a->nset == common + 1 && b->nset == common + 1 &&
+	       stories_lone_kind(a, b) == stories_lone_kind(b, a);
 }
 
 enum stories_verdict stories_compare(const struct stories_view *a,
@@ -246,7 +263,7 @@ enum stories_verdict stories_compare(const struct stories_view *a,
 		stories_share_units(a, b, &sh);
 		if (sh.units >= STORIES_MIN_UNITS &&
 		    stories_jaccard(sh.units, a->nunit, b->nunit) &&
-		    (sh.words >= 2 || proof))
+		    (sh.words >= 2 || sh.companies >= 2 || proof))
 			return STORIES_SAME;
 	}
 	if ((proof && sh.halves >= STORIES_PROOF) ||

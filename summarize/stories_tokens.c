@@ -137,7 +137,8 @@ struct stories_builder {
 /* Names, figures and companies: what a comparison is made with. */
 static bool stories_is_entity(uint8_t kind)
 {
-	return kind == SK_NAME || kind == SK_FIGURE || kind == SK_COMPANY;
+	return kind == SK_NAME || kind == SK_FIGURE || kind == SK_COMPANY ||
+	       kind == SK_PERSON;
 }
 
 static void stories_emit(struct stories_builder *b, const char *p, size_t n,
@@ -434,8 +435,7 @@ static uint8_t stories_lex_kind(uint8_t lex, uint8_t *flags)
 	*flags = ST_CROSS | ST_LEX;
 	switch (lex) {
 	case SL_PERSON:
-		*flags |= ST_PERSON;
-		return SK_COMPANY;
+		return SK_PERSON;
 	case SL_COMPANY:
 		return SK_COMPANY;
 	case SL_TIER:
@@ -451,7 +451,7 @@ static uint8_t stories_lex_kind(uint8_t lex, uint8_t *flags)
 /* Emit a lexicon entry's canonical words, or start a comparison. */
 static void stories_take_entry(struct stories_builder *b,
                                const struct stories_lex_entry *e,
-                               bool comparative)
+                               enum stories_ending ending)
 {
 	uint8_t kind, flags;
 	size_t i;
@@ -477,7 +477,7 @@ static void stories_take_entry(struct stories_builder *b,
 		b->adjacent = true;
 		b->ti->nseq++;
 	}
-	if (comparative)
+	if (ending == STORIES_END_THAN)
 		stories_mark_compared(b);
 }
 
@@ -576,7 +576,7 @@ void stories_title_parse(const char *title, struct stories_title *ti)
 	const struct stories_lexicon *lx = stories_lexicon_get();
 	const struct stories_lex_entry *e;
 	size_t i, k, before;
-	bool comparative;
+	enum stories_ending ending;
 
 	memset(ti, 0, sizeof *ti);
 	memset(&b, 0, sizeof b);
@@ -596,20 +596,22 @@ void stories_title_parse(const char *title, struct stories_title *ti)
 		             !(raw[i].flags & STORIES_RAW_CLAUSE);
 		before = ti->nseq;
 		k = 0;
+		ending = STORIES_END_NONE;
 		if (raw[i].cls == SC_DIGIT)
 			k = stories_take_figure(&b, i);
 		if (!k) {
-			k = stories_lexicon_match(lx, raw, b.n, i, &e,
-			                          &comparative);
+			k = stories_lexicon_match(lx, raw, b.n, i, &e, &ending);
 			if (k)
-				stories_take_entry(&b, e, comparative);
+				stories_take_entry(&b, e, ending);
 		}
 		if (!k) {
 			stories_take_word(&b, i);
 			k = 1;
 		}
+		/* a particle ends a phrase: 카카오톡에 챗GPT are two names */
 		if (ti->nseq > before)
-			b.next_raw = i + k;
+			b.next_raw =
+			        ending == STORIES_END_NONE ? i + k : SIZE_MAX;
 	}
 	stories_title_finish(ti);
 }

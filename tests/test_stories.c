@@ -320,31 +320,36 @@ static size_t read_labelled(char *text, struct labelled *rows, size_t max)
 	return n;
 }
 
+/* Pairs of titles: true and false positives, false negatives, of all
+ * pairs and of Korean-English pairs; true positives and false negatives
+ * of pairs in one language. */
 struct pair_counts {
-	long tp, fp, fn, tp_same_lang, fn_same_lang;
+	long tp, fp, fn, tp_cross, fp_cross, fn_cross, tp_same, fn_same;
 };
 
 static void count_pairs(const struct labelled *rows, const size_t *of, size_t n,
                         struct pair_counts *c)
 {
 	size_t i, j;
-	bool same, got;
+	bool same, got, cross;
 
 	memset(c, 0, sizeof *c);
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++) {
 			same = rows[i].group == rows[j].group;
 			got = of[i] == of[j];
+			cross = rows[i].hangul != rows[j].hangul;
 			if (same && got) {
 				c->tp++;
-				c->tp_same_lang +=
-				        rows[i].hangul == rows[j].hangul;
+				c->tp_cross += cross;
+				c->tp_same += !cross;
 			} else if (same) {
 				c->fn++;
-				c->fn_same_lang +=
-				        rows[i].hangul == rows[j].hangul;
+				c->fn_cross += cross;
+				c->fn_same += !cross;
 			} else if (got) {
 				c->fp++;
+				c->fp_cross += cross;
 			}
 		}
 }
@@ -354,17 +359,23 @@ static double ratio(long a, long b)
 	return b ? (double)a / (double)b : 1.0;
 }
 
-/* Pairwise precision and recall of stories_cluster on one labelled file;
- * also recall without cross-language pairs, and of URLs alone. */
-static void test_stories_labelled(const char *name, double min_precision,
-                                  double min_recall)
+/* What a labelled set must reach: pairwise precision and recall of all
+ * pairs, and of Korean-English pairs (0 for no floor). */
+struct floors {
+	double precision, recall, cross_precision, cross_recall;
+};
+
+/* Pairwise precision and recall of stories_cluster on one labelled file,
+ * of all pairs and of Korean-English pairs; recall of pairs in one
+ * language, and of URLs alone. One line a set, read by bench/merge.sh. */
+static void test_stories_labelled(const char *name, struct floors f)
 {
 	struct buf text = BUF_INIT(0), path = BUF_INIT(0);
 	struct labelled rows[512];
 	struct story_input in[512];
 	size_t of[512], n, i;
 	struct pair_counts c, u;
-	double p, r;
+	double p, r, xp, xr;
 
 	buf_printf(&path, STORIES_FIXTURES "%s", name);
 	if (!CHECK(check_read_file(buf_cstr(&path), &text)))
@@ -385,15 +396,19 @@ static void test_stories_labelled(const char *name, double min_precision,
 
 	p = ratio(c.tp, c.tp + c.fp);
 	r = ratio(c.tp, c.tp + c.fn);
-	printf("stories: precision %.3f, recall %.3f on %zu titles (%ld "
-	       "pairs) [%s]\n",
-	       p, r, n, c.tp + c.fn, name);
-	printf("stories:   same-language recall %.3f (%ld pairs); canonical "
-	       "URLs alone: recall %.3f; %ld false pairs\n",
-	       ratio(c.tp_same_lang, c.tp_same_lang + c.fn_same_lang),
-	       c.tp_same_lang + c.fn_same_lang, ratio(u.tp, u.tp + u.fn), c.fp);
-	CHECK(p >= min_precision);
-	CHECK(r >= min_recall);
+	xp = ratio(c.tp_cross, c.tp_cross + c.fp_cross);
+	xr = ratio(c.tp_cross, c.tp_cross + c.fn_cross);
+	printf("stories: %s: %zu titles; all pairs: precision %.3f recall "
+	       "%.3f of %ld; Korean-English: precision %.3f recall %.3f of "
+	       "%ld; one language: recall %.3f of %ld; URLs alone: recall "
+	       "%.3f; false pairs %ld\n",
+	       name, n, p, r, c.tp + c.fn, xp, xr, c.tp_cross + c.fn_cross,
+	       ratio(c.tp_same, c.tp_same + c.fn_same), c.tp_same + c.fn_same,
+	       ratio(u.tp, u.tp + u.fn), c.fp);
+	CHECK(p >= f.precision);
+	CHECK(r >= f.recall);
+	CHECK(xp >= f.cross_precision);
+	CHECK(xr >= f.cross_recall);
 	CHECK(c.tp > u.tp); /* titles add to what URLs find */
 out:
 	buf_free(&text);
@@ -599,11 +614,18 @@ void test_stories(void)
 	test_stories_tokens();
 	test_stories_match();
 	test_stories_cluster_small();
-	/* measured when the thresholds were frozen on titles.tsv: precision
-	 * 0.952, recall 0.260; on heldout.tsv (written afterwards, never
-	 * tuned on): precision 0.913, recall 0.188 */
-	test_stories_labelled("titles.tsv", 0.95, 0.25);
-	test_stories_labelled("heldout.tsv", 0.90, 0.18);
+	/* titles.tsv (one language, some Korean-English pairs) and
+	 * crosslang_dev.tsv are the sets the matcher was tuned on;
+	 * heldout.tsv and crosslang_heldout.tsv were never tuned on. The
+	 * floors are a little below what the matcher reaches (bench/merge.sh
+	 * checks the goals); before the Korean-English matcher they were
+	 * 0.952/0.260 on titles.tsv and 0.913/0.188 on heldout.tsv. */
+	test_stories_labelled("titles.tsv", (struct floors){0.95, 0.60, 0, 0});
+	test_stories_labelled("heldout.tsv", (struct floors){0.93, 0.40, 0, 0});
+	test_stories_labelled("crosslang_dev.tsv",
+	                      (struct floors){0.95, 0.60, 0.95, 0.60});
+	test_stories_labelled("crosslang_heldout.tsv",
+	                      (struct floors){0, 0, 0, 0});
 	test_stories_many();
 	test_stories_rebuild();
 }
