@@ -246,6 +246,8 @@ static size_t stories_figure_text(double v, char *out, size_t cap)
 			break;
 		}
 	n = (size_t)snprintf(out, cap, "%.3f", v);
+	if (n + 2 > cap) /* cut, with room for the suffix */
+		n = cap - 2;
 	while (n > 0 && out[n - 1] == '0')
 		n--;
 	if (n > 0 && out[n - 1] == '.')
@@ -375,6 +377,8 @@ static size_t stories_number_text(double v, char *out, size_t cap)
 {
 	size_t n = (size_t)snprintf(out, cap, "%.3f", v);
 
+	if (n + 1 > cap) /* a number of 40 digits is cut */
+		n = cap - 1;
 	while (n > 0 && out[n - 1] == '0')
 		n--;
 	if (n > 0 && out[n - 1] == '.')

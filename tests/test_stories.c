@@ -76,6 +76,12 @@ static void test_stories_tokens(void)
 			fprintf(stderr, "    \"%s\" / \"%s\"\n",
 			        stories_same_tokens[i].a,
 			        stories_same_tokens[i].b);
+	/* numbers too long for a figure are cut, not overflowed */
+	CHECK(stories_simhash("Acme raises $9999999999999999999999999999999999"
+	                      "99999999999999999999999999 billion") != 0);
+	CHECK(stories_simhash("Acme 99999999999999999999999999999999999999999"
+	                      "999999999999999999x 9999999999999999999999999"
+	                      "9999조원") != 0);
 	/* the year stays a year, a version a version */
 	CHECK(stories_simhash("Acme 2026") != stories_simhash("Acme 2.026k"));
 	CHECK(stories_simhash("메타버스 애플리케이션") !=
