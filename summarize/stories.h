@@ -45,27 +45,21 @@ enum stories_verdict {
 	STORIES_SAME,
 };
 
-/* Whether two titles report one event. Both are normalized: ASCII
- * lower-cased, fullwidth forms as ASCII, punctuation, symbols, emoji and
- * URLs as spaces, tokens split where the script changes; stop words and
- * announcement verbs dropped, a possessive 's and an English plural s
- * dropped; words of the lexicon read as its canonical words (구글은 as
- * google); numbers with their units as figures ($4 billion, 40억달러 and
- * 4B are 4b; 25만6천 is 256k; 60%, 10배 and 10x); "v1.2" as "1.2"; other
- * Hangul words cut to their first two syllables, Han and kana runs read
- * as character bigrams. Names are runs of adjacent name tokens (GPT-4o
- * mini); names after "beats" or before 능가 are comparisons. Never the
- * same: each has a number the other lacks (v0.6.1, v0.6.2); a name of one
- * family with another version or tier (GPT-4o, GPT-4o mini); in one
- * language, one token swapped (Physics, Chemistry). The same when: in one
- * language, their token sets have a Jaccard index of 1/2 or more; across
- * languages, the units both can read (names, figures, companies and words
- * of the lexicon) have one of 1/2 or more, with three shared, two of them
- * words or one a name or figure; or they share a versioned or known name
- * or a figure, and enough else that a company or a word counts half (two
- * in all), a figure one and a half, and a versioned name that is both
- * titles' subject in two launch announcements one and a half. Unsure: a
- * shared name or figure without the rest. */
+/* Whether two titles report one event. Titles are read into tokens:
+ * case, punctuation, URLs, stop words, possessives and plurals dropped;
+ * the lexicon's words as their canonical words (구글은 is google); figures
+ * with their units ($4 billion, 40억달러 and 4B are 4b; 25만6천 is 256k);
+ * other Hangul words by their first two syllables, Han by bigrams. Names
+ * are runs of adjacent name tokens (GPT-4o mini); those after "beats" or
+ * before 능가 are comparisons. Never the same: each has a number the
+ * other lacks; each is about companies the other does not name; a name of
+ * one family with another version or tier (GPT-4o, GPT-4o mini); in one
+ * language, one token swapped for another of its kind. The same: in one
+ * language, half their tokens shared (Jaccard); across languages, half
+ * the names, figures and lexicon words both can read, three at least;
+ * or enough evidence with a shared name or figure (stories_match.c: a
+ * shared name or figure alone is not enough). Unsure: a shared name or
+ * figure without the rest, the pairs an LLM vote could settle. */
 enum stories_verdict stories_titles_compare(const char *a, const char *b);
 
 /* stories_titles_compare(a, b) == STORIES_SAME. */

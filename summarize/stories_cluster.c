@@ -13,13 +13,6 @@
 /* A bucket of equal keys is compared with at most this many neighbours
  * per item, so a flood of identical titles stays linear. */
 #define STORIES_NEIGHBOURS 48
-/* Overlaps the matcher requires (stories_match.c): the indexes propose
- * every pair that reaches them. */
-#define STORIES_JACCARD_NUM 1
-#define STORIES_JACCARD_DEN 2
-#define STORIES_MIN_TOKENS 2
-#define STORIES_MIN_UNITS 3
-
 static int stories_popcount(uint64_t x)
 {
 	int n = 0;

@@ -21,6 +21,17 @@
 /* A token's bytes (longer ones are cut on a character boundary). */
 #define STORIES_TOKEN_MAX 64
 
+/* Token sets must overlap by at least NUM / DEN (Jaccard), in one
+ * language; so must the units of titles in two (stories_match.c, and the
+ * indexes of stories_cluster.c that propose every such pair). */
+#define STORIES_JACCARD_NUM 1
+#define STORIES_JACCARD_DEN 2
+/* Title overlaps need this many tokens on each side: "v0.3.0" alone names
+ * a version, not a project, and two such titles are not one story. */
+#define STORIES_MIN_TOKENS 2
+/* Across languages, units that overlap must share this many. */
+#define STORIES_MIN_UNITS 3
+
 enum stories_class { SC_SPACE, SC_WORD, SC_DIGIT, SC_HANGUL, SC_CJK };
 
 /* What the scanner saw before a word. */

@@ -8,14 +8,6 @@
  * person or word. Two proofs with a name or a figure among them make a
  * match; one shared name alone, or a company, never does. */
 
-/* Token sets must overlap by at least NUM / DEN (Jaccard). */
-#define STORIES_JACCARD_NUM 1
-#define STORIES_JACCARD_DEN 2
-/* Title matches need this many tokens on each side: "v0.3.0" alone names
- * a version, not a project, and two such titles are not one story. */
-#define STORIES_MIN_TOKENS 2
-/* Across languages, units that overlap must share this many. */
-#define STORIES_MIN_UNITS 3
 /* Evidence, in halves, for a match with a name or a figure (two proofs),
  * and for one with a figure, or with a versioned name that is the
  * subject of two launches (a proof and a half). */
