@@ -111,10 +111,14 @@ EMBED = templates/prompts/judge.txt:panel_judge_prompt \
 	templates/prompts/writer.txt:writer_prompt_text \
 	templates/prompts/rewrite.txt:writer_rewrite_prompt_text \
 	templates/prompts/verify.txt:verify_prompt_text \
-	templates/post.md.mustache:post_template_text
+	templates/post.md.mustache:post_template_text \
+	summarize/stories_companies.txt:stories_companies_text \
+	summarize/stories_names.txt:stories_names_text \
+	summarize/stories_words.txt:stories_words_text
 $(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt \
 		templates/prompts/rewrite.txt templates/prompts/verify.txt \
-		templates/post.md.mustache Makefile
+		templates/post.md.mustache summarize/stories_companies.txt \
+		summarize/stories_names.txt summarize/stories_words.txt Makefile
 	@mkdir -p $(dir $@)
 	@echo "/* generated from templates/ by the Makefile */" >$@
 	@for pair in $(EMBED); do \
@@ -173,6 +177,8 @@ bench: deps deps-bench
 	sh bench/rank.sh || status=1; \
 	echo "== verify: the panel checks the writer's texts"; \
 	sh bench/verify.sh || status=1; \
+	echo "== merge: stories of one event across languages, offline"; \
+	sh bench/merge.sh || status=1; \
 	echo "== night: the whole night at 300 feeds"; \
 	sh bench/night.sh || status=1; \
 	exit $$status

@@ -8,15 +8,18 @@
 
 /* Stories: items from different sources about the same thing, merged.
  * Two items are one story when they share a canonical URL (at any time
- * apart), or when their titles match (stories_titles_match) and their
+ * apart), or when their titles match (stories_titles_compare) and their
  * times are at most three days apart; matches join transitively. Pairs
- * to compare come from SimHash bands (near-identical titles) and from an
- * index of each title's rarest tokens (prefix filtering: every pair over
- * the token-overlap threshold shares one), never from all pairs. Titles
- * are compared by words, so a Korean and an English title of one story
- * do not match. The test suite measures pairwise precision and recall on
- * labelled sets (tests/fixtures/stories/); paraphrased headlines are
- * mostly missed: precision comes first. */
+ * to compare come from SimHash bands (near-identical titles), from an
+ * index of each title's rarest tokens and of its rarest units (prefix
+ * filtering: every pair over the overlap thresholds shares one) and from
+ * an index of names and figures, never from all pairs. Korean and English
+ * titles of one story match through what they share: names of models and
+ * products (o3-pro, Mixtral 8x22B), figures with units (70억 = 7B) and a
+ * lexicon of companies, names and words (오픈AI = OpenAI; built into the
+ * program from summarize/stories_*.txt). Precision comes first: one
+ * shared company or name is not enough. The test suite measures pairwise
+ * precision and recall on labelled sets (tests/fixtures/stories/). */
 
 /* The Hamming distance within which SimHash bands (four of 16 bits, so
  * every such pair shares one) propose a pair for the title test. */
@@ -34,18 +37,32 @@ struct story_input {
  * words; 0 for a title without tokens. Stable across runs and hosts. */
 uint64_t stories_simhash(const char *title);
 
-/* Whether two titles read as the same story. Both are normalized: ASCII
- * lower-cased, fullwidth forms as ASCII, punctuation, symbols, emoji and
- * URLs as spaces, tokens split where the script changes; stop words and
- * announcement verbs dropped, a possessive 's and an English plural s
- * dropped, "v1.2" read as "1.2" and "$4 billion" as "$4b", a Hangul word
- * cut to its first two syllables (particles and endings), Han and kana
- * runs read as character bigrams; other text kept as is (no Unicode
- * normalization, no accent folding). They match when each has at least
- * two tokens, neither has a number token the other lacks while the other
- * has one it lacks (v0.6.1 against v0.6.2), they do not differ in exactly
- * one token each (Physics against Chemistry), and their token sets have a
- * Jaccard index of at least 1/2. */
+/* What the matcher says of two titles. */
+enum stories_verdict {
+	STORIES_DIFFERENT,
+	STORIES_UNSURE, /* a shared name or figure, not enough: one for the
+	                 * panel's vote */
+	STORIES_SAME,
+};
+
+/* Whether two titles report one event. Titles are read into tokens:
+ * case, punctuation, URLs, stop words, possessives and plurals dropped;
+ * the lexicon's words as their canonical words (구글은 is google); figures
+ * with their units ($4 billion, 40억달러 and 4B are 4b; 25만6천 is 256k);
+ * other Hangul words by their first two syllables, Han by bigrams. Names
+ * are runs of adjacent name tokens (GPT-4o mini); those after "beats" or
+ * before 능가 are comparisons. Never the same: each has a number the
+ * other lacks; each is about companies the other does not name; a name of
+ * one family with another version or tier (GPT-4o, GPT-4o mini); in one
+ * language, one token swapped for another of its kind. The same: in one
+ * language, half their tokens shared (Jaccard); across languages, half
+ * the names, figures and lexicon words both can read, three at least;
+ * or enough evidence with a shared name or figure (stories_match.c: a
+ * shared name or figure alone is not enough). Unsure: a shared name or
+ * figure without the rest, the pairs an LLM vote could settle. */
+enum stories_verdict stories_titles_compare(const char *a, const char *b);
+
+/* stories_titles_compare(a, b) == STORIES_SAME. */
 int stories_titles_match(const char *a, const char *b);
 
 /* Cluster items into stories: story_of[i] is the story of item i, numbered

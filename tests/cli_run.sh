@@ -93,6 +93,21 @@ assert '\\"quote\\"' in titles[0] and "title: pwned" in titles[0], titles[0]
 assert not any(l.startswith("title: pwned") for l in lines)
 EOF
 
+# 1a. the demo day (make demo) as a reader sees it: one story per event in
+# any language, no hiring post, no arXiv boilerplate, sources by name
+sed "s#@DEMO@#$PWD/tests/fixtures/demo#g" tests/fixtures/demo/feeds.txt.in >"$tmp/demo-feeds.txt"
+expect_exit 0 "the demo day" -- "$bin" -c tests/fixtures/demo/aidigest.conf --feeds "$tmp/demo-feeds.txt" \
+	--db "$tmp/demo.db" --out "$tmp/demoblog" run --date 2026-11-20
+demo=$(cat "$tmp/out")
+n=$(grep -c '^- \*\*.*\(KoLegalBench\|Korean Legal Reasoning\|한국어 법률 추론\)' "$demo")
+if [ "$n" -eq 1 ]; then ok; else bad "the demo day: KoLegalBench is in the Overview $n times"; fi
+n=$(grep -c '^- \*\*.*\(Northwind-7\|노스윈드\)' "$demo")
+if [ "$n" -eq 1 ]; then ok; else bad "the demo day: Northwind-7 is in the Overview $n times"; fi
+expect_no_grep "$demo" "hiring" "the demo day: no hiring post"
+expect_no_grep "$demo" "Announce Type" "the demo day: no arXiv boilerplate"
+expect_grep "$demo" "(\[Northwind AI Blog\](https://northwind" "the demo day: a link's text is its source's name"
+expect_no_grep "$demo" "(\[northwind\](" "the demo day: no feed slug as a link's text"
+
 # 2. a re-run of the same day: unchanged, then forced: the same bytes
 run 0 "a re-run" heuristic h blog -- run --date 2026-11-20
 expect_grep "$tmp/err" "unchanged, not written again" "an unchanged post is left alone"

@@ -7,6 +7,7 @@
 #include "common/utf8.h"
 #include "store/store.h"
 #include "summarize/stories.h"
+#include "summarize/stories_impl.h"
 #include "tests/check.h"
 #include "tests/tests.h"
 
@@ -15,11 +16,13 @@
 
 static void test_stories_simhash(void)
 {
-	/* golden values: a change here changes every stored hash */
+	/* golden values: they pin the normalization (the hashes are not
+	 * stored); the Korean one reads 오픈AI, 미니, 터보 and 저렴 through
+	 * the lexicon */
 	CHECK(stories_simhash("OpenAI releases GPT-4o mini, a cheaper model") ==
 	      UINT64_C(0xc35deabb1a2f4a0c));
 	CHECK(stories_simhash("오픈AI, 'GPT-4o 미니' 출시…GPT-3.5 터보보다 60% "
-	                      "저렴") == UINT64_C(0x8a0cef595ef6b008));
+	                      "저렴") == UINT64_C(0x73dcdbfbda27ea8a));
 	CHECK(stories_simhash("") == 0);
 	CHECK(stories_simhash(NULL) == 0);
 	CHECK(stories_simhash("the of and") == 0); /* stop words only */
@@ -37,6 +40,57 @@ static void test_stories_simhash(void)
 	/* invalid UTF-8 is read, not trusted */
 	CHECK(stories_simhash("bad \xC3 byte \xF0\x9F") ==
 	      stories_simhash("bad byte"));
+}
+
+/* Titles that read as the same tokens: figures with their units and
+ * magnitudes in both languages, the lexicon's names with particles. */
+static const struct {
+	const char *a, *b;
+} stories_same_tokens[] = {
+        {"Acme raises $4 billion", "Acme raises $4B"},
+        {"Acme raises $4 billion", "Acme raises 40억달러"},
+        {"Acme raises $4 billion", "Acme raises 40억 달러"},
+        {"Acme raises $500 billion", "Acme raises 5000억 달러"},
+        {"Acme 1.2T parameters", "Acme 1.2조 파라미터"},
+        {"Northwind 256K token context", "Northwind 25만6천 토큰 문맥"},
+        {"Northwind 7B parameter model", "Northwind 70억 파라미터 모델"},
+        {"Acme 9,000 layoffs", "Acme 9000명 감원"},
+        {"Acme glasses $799", "Acme 안경 799달러"},
+        {"Acme 10x", "Acme 10배"},
+        {"Acme 2 MB library", "Acme 2MB 라이브러리"},
+        {"Acme 60%", "Acme 60%"},
+        {"OpenAI Google NVIDIA Samsung", "오픈AI가 구글과 엔비디아의 삼성전자"},
+        {"ChatGPT Claude Gemini", "챗GPT 클로드 제미나이"},
+        {"SK Telecom A.X 4.0", "SK텔레콤 에이닷엑스 4.0"},
+};
+
+static void test_stories_tokens(void)
+{
+	size_t i, entries, variants, bad;
+
+	for (i = 0;
+	     i < sizeof stories_same_tokens / sizeof stories_same_tokens[0];
+	     i++)
+		if (!CHECK(stories_simhash(stories_same_tokens[i].a) ==
+		           stories_simhash(stories_same_tokens[i].b)))
+			fprintf(stderr, "    \"%s\" / \"%s\"\n",
+			        stories_same_tokens[i].a,
+			        stories_same_tokens[i].b);
+	/* numbers too long for a figure are cut, not overflowed */
+	CHECK(stories_simhash("Acme raises $9999999999999999999999999999999999"
+	                      "99999999999999999999999999 billion") != 0);
+	CHECK(stories_simhash("Acme 99999999999999999999999999999999999999999"
+	                      "999999999999999999x 9999999999999999999999999"
+	                      "9999조원") != 0);
+	/* the year stays a year, a version a version */
+	CHECK(stories_simhash("Acme 2026") != stories_simhash("Acme 2.026k"));
+	CHECK(stories_simhash("메타버스 애플리케이션") !=
+	      stories_simhash("메타 애플"));
+	/* every line of the lexicon read, none for two entries */
+	stories_lexicon_stats(stories_lexicon_get(), &entries, &variants, &bad);
+	CHECK(entries >= 250);
+	CHECK(variants >= 600);
+	CHECK_INT(bad, 0);
 }
 
 static const struct {
@@ -85,9 +139,52 @@ static const struct {
         {"Scaling Laws for Neural Language Models",
          "Scaling Laws for Precision", 0},
         {"", "", 0},
-        /* Korean and English titles of one story do not match: no
-         * lexical method sees that 출시 is "launch" */
-        {"오픈AI, 'GPT-4o 미니' 출시", "OpenAI launches GPT-4o mini", 0},
+        /* Korean and English: a shared versioned name, the company and
+         * two launches; figures in both languages' units */
+        {"오픈AI, 'GPT-4o 미니' 출시", "OpenAI launches GPT-4o mini", 1},
+        {"OpenAI releases o3-pro for ChatGPT Pro users",
+         "오픈AI, 'o3-프로' 출시…프로 사용자부터", 1},
+        {"SK Telecom unveils A.X 4.0, a Korean LLM",
+         "SK텔레콤, 'A.X 4.0' 공개…한국어 특화 모델", 1},
+        {"Microsoft releases Phi-4-mini for phones",
+         "마이크로소프트, 소형 모델 'Phi-4-mini' 공개", 1},
+        {"Mistral releases Mixtral 8x22B under Apache 2.0",
+         "미스트랄, 'Mixtral 8x22B' 오픈소스로 공개", 1},
+        {"Northwind-7: open-weights 7B model with 256K context",
+         "노스윈드, 25만6천 토큰 문맥 지원하는 70억 파라미터 공개 모델 출시",
+         1},
+        {"Amazon invests another $4 billion in Anthropic",
+         "아마존, 앤트로픽에 40억달러 추가 투자", 1},
+        /* the same company, another event */
+        {"OpenAI raises $40 billion at a $300 billion valuation",
+         "오픈AI, 'o3-프로' 출시…프로 사용자부터", 0},
+        {"Anthropic releases Claude Opus 5", "앤트로픽, 300억달러 투자 유치",
+         0},
+        {"Naver signs a deal for 60,000 GPUs",
+         "네이버, 하이퍼클로바X 신규 모델 공개", 0},
+        /* the same model in other news; another model of one family */
+        {"OpenAI cuts o3-pro prices by 80%", "오픈AI, 'o3-프로' 출시", 0},
+        {"Gemini 3 Flash suffers an hours-long outage",
+         "Google releases Gemini 3 Flash", 0},
+        {"OpenAI releases GPT-5 mini", "오픈AI, 'GPT-5' 출시", 0},
+        {"Anthropic releases Claude Sonnet 5",
+         "앤트로픽, '클로드 오퍼스 5' 출시", 0},
+        /* what a title is compared with is not its subject */
+        {"Acme releases Nimbus 2, a model that beats GPT-5",
+         "오픈AI, 'GPT-5' 출시", 0},
+        {"Acme's Nimbus 2 beats GPT-5 on coding",
+         "Acme releases Nimbus 2, which rivals GPT-5", 1},
+};
+
+/* A shared name without the rest: the panel's question. */
+static const struct {
+	const char *a, *b;
+} stories_unsure_cases[] = {
+        {"OpenAI cuts o3-pro prices by 80%", "오픈AI, 'o3-프로' 출시"},
+        {"Introducing Claude Sonnet 5",
+         "Claude Sonnet 5 tops the LMArena coding leaderboard this week"},
+        {"OpenAI o4-pro", "OpenAI releases o4-pro, a version of its reasoning "
+                          "model that thinks longer"},
 };
 
 static void test_stories_match(void)
@@ -108,6 +205,26 @@ static void test_stories_match(void)
 			        stories_match_cases[i].b);
 		CHECK_INT(back, got);
 	}
+	for (i = 0;
+	     i < sizeof stories_unsure_cases / sizeof stories_unsure_cases[0];
+	     i++)
+		if (!CHECK_INT(
+		            stories_titles_compare(stories_unsure_cases[i].a,
+		                                   stories_unsure_cases[i].b),
+		            STORIES_UNSURE))
+			fprintf(stderr, "    \"%s\" / \"%s\"\n",
+			        stories_unsure_cases[i].a,
+			        stories_unsure_cases[i].b);
+	/* a figure and a word would do, but the companies differ */
+	CHECK_INT(stories_titles_compare("OpenAI raises $40 billion",
+	                                 "Anthropic raises $40 billion"),
+	          STORIES_DIFFERENT);
+	CHECK_INT(stories_titles_compare("OpenAI raises $40 billion",
+	                                 "오픈AI, 400억달러 투자 유치"),
+	          STORIES_SAME);
+	CHECK_INT(stories_titles_compare("OpenAI launches o5",
+	                                 "OpenAI raises $40 billion"),
+	          STORIES_DIFFERENT);
 }
 
 static void test_stories_cluster_small(void)
@@ -209,31 +326,36 @@ static size_t read_labelled(char *text, struct labelled *rows, size_t max)
 	return n;
 }
 
+/* Pairs of titles: true and false positives, false negatives, of all
+ * pairs and of Korean-English pairs; true positives and false negatives
+ * of pairs in one language. */
 struct pair_counts {
-	long tp, fp, fn, tp_same_lang, fn_same_lang;
+	long tp, fp, fn, tp_cross, fp_cross, fn_cross, tp_same, fn_same;
 };
 
 static void count_pairs(const struct labelled *rows, const size_t *of, size_t n,
                         struct pair_counts *c)
 {
 	size_t i, j;
-	bool same, got;
+	bool same, got, cross;
 
 	memset(c, 0, sizeof *c);
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++) {
 			same = rows[i].group == rows[j].group;
 			got = of[i] == of[j];
+			cross = rows[i].hangul != rows[j].hangul;
 			if (same && got) {
 				c->tp++;
-				c->tp_same_lang +=
-				        rows[i].hangul == rows[j].hangul;
+				c->tp_cross += cross;
+				c->tp_same += !cross;
 			} else if (same) {
 				c->fn++;
-				c->fn_same_lang +=
-				        rows[i].hangul == rows[j].hangul;
+				c->fn_cross += cross;
+				c->fn_same += !cross;
 			} else if (got) {
 				c->fp++;
+				c->fp_cross += cross;
 			}
 		}
 }
@@ -243,17 +365,23 @@ static double ratio(long a, long b)
 	return b ? (double)a / (double)b : 1.0;
 }
 
-/* Pairwise precision and recall of stories_cluster on one labelled file;
- * also recall without cross-language pairs, and of URLs alone. */
-static void test_stories_labelled(const char *name, double min_precision,
-                                  double min_recall)
+/* What a labelled set must reach: pairwise precision and recall of all
+ * pairs, and of Korean-English pairs (0 for no floor). */
+struct floors {
+	double precision, recall, cross_precision, cross_recall;
+};
+
+/* Pairwise precision and recall of stories_cluster on one labelled file,
+ * of all pairs and of Korean-English pairs; recall of pairs in one
+ * language, and of URLs alone. One line a set, read by bench/merge.sh. */
+static void test_stories_labelled(const char *name, struct floors f)
 {
 	struct buf text = BUF_INIT(0), path = BUF_INIT(0);
 	struct labelled rows[512];
 	struct story_input in[512];
 	size_t of[512], n, i;
 	struct pair_counts c, u;
-	double p, r;
+	double p, r, xp, xr;
 
 	buf_printf(&path, STORIES_FIXTURES "%s", name);
 	if (!CHECK(check_read_file(buf_cstr(&path), &text)))
@@ -274,15 +402,19 @@ static void test_stories_labelled(const char *name, double min_precision,
 
 	p = ratio(c.tp, c.tp + c.fp);
 	r = ratio(c.tp, c.tp + c.fn);
-	printf("stories: precision %.3f, recall %.3f on %zu titles (%ld "
-	       "pairs) [%s]\n",
-	       p, r, n, c.tp + c.fn, name);
-	printf("stories:   same-language recall %.3f (%ld pairs); canonical "
-	       "URLs alone: recall %.3f; %ld false pairs\n",
-	       ratio(c.tp_same_lang, c.tp_same_lang + c.fn_same_lang),
-	       c.tp_same_lang + c.fn_same_lang, ratio(u.tp, u.tp + u.fn), c.fp);
-	CHECK(p >= min_precision);
-	CHECK(r >= min_recall);
+	xp = ratio(c.tp_cross, c.tp_cross + c.fp_cross);
+	xr = ratio(c.tp_cross, c.tp_cross + c.fn_cross);
+	printf("stories: %s: %zu titles; all pairs: precision %.3f recall "
+	       "%.3f of %ld; Korean-English: precision %.3f recall %.3f of "
+	       "%ld; one language: recall %.3f of %ld; URLs alone: recall "
+	       "%.3f; false pairs %ld\n",
+	       name, n, p, r, c.tp + c.fn, xp, xr, c.tp_cross + c.fn_cross,
+	       ratio(c.tp_same, c.tp_same + c.fn_same), c.tp_same + c.fn_same,
+	       ratio(u.tp, u.tp + u.fn), c.fp);
+	CHECK(p >= f.precision);
+	CHECK(r >= f.recall);
+	CHECK(xp >= f.cross_precision);
+	CHECK(xr >= f.cross_recall);
 	CHECK(c.tp > u.tp); /* titles add to what URLs find */
 out:
 	buf_free(&text);
@@ -300,6 +432,35 @@ static uint64_t xorshift(uint64_t *s)
 /* 100,000 synthetic titles: every fifth repeats the one before with other
  * punctuation; the rest are random. Prints the time; the work is
  * near-linear (sorted indexes, a bounded number of neighbours). */
+/* The size of the largest story of n items. */
+static size_t largest_story(const size_t *of, size_t n)
+{
+	size_t *count = calloc(n + 1, sizeof *count), i, top = 0;
+
+	if (!CHECK(count))
+		return n;
+	for (i = 0; i < n; i++)
+		if (++count[of[i]] > top)
+			top = count[of[i]];
+	free(count);
+	return top;
+}
+
+/* Cluster n synthetic titles, print the time and the largest story (the
+ * line bench/merge.sh reads). Returns the number of stories. */
+static size_t cluster_synthetic(const char *name, const struct story_input *in,
+                                size_t n, size_t *of)
+{
+	clock_t t0 = clock();
+	size_t nstories = stories_cluster(in, n, of);
+
+	printf("stories: %s: %zu synthetic titles in %.2f s, %zu stories, "
+	       "largest %zu\n",
+	       name, n, (double)(clock() - t0) / CLOCKS_PER_SEC, nstories,
+	       largest_story(of, n));
+	return nstories;
+}
+
 static void test_stories_many(void)
 {
 	static const char *const words[] = {
@@ -316,7 +477,6 @@ static void test_stories_many(void)
 	size_t *of = calloc(N, sizeof *of), i, k, nstories, merged = 0;
 	struct buf *titles = calloc(N, sizeof *titles);
 	uint64_t seed = UINT64_C(88172645463325252);
-	clock_t t0;
 
 	if (!CHECK(in && of && titles))
 		goto out;
@@ -336,15 +496,116 @@ static void test_stories_many(void)
 		in[i].title = buf_cstr(&titles[i]);
 		in[i].time = (int64_t)i;
 	}
-	t0 = clock();
-	nstories = stories_cluster(in, N, of);
-	printf("stories: %d synthetic titles in %.2f s, %zu stories\n", N,
-	       (double)(clock() - t0) / CLOCKS_PER_SEC, nstories);
+	nstories = cluster_synthetic("random words", in, N, of);
 	for (i = 4; i < N; i += 5)
 		merged += of[i] == of[i - 1];
 	CHECK_INT(merged, N / 5);
 	CHECK(nstories <= N - N / 5);
 	CHECK(nstories > N / 2);
+	CHECK(largest_story(of, N) <= 16);
+out:
+	for (i = 0; titles && i < N; i++)
+		buf_free(&titles[i]);
+	free(titles);
+	free(in);
+	free(of);
+}
+
+/* 100,000 synthetic headlines in two languages over two days, from few
+ * companies, products and amounts: launches ("Google releases Gemini 3.4
+ * mini, ..." and "구글, '제미나이 3.4 미니' 출시…"), funding ("$12 billion"
+ * and "120억달러") and offices. Every name, figure and company is shared
+ * by many titles: matches must stay among titles of one name (or one
+ * company and amount), never chain into a giant story. */
+static void test_stories_many_news(void)
+{
+	static const char *const company[][2] = {
+	        {"OpenAI", "오픈AI"},
+	        {"Google", "구글"},
+	        {"Anthropic", "앤트로픽"},
+	        {"NVIDIA", "엔비디아"},
+	        {"Naver", "네이버"},
+	        {"Meta", "메타"},
+	        {"Microsoft", "마이크로소프트"},
+	        {"Apple", "애플"},
+	        {"Samsung", "삼성전자"},
+	        {"Kakao", "카카오"},
+	        {"Upstage", "업스테이지"},
+	        {"DeepSeek", "딥시크"},
+	};
+	static const char *const product[][2] = {
+	        {"Gemini", "제미나이"}, {"Claude", "클로드"},
+	        {"Llama", "라마"},      {"Grok", "그록"},
+	        {"Qwen", "큐웬"},       {"Solar", "솔라"},
+	        {"Kanana", "카나나"},   {"EXAONE", "엑사원"},
+	        {"Sora", "소라"},       {"HyperCLOVA X", "하이퍼클로바X"},
+	};
+	static const char *const tier[][2] = {
+	        {"", ""},
+	        {" mini", " 미니"},
+	        {" Pro", " 프로"},
+	        {" Flash", " 플래시"},
+	};
+	static const char *const word[][2] = {
+	        {"reasoning", "추론"},
+	        {"coding", "코딩"},
+	        {"agents", "에이전트"},
+	        {"benchmarks", "벤치마크"},
+	        {"video", "동영상"},
+	        {"search", "검색"},
+	        {"lower prices", "가격 인하"},
+	        {"open source", "오픈소스"},
+	        {"Seoul", "서울"},
+	        {"Tokyo", "도쿄"},
+	};
+	enum { N = 100000, C = 12, P = 10, T = 4, W = 10 };
+	struct story_input *in = calloc(N, sizeof *in);
+	size_t *of = calloc(N, sizeof *of), i, c, p, t, w, v, ko;
+	struct buf *titles = calloc(N, sizeof *titles);
+	uint64_t seed = UINT64_C(0x9E3779B97F4A7C15);
+
+	if (!CHECK(in && of && titles))
+		goto out;
+	for (i = 0; i < N; i++) {
+		c = xorshift(&seed) % C;
+		p = xorshift(&seed) % P;
+		t = xorshift(&seed) % T;
+		w = xorshift(&seed) % W;
+		v = xorshift(&seed) % 90 + 10;
+		ko = xorshift(&seed) % 2;
+		buf_init(&titles[i], 256);
+		switch (xorshift(&seed) % 4) {
+		case 0:
+			buf_printf(&titles[i],
+			           ko ? "%s, %zu0억달러 투자 유치"
+			              : "%s raises $%zu billion",
+			           company[c][ko], v % 50 + 1);
+			break;
+		case 1:
+			if (ko)
+				buf_printf(&titles[i],
+				           "%s, %s에 %zu명 규모 사무소 개소",
+				           company[c][1], word[8 + w % 2][1],
+				           v * 9);
+			else
+				buf_printf(&titles[i],
+				           "%s opens an office for %zu in %s",
+				           company[c][0], v * 9,
+				           word[8 + w % 2][0]);
+			break;
+		default:
+			buf_printf(
+			        &titles[i],
+			        ko ? "%s, '%s %zu.%zu%s' 출시…%s 강화"
+			           : "%s releases %s %zu.%zu%s with better %s",
+			        company[c][ko], product[p][ko], v / 10, v % 10,
+			        tier[t][ko], word[w % 8][ko]);
+		}
+		in[i].title = buf_cstr(&titles[i]);
+		in[i].time = (int64_t)i * 2;
+	}
+	cluster_synthetic("news in two languages", in, N, of);
+	CHECK(largest_story(of, N) <= N / 100);
 out:
 	for (i = 0; titles && i < N; i++)
 		buf_free(&titles[i]);
@@ -485,13 +746,25 @@ void test_stories(void)
 {
 	test_stories_trust();
 	test_stories_simhash();
+	test_stories_tokens();
 	test_stories_match();
 	test_stories_cluster_small();
-	/* measured when the thresholds were frozen on titles.tsv: precision
-	 * 0.952, recall 0.260; on heldout.tsv (written afterwards, never
-	 * tuned on): precision 0.913, recall 0.188 */
-	test_stories_labelled("titles.tsv", 0.95, 0.25);
-	test_stories_labelled("heldout.tsv", 0.90, 0.18);
+	/* titles.tsv (one language, some Korean-English pairs) and
+	 * crosslang_dev.tsv are the sets the matcher was tuned on;
+	 * heldout.tsv and crosslang_heldout.tsv were never tuned on. The
+	 * floors are a little below what it reaches (bench/merge.sh checks
+	 * the goals): 0.993/0.645 on titles.tsv, 0.959/0.420 on heldout.tsv
+	 * (0.952/0.260 and 0.913/0.188 before Korean-English matching);
+	 * Korean-English pairs 1.000/0.746 on crosslang_dev.tsv, 0.970/0.762
+	 * on crosslang_heldout.tsv (0.943/0.713 of all its pairs). */
+	test_stories_labelled("titles.tsv",
+	                      (struct floors){0.97, 0.62, 0.95, 0.60});
+	test_stories_labelled("heldout.tsv", (struct floors){0.93, 0.40, 0, 0});
+	test_stories_labelled("crosslang_dev.tsv",
+	                      (struct floors){0.97, 0.68, 0.97, 0.72});
+	test_stories_labelled("crosslang_heldout.tsv",
+	                      (struct floors){0.92, 0.68, 0.95, 0.72});
 	test_stories_many();
+	test_stories_many_news();
 	test_stories_rebuild();
 }
