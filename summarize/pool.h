@@ -67,7 +67,8 @@ bool pool_input_valid(const struct pool_input *in);
  *    POOL_ROBUST_NEAR and the lower median of the distances: inverse
  *    variance, d^2 estimating how far the judge strays from what the
  *    panel agrees on, and no judge loses weight for being as far as
- *    the panel's typical judge.
+ *    the panel's typical judge. Under three judges with a distance no
+ *    majority tells who strayed: this step is skipped.
  * Returns 0, or -1 for a bad input (as pool_scores). */
 int pool_robust_weights(const struct pool_input *in, double *weights,
                         double *distance);

@@ -124,7 +124,8 @@ static int pool_double_asc(const void *pa, const void *pb)
 
 /* The distance within which a judge counts in full: POOL_ROBUST_NEAR,
  * or the lower median of the distances d[0..k) when that is larger (a
- * panel whose honest judges agree less), NAN ones left out. */
+ * panel whose honest judges agree less), NAN ones left out; INFINITY
+ * under three judges, where no majority tells who strayed. */
 static double pool_near(const double *d, size_t k)
 {
 	double *sorted = xcalloc(k + 1, sizeof *sorted), near;
@@ -134,7 +135,7 @@ static double pool_near(const double *d, size_t k)
 		if (!isnan(d[j]))
 			sorted[m++] = d[j];
 	qsort(sorted, m, sizeof *sorted, pool_double_asc);
-	near = m ? sorted[(m - 1) / 2] : 0;
+	near = m >= 3 ? sorted[(m - 1) / 2] : INFINITY;
 	free(sorted);
 	return near > POOL_ROBUST_NEAR ? near : POOL_ROBUST_NEAR;
 }

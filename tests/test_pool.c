@@ -569,6 +569,15 @@ static void test_pool_robust(void)
 	CHECK_INT(pool_scores(&agree, POOL_ROBUST, p), 0);
 	CHECK_NEAR(p[0], -1);
 	CHECK_NEAR(p[1], 1);
+	/* two judges who disagree, one weighing twice the other: the
+	 * median sits on the heavier (2 of 3), yet with no third judge
+	 * nobody is outvoted: weights as given, robust is zmean */
+	agree.scores = scores + 2;
+	agree.weights = small_weights;
+	CHECK_INT(pool_robust_weights(&agree, w, d), 0);
+	CHECK_NEAR(w[0], 2);
+	CHECK_NEAR(w[1], 1);
+	CHECK(d[0] < 1e-6 && fabs(d[1] - 2) < 1e-6);
 	/* the small panel: weights in (0, w], the unscored story stays
 	 * out, the judge with no spread lies farthest */
 	CHECK_INT(pool_robust_weights(&small, w, d), 0);
