@@ -87,7 +87,8 @@ double pool_pearson(const double *x, const double *y, size_t n, size_t *used)
 	return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
-/* A residual res against x (either may hold NAN). */
+/* A residual res against x (either may hold NAN); a residual of zero
+ * (the judge gave what the others gave) has no bias. */
 static struct pool_bias pool_bias_of(const double *res, const double *x,
                                      size_t n)
 {
@@ -98,7 +99,9 @@ static struct pool_bias pool_bias_of(const double *res, const double *x,
 		return b;
 	m = pool_moments_of(x, res, n);
 	b.n = m.n;
-	if (m.n < 3 || pool_constant(m.sxx, m.xx) || pool_constant(m.syy, m.yy))
+	if (m.n < 3 || pool_constant(m.sxx, m.xx) ||
+	    pool_constant(m.syy, m.yy) ||
+	    sqrt(m.syy / (double)m.n) < POOL_ZERO_RMS)
 		return b;
 	b.r = m.sxy / sqrt(m.sxx * m.syy);
 	b.r = b.r > 1 ? 1 : b.r < -1 ? -1 : b.r;
@@ -305,6 +308,7 @@ double pool_residual_corr(const double *ra, const double *rb, size_t n,
 {
 	double ssa = 0, ssb = 0;
 	size_t i, m = 0;
+	bool zero_a, zero_b;
 
 	for (i = 0; i < n; i++) {
 		if (isnan(ra[i]) || isnan(rb[i]))
@@ -316,9 +320,10 @@ double pool_residual_corr(const double *ra, const double *rb, size_t n,
 	*shared = m;
 	if (m < 3)
 		return NAN;
-	if (sqrt(ssa / (double)m) < POOL_ZERO_RMS &&
-	    sqrt(ssb / (double)m) < POOL_ZERO_RMS)
-		return 1;
+	zero_a = sqrt(ssa / (double)m) < POOL_ZERO_RMS;
+	zero_b = sqrt(ssb / (double)m) < POOL_ZERO_RMS;
+	if (zero_a || zero_b)
+		return zero_a && zero_b ? 1 : NAN;
 	return pool_pearson(ra, rb, n, NULL);
 }
 
