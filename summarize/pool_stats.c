@@ -215,7 +215,9 @@ int pool_symmetric_eigenvalues(double *a, size_t k, double *lambda)
 	double total = 0;
 	size_t p, q, sweep;
 
-	if (k > 0 && (!a || !lambda))
+	if (k == 0)
+		return 0;
+	if (!a || !lambda)
 		return -1;
 	for (p = 0; p < k * k; p++) {
 		if (!isfinite(a[p]))
