@@ -196,7 +196,7 @@ static void pool_median(const struct pool_input *in, const double *z,
 	free(zw);
 }
 
-static int pool_double_asc(const void *pa, const void *pb)
+int pool_double_asc(const void *pa, const void *pb)
 {
 	double a = *(const double *)pa, b = *(const double *)pb;
 

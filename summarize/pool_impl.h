@@ -8,6 +8,9 @@
 /* Shared by the pool module's files (pool.c, pool_robust.c,
  * pool_stats.c); no other module includes it. */
 
+/* qsort's comparison of doubles, ascending (no NAN). */
+int pool_double_asc(const void *pa, const void *pb);
+
 /* The weighted mean of the z-scores z each story has into out; -INFINITY
  * where none. */
 void pool_zmean(const struct pool_input *in, const double *z, double *out);

@@ -115,13 +115,6 @@ static void pool_share_votes(const struct pool_input *in, const double *z,
 	free(res);
 }
 
-static int pool_double_asc(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-
-	return (a > b) - (a < b);
-}
-
 /* The distance within which a judge counts in full: POOL_ROBUST_NEAR,
  * or the lower median of the distances d[0..k) when that is larger (a
  * panel whose honest judges agree less), NAN ones left out; INFINITY

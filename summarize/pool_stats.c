@@ -57,22 +57,26 @@ static struct pool_moments pool_moments_of(const double *x, const double *y,
 	return m;
 }
 
-static int pool_double_asc(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-
-	return (a > b) - (a < b);
-}
-
 static bool pool_constant(double s, double sumsq)
 {
 	return !(s > POOL_CONSTANT_EPS * sumsq);
 }
 
+/* Pearson's r from m: NAN under 3 or when x or y is constant. */
+static double pool_r_of(const struct pool_moments *m)
+{
+	double r;
+
+	if (m->n < 3 || pool_constant(m->sxx, m->xx) ||
+	    pool_constant(m->syy, m->yy))
+		return NAN;
+	r = m->sxy / sqrt(m->sxx * m->syy);
+	return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
 double pool_pearson(const double *x, const double *y, size_t n, size_t *used)
 {
 	struct pool_moments m;
-	double r;
 
 	if (used)
 		*used = 0;
@@ -81,10 +85,7 @@ double pool_pearson(const double *x, const double *y, size_t n, size_t *used)
 	m = pool_moments_of(x, y, n);
 	if (used)
 		*used = m.n;
-	if (m.n < 3 || pool_constant(m.sxx, m.xx) || pool_constant(m.syy, m.yy))
-		return NAN;
-	r = m.sxy / sqrt(m.sxx * m.syy);
-	return r > 1 ? 1 : r < -1 ? -1 : r;
+	return pool_r_of(&m);
 }
 
 /* A residual res against x (either may hold NAN); a residual of zero
@@ -99,12 +100,11 @@ static struct pool_bias pool_bias_of(const double *res, const double *x,
 		return b;
 	m = pool_moments_of(x, res, n);
 	b.n = m.n;
-	if (m.n < 3 || pool_constant(m.sxx, m.xx) ||
-	    pool_constant(m.syy, m.yy) ||
-	    sqrt(m.syy / (double)m.n) < POOL_ZERO_RMS)
+	b.r = pool_r_of(&m);
+	if (isnan(b.r) || sqrt(m.syy / (double)m.n) < POOL_ZERO_RMS) {
+		b.r = NAN;
 		return b;
-	b.r = m.sxy / sqrt(m.sxx * m.syy);
-	b.r = b.r > 1 ? 1 : b.r < -1 ? -1 : b.r;
+	}
 	b.slope = m.sxy / m.sxx;
 	b.notable = m.n > 3 && fabs(b.r) >= POOL_BIAS_R &&
 	            atanh(fabs(b.r)) * sqrt((double)(m.n - 3)) >= POOL_BIAS_Z;
