@@ -282,7 +282,7 @@ size_t pool_select_top(const double *scores, const int64_t *ids, size_t n,
 
 /* weights[j] = kappa[j] / mean, bounded (kappa <= 0: the minimum), for
  * the judges with days[j] >= POOL_EDITOR_MIN_DAYS and a kappa; the
- * mean is over those judges; every other judge 1. Returns 0, an
+ * mean is over those judges; every other judge 1. Returns 0, a
  * POOL_EDITOR_* above, or -1 for NULL arrays. */
 int pool_editor_weights(const double *kappa, const size_t *days, size_t njudges,
                         double *weights);
