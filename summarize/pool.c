@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "summarize/pool_impl.h"
 
 /* Vote shares closer than this are one share: two sets of voters with
  * equal weight may sum to values a rounding error apart. */
@@ -18,10 +19,8 @@ static const struct {
 	const char *name;
 	enum pool_method method;
 } pool_methods[] = {
-        {"zmean", POOL_ZMEAN},
-        {"median", POOL_MEDIAN},
-        {"vote", POOL_VOTE},
-        {"borda", POOL_BORDA},
+        {"zmean", POOL_ZMEAN}, {"median", POOL_MEDIAN}, {"vote", POOL_VOTE},
+        {"borda", POOL_BORDA}, {"robust", POOL_ROBUST},
 };
 
 /* A value and the story it belongs to, for sorting. */
@@ -138,9 +137,7 @@ void pool_zscores(const struct pool_input *in, double *z)
 	}
 }
 
-/* Weighted mean of the z-scores each story has; -INFINITY for none. */
-static void pool_zmean(const struct pool_input *in, const double *z,
-                       double *out)
+void pool_zmean(const struct pool_input *in, const double *z, double *out)
 {
 	size_t i, j, n = in->nstories;
 
@@ -199,7 +196,7 @@ static void pool_median(const struct pool_input *in, const double *z,
 	free(zw);
 }
 
-static int pool_double_asc(const void *pa, const void *pb)
+int pool_double_asc(const void *pa, const void *pb)
 {
 	double a = *(const double *)pa, b = *(const double *)pb;
 
@@ -294,25 +291,36 @@ static void pool_borda(const struct pool_input *in, double *out)
 	free(den);
 }
 
+bool pool_input_valid(const struct pool_input *in)
+{
+	size_t i, j, n;
+
+	if (!in || in->njudges == 0 || !in->weights)
+		return false;
+	n = in->nstories;
+	if (n > 0 && (!in->scores || in->njudges > SIZE_MAX / n))
+		return false;
+	for (j = 0; j < in->njudges; j++)
+		if (!(in->weights[j] > 0) || !isfinite(in->weights[j]))
+			return false;
+	for (i = 0; i < in->njudges * n; i++)
+		if (isinf(in->scores[i]))
+			return false;
+	return true;
+}
+
 int pool_scores(const struct pool_input *in, enum pool_method method,
                 double *pooled)
 {
-	size_t j, i, n;
-	double *z, *zm;
+	size_t n;
+	double *z, *zm, *rw;
+	struct pool_input robust;
 
-	if (!in || in->njudges == 0 || !in->weights)
+	if (!pool_input_valid(in) || (in->nstories > 0 && !pooled))
+		return -1;
+	if ((unsigned)method > (unsigned)POOL_ROBUST)
 		return -1;
 	n = in->nstories;
-	if (n > 0 && (!in->scores || !pooled || in->njudges > SIZE_MAX / n))
-		return -1;
-	if ((unsigned)method > (unsigned)POOL_BORDA)
-		return -1;
-	for (j = 0; j < in->njudges; j++)
-		if (!(in->weights[j] > 0) || !isfinite(in->weights[j]))
-			return -1;
-	for (i = 0; i < in->njudges * n; i++)
-		if (isinf(in->scores[i]))
-			return -1;
 	if (n == 0)
 		return 0;
 	z = xreallocarray(NULL, in->njudges * n, sizeof *z);
@@ -331,6 +339,14 @@ int pool_scores(const struct pool_input *in, enum pool_method method,
 		break;
 	case POOL_BORDA:
 		pool_borda(in, pooled);
+		break;
+	case POOL_ROBUST:
+		rw = xcalloc(in->njudges, sizeof *rw);
+		pool_robust_from(in, z, rw, NULL);
+		robust = *in;
+		robust.weights = rw;
+		pool_zmean(&robust, z, pooled);
+		free(rw);
 		break;
 	}
 	free(z);

@@ -50,6 +50,14 @@ Judges, chosen by the model name's start ("fair" when none matches):
   position        fair, +2 for the first 5 stories of the batch
   echo-injection  fair, but 10 when the text says "score 10" or "ignore
                   previous instructions" (it obeys injected orders)
+  random          sha256(the user message, id) mod 10 + 1: scores that
+                  have nothing to do with the stories, the same for the
+                  same request (runs repeat)
+  copy-MODEL      what MODEL answers ("copy-fair" as "fair",
+                  "copy-length-lover-noise2" as "length-lover-noise2",
+                  noise included); a judge of the batch's place scores a
+                  story as MODEL would in the same place. Faults are the
+                  copy's, from the suffixes of its own name
 Scores are rounded and clamped to 1..10. "-noiseN" in the model adds a
 deterministic noise in [-N, N] from sha256(model base, id); the verifier's
 tokens (below) are not part of the base, so "fair-noise1-vmiss" and
@@ -173,7 +181,8 @@ import testserver
 
 API_KEY = "test-key"
 JUDGES = ["source-lover", "length-lover", "position", "echo-injection",
-          "fair"]
+          "random", "fair"]
+COPY = "copy-"
 FAULTS = ["429", "500", "529", "slow", "malformed", "prose", "refuse",
           "unknown-ids", "missing-ids", "out-of-range", "truncated",
           "overflow", "multitool", "arrayerror"]
@@ -241,8 +250,9 @@ def digest_int(*parts):
 
 
 def parse_model(model):
-    """(judge, faults, noise) from a model name."""
-    name = model or ""
+    """(judge, faults, noise) from a model name; a copy's are those of the
+    model it copies."""
+    name = scoring_model(model)
     judge = "fair"
     rest = name
     for j in JUDGES:
@@ -253,6 +263,14 @@ def parse_model(model):
     m = re.search(r"-noise(\d+(?:\.\d+)?)", rest)
     noise = float(m.group(1)) if m else 0.0
     return judge, faults, noise
+
+
+def scoring_model(model):
+    """The model whose scores a model gives: "copy-fair" gives "fair"'s."""
+    name = model or ""
+    while name.startswith(COPY):
+        name = name[len(COPY):]
+    return name
 
 
 def parse_verifier(model):
@@ -329,8 +347,12 @@ def true_quality(story):
     return digest_int(str(story.get("id"))) % 10 + 1
 
 
-def judge_score(judge, noise, model, story, position):
+def judge_score(judge, noise, model, story, position, request=""):
+    """A judge's score of a story at its place in the batch; model is the
+    name whose noise it adds, request the user message ("random")."""
     text = str(story.get("text", ""))
+    if judge == "random":
+        return digest_int("random", request, str(story.get("id"))) % 10 + 1
     score = true_quality(story)
     if judge == "source-lover" and story.get("source") == "lab":
         score += 2
@@ -358,7 +380,7 @@ def category(story, names):
     return "general"
 
 
-def make_scores(model, judge, faults, noise, batch, names):
+def make_scores(model, judge, faults, noise, batch, names, request=""):
     ids = [str(s.get("id")) for s in batch]
     keep = list(batch)
     if "missing-ids" in faults and batch:
@@ -373,8 +395,9 @@ def make_scores(model, judge, faults, noise, batch, names):
                 keep = keep[:-1]
     scores = []
     for pos, story in enumerate(keep):
-        scores.append({"id": str(story.get("id")),
-                       "score": judge_score(judge, noise, model, story, pos),
+        score = judge_score(judge, noise, scoring_model(model), story, pos,
+                            request)
+        scores.append({"id": str(story.get("id")), "score": score,
                        "category": category(story, names)})
     if "out-of-range" in faults:
         if len(scores) > 0:
@@ -726,7 +749,8 @@ class Handler(testserver.Handler):
         elif kind == "write":
             result = make_writer(model, batch)
         else:
-            result = make_scores(model, judge, faults, noise, batch, names)
+            result = make_scores(model, judge, faults, noise, batch, names,
+                                 user)
         text = json.dumps(result)
 
         if "malformed" in faults:

@@ -441,6 +441,46 @@ static void test_panel_cut(struct panel_test *t)
 	buf_free(&conf);
 }
 
+/* The fake server's scripted judges of issue 14: "copy-fair" answers as
+ * "fair" does; "random" answers with scores that have nothing to do with
+ * the stories, the same again for the same request. */
+static void test_panel_scripted_judges(struct panel_test *t)
+{
+	struct buf conf = BUF_INIT(0);
+	double first[PANEL_TEST_N];
+	size_t i, differ = 0, same = 0;
+	bool ranked;
+
+	panel_test_judge(&conf, t->port, "a", "openai", "fair", NULL);
+	panel_test_judge(&conf, t->port, "b", "anthropic", "copy-fair", NULL);
+	panel_test_judge(&conf, t->port, "c", "openai", "random", NULL);
+	ranked = panel_test_rank(t, buf_cstr(&conf), 0);
+	if (ranked && CHECK_INT(t->res.njudges, 3)) {
+		for (i = 0; i < PANEL_TEST_N; i++) {
+			double fair = t->res.scores[0 * PANEL_TEST_N + i];
+			double rnd = t->res.scores[2 * PANEL_TEST_N + i];
+
+			CHECK(t->res.scores[1 * PANEL_TEST_N + i] == fair);
+			CHECK(rnd >= 1 && rnd <= 10);
+			differ += rnd != fair;
+			first[i] = rnd;
+		}
+		/* fair scores the [q=N] markers 1..8; chance agrees on a
+		 * story one time in ten */
+		CHECK(differ >= PANEL_TEST_N / 2);
+	}
+	panel_result_free(&t->res);
+	/* no cache: asked again, answered the same */
+	ranked = ranked && panel_test_rank(t, buf_cstr(&conf), 0);
+	if (ranked && t->res.njudges == 3) {
+		for (i = 0; i < PANEL_TEST_N; i++)
+			same += t->res.scores[2 * PANEL_TEST_N + i] == first[i];
+		CHECK_INT(same, PANEL_TEST_N);
+	}
+	panel_result_free(&t->res);
+	buf_free(&conf);
+}
+
 static void test_panel_server(int port)
 {
 	struct panel_test t;
@@ -451,6 +491,7 @@ static void test_panel_server(int port)
 	panel_test_stories(&t);
 	test_panel_cache_identity(&t);
 	test_panel_cut(&t);
+	test_panel_scripted_judges(&t);
 }
 
 void test_panel(void)

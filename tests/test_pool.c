@@ -6,6 +6,7 @@
 
 #include "summarize/pool.h"
 #include "tests/check.h"
+#include "tests/test_pool.h"
 #include "tests/tests.h"
 
 #define EPS 1e-12
@@ -209,8 +210,8 @@ static void test_pool_unscored(void)
 	static const double w[2] = {1, 1};
 	static const int64_t ids[3] = {1, 2, 3};
 	struct pool_input in = {2, 3, scores, w, ids};
-	static const enum pool_method all[] = {POOL_ZMEAN, POOL_MEDIAN,
-	                                       POOL_VOTE, POOL_BORDA};
+	static const enum pool_method all[] = {
+	        POOL_ZMEAN, POOL_MEDIAN, POOL_VOTE, POOL_BORDA, POOL_ROBUST};
 	double p[3];
 	size_t order[3], k;
 
@@ -359,30 +360,6 @@ static double brute_tau(const double *a, const double *b, size_t n)
 	return (c - d) / sqrt((n0 - ta) * (n0 - tb));
 }
 
-/* splitmix64: a seeded stream for the tests. */
-static uint64_t mix_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
-static double mix_unit(uint64_t *s)
-{
-	return (double)(mix_next(s) >> 11) * 0x1.0p-53;
-}
-
-/* Standard normal (Box-Muller, one of the pair). */
-static double mix_normal(uint64_t *s)
-{
-	double u = 1 - mix_unit(s), v = mix_unit(s);
-
-	return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
-
 static void test_pool_kendall_tau(void)
 {
 	/* scipy.stats.kendalltau's documented example:
@@ -416,9 +393,9 @@ static void test_pool_kendall_tau(void)
 	for (round = 0; round < 42; round++) {
 		n = round < 41 ? round : 300;
 		for (i = 0; i < n; i++) {
-			a[i] = (double)(mix_next(&seed) % 6);
-			b[i] = (double)(mix_next(&seed) % 4);
-			if (mix_next(&seed) % 10 == 0)
+			a[i] = (double)(pool_sim_next(&seed) % 6);
+			b[i] = (double)(pool_sim_next(&seed) % 4);
+			if (pool_sim_next(&seed) % 10 == 0)
 				b[i] = NAN;
 		}
 		if (!near(pool_kendall_tau(a, b, n), brute_tau(a, b, n)))
@@ -588,11 +565,12 @@ static void test_pool_select_no_chain(void)
 
 static void test_pool_method_names(void)
 {
-	static const char *const names[] = {"zmean", "median", "vote", "borda"};
+	static const char *const names[] = {"zmean", "median", "vote", "borda",
+	                                    "robust"};
 	bool ok = false;
 	size_t k;
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 5; k++) {
 		enum pool_method m = pool_method_parse(names[k], &ok);
 
 		CHECK(ok);
@@ -607,110 +585,197 @@ static void test_pool_method_names(void)
 	CHECK(pool_method_name((enum pool_method)17) == NULL);
 }
 
-/* The simulation: stories of known quality, three judges with noise and
- * each its own bias; pooling should rank closer to the truth than any
- * one judge. */
-#define SIM_STORIES 200
-#define SIM_JUDGES 3
-#define SIM_SEEDS 10
-#define SIM_BATCH 20
-#define SIM_NOISE 1.5
-
-static double sim_clamp_score(double x)
+/* Robust pooling by hand: two stories, so each judge's z-scores are
+ * (1, -1) or (-1, 1), and under 3 stories no residuals correlate (no
+ * vote is shared). A and B at (1, -1) hold 2 of the 3 weights: the
+ * geometric median is their point. C's RMS distance from it is
+ * sqrt((2^2 + 2^2) / 2) = 2; the lower median of the distances 0 0 2 is
+ * 0, so the near distance is POOL_ROBUST_NEAR = 0.6 and C weighs
+ * (0.6 / 2)^2 = 0.09. Pooled: (1 + 1 - 0.09) / 2.09 = 1.91 / 2.09. */
+static void test_pool_robust(void)
 {
-	x = round(x);
-	return x < 1 ? 1 : x > 10 ? 10 : x;
+	static const double scores[6] = {9, 2, 9, 2, 2, 9};
+	static const double w1[3] = {1, 1, 1};
+	static const double both[4] = {4, 8, 1, 10};
+	static const enum pool_method all[] = {
+	        POOL_ZMEAN, POOL_MEDIAN, POOL_VOTE, POOL_BORDA, POOL_ROBUST};
+	struct pool_input in = {3, 2, scores, w1, NULL};
+	struct pool_input small = small_input();
+	struct pool_input agree = {2, 2, both, w1, NULL};
+	double w[3], d[3], p[5];
+	size_t k;
+
+	CHECK_INT(pool_robust_weights(&in, w, d), 0);
+	CHECK(fabs(w[0] - 1) < 1e-9 && fabs(w[1] - 1) < 1e-9);
+	CHECK(fabs(w[2] - 0.09) < 1e-9);
+	CHECK(d[0] < 1e-6 && d[1] < 1e-6);
+	CHECK(fabs(d[2] - 2) < 1e-6);
+	CHECK_INT(pool_scores(&in, POOL_ROBUST, p), 0);
+	CHECK(fabs(p[0] - 1.91 / 2.09) < 1e-9);
+	CHECK(fabs(p[1] + 1.91 / 2.09) < 1e-9);
+	/* judges who agree (z (-1, 1) both): robust is the z-mean */
+	CHECK_INT(pool_robust_weights(&agree, w, d), 0);
+	CHECK_NEAR(w[0], 1);
+	CHECK_NEAR(w[1], 1);
+	CHECK_INT(pool_scores(&agree, POOL_ROBUST, p), 0);
+	CHECK_NEAR(p[0], -1);
+	CHECK_NEAR(p[1], 1);
+	/* two judges who disagree, one weighing twice the other: the
+	 * median sits on the heavier (2 of 3), yet with no third judge
+	 * nobody is outvoted: weights as given, robust is zmean */
+	agree.scores = scores + 2;
+	agree.weights = small_weights;
+	CHECK_INT(pool_robust_weights(&agree, w, d), 0);
+	CHECK_NEAR(w[0], 2);
+	CHECK_NEAR(w[1], 1);
+	CHECK(d[0] < 1e-6 && fabs(d[1] - 2) < 1e-6);
+	/* the small panel: weights in (0, w], the unscored story stays
+	 * out, the judge with no spread lies farthest */
+	CHECK_INT(pool_robust_weights(&small, w, d), 0);
+	for (k = 0; k < 3; k++)
+		CHECK(w[k] > 0 && w[k] <= small_weights[k] && d[k] >= 0);
+	CHECK_INT(pool_scores(&small, POOL_ROBUST, p), 0);
+	for (k = 0; k < 5; k++)
+		CHECK(isfinite(p[k]));
+	/* every method takes this panel; bad input */
+	for (k = 0; k < sizeof all / sizeof all[0]; k++)
+		CHECK_INT(pool_scores(&in, all[k], p), 0);
+	CHECK_INT(pool_robust_weights(NULL, w, d), -1);
+	CHECK_INT(pool_robust_weights(&in, NULL, d), -1);
+	in.nstories = 0;
+	CHECK_INT(pool_robust_weights(&in, w, d), 0);
+	CHECK(w[2] == 1 && isnan(d[2]));
 }
 
-/* One seed: fills tau[0..3) for the judges and tau[3..7) for zmean,
- * median, vote and borda. */
-static void sim_run(uint64_t seed, double *tau)
+/* A copy shares its original's vote. Four stories:
+ *   A scores 3 3 1 1 -> z  1  1 -1 -1;  B the same;  C 3 1 3 1 -> z
+ *   1 -1 1 -1.
+ * Leave-one-out residuals: A - (B + C) / 2 = (A - C) / 2 = 0 1 -1 0 for
+ * A and B; C - (A + B) / 2 = C - A = 0 -2 2 0 for C. A and B correlate
+ * at 1, each at -1 with C: A and B weigh 1 / (1 + 1^2) = 0.5, C 1. The
+ * median of A (0.5 + 0.5) and C (1) starts and stays at their middle,
+ * (A + C) / 2 = 1 0 0 -1, each sqrt((0 + 1 + 1 + 0) / 4) = 1/sqrt(2)
+ * from it: the lower median of the distances 0.707 is above 0.6, so all
+ * count in full. Pooled (0.5 A + 0.5 B + C) / 2 = (A + C) / 2, where
+ * zmean gives A two votes: (2A + C) / 3 = 1 1/3 -1/3 -1. */
+static void test_pool_robust_copies(void)
 {
-	static const enum pool_method methods[] = {POOL_ZMEAN, POOL_MEDIAN,
-	                                           POOL_VOTE, POOL_BORDA};
-	double q[SIM_STORIES], len[SIM_STORIES], p[SIM_STORIES];
-	double scores[SIM_JUDGES * SIM_STORIES];
-	double w[SIM_JUDGES] = {1, 1, 1};
-	size_t pos[SIM_STORIES], perm[SIM_STORIES];
-	bool from_s[SIM_STORIES];
-	int64_t ids[SIM_STORIES];
-	struct pool_input in = {SIM_JUDGES, SIM_STORIES, scores, w, ids};
-	uint64_t s = seed;
-	size_t i, j, k;
+	static const double scores[12] = {3, 3, 1, 1, 3, 3, 1, 1, 3, 1, 3, 1};
+	static const double w1[3] = {1, 1, 1};
+	static const double want[4] = {1, 0, 0, -1};
+	struct pool_input in = {3, 4, scores, w1, NULL};
+	double w[3], d[3], p[4];
+	size_t k;
 
-	for (i = 0; i < SIM_STORIES; i++) {
-		q[i] = 1 + 9 * mix_unit(&s);     /* true quality */
-		from_s[i] = mix_unit(&s) < 0.25; /* a quarter from source S */
-		len[i] = mix_unit(&s);           /* text length / the longest */
-		ids[i] = (int64_t)i;
-	}
-	for (j = 0; j < SIM_JUDGES; j++) {
-		/* the judge's own presented order (Fisher-Yates) */
-		for (i = 0; i < SIM_STORIES; i++)
-			perm[i] = i;
-		for (i = SIM_STORIES - 1; i > 0; i--) {
-			size_t r = (size_t)(mix_next(&s) % (i + 1)),
-			       t = perm[i];
+	CHECK_INT(pool_robust_weights(&in, w, d), 0);
+	CHECK_NEAR(w[0], 0.5);
+	CHECK_NEAR(w[1], 0.5);
+	CHECK_NEAR(w[2], 1);
+	for (k = 0; k < 3; k++)
+		CHECK(fabs(d[k] - sqrt(0.5)) < 1e-9);
+	CHECK_INT(pool_scores(&in, POOL_ROBUST, p), 0);
+	for (k = 0; k < 4; k++)
+		CHECK(fabs(p[k] - want[k]) < 1e-9);
+	CHECK_INT(pool_scores(&in, POOL_ZMEAN, p), 0);
+	CHECK_NEAR(p[1], 1.0 / 3);
+}
 
-			perm[i] = perm[r];
-			perm[r] = t;
-		}
-		for (k = 0; k < SIM_STORIES; k++)
-			pos[perm[k]] = k;
-		for (i = 0; i < SIM_STORIES; i++) {
-			double bias = 0;
+/* How many seeds of a panel meet a condition on a run. */
+struct sim_tally {
+	int robust_wins, pooled_wins, pair_found, no_pair, position[3],
+	        length[3], broken_lightest;
+	double worst, mean, effective_lo, effective_hi;
+};
 
-			if (j == 0 && from_s[i])
-				bias = 2; /* favours source S */
-			else if (j == 1)
-				bias = 3 * len[i]; /* favours long texts */
-			else if (j == 2) /* favours the top of each batch */
-				bias = 3 * (1 - (double)(pos[i] % SIM_BATCH) /
-				                        (SIM_BATCH - 1));
-			scores[j * SIM_STORIES + i] = sim_clamp_score(
-			        q[i] + bias + SIM_NOISE * mix_normal(&s));
+static void sim_tally(enum pool_sim_panel panel, size_t broken,
+                      struct sim_tally *t)
+{
+	struct pool_sim_result r;
+	unsigned seed;
+	size_t j;
+
+	memset(t, 0, sizeof *t);
+	t->worst = t->effective_lo = INFINITY;
+	t->effective_hi = -INFINITY;
+	for (seed = 1; seed <= POOL_SIM_SEEDS; seed++) {
+		double diff, best = -INFINITY;
+
+		if (!CHECK_INT(pool_sim_run(panel, seed, &r), 0))
+			return;
+		diff = r.tau[POOL_ROBUST] - r.tau[POOL_ZMEAN];
+		t->robust_wins += diff > 0;
+		t->worst = diff < t->worst ? diff : t->worst;
+		t->mean += diff / POOL_SIM_SEEDS;
+		for (j = 0; j < POOL_SIM_JUDGES; j++) {
+			best = r.judge_tau[j] > best ? r.judge_tau[j] : best;
+			t->position[j] +=
+			        r.position[j].notable && r.position[j].r < 0;
+			t->length[j] += r.length[j].notable;
 		}
-		tau[j] = pool_kendall_tau(scores + j * SIM_STORIES, q,
-		                          SIM_STORIES);
-	}
-	for (k = 0; k < 4; k++) {
-		if (pool_scores(&in, methods[k], p) != 0) {
-			tau[SIM_JUDGES + k] = NAN;
-			continue;
-		}
-		tau[SIM_JUDGES + k] = pool_kendall_tau(p, q, SIM_STORIES);
+		t->pooled_wins += r.tau[POOL_ZMEAN] > best;
+		t->pair_found += r.nredundant == 1 && r.redundant_a == 0 &&
+		                 r.redundant_b == 2;
+		t->no_pair += r.nredundant == 0;
+		t->broken_lightest +=
+		        broken < POOL_SIM_JUDGES &&
+		        r.robust_weight[broken] <
+		                r.robust_weight[(broken + 1) % 3] &&
+		        r.robust_weight[broken] <
+		                r.robust_weight[(broken + 2) % 3];
+		if (r.effective_judges < t->effective_lo)
+			t->effective_lo = r.effective_judges;
+		if (r.effective_judges > t->effective_hi)
+			t->effective_hi = r.effective_judges;
 	}
 }
 
+/* Within the noise of zmean: POOL_SIM_SEED_MARGIN, POOL_SIM_MEAN_MARGIN. */
+static bool sim_close(const struct sim_tally *t)
+{
+	return t->worst >= -POOL_SIM_SEED_MARGIN &&
+	       t->mean >= -POOL_SIM_MEAN_MARGIN;
+}
+
+/* The simulation (tests/test_pool_sim.c; bench/pool.sh prints it):
+ * pooling beats every judge; robust beats zmean on every seed when a
+ * judge answers at random or rates length, and is within noise of it
+ * otherwise; the diagnostics name the copy and the biased judges and
+ * nobody else. */
 static void test_pool_simulation(void)
 {
-	double tau[SIM_JUDGES + 4], sum[SIM_JUDGES + 4] = {0};
-	double worst_margin = INFINITY;
-	size_t seed, k;
-	int beaten = 0;
+	struct sim_tally t;
 
-	for (seed = 1; seed <= SIM_SEEDS; seed++) {
-		double best = -INFINITY;
-
-		sim_run(UINT64_C(0x5EED0000) + seed, tau);
-		for (k = 0; k < SIM_JUDGES + 4; k++) {
-			CHECK(tau[k] > 0 && tau[k] <= 1);
-			sum[k] += tau[k];
-		}
-		for (k = 0; k < SIM_JUDGES; k++)
-			best = tau[k] > best ? tau[k] : best;
-		beaten += tau[SIM_JUDGES] > best;
-		if (tau[SIM_JUDGES] - best < worst_margin)
-			worst_margin = tau[SIM_JUDGES] - best;
-	}
-	/* the pooled (zmean) ranking beats every judge, for every seed */
-	CHECK_INT(beaten, SIM_SEEDS);
-	printf("pool simulation: pooled tau %.3f vs judges %.3f %.3f %.3f "
-	       "(%d seeds, smallest margin %.3f); median %.3f vote %.3f "
-	       "borda %.3f\n",
-	       sum[3] / SIM_SEEDS, sum[0] / SIM_SEEDS, sum[1] / SIM_SEEDS,
-	       sum[2] / SIM_SEEDS, SIM_SEEDS, worst_margin, sum[4] / SIM_SEEDS,
-	       sum[5] / SIM_SEEDS, sum[6] / SIM_SEEDS);
+	sim_tally(POOL_SIM_HONEST, 3, &t);
+	CHECK_INT(t.pooled_wins, POOL_SIM_SEEDS);
+	CHECK(sim_close(&t));
+	CHECK_INT(t.no_pair, POOL_SIM_SEEDS);
+	CHECK(t.effective_lo > 2.8 && t.effective_hi <= 3 + 1e-9);
+	/* judge 3 favours the top of its batch, judge 2 long texts */
+	CHECK(t.position[2] >= 7 && t.position[0] == 0 && t.position[1] == 0);
+	CHECK(t.length[1] >= 7 && t.length[0] == 0 && t.length[2] == 0);
+	printf("pool simulation, honest: robust - zmean %+.3f (worst %+.3f)",
+	       t.mean, t.worst);
+	sim_tally(POOL_SIM_NOISY, 3, &t);
+	CHECK(sim_close(&t));
+	printf("; noisy %+.3f (%+.3f)", t.mean, t.worst);
+	sim_tally(POOL_SIM_UNEVEN, 2, &t);
+	CHECK(sim_close(&t));
+	sim_tally(POOL_SIM_RANDOM, 2, &t);
+	CHECK_INT(t.robust_wins, POOL_SIM_SEEDS);
+	CHECK_INT(t.broken_lightest, POOL_SIM_SEEDS);
+	CHECK_INT(t.no_pair, POOL_SIM_SEEDS);
+	printf("; random %+.3f (%+.3f)", t.mean, t.worst);
+	sim_tally(POOL_SIM_LENGTH, 1, &t);
+	CHECK_INT(t.robust_wins, POOL_SIM_SEEDS);
+	CHECK_INT(t.broken_lightest, POOL_SIM_SEEDS);
+	CHECK(t.length[1] == POOL_SIM_SEEDS && t.length[0] == 0 &&
+	      t.length[2] == 0);
+	printf("; length %+.3f (%+.3f)", t.mean, t.worst);
+	sim_tally(POOL_SIM_COPY, 3, &t);
+	CHECK(sim_close(&t));
+	CHECK_INT(t.pair_found, POOL_SIM_SEEDS);
+	CHECK(t.effective_lo > 1.9 && t.effective_hi < 2.1);
+	printf("; copy %+.3f (%+.3f)\n", t.mean, t.worst);
 }
 
 void test_pool(void)
@@ -731,5 +796,8 @@ void test_pool(void)
 	test_pool_select_indices();
 	test_pool_select_picks();
 	test_pool_method_names();
+	test_pool_robust();
+	test_pool_robust_copies();
 	test_pool_simulation();
+	test_pool_stats();
 }
