@@ -179,6 +179,8 @@ bench: deps deps-bench
 	sh bench/verify.sh || status=1; \
 	echo "== merge: stories of one event across languages, offline"; \
 	sh bench/merge.sh || status=1; \
+	echo "== pool: pooling and the diagnostics in the simulation"; \
+	sh bench/pool.sh || status=1; \
 	echo "== night: the whole night at 300 feeds"; \
 	sh bench/night.sh || status=1; \
 	exit $$status
