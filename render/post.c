@@ -1,6 +1,7 @@
 #include "render/post.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,21 @@ void post_reading_minutes(const struct post_spec *spec, size_t *read,
 	*saved = all > own ? (all - own + wpm / 2) / wpm : 0;
 }
 
+/* Minutes in Korean: "45분", "2시간", "2시간 5분". */
+static json_t *post_korean_minutes(size_t minutes)
+{
+	char text[64];
+
+	if (minutes < 60)
+		snprintf(text, sizeof text, "%zu분", minutes);
+	else if (minutes % 60 == 0)
+		snprintf(text, sizeof text, "%zu시간", minutes / 60);
+	else
+		snprintf(text, sizeof text, "%zu시간 %zu분", minutes / 60,
+		         minutes % 60);
+	return json_string(text);
+}
+
 static json_t *post_reading_data(const struct post_spec *spec)
 {
 	const struct post_reading *r = &spec->reading;
@@ -165,6 +181,8 @@ static json_t *post_reading_data(const struct post_spec *spec)
 	json_object_set_new(o, "minutes_read", json_integer((json_int_t)read));
 	json_object_set_new(o, "minutes_saved",
 	                    json_integer((json_int_t)saved));
+	json_object_set_new(o, "time_read", post_korean_minutes(read));
+	json_object_set_new(o, "time_saved", post_korean_minutes(saved));
 	json_object_set_new(o, "saves_time", json_boolean(saved > 0));
 	return o;
 }

@@ -70,7 +70,8 @@ void post_reading_minutes(const struct post_spec *spec, size_t *read,
 /* The template's data: fm (the front-matter's values as YAML), date,
  * intro, viewpoint, overview_title, categories with their stories, and
  * reading (sources, items, stories, selected, words, minutes_read,
- * minutes_saved, and saves_time: minutes_saved > 0). Caller json_decref()s it.
+ * minutes_saved, time_read and time_saved: the minutes in Korean, "1시간
+ * 5분", and saves_time: minutes_saved > 0). Caller json_decref()s it.
  */
 json_t *post_data(const struct post_spec *spec);
 
