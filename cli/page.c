@@ -127,7 +127,7 @@ static void page_head(FILE *fp, const char *title)
 
 /* The post as the blog shows it: the front-matter's title, dates,
  * description and tags (read back with render's reader), then the body
- * through cmark, raw HTML left out (CMARK_OPT_DEFAULT is safe). */
+ * through cmark. */
 static void page_post(FILE *fp, const struct digest *d, const char *title,
                       const struct publish_field *f, size_t nf, size_t body)
 {
@@ -169,13 +169,18 @@ static void page_post(FILE *fp, const struct digest *d, const char *title,
 	for (i = 0; i < nf; i++) {
 		if (strcmp(f[i].key, "tags") != 0)
 			continue;
-		fputs(tags ? "" : "<ul class=\"tags\">", fp);
+		if (!tags)
+			fputs("<ul class=\"tags\">", fp);
 		tags = true;
 		fputs("<li>#", fp);
 		page_text(fp, f[i].value);
 		fputs("</li>", fp);
 	}
-	fputs(tags ? "</ul>\n</header>\n" : "</header>\n", fp);
+	if (tags)
+		fputs("</ul>\n", fp);
+	fputs("</header>\n", fp);
+	/* CMARK_OPT_DEFAULT: raw HTML and javascript: links are left out
+	 * (CMARK_OPT_UNSAFE is not given) */
 	html = cmark_markdown_to_html(post + body, d->post.len - body,
 	                              CMARK_OPT_DEFAULT);
 	fputs(html ? html : "", fp);

@@ -35,9 +35,14 @@ static void preview_show(const struct digest *d, const void *arg)
 {
 	const struct preview_opts *o = arg;
 
-	if (o->html)
-		cli_print_page(stdout, d);
-	else
+	if (o->html) {
+		/* control characters from feeds and LLMs do not reach a
+		 * terminal the page is printed on */
+		FILE *out = cli_visible_stream(stdout);
+
+		cli_print_page(out, d);
+		fclose(out);
+	} else
 		fwrite(buf_cstr(&d->post), 1, d->post.len, stdout);
 }
 
