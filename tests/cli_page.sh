@@ -247,6 +247,19 @@ for panel in page heuristic; do
 done
 if [ "$(cat "$tmp/split.txt")" -gt 0 ]; then ok; else bad "no split row on the heuristic panel's page"; fi
 
+# the editor's picks on the page: the dropped story says so and offers
+# --pin, the pinned one says so and offers --drop
+ids=$(python3 -c 'import json, sys
+ss = json.load(open(sys.argv[1]))["stories"]
+print([s for s in ss if s["selected"]][0]["id"], [s for s in ss if not s["selected"]][-1]["id"])' "$tmp/rank.json")
+drop_id=${ids% *}
+pin_id=${ids#* }
+expect_aidigest 0 "pick" page page -- pick --date "$day" --drop "$drop_id" --pin "$pin_id"
+expect_aidigest 0 "preview --html after the picks" page page -- preview --date "$day" --html
+expect_grep "$tmp/out" "<tr id=\"s-$drop_id\" class=\"out.*dropped by the editor.*--pin $drop_id</code>" "the dropped story's row"
+expect_grep "$tmp/out" "<tr id=\"s-$pin_id\" class=\"sel.*pinned by the editor.*--drop $pin_id</code>" "the pinned story's row"
+expect_aidigest 0 "pick --clear" page page -- pick --date "$day" --clear
+
 # 4. in Chromium: a screenshot, the DOM it builds, the requests it makes
 browser=""
 for b in chromium chromium-browser; do
