@@ -30,8 +30,8 @@ DEB_BUILD = gcc make pkg-config libc6-dev libxml2-dev libjansson-dev \
 # sets the clock of the night's run; the engines suite builds the post
 # with Hugo and Jekyll, and reads it with gray-matter from npm (Debian's
 # npm and nodejs only where no npm is, as a NodeSource nodejs brings its
-# own).
-DEB_TEST = python3 faketime hugo jekyll
+# own); headless chromium opens the editor's page (tests/cli_page.sh).
+DEB_TEST = python3 faketime hugo jekyll chromium
 DEB_NPM = nodejs npm
 DEB_FUZZ = clang libclang-rt-14-dev
 DEB_BENCH = sfeed python3-feedparser time curl
@@ -248,7 +248,8 @@ deps-test: deps
 	@if ! command -v python3 >/dev/null 2>&1 || \
 	    ! command -v faketime >/dev/null 2>&1 || \
 	    ! command -v hugo >/dev/null 2>&1 || \
-	    ! command -v jekyll >/dev/null 2>&1; then \
+	    ! command -v jekyll >/dev/null 2>&1 || \
+	    ! command -v chromium >/dev/null 2>&1; then \
 		echo "aidigest: installing test dependencies: $(DEB_TEST)"; \
 		$(call apt_install,$(DEB_TEST)); \
 	fi

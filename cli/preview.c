@@ -15,8 +15,11 @@ static const struct cli_option preview_options[] = {
         CLI_OPTION_DATE(struct preview_opts),
         {"--html", NULL, CLI_OPT_FLAG, offsetof(struct preview_opts, html), 0,
          NULL,
-         "a standalone HTML page of the post (through cmark) instead of "
-         "its markdown"},
+         "the editor's page instead of the markdown: the post as the "
+         "blog shows it, beside it the panel's report (each judge's "
+         "scores, why each story is in or out, verification, cost, "
+         "the pick commands); one HTML file, nothing from the "
+         "network"},
         {NULL, NULL, CLI_OPT_FLAG, 0, 0, NULL, NULL},
 };
 
@@ -32,9 +35,14 @@ static void preview_show(const struct digest *d, const void *arg)
 {
 	const struct preview_opts *o = arg;
 
-	if (o->html)
-		cli_print_post_html(stdout, buf_cstr(&d->post));
-	else
+	if (o->html) {
+		/* control characters from feeds and LLMs do not reach a
+		 * terminal the page is printed on */
+		FILE *out = cli_visible_stream(stdout);
+
+		cli_print_page(out, d);
+		fclose(out);
+	} else
 		fwrite(buf_cstr(&d->post), 1, d->post.len, stdout);
 }
 

@@ -62,8 +62,11 @@ void cli_verify_summary(const struct verify_result *vr, struct buf *out);
  * cost; a message under context. */
 void cli_print_run_summary(const char *context, const struct digest *d);
 
-/* A post as a standalone HTML page (cmark; raw HTML in the markdown is
- * not passed through). */
-void cli_print_post_html(FILE *fp, const char *post);
+/* The editor's page of a built day (cli/page.c): one standalone HTML
+ * file, no script and nothing from the network: the post as the blog
+ * shows it (cmark, raw HTML left out), the reading figures, the judges
+ * and their agreement, every candidate with each judge's score, why it is
+ * in or out and its pick command, verification's verdicts, the cost. */
+void cli_print_page(FILE *fp, const struct digest *d);
 
 #endif

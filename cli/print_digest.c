@@ -4,13 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark.h>
 #include <jansson.h>
 
 #include "cli/cli.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
-#include "render/escape.h"
 #include "summarize/pool.h"
 
 static void print_json(FILE *fp, json_t *root)
@@ -466,36 +464,4 @@ void cli_print_run_summary(const char *context, const struct digest *d)
 	        d->written ? buf_cstr(&verified) : "-", cost.usd,
 	        cost.reference_usd);
 	buf_free(&verified);
-}
-
-void cli_print_post_html(FILE *fp, const char *post)
-{
-	const char *body = post, *title_at, *end;
-	struct buf title = BUF_INIT(4096), esc = BUF_INIT(0);
-	char *html;
-
-	if (strncmp(post, "---\n", 4) == 0) {
-		end = strstr(post + 4, "\n---\n");
-		if (end)
-			body = end + 5;
-		title_at = strstr(post, "\ntitle: ");
-		if (title_at && (!end || title_at < end)) {
-			title_at += 8;
-			buf_append(&title, title_at, strcspn(title_at, "\n"));
-		}
-	}
-	escape_html(&esc, buf_cstr(&title), title.len);
-	html = cmark_markdown_to_html(body, strlen(body), CMARK_OPT_DEFAULT);
-	fprintf(fp,
-	        "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n"
-	        "<meta charset=\"utf-8\">\n<title>%s</title>\n"
-	        "<style>body{max-width:46em;margin:2em auto;padding:0 1em;"
-	        "font:16px/1.7 system-ui,sans-serif}blockquote{border-left:4px "
-	        "solid #ccc;margin-left:0;padding-left:1em;color:#444}"
-	        "a{color:#0645ad}</style>\n</head>\n<body>\n%s</body>\n</"
-	        "html>\n",
-	        buf_cstr(&esc), html ? html : "");
-	free(html);
-	buf_free(&title);
-	buf_free(&esc);
 }

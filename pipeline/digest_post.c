@@ -73,6 +73,42 @@ static bool digest_post_is(const struct digest *d, const char *hash)
 	return *hash && strcmp(now, hash) == 0;
 }
 
+static int digest_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The reading figures: the items of the day's window (a story's items
+ * outside it are not counted), their sources and words, the stories the
+ * panel considered (the new ones) and the stories posted. */
+static void digest_reading(const struct digest *d, struct post_reading *r)
+{
+	const char **names = NULL;
+	size_t i, k, n = 0;
+
+	memset(r, 0, sizeof *r);
+	for (i = 0; i < d->nstories; i++)
+		for (k = 0; k < d->stories[i].nitems; k++) {
+			const struct store_item_row *it =
+			        &d->stories[i].items[k];
+
+			if (it->time < d->from || it->time >= d->to)
+				continue;
+			names = xreallocarray(names, n + 1, sizeof *names);
+			names[n++] = it->feed_name ? it->feed_name : "";
+			r->words += post_count_words(it->title) +
+			            post_count_words(it->summary);
+		}
+	r->items = n;
+	if (n)
+		qsort(names, n, sizeof *names, digest_name_cmp);
+	for (i = 0; i < n; i++)
+		r->sources += i == 0 || strcmp(names[i - 1], names[i]) != 0;
+	r->stories = d->fresh;
+	r->selected = d->nitems;
+	free(names);
+}
+
 int digest_render(struct digest *d, struct buf *err)
 {
 	const struct config *cfg = d->env->config;
@@ -99,6 +135,7 @@ int digest_render(struct digest *d, struct buf *err)
 	spec->ncats = d->pc.ncategories;
 	spec->items = d->items;
 	spec->nitems = d->nitems;
+	digest_reading(d, &spec->reading);
 	if (cfg->template_path) {
 		tmpl = file_read_text(cfg->template_path, DIGEST_TEMPLATE_MAX,
 		                      &why);

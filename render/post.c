@@ -1,11 +1,19 @@
 #include "render/post.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/xalloc.h"
 #include "render/escape.h"
+#include "render/frontmatter.h"
 #include "render/mustache.h"
+
+/* The reading speed of the reading figures: 238 words a minute, the
+ * mean of silent reading of English non-fiction in Brysbaert's
+ * meta-analysis (2019); a Korean eojeol counts as a word. */
+#define POST_WORDS_PER_MINUTE 238
 
 const char *const post_sections[] = {"## Today's Preview", "### AI Viewpoint",
                                      "## Today's Overview", NULL};
@@ -91,6 +99,94 @@ static json_t *post_front_matter(const struct post_spec *spec)
 	return fm;
 }
 
+size_t post_count_words(const char *s)
+{
+	size_t n = 0;
+	bool in_word = false;
+
+	for (; s && *s; s++) {
+		bool space = *s == ' ' || (*s >= '\t' && *s <= '\r');
+
+		n += !space && !in_word;
+		in_word = !space;
+	}
+	return n;
+}
+
+/* The words of the writer's text the post carries. */
+static size_t post_words(const struct post_spec *spec)
+{
+	const struct writer_output *w = spec->w;
+	size_t n, i;
+
+	n = post_count_words(w->title) + post_count_words(w->description) +
+	    post_count_words(w->intro) + post_count_words(w->viewpoint) +
+	    post_count_words(w->overview_title);
+	for (i = 0; i < spec->nitems; i++) {
+		const struct writer_piece *p = spec->items[i].piece;
+
+		n += post_count_words(p && p->title && *p->title
+		                              ? p->title
+		                              : spec->items[i].title);
+		if (p)
+			n += post_count_words(p->oneliner) +
+			     post_count_words(p->summary);
+	}
+	return n;
+}
+
+/* The model: the day's items as the feeds give them (each title and
+ * text, read at the speed above) are what a reader would read without
+ * the post; the post's own text is what they read instead. The feeds'
+ * texts are abstracts and the pages behind them longer, so the time
+ * saved is a floor. Minutes are rounded to the nearest; never below 0. */
+void post_reading_minutes(const struct post_spec *spec, size_t *read,
+                          size_t *saved)
+{
+	size_t wpm = POST_WORDS_PER_MINUTE, own = post_words(spec);
+	size_t all = spec->reading.words;
+
+	*read = (all + wpm / 2) / wpm;
+	*saved = all > own ? (all - own + wpm / 2) / wpm : 0;
+}
+
+/* Minutes in Korean: "45분", "2시간", "2시간 5분". */
+static json_t *post_korean_minutes(size_t minutes)
+{
+	char text[64];
+
+	if (minutes < 60)
+		snprintf(text, sizeof text, "%zu분", minutes);
+	else if (minutes % 60 == 0)
+		snprintf(text, sizeof text, "%zu시간", minutes / 60);
+	else
+		snprintf(text, sizeof text, "%zu시간 %zu분", minutes / 60,
+		         minutes % 60);
+	return json_string(text);
+}
+
+static json_t *post_reading_data(const struct post_spec *spec)
+{
+	const struct post_reading *r = &spec->reading;
+	json_t *o = json_object();
+	size_t read, saved;
+
+	post_reading_minutes(spec, &read, &saved);
+	json_object_set_new(o, "sources", json_integer((json_int_t)r->sources));
+	json_object_set_new(o, "items", json_integer((json_int_t)r->items));
+	json_object_set_new(o, "stories", json_integer((json_int_t)r->stories));
+	json_object_set_new(o, "selected",
+	                    json_integer((json_int_t)r->selected));
+	json_object_set_new(o, "words", json_integer((json_int_t)r->words));
+	json_object_set_new(o, "minutes_read", json_integer((json_int_t)read));
+	json_object_set_new(o, "minutes_saved",
+	                    json_integer((json_int_t)saved));
+	json_object_set_new(o, "time_read", post_korean_minutes(read));
+	json_object_set_new(o, "time_saved", post_korean_minutes(saved));
+	json_object_set_new(o, "saves_time", json_boolean(saved > 0));
+	return o;
+}
+
 json_t *post_data(const struct post_spec *spec)
 {
 	const struct writer_output *w = spec->w;
@@ -108,6 +204,7 @@ json_t *post_data(const struct post_spec *spec)
 	json_object_set_new(
 	        root, "overview_title",
 	        json_string(w->overview_title ? w->overview_title : ""));
+	json_object_set_new(root, "reading", post_reading_data(spec));
 	/* categories in the order their best story ranks; the stories
 	 * without one ("기타") last, after every named category */
 	for (j = 0; j < 2 * spec->nitems; j++) {
@@ -209,6 +306,37 @@ struct publish_field *post_fields(const struct post_spec *spec, size_t *n)
 	if (spec->preset == POST_HUGO)
 		post_field(&v, n, "draft", "false");
 	return v;
+}
+
+int post_front_matter_read(const char *post, size_t n,
+                           struct publish_field **fields, size_t *nfields,
+                           size_t *body)
+{
+	struct frontmatter fm = FRONTMATTER_INIT;
+	const char *why;
+	size_t fm_end, line, k, at;
+	int rc;
+
+	*fields = NULL;
+	*nfields = 0;
+	*body = 0;
+	rc = frontmatter_bounds(post, n, &fm_end, body);
+	if (rc != 0) {
+		*body = 0;
+		return rc;
+	}
+	if (frontmatter_parse(&fm, post + 4, fm_end - 4, 2, &line, &why) != 0) {
+		frontmatter_free(&fm);
+		return ERR_PARSE;
+	}
+	for (k = 0; k < fm.nkeys; k++)
+		for (at = fm.keys[k].first;
+		     at < fm.keys[k].first + fm.keys[k].count; at++)
+			post_field(fields, nfields,
+			           frontmatter_string(&fm, fm.keys[k].key),
+			           frontmatter_string(&fm, fm.values[at]));
+	frontmatter_free(&fm);
+	return ERR_OK;
 }
 
 void post_fields_free(struct publish_field *f, size_t n)

@@ -28,6 +28,16 @@ struct post_item {
 	const struct writer_piece *piece; /* the writer's text for it */
 };
 
+/* What was read for the post: the reading figures the template shows
+ * ({{reading.sources}} and the rest). */
+struct post_reading {
+	size_t sources;  /* distinct sources of the day's items */
+	size_t items;    /* the items of the day's window */
+	size_t stories;  /* the stories they make that the panel considered */
+	size_t selected; /* the stories in the post */
+	size_t words;    /* in those items' titles and texts */
+};
+
 struct post_spec {
 	const char *date;       /* the digest's day, YYYY-MM-DD */
 	const char *first_date; /* the day it was first published (kept) */
@@ -39,6 +49,7 @@ struct post_spec {
 	size_t ncats;
 	const struct post_item *items;
 	size_t nitems;
+	struct post_reading reading;
 };
 
 /* "hoodie", "hugo", "jekyll" into *out: 0, or ERR_NOT_FOUND (*out
@@ -47,7 +58,21 @@ MUST_CHECK int post_preset_parse(const char *name, enum post_preset *out);
 /* The default output pattern of a preset. */
 const char *post_default_output(enum post_preset p);
 
-/* The template's data. Caller json_decref()s it. */
+/* Words in s: runs of bytes other than ASCII white space (a Korean
+ * eojeol is one word). NULL has none. */
+size_t post_count_words(const char *s);
+
+/* The reading time of the day's items and what the post saves of it, in
+ * whole minutes (the model is in post.c). */
+void post_reading_minutes(const struct post_spec *spec, size_t *read,
+                          size_t *saved);
+
+/* The template's data: fm (the front-matter's values as YAML), date,
+ * intro, viewpoint, overview_title, categories with their stories, and
+ * reading (sources, items, stories, selected, words, minutes_read,
+ * minutes_saved, time_read and time_saved: the minutes in Korean, "1시간
+ * 5분", and saves_time: minutes_saved > 0). Caller json_decref()s it.
+ */
 json_t *post_data(const struct post_spec *spec);
 
 /* Render tmpl with the spec's data into out. 0, or mustache_render's
@@ -65,6 +90,15 @@ void post_fields_free(struct publish_field *f, size_t n);
  * them, NULL-ended; free with post_urls_free. */
 char **post_allowed_urls(const struct post_spec *spec);
 void post_urls_free(char **urls);
+
+/* A post's front-matter read back with render's reader (the YAML subset
+ * the project writes; quoted values unescaped): 0 with one field a value
+ * (a list's items one each, in order; free with post_fields_free) and
+ * the body's offset in *body; ERR_NOT_FOUND (*body 0) when the post has
+ * no front-matter; ERR_PARSE when it does not read. */
+MUST_CHECK int post_front_matter_read(const char *post, size_t n,
+                                      struct publish_field **fields,
+                                      size_t *nfields, size_t *body);
 
 /* The headings the post must have, in order, NULL-ended. */
 extern const char *const post_sections[];

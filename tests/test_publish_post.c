@@ -1,8 +1,10 @@
 /* The post as each preset writes it from the built-in template: it passes
  * its own validation; feed and writer text reaches the body as nothing a
  * blog engine runs (no brace, no "@") and reads back through cmark as
- * itself; the front-matter keeps the text as written; the dates are
- * plain days that every engine files under the digest's day. */
+ * itself; the front-matter keeps the text as written (and reads back so
+ * through post_front_matter_read); the dates are plain days that every
+ * engine files under the digest's day; the reading figures (sources and
+ * items read, stories, selected, the time saved) are in the post. */
 
 #include <cmark.h>
 #include <stdio.h>
@@ -152,6 +154,142 @@ static void check_catch_all_last(void)
 	json_decref(data);
 }
 
+static const struct {
+	const char *text;
+	size_t words;
+} word_cases[] = {
+        {"", 0},
+        {"   ", 0},
+        {"one", 1},
+        {"  two  words ", 2},
+        {"a\tb\nc\rd\ve\ff", 6},
+        {"오늘은 AI 소식입니다.", 3},
+        {"no\xc2\xa0"
+         "break",
+         1}, /* NBSP is no ASCII space */
+};
+
+/* The reading time: words at 238 a minute, rounded to the nearest, the
+ * post's own words taken off what it saves. */
+static const struct {
+	size_t words;
+	size_t read, saved; /* with the post of test_publish_post */
+} minute_cases[] = {
+        {0, 0, 0},          {118, 0, 0},           {119, 1, 0},
+        {238 * 30, 30, 30}, {238 * 125, 125, 125},
+};
+
+/* The figures in the post as the built-in template places them: after
+ * the intro, before Today's Preview; the time saved only when there is
+ * some, in Korean hours and minutes. */
+static const struct {
+	size_t words;
+	const char *line;
+} reading_cases[] = {
+        {238 * 30, "\n*오늘은 12개 소스의 글 345건과 이야기 67개를 읽고 1개를 "
+                   "골랐습니다. 원문을 모두 읽는 데 드는 약 30분 가운데 "
+                   "30분을 아꼈습니다.*\n"},
+        {238 * 125, "\n*오늘은 12개 소스의 글 345건과 이야기 67개를 읽고 "
+                    "1개를 골랐습니다. 원문을 모두 읽는 데 드는 약 2시간 "
+                    "5분 가운데 2시간 5분을 아꼈습니다.*\n"},
+        {238 * 120, " 약 2시간 가운데 2시간을 아꼈습니다.*\n"},
+        {0, "\n*오늘은 12개 소스의 글 345건과 이야기 67개를 읽고 1개를 "
+            "골랐습니다.*\n"},
+};
+
+static void check_reading(struct post_spec *spec)
+{
+	struct buf post = BUF_INIT(0), err = BUF_INIT(0);
+	const char *at, *preview;
+	json_t *data;
+	size_t k, read, saved;
+
+	for (k = 0; k < sizeof word_cases / sizeof *word_cases; k++)
+		if (!CHECK_INT(post_count_words(word_cases[k].text),
+		               word_cases[k].words))
+			printf("  words of \"%s\"\n", word_cases[k].text);
+	CHECK_INT(post_count_words(NULL), 0);
+	spec->preset = POST_HOODIE;
+	spec->reading.sources = 12;
+	spec->reading.items = 345;
+	spec->reading.stories = 67;
+	spec->reading.selected = 1;
+	for (k = 0; k < sizeof minute_cases / sizeof *minute_cases; k++) {
+		spec->reading.words = minute_cases[k].words;
+		post_reading_minutes(spec, &read, &saved);
+		if (!CHECK_INT(read, minute_cases[k].read) ||
+		    !CHECK_INT(saved, minute_cases[k].saved))
+			printf("  minutes of %zu words\n",
+			       minute_cases[k].words);
+	}
+	for (k = 0; k < sizeof reading_cases / sizeof *reading_cases; k++) {
+		spec->reading.words = reading_cases[k].words;
+		buf_reset(&post);
+		CHECK_INT(post_render(post_template_text,
+		                      strlen(post_template_text), spec, &post,
+		                      &err),
+		          0);
+		at = strstr(buf_cstr(&post), reading_cases[k].line);
+		preview = strstr(buf_cstr(&post), "\n## Today's Preview\n");
+		if (!CHECK(at != NULL) || !CHECK(preview != NULL) ||
+		    !CHECK(at < preview) ||
+		    !CHECK(at > strstr(buf_cstr(&post), "오늘은 ")))
+			printf("  reading %zu: %s\n", k, buf_cstr(&post));
+		CHECK((strstr(buf_cstr(&post), "아꼈습니다") == NULL) ==
+		      (reading_cases[k].words == 0));
+	}
+	data = post_data(spec);
+	CHECK_INT(json_integer_value(json_object_get(
+	                  json_object_get(data, "reading"), "sources")),
+	          12);
+	CHECK_INT(json_integer_value(json_object_get(
+	                  json_object_get(data, "reading"), "items")),
+	          345);
+	json_decref(data);
+	memset(&spec->reading, 0, sizeof spec->reading);
+	buf_free(&post);
+	buf_free(&err);
+}
+
+/* The front-matter read back as written: the title with its quotes and
+ * braces, the tags in order, the body after the closing line. */
+static void check_front_matter_read(struct post_spec *spec)
+{
+	struct buf post = BUF_INIT(0), err = BUF_INIT(0);
+	struct publish_field *f = NULL;
+	size_t nf = 0, body = 0, k, ntags = 0;
+	static const char bad[] = "---\ntitle: \"open\n---\nbody\n";
+
+	spec->preset = POST_HOODIE;
+	CHECK_INT(post_render(post_template_text, strlen(post_template_text),
+	                      spec, &post, &err),
+	          0);
+	if (CHECK_INT(
+	            post_front_matter_read(post.data, post.len, &f, &nf, &body),
+	            0)) {
+		for (k = 0; k < nf; k++) {
+			if (strcmp(f[k].key, "title") == 0)
+				CHECK_STR(f[k].value, title);
+			if (strcmp(f[k].key, "tags") == 0)
+				CHECK_STR(f[k].value,
+				          ntags < 2 ? tags[ntags++] : "");
+		}
+		CHECK_INT(ntags, 2);
+		CHECK(body > 4 &&
+		      strncmp(post.data + body - 4, "---\n", 4) == 0);
+	}
+	post_fields_free(f, nf);
+	CHECK_INT(
+	        post_front_matter_read("no front-matter\n", 16, &f, &nf, &body),
+	        ERR_NOT_FOUND);
+	CHECK_INT(nf + body, 0);
+	CHECK_INT(post_front_matter_read(bad, sizeof bad - 1, &f, &nf, &body),
+	          ERR_PARSE);
+	CHECK_INT(nf, 0);
+	buf_free(&post);
+	buf_free(&err);
+}
+
 void test_publish_post(void)
 {
 	struct writer_piece piece = {0};
@@ -189,4 +327,6 @@ void test_publish_post(void)
 	spec.nitems = 1;
 	for (k = 0; k < sizeof preset_lines / sizeof *preset_lines; k++)
 		check_preset(k, &spec);
+	check_reading(&spec);
+	check_front_matter_read(&spec);
 }
