@@ -77,6 +77,25 @@ if [ ! -f "$post" ]; then
 fi
 store_links night night "$day"
 check_post "$post" "the night's post"
+# the reading figures: the post names the sources and items of the day's
+# window as the store has them (items.json, from store_links above)
+if python3 - "$post" "$tmp/items.json" "$day" 2>"$tmp/py.err" <<'EOF'; then ok; else bad "the reading figures: $(tail -n 3 "$tmp/py.err")"; fi
+import datetime, json, re, sys
+post = open(sys.argv[1], encoding="utf-8").read()
+stories = json.load(open(sys.argv[2]))["stories"]
+kst = datetime.timezone(datetime.timedelta(hours=9))
+start = datetime.datetime.fromisoformat(sys.argv[3]).replace(tzinfo=kst)
+end = start + datetime.timedelta(days=1)
+inside = [i for s in stories for i in s["items"]
+          if start <= datetime.datetime.fromisoformat(i["time"].replace("Z", "+00:00")) < end]
+m = re.search(r"^\*오늘은 (\d+)개 소스의 글 (\d+)건과 이야기 (\d+)개를 읽고 (\d+)개를 골랐습니다\.", post, re.M)
+assert m, "no reading line in the post"
+got = (int(m.group(1)), int(m.group(2)))
+want = (len({i["source"] for i in inside}), len(inside))
+assert got == want, "the post says %r sources and items, the store %r" % (got, want)
+assert want[0] >= 250 and want[1] >= 4000, want
+print("night: %s" % post[m.start():post.index("\n", m.start())])
+EOF
 for planted in '처리 속도가 73.4%' '9876억 원' '4321명'; do
 	expect_no_grep "$post" "$planted" "an invented figure was published"
 done

@@ -42,6 +42,7 @@ run cli env AIDIGEST_BIN="$bin" sh tests/cli.sh
 run fetch env AIDIGEST_BIN="$bin" sh tests/cli_fetch.sh
 run rank env AIDIGEST_BIN="$bin" sh tests/cli_rank.sh
 run run env AIDIGEST_BIN="$bin" sh tests/cli_run.sh
+run page env AIDIGEST_BIN="$bin" sh tests/cli_page.sh
 run night env AIDIGEST_BIN="$bin" sh tests/cli_night.sh
 run help env AIDIGEST_BIN="$bin" sh tests/cli_help.sh
 run engines env AIDIGEST_BIN="$bin" sh tests/cli_engines.sh
