@@ -103,6 +103,7 @@ struct xml_capture {
 struct xml_state {
 	struct feed_builder *fb;
 	xmlParserCtxtPtr ctxt;
+	struct feed_xml_prepper *prep;
 	size_t depth;
 	bool root_seen;
 	bool not_feed;
