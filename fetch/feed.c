@@ -1,6 +1,9 @@
 #include "fetch/feed.h"
 
 #include <stdarg.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -442,29 +445,58 @@ out:
 
 /* The bytes feed_tsv_escape stops at: the escapes, C0, DEL, and 0xC2,
  * which may start a C1 control character. */
-static const char feed_tsv_stops[] =
-        "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
-        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
-        "\x7f\xc2";
+static bool feed_tsv_stop(unsigned char c)
+{
+	return c < 0x20 || c == '\\' || c == 0x7F || c == 0xC2;
+}
+
+/* Length of the run at the start of s[0..n) written as it is. */
+static size_t feed_tsv_run(const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i c1f = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+	const __m128i bs = _mm_set1_epi8('\\'), c2 = _mm_set1_epi8((char)0xC2);
+	__m128i x, stop;
+	unsigned mask;
+
+	for (; n - i >= 16; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* x <= 0x1F, unsigned: min(x, 0x1F) == x */
+		stop = _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x);
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, del));
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, bs));
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, c2));
+		mask = (unsigned)_mm_movemask_epi8(stop);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && !feed_tsv_stop((unsigned char)s[i]))
+		i++;
+	return i;
+}
 
 void feed_tsv_escape(FILE *fp, const char *s)
 {
-	size_t run, k;
+	size_t n = strlen(s), run, k;
 
 	for (;;) {
 		/* up to the next byte that is escaped or may start a control
 		 * character */
-		run = strcspn(s, feed_tsv_stops);
+		run = feed_tsv_run(s, n);
 		fwrite(s, 1, run, fp);
 		s += run;
-		k = utf8_control_len(s, strnlen(s, 2));
+		n -= run;
+		if (n == 0)
+			return;
+		k = utf8_control_len(s, n < 2 ? n : 2);
 		if (*s != '\r' && k > 0) {
 			s += k; /* dropped: raw to a terminal it could act */
+			n -= k;
 			continue;
 		}
 		switch (*s) {
-		case '\0':
-			return;
 		case '\\':
 			fputs("\\\\", fp);
 			break;
@@ -482,6 +514,7 @@ void feed_tsv_escape(FILE *fp, const char *s)
 			break;
 		}
 		s++;
+		n--;
 	}
 }
 

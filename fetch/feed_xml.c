@@ -25,15 +25,21 @@
 #define XML_CHUNK 65536
 
 /* The class of an element's namespace; libxml2 hands out one interned
- * string per URI, so the last answer is kept by pointer. */
+ * string per URI, so the answers for the last few are kept by pointer. */
 static enum xml_ns xml_ns_of_cached(struct xml_state *st, const xmlChar *uri)
 {
-	if (uri != st->last_uri || !st->last_uri_valid) {
-		st->last_uri = uri;
-		st->last_ns = feed_xml_ns_lookup(uri);
-		st->last_uri_valid = true;
-	}
-	return st->last_ns;
+	struct xml_ns_seen *slot;
+	size_t i, n = st->ns_nseen < XML_NS_SEEN ? st->ns_nseen : XML_NS_SEEN;
+
+	if (!uri)
+		return NS_CORE;
+	for (i = 0; i < n; i++)
+		if (st->ns_seen[i].uri == uri)
+			return st->ns_seen[i].ns;
+	slot = &st->ns_seen[st->ns_nseen++ % XML_NS_SEEN];
+	slot->uri = uri;
+	slot->ns = feed_xml_ns_lookup(uri);
+	return slot->ns;
 }
 
 /* The name in ASCII lower case, for matching; a longer name than any
@@ -344,7 +350,7 @@ static void xml_start(void *ctx, const xmlChar *localname,
 		const struct xml_field_rule *r = &feed_xml_fields[i];
 
 		if (!(r->ctx & (in_entry ? CTX_ENTRY : CTX_FEED)) ||
-		    strcmp(r->name, name) != 0)
+		    r->name[0] != name[0] || strcmp(r->name, name) != 0)
 			continue;
 		switch (r->field) {
 		case F_GROUP:

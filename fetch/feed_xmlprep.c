@@ -1,4 +1,7 @@
 #include <stdbool.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +135,8 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 
 	*cp = 0;
 	for (i = 0; i < sizeof predefined / sizeof *predefined; i++)
-		if ((size_t)(end - p) >= predefined[i].len &&
+		if (p < end && *p == predefined[i].name[0] &&
+		    (size_t)(end - p) >= predefined[i].len &&
 		    memcmp(p, predefined[i].name, predefined[i].len) == 0) {
 			*cp = (unsigned char)predefined[i].c;
 			return predefined[i].len + 1;
@@ -241,11 +245,9 @@ static bool prep_give(struct feed_xml_prepper *pp, const char *s, size_t n,
 	return true;
 }
 
-/* The characters of text [s, e) into pp->text, references decoded and
- * CRLF as LF; false at what CDATA cannot hold as it is: a CR alone, a
- * reference that is no character XML allows (a named one, &#1;). */
-static bool prep_decode(struct feed_xml_prepper *pp, const char *s,
-                        const char *e)
+/* prep_decode for text with a CR in it: the slow way, CRLF as LF. */
+static bool prep_decode_cr(struct feed_xml_prepper *pp, const char *s,
+                           const char *e)
 {
 	struct buf *t = &pp->text;
 	const char *p, *amp;
@@ -253,7 +255,6 @@ static bool prep_decode(struct feed_xml_prepper *pp, const char *s,
 	size_t len;
 	char utf8[4];
 
-	buf_reset(t);
 	for (p = s; (amp = memchr(p, '&', (size_t)(e - p))) != NULL;
 	     p = amp + len) {
 		if (!prep_append_lf(t, p, amp))
@@ -270,6 +271,69 @@ static bool prep_decode(struct feed_xml_prepper *pp, const char *s,
 		buf_append(t, utf8, utf8_encode(cp, utf8));
 	}
 	return prep_append_lf(t, p, e);
+}
+
+/* Copy s[0..n) to w up to its first '&' (or all of it); returns the bytes
+ * copied. w has room for n bytes: a block is stored before it is looked
+ * at, so a run costs no call per reference. */
+static size_t prep_copy_to_amp(char *w, const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i amp = _mm_set1_epi8('&');
+	__m128i x;
+	unsigned mask;
+
+	for (; n - i >= 16; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		_mm_storeu_si128((__m128i *)(void *)(w + i), x);
+		mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, amp));
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	for (; i < n && s[i] != '&'; i++)
+		w[i] = s[i];
+	return i;
+}
+
+/* The characters of text [s, e) into pp->text, references decoded and
+ * CRLF as LF; false at what CDATA cannot hold as it is: a CR alone, a
+ * reference that is no character XML allows (a named one, &#1;). The
+ * characters are never more bytes than the text. */
+static bool prep_decode(struct feed_xml_prepper *pp, const char *s,
+                        const char *e)
+{
+	struct buf *t = &pp->text;
+	const char *p = s;
+	size_t k, len, done = 0;
+	uint32_t cp;
+	char *w;
+
+	buf_reset(t);
+	if (memchr(s, '\r', (size_t)(e - s)))
+		return prep_decode_cr(pp, s, e);
+	w = buf_reserve(t, (size_t)(e - s));
+	while (p < e) {
+		k = prep_copy_to_amp(w + done, p, (size_t)(e - p));
+		done += k;
+		p += k;
+		if (p == e)
+			break;
+		len = prep_reference(p, e, &cp);
+		if (len == 0) {
+			w[done++] = '&'; /* a bare '&' is text */
+			pp->res.bare_amp++;
+			p++;
+			continue;
+		}
+		if (cp == 0)
+			return false;
+		done += utf8_encode(cp, w + done);
+		p += len;
+	}
+	buf_commit(t, done);
+	return true;
 }
 
 /* A run of text [s, e) (it may hold '<' that start no markup). */
