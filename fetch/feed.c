@@ -245,6 +245,22 @@ void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
 	buf_putc(&feed->notes, '\n');
 }
 
+void feed_builder_note_first(struct feed_builder *fb, const char *note)
+{
+	struct buf *notes = &fb->feed->notes;
+	struct buf both = BUF_INIT(notes->max);
+	size_t lines = 0, i;
+
+	buf_puts(&both, note);
+	buf_putc(&both, '\n');
+	for (i = 0; i < notes->len && lines < FEED_MAX_NOTES - 1; i++) {
+		buf_putc(&both, notes->data[i]);
+		lines += notes->data[i] == '\n';
+	}
+	buf_free(notes);
+	*notes = both;
+}
+
 struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
 {
 	struct feed *feed = fb->feed;
@@ -305,43 +321,6 @@ void feed_builder_end_entry(struct feed_builder *fb)
 	}
 }
 
-/* First non-space byte of the document, past a UTF-8 BOM. */
-static const char *feed_first_byte(const char *s, size_t n)
-{
-	const char *end = s + n;
-
-	while (s < end && ascii_isxmlspace(*s))
-		s++;
-	return s < end ? s : NULL;
-}
-
-static bool feed_starts_icase(const char *s, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-
-	return (size_t)(end - s) >= n && strncasecmp(s, word, n) == 0;
-}
-
-static int feed_sniff_not_xml(const char *s, size_t n, struct buf *err)
-{
-	const char *p = feed_first_byte(s, n), *end = s + n;
-
-	if (!p) {
-		buf_puts(err, "not a feed: the document is empty");
-		return ERR_NOT_FEED;
-	}
-	if (*p == '<') {
-		if (feed_starts_icase(p, end, "<!doctype html") ||
-		    feed_starts_icase(p, end, "<html")) {
-			buf_puts(err, "not a feed: looks like an HTML page");
-			return ERR_NOT_FEED;
-		}
-		return ERR_OK;
-	}
-	buf_puts(err, "not a feed: neither XML nor JSON");
-	return ERR_NOT_FEED;
-}
-
 int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
                       size_t n, struct buf *err)
 {
@@ -366,78 +345,6 @@ int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
 	}
 	fb->feed = xcalloc(1, sizeof *fb->feed);
 	buf_init(&fb->feed->notes, 64 * 1024);
-	return ERR_OK;
-}
-
-int feed_parse(const char *data, size_t n, const struct feed_options *opt,
-               struct feed **out, struct buf *err)
-{
-	struct feed_builder fb;
-	struct charset_info ci;
-	struct buf converted = BUF_INIT(0);
-	struct feed *feed;
-	const char *text, *first;
-	size_t text_len;
-	long replaced = 0;
-	int rc, ret;
-
-	*out = NULL;
-	ret = feed_builder_init(&fb, opt, n, err);
-	if (ret != ERR_OK)
-		return ret;
-	opt = fb.opt;
-	feed = fb.feed;
-
-	charset_detect(data, n, opt->content_type, &ci);
-	snprintf(feed->encoding, sizeof feed->encoding, "%s", ci.name);
-	/* RFC 3023 makes text/xml without a charset us-ascii, which servers
-	 * ignore: it is reported so, but read in the document's own. */
-	if (strcmp(ci.source, "default") == 0 && opt->content_type) {
-		bool not_xml = ci.media_type_not_xml;
-
-		charset_detect(data, n, NULL, &ci);
-		ci.media_type_not_xml = not_xml;
-	}
-	converted.max = 3 * n + 64;
-	rc = charset_to_utf8(data, n, ci.name, &converted, &text, &text_len,
-	                     &replaced);
-	if (rc == CHARSET_ERR_CAP) {
-		buf_puts(err, "document too large once converted to UTF-8");
-		ret = ERR_LIMIT;
-		goto out;
-	}
-	if (rc == CHARSET_UNKNOWN) {
-		feed->recovered = true;
-		feed_builder_note(
-		        &fb,
-		        "recovered: unknown encoding \"%s\", read as UTF-8",
-		        ci.name);
-	}
-	if (replaced > 0) {
-		feed->recovered = true;
-		feed_builder_note(&fb,
-		                  "recovered: %ld invalid characters replaced",
-		                  replaced);
-	}
-	if (ci.media_type_not_xml)
-		feed->recovered = true;
-
-	first = feed_first_byte(text, text_len);
-	if (first && (*first == '{' || *first == '['))
-		ret = feed_json_parse(&fb, text, text_len, err);
-	else if ((ret = feed_sniff_not_xml(text, text_len, err)) == ERR_OK)
-		ret = feed_xml_parse(&fb, text, text_len, err);
-out:
-	buf_free(&converted);
-	if (ret != ERR_OK) {
-		if (fb.entry)
-			feed_entry_clear(fb.entry);
-		feed_free(feed);
-		return ret;
-	}
-	feed_text_finish(&feed->title, fb.max_text);
-	feed_text_finish(&feed->subtitle, fb.max_text);
-	*out = feed;
 	return ERR_OK;
 }
 

@@ -30,6 +30,10 @@ void feed_builder_end_entry(struct feed_builder *fb);
 void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* Put the line note before the notes taken so far (the cap on their
+ * number keeps the first ones). */
+void feed_builder_note_first(struct feed_builder *fb, const char *note);
+
 /* Set *dst to a copy of s[0..n) unless it is already set (first wins). */
 void feed_set_str(char **dst, const char *s, size_t n);
 /* Set a date from its raw string (first wins). */
@@ -93,6 +97,8 @@ struct xml_state;
 struct xml_state *feed_xml_begin(struct feed_builder *fb, struct buf *err);
 void feed_xml_push(struct xml_state *st, const char *data, size_t n);
 MUST_CHECK int feed_xml_end(struct xml_state *st, struct buf *err);
+/* Free st without ending the document (no entry is completed). */
+void feed_xml_free(struct xml_state *st);
 
 /* The format parsers: the document into fb's feed. ERR_OK, or an ERR_*
  * code with err saying why, as feed_parse returns. */

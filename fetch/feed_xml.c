@@ -647,6 +647,14 @@ int feed_xml_end(struct xml_state *st, struct buf *err)
 	if (st->ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	ret = xml_conclude(st, &prep, err);
+	feed_xml_free(st);
+	return ret;
+}
+
+void feed_xml_free(struct xml_state *st)
+{
+	if (!st)
+		return;
 	/* libxml2 keeps declared entities in a document of its own "for
 	 * expat compatibility" even in SAX mode; they are never used here. */
 	if (st->ctxt->myDoc) {
@@ -669,7 +677,6 @@ int feed_xml_end(struct xml_state *st, struct buf *err)
 		free(st->declared[st->ndeclared].text);
 	}
 	free(st);
-	return ret;
 }
 
 int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
