@@ -114,6 +114,18 @@ static void prep_flush(struct feed_xml_prepper *pp, const char *p)
 		prep_send(pp, p);
 }
 
+/* Whether a[0..n) and b[0..n) are the same bytes; for a few bytes, a loop
+ * beats a call to memcmp. */
+static bool prep_same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* The reference at s: its length (0 for a bare '&') and, for the five
  * predefined entities and numeric references to characters XML allows
  * (but CR, which CDATA would turn into LF, and LF, which would add a line
@@ -137,7 +149,8 @@ static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
 	for (i = 0; i < sizeof predefined / sizeof *predefined; i++)
 		if (p < end && *p == predefined[i].name[0] &&
 		    (size_t)(end - p) >= predefined[i].len &&
-		    memcmp(p, predefined[i].name, predefined[i].len) == 0) {
+		    prep_same(p + 1, predefined[i].name + 1,
+		              predefined[i].len - 1)) {
 			*cp = (unsigned char)predefined[i].c;
 			return predefined[i].len + 1;
 		}
