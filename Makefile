@@ -45,7 +45,9 @@ endif
 
 # Recursively expanded on purpose: pkg-config runs after `deps` installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+# libcurl is not linked: fetch/http_lib.c loads it when a command first
+# needs the network (start-up time); its headers are still used.
+PKG_LIBS = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)))
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE \
 	-DAIDIGEST_VERSION='"$(VERSION)"' -I. $(WARN) $(PKG_CFLAGS) \
 	$(SAN) $(CFLAGS)

@@ -8,7 +8,6 @@
 
 #include "common/ascii.h"
 #include "common/err.h"
-#include "common/file.h"
 #include "common/timeutil.h"
 #include "fetch/feed.h"
 
@@ -154,7 +153,6 @@ static int parse_file(const struct cli_call *call, const struct parse_args *pa,
                       const char *file)
 {
 	struct buf err = BUF_INIT(4096);
-	struct file_view in;
 	struct feed_options opt;
 	struct feed *feed = NULL;
 	int rc;
@@ -169,12 +167,10 @@ static int parse_file(const struct cli_call *call, const struct parse_args *pa,
 		opt.on_entry = parse_print_tsv;
 		opt.summary_text_only = true;
 	}
-	rc = file_view_open(&in, file, pa->max_bytes, &err);
+	/* a regular file is read in pieces: memory does not grow with it */
+	rc = feed_parse_file(file, &opt, &feed, &err);
 	if (rc == ERR_LIMIT)
 		buf_puts(&err, " (--max-bytes)");
-	if (rc == ERR_OK)
-		rc = feed_parse(in.data ? in.data : "", in.len, &opt, &feed,
-		                &err);
 	if (rc != ERR_OK) {
 		cli_msg("parse", "%s: %s", file, buf_cstr(&err));
 	} else {
@@ -184,7 +180,6 @@ static int parse_file(const struct cli_call *call, const struct parse_args *pa,
 		parse_print_notes(call, file, feed);
 	}
 	feed_free(feed);
-	file_view_close(&in);
 	buf_free(&err);
 	return rc;
 }

@@ -744,3 +744,107 @@ cap:
 	*text_len = 0;
 	return CHARSET_ERR_CAP;
 }
+
+bool charset_reads_as_utf8(const char *data, size_t n, const char *encoding,
+                           size_t *bom)
+{
+	const struct sniff *s = sniff_bytes(data, n);
+	const struct label *l;
+
+	*bom = 0;
+	if (s) {
+		encoding = s->name;
+		*bom = s->bom_len;
+	}
+	l = label_find(encoding && *encoding ? encoding : "utf-8");
+	return l && l->dec == DEC_UTF8;
+}
+
+/* The second byte a lead byte c (0xC2-0xF4) allows. */
+static bool second_byte_ok(unsigned char c, unsigned char b)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	return b >= lo && b <= hi;
+}
+
+/* Bytes at the end of s[0..n) that begin a valid character but are too
+ * few for it: what the next piece may complete. 0 when there are none. */
+static size_t utf8_cut_tail(const unsigned char *s, size_t n)
+{
+	size_t k, need;
+	unsigned char c;
+
+	for (k = 1; k <= 3 && k <= n; k++) {
+		c = s[n - k];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		if (c < 0xC2 || c > 0xF4)
+			return 0;
+		need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (k >= need || (k >= 2 && !second_byte_ok(c, s[n - k + 1])))
+			return 0;
+		return k;
+	}
+	return 0;
+}
+
+/* append_clean_utf8 into emit, until at least stop bytes are done;
+ * returns the bytes done. */
+static size_t clean_emit(struct charset_utf8_stream *u, const char *s, size_t n,
+                         size_t stop, charset_emit_fn emit, void *ctx)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n && i < stop) {
+		k = clean_prefix(s + i, n - i, false);
+		if (k)
+			emit(ctx, s + i, k);
+		i += k;
+		if (i >= n || i >= stop)
+			break;
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp == UTF8_REPLACEMENT && k == 1)
+			emit(ctx, utf8_replacement, 3);
+		u->replaced++;
+		i += k;
+	}
+	return i;
+}
+
+void charset_utf8_push(struct charset_utf8_stream *u, const char *s, size_t n,
+                       bool last, charset_emit_fn emit, void *ctx)
+{
+	char tmp[8];
+	size_t len, take, done, tail;
+
+	if (u->npending) {
+		/* the cut character, with what this piece adds to it */
+		take = n < 4 - u->npending ? n : 4 - u->npending;
+		memcpy(tmp, u->pending, u->npending);
+		memcpy(tmp + u->npending, s, take);
+		len = u->npending + take;
+		if (!last && utf8_cut_tail((unsigned char *)tmp, len) == len) {
+			memcpy(u->pending, tmp, len);
+			u->npending = len;
+			return;
+		}
+		done = clean_emit(u, tmp, len, u->npending, emit, ctx);
+		s += done - u->npending;
+		n -= done - u->npending;
+		u->npending = 0;
+	}
+	tail = last ? 0 : utf8_cut_tail((const unsigned char *)s, n);
+	clean_emit(u, s, n - tail, SIZE_MAX, emit, ctx);
+	memcpy(u->pending, s + n - tail, tail);
+	u->npending = tail;
+}

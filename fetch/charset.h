@@ -52,4 +52,29 @@ MUST_CHECK int charset_to_utf8(const char *data, size_t n, const char *encoding,
                                struct buf *out, const char **text,
                                size_t *text_len, long *replaced);
 
+/* Whether charset_to_utf8 reads a document beginning with data[0..n)
+ * (its first CHARSET_DECL_MAX bytes or more, or all of it) in `encoding`
+ * as UTF-8, cleaning it without deciding anything from later bytes: then
+ * charset_utf8_push gives the same text piece by piece. *bom gets the
+ * length of the byte order mark to skip. */
+bool charset_reads_as_utf8(const char *data, size_t n, const char *encoding,
+                           size_t *bom);
+
+/* UTF-8 cleaned as charset_to_utf8 cleans it, fed in pieces. */
+struct charset_utf8_stream {
+	char pending[4]; /* a character the last piece cut, so far */
+	size_t npending;
+	long replaced; /* replacements and removals so far */
+};
+
+/* Receives clean UTF-8 in runs, in order. */
+typedef void (*charset_emit_fn)(void *ctx, const char *s, size_t n);
+
+/* Clean the next piece s[0..n) (last: no piece follows) and hand it to
+ * emit: runs of the piece itself where it is clean, U+FFFD where it is
+ * invalid. A character cut at the piece's end waits for the next. u
+ * starts zeroed. */
+void charset_utf8_push(struct charset_utf8_stream *u, const char *s, size_t n,
+                       bool last, charset_emit_fn emit, void *ctx);
+
 #endif

@@ -1,6 +1,9 @@
 #include "fetch/feed.h"
 
 #include <stdarg.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -242,6 +245,22 @@ void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
 	buf_putc(&feed->notes, '\n');
 }
 
+void feed_builder_note_first(struct feed_builder *fb, const char *note)
+{
+	struct buf *notes = &fb->feed->notes;
+	struct buf both = BUF_INIT(notes->max);
+	size_t lines = 0, i;
+
+	buf_puts(&both, note);
+	buf_putc(&both, '\n');
+	for (i = 0; i < notes->len && lines < FEED_MAX_NOTES - 1; i++) {
+		buf_putc(&both, notes->data[i]);
+		lines += notes->data[i] == '\n';
+	}
+	buf_free(notes);
+	*notes = both;
+}
+
 struct feed_entry *feed_builder_begin_entry(struct feed_builder *fb)
 {
 	struct feed *feed = fb->feed;
@@ -302,43 +321,6 @@ void feed_builder_end_entry(struct feed_builder *fb)
 	}
 }
 
-/* First non-space byte of the document, past a UTF-8 BOM. */
-static const char *feed_first_byte(const char *s, size_t n)
-{
-	const char *end = s + n;
-
-	while (s < end && ascii_isxmlspace(*s))
-		s++;
-	return s < end ? s : NULL;
-}
-
-static bool feed_starts_icase(const char *s, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-
-	return (size_t)(end - s) >= n && strncasecmp(s, word, n) == 0;
-}
-
-static int feed_sniff_not_xml(const char *s, size_t n, struct buf *err)
-{
-	const char *p = feed_first_byte(s, n), *end = s + n;
-
-	if (!p) {
-		buf_puts(err, "not a feed: the document is empty");
-		return ERR_NOT_FEED;
-	}
-	if (*p == '<') {
-		if (feed_starts_icase(p, end, "<!doctype html") ||
-		    feed_starts_icase(p, end, "<html")) {
-			buf_puts(err, "not a feed: looks like an HTML page");
-			return ERR_NOT_FEED;
-		}
-		return ERR_OK;
-	}
-	buf_puts(err, "not a feed: neither XML nor JSON");
-	return ERR_NOT_FEED;
-}
-
 int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
                       size_t n, struct buf *err)
 {
@@ -366,105 +348,62 @@ int feed_builder_init(struct feed_builder *fb, const struct feed_options *opt,
 	return ERR_OK;
 }
 
-int feed_parse(const char *data, size_t n, const struct feed_options *opt,
-               struct feed **out, struct buf *err)
-{
-	struct feed_builder fb;
-	struct charset_info ci;
-	struct buf converted = BUF_INIT(0);
-	struct feed *feed;
-	const char *text, *first;
-	size_t text_len;
-	long replaced = 0;
-	int rc, ret;
-
-	*out = NULL;
-	ret = feed_builder_init(&fb, opt, n, err);
-	if (ret != ERR_OK)
-		return ret;
-	opt = fb.opt;
-	feed = fb.feed;
-
-	charset_detect(data, n, opt->content_type, &ci);
-	snprintf(feed->encoding, sizeof feed->encoding, "%s", ci.name);
-	/* RFC 3023 makes text/xml without a charset us-ascii, which servers
-	 * ignore: it is reported so, but read in the document's own. */
-	if (strcmp(ci.source, "default") == 0 && opt->content_type) {
-		bool not_xml = ci.media_type_not_xml;
-
-		charset_detect(data, n, NULL, &ci);
-		ci.media_type_not_xml = not_xml;
-	}
-	converted.max = 3 * n + 64;
-	rc = charset_to_utf8(data, n, ci.name, &converted, &text, &text_len,
-	                     &replaced);
-	if (rc == CHARSET_ERR_CAP) {
-		buf_puts(err, "document too large once converted to UTF-8");
-		ret = ERR_LIMIT;
-		goto out;
-	}
-	if (rc == CHARSET_UNKNOWN) {
-		feed->recovered = true;
-		feed_builder_note(
-		        &fb,
-		        "recovered: unknown encoding \"%s\", read as UTF-8",
-		        ci.name);
-	}
-	if (replaced > 0) {
-		feed->recovered = true;
-		feed_builder_note(&fb,
-		                  "recovered: %ld invalid characters replaced",
-		                  replaced);
-	}
-	if (ci.media_type_not_xml)
-		feed->recovered = true;
-
-	first = feed_first_byte(text, text_len);
-	if (first && (*first == '{' || *first == '['))
-		ret = feed_json_parse(&fb, text, text_len, err);
-	else if ((ret = feed_sniff_not_xml(text, text_len, err)) == ERR_OK)
-		ret = feed_xml_parse(&fb, text, text_len, err);
-out:
-	buf_free(&converted);
-	if (ret != ERR_OK) {
-		if (fb.entry)
-			feed_entry_clear(fb.entry);
-		feed_free(feed);
-		return ret;
-	}
-	feed_text_finish(&feed->title, fb.max_text);
-	feed_text_finish(&feed->subtitle, fb.max_text);
-	*out = feed;
-	return ERR_OK;
-}
-
 /* Output */
 
 /* The bytes feed_tsv_escape stops at: the escapes, C0, DEL, and 0xC2,
  * which may start a C1 control character. */
-static const char feed_tsv_stops[] =
-        "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
-        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
-        "\x7f\xc2";
+static bool feed_tsv_stop(unsigned char c)
+{
+	return c < 0x20 || c == '\\' || c == 0x7F || c == 0xC2;
+}
+
+/* Length of the run at the start of s[0..n) written as it is. */
+static size_t feed_tsv_run(const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i c1f = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+	const __m128i bs = _mm_set1_epi8('\\'), c2 = _mm_set1_epi8((char)0xC2);
+	__m128i x, stop;
+	unsigned mask;
+
+	for (; n - i >= 16; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* x <= 0x1F, unsigned: min(x, 0x1F) == x */
+		stop = _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x);
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, del));
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, bs));
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(x, c2));
+		mask = (unsigned)_mm_movemask_epi8(stop);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && !feed_tsv_stop((unsigned char)s[i]))
+		i++;
+	return i;
+}
 
 void feed_tsv_escape(FILE *fp, const char *s)
 {
-	size_t run, k;
+	size_t n = strlen(s), run, k;
 
 	for (;;) {
 		/* up to the next byte that is escaped or may start a control
 		 * character */
-		run = strcspn(s, feed_tsv_stops);
+		run = feed_tsv_run(s, n);
 		fwrite(s, 1, run, fp);
 		s += run;
-		k = utf8_control_len(s, strnlen(s, 2));
+		n -= run;
+		if (n == 0)
+			return;
+		k = utf8_control_len(s, n < 2 ? n : 2);
 		if (*s != '\r' && k > 0) {
 			s += k; /* dropped: raw to a terminal it could act */
+			n -= k;
 			continue;
 		}
 		switch (*s) {
-		case '\0':
-			return;
 		case '\\':
 			fputs("\\\\", fp);
 			break;
@@ -482,6 +421,7 @@ void feed_tsv_escape(FILE *fp, const char *s)
 			break;
 		}
 		s++;
+		n--;
 	}
 }
 

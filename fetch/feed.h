@@ -132,6 +132,26 @@ MUST_CHECK int feed_parse(const char *data, size_t n,
 
 void feed_free(struct feed *feed);
 
+/* A document parsed as it arrives, in pieces of any size, with the result
+ * feed_parse gives for the whole: UTF-8 XML is read as it comes (memory
+ * does not grow with the document), other encodings and JSON Feed at the
+ * end. Entries reach opt->on_entry as they are read. opt (NULL: the
+ * defaults) and what it points to must live until feed_parser_free. */
+struct feed_parser;
+struct feed_parser *feed_parser_new(const struct feed_options *opt);
+/* The document's next data[0..n). */
+void feed_parser_push(struct feed_parser *p, const char *data, size_t n);
+/* The document ended: as feed_parse, *out and err. Call once. */
+MUST_CHECK int feed_parser_finish(struct feed_parser *p, struct feed **out,
+                                  struct buf *err);
+void feed_parser_free(struct feed_parser *p);
+
+/* feed_parse of the file at path ("-": standard input); a regular file is
+ * read in pieces through a feed_parser. Failures to read it return as
+ * file_view_open's (ERR_LIMIT: "N bytes, over the cap of M bytes"). */
+MUST_CHECK int feed_parse_file(const char *path, const struct feed_options *opt,
+                               struct feed **out, struct buf *err);
+
 const char *feed_format_name(enum feed_format format);
 
 /* Print the neutral `field<TAB>value` lines of the conformance corpus

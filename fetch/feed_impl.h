@@ -30,6 +30,10 @@ void feed_builder_end_entry(struct feed_builder *fb);
 void feed_builder_note(struct feed_builder *fb, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* Put the line note before the notes taken so far (the cap on their
+ * number keeps the first ones). */
+void feed_builder_note_first(struct feed_builder *fb, const char *note);
+
 /* Set *dst to a copy of s[0..n) unless it is already set (first wins). */
 void feed_set_str(char **dst, const char *s, size_t n);
 /* Set a date from its raw string (first wins). */
@@ -49,7 +53,7 @@ void feed_text_finish(struct feed_text *t, size_t max_text);
 
 /* What feed_xml_prepare did. */
 struct feed_xml_prep {
-	long cdata;    /* text runs written as CDATA sections */
+	long cdata;    /* text runs decoded (as CDATA sections or taken) */
 	long bare_amp; /* '&' that began no reference, escaped */
 	long bare_lt;  /* '<' in text that began no markup, escaped */
 };
@@ -57,11 +61,44 @@ struct feed_xml_prep {
 /* Receives the rewritten document in order, in pieces; nonzero stops. */
 typedef int (*feed_xml_sink)(void *ctx, const char *s, size_t n);
 
+/* Offered the characters of a run of content (escaped text with its
+ * references decoded, or a CDATA section's) once everything before it has
+ * gone to the sink: returns 1 when it took them as the parser's character
+ * data, 0 to have them written into the document instead. */
+typedef int (*feed_xml_text_fn)(void *ctx, const char *s, size_t n);
+
 /* Rewrite an XML document for libxml2 (fetch/feed_xmlprep.c): escaped
  * text as CDATA, bare '&' and '<' escaped; the result goes to sink.
  * Returns 0, or 1 when the sink stopped it. */
 int feed_xml_prepare(const char *data, size_t n, feed_xml_sink sink, void *ctx,
                      struct feed_xml_prep *res);
+
+/* The same pass fed in pieces: what a piece leaves unfinished (a tag, a
+ * text run) waits for the next. take_text (may be NULL) is offered the
+ * text runs and CDATA sections; what it takes leaves the document (an
+ * empty comment keeps its line breaks). ctx goes to sink and take_text. */
+struct feed_xml_prepper *
+feed_xml_prepper_new(feed_xml_sink sink, feed_xml_text_fn take_text, void *ctx);
+/* Rewrite data[0..n), the document's next piece. Returns 0, or 1 once the
+ * sink stopped it (later pieces are then ignored). */
+int feed_xml_prepper_push(struct feed_xml_prepper *p, const char *data,
+                          size_t n);
+/* The document ended: rewrite what waits and report in res. Returns as
+ * feed_xml_prepper_push. */
+int feed_xml_prepper_finish(struct feed_xml_prepper *p,
+                            struct feed_xml_prep *res);
+void feed_xml_prepper_free(struct feed_xml_prepper *p);
+
+/* The XML parse fed in pieces (fetch/feed_xml.c): begin, push the UTF-8
+ * document in any pieces, end. feed_xml_begin returns NULL (err says why)
+ * when libxml2 cannot start; feed_xml_end returns as feed_xml_parse and
+ * frees the state. */
+struct xml_state;
+struct xml_state *feed_xml_begin(struct feed_builder *fb, struct buf *err);
+void feed_xml_push(struct xml_state *st, const char *data, size_t n);
+MUST_CHECK int feed_xml_end(struct xml_state *st, struct buf *err);
+/* Free st without ending the document (no entry is completed). */
+void feed_xml_free(struct xml_state *st);
 
 /* The format parsers: the document into fb's feed. ERR_OK, or an ERR_*
  * code with err saying why, as feed_parse returns. */

@@ -25,15 +25,21 @@
 #define XML_CHUNK 65536
 
 /* The class of an element's namespace; libxml2 hands out one interned
- * string per URI, so the last answer is kept by pointer. */
+ * string per URI, so the answers for the last few are kept by pointer. */
 static enum xml_ns xml_ns_of_cached(struct xml_state *st, const xmlChar *uri)
 {
-	if (uri != st->last_uri || !st->last_uri_valid) {
-		st->last_uri = uri;
-		st->last_ns = feed_xml_ns_lookup(uri);
-		st->last_uri_valid = true;
-	}
-	return st->last_ns;
+	struct xml_ns_seen *slot;
+	size_t i, n = st->ns_nseen < XML_NS_SEEN ? st->ns_nseen : XML_NS_SEEN;
+
+	if (!uri)
+		return NS_CORE;
+	for (i = 0; i < n; i++)
+		if (st->ns_seen[i].uri == uri)
+			return st->ns_seen[i].ns;
+	slot = &st->ns_seen[st->ns_nseen++ % XML_NS_SEEN];
+	slot->uri = uri;
+	slot->ns = feed_xml_ns_lookup(uri);
+	return slot->ns;
 }
 
 /* The name in ASCII lower case, for matching; a longer name than any
@@ -96,10 +102,20 @@ static void xml_pop_bases(struct xml_state *st)
 	}
 }
 
+/* Append to a capture; what passes its cap is cut off (a character may be
+ * cut: the value's end is trimmed), so the value does not depend on the
+ * pieces the text came in. */
 static void xml_capture_append(struct xml_state *st, struct buf *b,
                                const char *s, size_t n)
 {
-	if (buf_append(b, s, n) != BUF_OK && !st->cap.truncated) {
+	size_t room;
+
+	if (buf_append(b, s, n) == BUF_OK)
+		return;
+	room = b->max > b->len ? b->max - b->len : 0;
+	if (room > 0 && room < n)
+		buf_append(b, s, room);
+	if (!st->cap.truncated) {
 		st->cap.truncated = true;
 		feed_builder_note(st->fb,
 		                  "cut: a field longer than %zu bytes "
@@ -334,7 +350,7 @@ static void xml_start(void *ctx, const xmlChar *localname,
 		const struct xml_field_rule *r = &feed_xml_fields[i];
 
 		if (!(r->ctx & (in_entry ? CTX_ENTRY : CTX_FEED)) ||
-		    strcmp(r->name, name) != 0)
+		    r->name[0] != name[0] || strcmp(r->name, name) != 0)
 			continue;
 		switch (r->field) {
 		case F_GROUP:
@@ -385,21 +401,25 @@ static void xml_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	xml_pop_bases(st);
 }
 
-static void xml_chars(void *ctx, const xmlChar *s, int len)
+/* Character data, from libxml2 or the pre-pass. */
+static void xml_text(struct xml_state *st, const char *s, size_t n)
 {
-	struct xml_state *st = ctx;
 	struct xml_capture *c = &st->cap;
 
 	xml_keep_going(st);
 	if (!c->active)
 		return;
 	if (c->sub)
-		xml_capture_append(st, &c->sub_text, (const char *)s,
-		                   (size_t)len);
+		xml_capture_append(st, &c->sub_text, s, n);
 	else if (c->escape_text)
-		xml_append_escaped(st, (const char *)s, (size_t)len, false);
+		xml_append_escaped(st, s, n, false);
 	else
-		xml_capture_append(st, &c->text, (const char *)s, (size_t)len);
+		xml_capture_append(st, &c->text, s, n);
+}
+
+static void xml_chars(void *ctx, const xmlChar *s, int len)
+{
+	xml_text(ctx, (const char *)s, (size_t)len);
 }
 
 /* HTML 4 meanings where HTML5 moved a name (feedparser reads HTML 4). */
@@ -499,11 +519,12 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	}
 }
 
-/* The sink of feed_xml_prepare: the rewritten document into libxml2, in
+/* The sink of the pre-pass: the rewritten document into libxml2, in
  * pieces of at most XML_CHUNK (a larger push trips its lookup limit). */
 static int xml_push(void *ctx, const char *s, size_t n)
 {
-	xmlParserCtxtPtr ctxt = ctx;
+	struct xml_state *st = ctx;
+	xmlParserCtxtPtr ctxt = st->ctxt;
 	size_t k;
 
 	for (; n > 0; s += k, n -= k) {
@@ -515,13 +536,25 @@ static int xml_push(void *ctx, const char *s, size_t n)
 	return ctxt->instate == XML_PARSER_EOF;
 }
 
-int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
-                   struct buf *err)
+/* The pre-pass offers a run of content once libxml2 has read all before
+ * it: taken as character data when libxml2 is inside an element with
+ * nothing left to read, which is where it would have read it. */
+static int xml_take_text(void *ctx, const char *s, size_t n)
 {
-	struct feed_xml_prep prep;
+	struct xml_state *st = ctx;
+	xmlParserCtxtPtr ctxt = st->ctxt;
+
+	if (ctxt->instate != XML_PARSER_CONTENT || ctxt->disableSAX ||
+	    !ctxt->input || ctxt->input->cur != ctxt->input->end)
+		return 0;
+	xml_text(st, s, n);
+	return 1;
+}
+
+struct xml_state *feed_xml_begin(struct feed_builder *fb, struct buf *err)
+{
+	struct xml_state *st = xcalloc(1, sizeof *st);
 	xmlSAXHandler sax;
-	struct xml_state st;
-	int ret = ERR_OK;
 
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
@@ -533,82 +566,126 @@ int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
 	sax.entityDecl = xml_entity_decl;
 	sax.serror = xml_error;
 
-	memset(&st, 0, sizeof st);
-	st.fb = fb;
-	memset(st.feed_rank, 0xff, sizeof st.feed_rank);
-	feed_xml_index_rules(st.rule_first, st.rule_end);
-	buf_init(&st.cap.text, fb->max_text);
-	buf_init(&st.cap.sub_text, 64 * 1024);
+	st->fb = fb;
+	memset(st->feed_rank, 0xff, sizeof st->feed_rank);
+	feed_xml_index_rules(st->rule_first, st->rule_end);
+	buf_init(&st->cap.text, fb->max_text);
+	buf_init(&st->cap.sub_text, 64 * 1024);
 
-	st.ctxt = xmlCreatePushParserCtxt(&sax, &st, NULL, 0, NULL);
-	if (!st.ctxt) {
+	st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
+	if (!st->ctxt) {
 		buf_puts(err, "cannot create an XML parser");
-		return ERR_PARSE;
+		free(st);
+		return NULL;
 	}
-	xmlCtxtUseOptions(st.ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
-	                                   XML_PARSE_IGNORE_ENC |
-	                                   XML_PARSE_NOWARNING);
-	xmlSwitchEncoding(st.ctxt, XML_CHAR_ENCODING_UTF8);
-	feed_xml_prepare(data, n, xml_push, st.ctxt, &prep);
-	if (st.ctxt->instate != XML_PARSER_EOF)
-		xmlParseChunk(st.ctxt, NULL, 0, 1);
-	if (prep.bare_amp) {
+	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
+	                                    XML_PARSE_IGNORE_ENC |
+	                                    XML_PARSE_NOWARNING);
+	xmlSwitchEncoding(st->ctxt, XML_CHAR_ENCODING_UTF8);
+	st->prep = feed_xml_prepper_new(xml_push, xml_take_text, st);
+	return st;
+}
+
+void feed_xml_push(struct xml_state *st, const char *data, size_t n)
+{
+	feed_xml_prepper_push(st->prep, data, n);
+}
+
+/* What the end of the document tells: repairs, truncation, not a feed. */
+static int xml_conclude(struct xml_state *st, const struct feed_xml_prep *prep,
+                        struct buf *err)
+{
+	struct feed_builder *fb = st->fb;
+	int ret = ERR_OK;
+
+	if (prep->bare_amp) {
 		fb->feed->recovered = true;
 		feed_builder_note(fb, "recovered: %ld bare '&' read as text",
-		                  prep.bare_amp);
+		                  prep->bare_amp);
 	}
-	if (prep.bare_lt) {
+	if (prep->bare_lt) {
 		fb->feed->recovered = true;
 		feed_builder_note(fb, "recovered: %ld bare '<' read as text",
-		                  prep.bare_lt);
+		                  prep->bare_lt);
 	}
-
-	if (st.depth > 0 && !st.not_feed && !fb->stopped) {
+	if (st->depth > 0 && !st->not_feed && !fb->stopped) {
 		fb->feed->recovered = true;
 		feed_builder_note(fb, "recovered: the document ends before its "
 		                      "elements are closed (truncated?)");
 	}
-	if (st.cap.active && fb->entry == NULL && st.cap.in_entry)
-		st.cap.active = false;
-	if (st.cap.active)
-		feed_xml_capture_end(&st);
+	if (st->cap.active && fb->entry == NULL && st->cap.in_entry)
+		st->cap.active = false;
+	if (st->cap.active)
+		feed_xml_capture_end(st);
 	if (fb->entry) {
 		/* A truncated document: keep the entry it was reading. */
-		xml_entry_end(&st);
+		xml_entry_end(st);
 	}
-	if (st.not_feed) {
-		if (strcmp(st.root_name, "html") == 0)
+	if (st->not_feed) {
+		if (strcmp(st->root_name, "html") == 0)
 			buf_puts(err, "not a feed: looks like an HTML page");
 		else
 			buf_printf(err, "not a feed: the root element is <%s>",
-			           st.root_name);
+			           st->root_name);
 		ret = ERR_NOT_FEED;
-	} else if (!st.root_seen) {
+	} else if (!st->root_seen) {
 		buf_puts(err, "not a feed: no XML element could be read");
 		ret = ERR_NOT_FEED;
 	}
-	if (st.errors > 1)
+	if (st->errors > 1)
 		feed_builder_note(fb, "recovered: %ld errors in all",
-		                  st.errors);
+		                  st->errors);
+	return ret;
+}
+
+int feed_xml_end(struct xml_state *st, struct buf *err)
+{
+	struct feed_xml_prep prep;
+	int ret;
+
+	feed_xml_prepper_finish(st->prep, &prep);
+	if (st->ctxt->instate != XML_PARSER_EOF)
+		xmlParseChunk(st->ctxt, NULL, 0, 1);
+	ret = xml_conclude(st, &prep, err);
+	feed_xml_free(st);
+	return ret;
+}
+
+void feed_xml_free(struct xml_state *st)
+{
+	if (!st)
+		return;
 	/* libxml2 keeps declared entities in a document of its own "for
 	 * expat compatibility" even in SAX mode; they are never used here. */
-	if (st.ctxt->myDoc) {
-		xmlFreeDoc(st.ctxt->myDoc);
-		st.ctxt->myDoc = NULL;
+	if (st->ctxt->myDoc) {
+		xmlFreeDoc(st->ctxt->myDoc);
+		st->ctxt->myDoc = NULL;
 	}
-	xmlFreeParserCtxt(st.ctxt);
-	while (st.nbases)
-		free(st.bases[--st.nbases].uri);
-	buf_free(&st.cap.text);
-	buf_free(&st.cap.sub_text);
-	free(st.cap.name);
-	free(st.cap.email);
-	free(st.entry_guid_link);
-	free(st.root_uri);
-	while (st.ndeclared) {
-		st.ndeclared--;
-		free(st.declared[st.ndeclared].name);
-		free(st.declared[st.ndeclared].text);
+	xmlFreeParserCtxt(st->ctxt);
+	feed_xml_prepper_free(st->prep);
+	while (st->nbases)
+		free(st->bases[--st->nbases].uri);
+	buf_free(&st->cap.text);
+	buf_free(&st->cap.sub_text);
+	free(st->cap.name);
+	free(st->cap.email);
+	free(st->entry_guid_link);
+	free(st->root_uri);
+	while (st->ndeclared) {
+		st->ndeclared--;
+		free(st->declared[st->ndeclared].name);
+		free(st->declared[st->ndeclared].text);
 	}
-	return ret;
+	free(st);
+}
+
+int feed_xml_parse(struct feed_builder *fb, const char *data, size_t n,
+                   struct buf *err)
+{
+	struct xml_state *st = feed_xml_begin(fb, err);
+
+	if (!st)
+		return ERR_PARSE;
+	feed_xml_push(st, data, n);
+	return feed_xml_end(st, err);
 }

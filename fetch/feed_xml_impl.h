@@ -17,6 +17,7 @@
 #define XML_BASE_MAX 32
 #define XML_MAX_DECLARED 64
 #define XML_DECLARED_TEXT_MAX 1024
+#define XML_NS_SEEN 8
 
 enum xml_ns {
 	NS_OTHER = 0,
@@ -103,6 +104,7 @@ struct xml_capture {
 struct xml_state {
 	struct feed_builder *fb;
 	xmlParserCtxtPtr ctxt;
+	struct feed_xml_prepper *prep;
 	size_t depth;
 	bool root_seen;
 	bool not_feed;
@@ -122,11 +124,14 @@ struct xml_state {
 	char entity_text[XML_DECLARED_TEXT_MAX];
 	char root_name[XML_NAME_MAX];
 	char *root_uri; /* the root's namespace: its names are the format's */
-	const xmlChar *last_uri;
-	enum xml_ns last_ns;
+	/* namespace URIs seen (libxml2 interns them: one pointer each) */
+	struct xml_ns_seen {
+		const xmlChar *uri;
+		enum xml_ns ns;
+	} ns_seen[XML_NS_SEEN];
+	size_t ns_nseen; /* slots used; then the next one to reuse */
 	/* xml_fields[rule_first[ns] .. rule_end[ns]) are the namespace's */
 	unsigned char rule_first[NS_COUNT], rule_end[NS_COUNT];
-	bool last_uri_valid;
 	/* Internal general entities the document declares with plain text. */
 	struct xml_declared {
 		char *name;

@@ -14,6 +14,7 @@
 #include "common/ascii.h"
 #include "common/date.h"
 #include "common/xalloc.h"
+#include "fetch/http_lib.h"
 
 #ifndef AIDIGEST_VERSION
 #define AIDIGEST_VERSION "dev"
@@ -26,6 +27,10 @@
 #define HTTP_POLL_MAX_MS 1000      /* look at the clock at least this often */
 #define HTTP_RETRY_AFTER_MAX 1000000000L
 #define HTTP_BACKOFF_MAX_SHIFT 20
+
+/* Why http_global_init failed, for http_global_error; with libcurl's own
+ * global state, the process's. */
+static struct buf http_global_err = BUF_INIT(512);
 
 enum xfer_state { XFER_QUEUED, XFER_RUNNING, XFER_WAITING, XFER_DONE };
 
@@ -347,7 +352,7 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 	const char *url = f->reqs[x->index].url;
 	enum http_error error = HTTP_OK;
 	char *scheme = NULL, *host = NULL, *port = NULL;
-	CURLU *u = curl_url();
+	CURLU *u = http_lib.url();
 
 	x->host = -1;
 	if (!u) {
@@ -356,9 +361,9 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 		goto out;
 	}
 	if (!url ||
-	    curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
+	    http_lib.url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
 	            CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+	    http_lib.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		xfer_set_message(x, "malformed URL");
 		error = HTTP_ERR_PROTOCOL;
 		goto out;
@@ -370,8 +375,8 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 	}
 	/* a host is a server: name and port (two on one name are two) */
 	if (strcasecmp(scheme, "file") != 0 &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    http_lib.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    http_lib.url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
 	            CURLUE_OK) {
 		char key[512];
 
@@ -379,10 +384,10 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 		x->host = fetch_host_slot(f, key);
 	}
 out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	http_lib.free(scheme);
+	http_lib.free(host);
+	http_lib.free(port);
+	http_lib.url_cleanup(u);
 	return error;
 }
 
@@ -400,7 +405,7 @@ static struct curl_slist *http_add_header(struct curl_slist *list,
 		*bad = true;
 		return list;
 	}
-	next = curl_slist_append(list, buf_cstr(&line));
+	next = http_lib.slist_append(list, buf_cstr(&line));
 	buf_free(&line);
 	if (!next) {
 		*bad = true;
@@ -426,18 +431,18 @@ static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 	bool bad = false;
 	CURL *e;
 
-	e = curl_easy_init();
+	e = http_lib.easy_init();
 	if (!e)
 		return ERR_NET;
 	x->easy = e;
 	/* No "Expect: 100-continue" wait before a body: APIs answer at once. */
 	if (req->body) {
-		x->headers = curl_slist_append(NULL, "Expect:");
+		x->headers = http_lib.slist_append(NULL, "Expect:");
 		if (!x->headers)
 			return ERR_NET;
 	}
 	for (h = req->headers; h && *h; h++) {
-		struct curl_slist *next = curl_slist_append(x->headers, *h);
+		struct curl_slist *next = http_lib.slist_append(x->headers, *h);
 
 		if (!next)
 			return ERR_NET;
@@ -449,44 +454,46 @@ static int xfer_setup(struct http_fetch *f, struct http_xfer *x)
 	if (req->last_modified && *req->last_modified)
 		x->headers = http_add_header(x->headers, "If-Modified-Since",
 		                             req->last_modified, &bad);
-	bad |= curl_easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_on_body) !=
+	bad |= http_lib.easy_setopt(e, CURLOPT_URL, req->url) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_on_body) !=
 	       CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_on_header) !=
+	bad |= http_lib.easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION,
+	                            xfer_on_header) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) !=
 	       CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
-	                        o->connect_timeout) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, xfer_timeout(f, x)) !=
+	bad |= http_lib.easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+	                            o->connect_timeout) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_TIMEOUT, xfer_timeout(f, x)) !=
 	       CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION,
-	                        req->body ? 0L : 1L) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_FOLLOWLOCATION,
+	                            req->body ? 0L : 1L) != CURLE_OK;
 	if (req->body) {
-		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		                        (curl_off_t)req->body_len) != CURLE_OK;
-		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body) !=
+		bad |= http_lib.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		                            (curl_off_t)req->body_len) !=
+		       CURLE_OK;
+		bad |= http_lib.easy_setopt(e, CURLOPT_POSTFIELDS, req->body) !=
 		       CURLE_OK;
 	}
-	bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)o->max_redirects) !=
-	       CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
-	                        o->allow_file ? "http,https,file"
-	                                      : "http,https") != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_MAXREDIRS,
+	                            (long)o->max_redirects) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+	                            o->allow_file ? "http,https,file"
+	                                          : "http,https") != CURLE_OK;
 	/* A server never sends us to a local file, even when they are on. */
-	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
+	bad |= http_lib.easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	                            "http,https") != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_USERAGENT, o->user_agent) !=
 	       CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent) !=
-	       CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-	                        (curl_off_t)o->max_bytes) != CURLE_OK;
+	bad |= http_lib.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+	                            (curl_off_t)o->max_bytes) != CURLE_OK;
 	if (x->headers)
-		bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers) !=
-		       CURLE_OK;
+		bad |= http_lib.easy_setopt(e, CURLOPT_HTTPHEADER,
+		                            x->headers) != CURLE_OK;
 	return bad ? ERR_NET : ERR_OK;
 }
 
@@ -498,9 +505,9 @@ static void xfer_release(struct http_xfer *x)
 	x->resp.effective_url = NULL;
 	buf_free(&x->resp.body);
 	if (x->easy)
-		curl_easy_cleanup(x->easy);
+		http_lib.easy_cleanup(x->easy);
 	x->easy = NULL;
-	curl_slist_free_all(x->headers);
+	http_lib.slist_free_all(x->headers);
 	x->headers = NULL;
 }
 
@@ -520,7 +527,7 @@ static void xfer_finish(struct http_fetch *f, struct http_xfer *x,
 
 	r->error = error;
 	if (x->easy &&
-	    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+	    http_lib.easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url) ==
 	            CURLE_OK &&
 	    url)
 		r->effective_url = xstrdup(url);
@@ -568,11 +575,11 @@ static size_t xfer_wire_bytes(struct http_xfer *x)
 	long head = 0;
 	size_t n = 0;
 
-	if (curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &body) ==
+	if (http_lib.easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &body) ==
 	            CURLE_OK &&
 	    body > 0)
 		n += (size_t)body;
-	if (curl_easy_getinfo(x->easy, CURLINFO_HEADER_SIZE, &head) ==
+	if (http_lib.easy_getinfo(x->easy, CURLINFO_HEADER_SIZE, &head) ==
 	            CURLE_OK &&
 	    head > 0)
 		n += (size_t)head;
@@ -584,7 +591,7 @@ static void xfer_detach(struct http_fetch *f, struct http_xfer *x)
 {
 	size_t wire;
 
-	curl_multi_remove_handle(f->multi, x->easy);
+	http_lib.multi_remove_handle(f->multi, x->easy);
 	xfer_drop_slot(f, x);
 	wire = xfer_wire_bytes(x);
 	x->resp.wire_bytes += wire;
@@ -609,9 +616,9 @@ static void xfer_start(struct http_fetch *f, struct http_xfer *x, int64_t now)
 	x->too_large = false;
 	xfer_clear_headers(x);
 	buf_reset(&x->resp.body);
-	mc = curl_multi_add_handle(f->multi, x->easy);
+	mc = http_lib.multi_add_handle(f->multi, x->easy);
 	if (mc != CURLM_OK) {
-		xfer_set_message(x, "libcurl: %s", curl_multi_strerror(mc));
+		xfer_set_message(x, "libcurl: %s", http_lib.multi_strerror(mc));
 		xfer_finish(f, x, HTTP_ERR_OTHER, now);
 		return;
 	}
@@ -688,7 +695,8 @@ static enum http_error xfer_classify(struct http_fetch *f, struct http_xfer *x,
 	switch (error) {
 	case HTTP_ERR_TIMEOUT:
 		/* Not CONNECT_TIME: it stays 0 on a reused connection. */
-		curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T, &sent);
+		http_lib.easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME_T,
+		                      &sent);
 		if (sent > 0)
 			xfer_set_message(x, "timed out after %ld s",
 			                 xfer_timeout(f, x));
@@ -707,7 +715,7 @@ static enum http_error xfer_classify(struct http_fetch *f, struct http_xfer *x,
 		xfer_set_message(x, "%s",
 		                 fixed          ? fixed
 		                 : x->errbuf[0] ? x->errbuf
-		                                : curl_easy_strerror(rc));
+		                                : http_lib.easy_strerror(rc));
 		break;
 	}
 	return error;
@@ -723,7 +731,7 @@ static void xfer_complete(struct http_fetch *f, struct http_xfer *x,
 	bool retry;
 
 	xfer_detach(f, x);
-	if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) ==
+	if (http_lib.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) ==
 	    CURLE_OK)
 		x->resp.status = status;
 	error = xfer_classify(f, x, rc, &retry);
@@ -800,13 +808,14 @@ static size_t fetch_collect(struct http_fetch *f)
 	size_t ended = 0;
 	int left;
 
-	while ((msg = curl_multi_info_read(f->multi, &left))) {
+	while ((msg = http_lib.multi_info_read(f->multi, &left))) {
 		struct http_xfer *x;
 		char *priv = NULL;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		http_lib.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		                      &priv);
 		if (!priv)
 			continue;
 		x = (struct http_xfer *)(void *)priv;
@@ -891,7 +900,7 @@ int http_fetch_all(const struct http_request *reqs, size_t n,
 	f.n = n;
 	if (n == 0)
 		return 0;
-	f.multi = curl_multi_init();
+	f.multi = http_lib.multi_init();
 	if (!f.multi) {
 		if (err)
 			buf_puts(err, "libcurl: cannot create a multi handle");
@@ -930,7 +939,7 @@ int http_fetch_all(const struct http_request *reqs, size_t n,
 			break;
 		}
 		fetch_start_ready(&f, now);
-		mc = curl_multi_perform(f.multi, &still);
+		mc = http_lib.multi_perform(f.multi, &still);
 		if (mc != CURLM_OK)
 			break;
 		ended = fetch_collect(&f);
@@ -938,14 +947,14 @@ int http_fetch_all(const struct http_request *reqs, size_t n,
 		fetch_report(&f, now, false);
 		if (ended > 0)
 			continue;
-		mc = curl_multi_poll(f.multi, NULL, 0,
-		                     fetch_poll_timeout(&f, now), NULL);
+		mc = http_lib.multi_poll(f.multi, NULL, 0,
+		                         fetch_poll_timeout(&f, now), NULL);
 		if (mc != CURLM_OK)
 			break;
 	}
 	if (mc != CURLM_OK) {
 		snprintf(message, sizeof message, "libcurl: %s",
-		         curl_multi_strerror(mc));
+		         http_lib.multi_strerror(mc));
 		fetch_stop_all(&f, HTTP_ERR_OTHER, message, http_now_ms());
 	}
 	fetch_report(&f, http_now_ms(), true);
@@ -957,17 +966,29 @@ out:
 	free(f.hosts);
 	free(f.xfers);
 	if (f.multi)
-		curl_multi_cleanup(f.multi);
+		http_lib.multi_cleanup(f.multi);
 	return rc;
 }
 
 int http_global_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? ERR_OK
-	                                                         : ERR_NET;
+	buf_reset(&http_global_err);
+	if (http_lib_load(HTTP_LIB_SONAME, &http_global_err) != ERR_OK)
+		return ERR_NET;
+	if (http_lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		buf_puts(&http_global_err, "libcurl: global init failed");
+		return ERR_NET;
+	}
+	return ERR_OK;
+}
+
+const char *http_global_error(void)
+{
+	return buf_cstr(&http_global_err);
 }
 
 void http_global_cleanup(void)
 {
-	curl_global_cleanup();
+	if (http_lib.global_cleanup)
+		http_lib.global_cleanup();
 }

@@ -137,9 +137,14 @@ struct http_options {
 MUST_CHECK int http_fetch_all(const struct http_request *reqs, size_t n,
                               const struct http_options *opt, struct buf *err);
 
-/* Once per process, before any thread: libcurl's global init. Returns 0,
- * or ERR_NET when libcurl cannot start. */
+/* Once per process, before any thread: load libcurl (it is not linked, so
+ * commands without network start faster) and run its global init. Returns
+ * 0, or ERR_NET when libcurl cannot start: http_global_error() then says
+ * why ("cannot load libcurl.so.4 ... (Debian package libcurl4): ..."). */
 MUST_CHECK int http_global_init(void);
+/* Why the last http_global_init failed; "" when it did not. Static
+ * storage, valid until the next http_global_init. */
+const char *http_global_error(void);
 void http_global_cleanup(void);
 
 #endif

@@ -752,5 +752,6 @@ void test_feed(void)
 	test_dates_and_links();
 	test_output();
 	test_xml_prepare();
+	test_feed_stream();
 	/* tests/unit.c has no suite for it yet */
 }

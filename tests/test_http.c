@@ -16,6 +16,7 @@
 #include "common/buf.h"
 #include "common/xalloc.h"
 #include "fetch/http.h"
+#include "fetch/http_lib.h"
 #include "tests/check.h"
 #include "tests/server_child.h"
 #include "tests/tests.h"
@@ -825,11 +826,36 @@ static void test_http_empty(void)
 	CHECK_INT(run.order, 0);
 }
 
+/* libcurl is loaded, not linked: a library that is missing or is not
+ * libcurl is an error that names it; the real one loads. */
+static void test_http_lib_load(void)
+{
+	struct buf err = BUF_INIT(1024);
+
+	check_group("http: loading libcurl");
+	CHECK_INT(http_lib_load("libaidigest-none.so.0", &err), ERR_NET);
+	CHECK(strstr(buf_cstr(&err),
+	             "cannot load libaidigest-none.so.0, which the network "
+	             "needs (Debian package libcurl4): ") != NULL);
+	buf_reset(&err);
+	CHECK_INT(http_lib_load("libm.so.6", &err), ERR_NET);
+	CHECK_STR(buf_cstr(&err), "libm.so.6 has no curl_global_init");
+	buf_reset(&err);
+	CHECK_INT(http_lib_load(HTTP_LIB_SONAME, &err), ERR_OK);
+	CHECK_STR(buf_cstr(&err), "");
+	CHECK(http_lib.easy_init != NULL && http_lib.free != NULL);
+	CHECK_INT(http_global_init(), 0);
+	CHECK_STR(http_global_error(), "");
+	http_global_cleanup();
+	buf_free(&err);
+}
+
 void test_http(void)
 {
 	struct server_child server = {-1, -1, -1, 0};
 	struct test_run run = {0};
 
+	test_http_lib_load();
 	if (!server_child_python3()) {
 		printf("http: skipped (python3 absent)\n");
 		return;

@@ -8,6 +8,8 @@ void test_date(void);
 void test_html(void);
 void test_charset(void);
 void test_feed(void);
+/* Feeds in pieces (tests/test_feed_stream.c); run by test_feed. */
+void test_feed_stream(void);
 void test_sources(void);
 void test_http(void);
 void test_api(void);

@@ -14,11 +14,12 @@
 #include "fetch/feed.h"
 
 /* libFuzzer target for feed_parse. The first input byte chooses the
- * options; the rest is the document. Each document is parsed three ways:
- * entries kept, entries streamed to the end, and streamed with the
- * callback stopping the parse. Every result is checked against the
- * contract of fetch/feed.h, and the three must agree entry for entry.
- * Any broken invariant aborts.
+ * options; the rest is the document. Each document is parsed four ways:
+ * entries kept, entries streamed to the end, streamed with the callback
+ * stopping the parse, and kept through feed_parser in pieces (of 1 to 4500
+ * bytes, from the document's length). Every result is checked against the
+ * contract of fetch/feed.h, and they must agree entry for entry (notes
+ * too, in pieces). Any broken invariant aborts.
  *
  * Option byte: bits 0-2 the Content-Type, bits 3-4 the limits, bit 5 a
  * base URL and a +09:00 default zone, bits 6-7 after how many streamed
@@ -401,6 +402,47 @@ static int fuzz_parse(struct fuzz_run *run, const struct feed_options *opt,
 	return rc;
 }
 
+/* feed_parser in pieces of step bytes, against the feed kept whole. */
+static void fuzz_pieces(const struct feed_options *opt, const char *doc,
+                        size_t n, size_t step, int rc_kept,
+                        const struct feed *kept, uint64_t kept_hash)
+{
+	struct feed_parser *p = feed_parser_new(opt);
+	struct buf err = BUF_INIT(64 * 1024);
+	struct feed *f = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i += step)
+		feed_parser_push(p, doc + i, n - i < step ? n - i : step);
+	rc = feed_parser_finish(p, &f, &err);
+	feed_parser_free(p);
+	check_result(rc, f, &err);
+	if (rc != rc_kept)
+		fuzz_fail("whole: %d, in pieces of %zu: %d", rc_kept, step, rc);
+	if (f) {
+		if (f->nentries != kept->nentries)
+			fuzz_fail("kept %zu entries, in pieces %zu",
+			          kept->nentries, f->nentries);
+		for (i = 0; i < f->nentries; i++)
+			if (hash_entry(&f->entries[i]) != fuzz_kept.hashes[i])
+				fuzz_fail("entry %zu differs whole and in "
+				          "pieces of %zu",
+				          i, step);
+		if (hash_feed(f) != kept_hash)
+			fuzz_fail("the feed's fields differ whole and in "
+			          "pieces of %zu",
+			          step);
+		if (strcmp(buf_cstr(&f->notes), buf_cstr(&kept->notes)) != 0)
+			fuzz_fail("notes differ whole and in pieces of %zu:\n"
+			          "%s---\n%s",
+			          step, buf_cstr(&kept->notes),
+			          buf_cstr(&f->notes));
+	}
+	feed_free(f);
+	buf_free(&err);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const struct civil_time lo = {0, 1, 1, 0, 0, 0};
@@ -462,6 +504,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_kept.nseen = kept->nentries;
 		kept_feed_hash = hash_feed(kept);
 	}
+	fuzz_pieces(&opt, doc, n, 1 + n % 4500, rc_kept, kept, kept_feed_hash);
 
 	/* Streamed to the end: the same feed, entry for entry. */
 	opt.on_entry = fuzz_on_entry;

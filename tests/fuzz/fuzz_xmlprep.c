@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,10 @@
  * without any error must give, once rewritten, the same events: the same
  * elements, attributes and character data (text and CDATA joined, as a
  * reader sees them). Its text may move into CDATA sections, nothing else
- * may change. The rewritten document must also keep its line count. */
+ * may change. The rewritten document must also keep its line count. Fed
+ * in pieces (of 1 to 64 bytes, from the input's last byte) the pass must
+ * write the same; and with a taker that hands runs to the parser where
+ * fetch/feed_xml.c does, the events and the line count stay the same. */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -106,6 +110,99 @@ static int sink(void *ctx, const char *s, size_t n)
 	return buf_append(ctx, s, n) != BUF_OK;
 }
 
+/* The pass fed in pieces of step bytes, into out. */
+static void prepare_in_pieces(const char *doc, size_t size, size_t step,
+                              struct buf *out)
+{
+	struct feed_xml_prepper *pp = feed_xml_prepper_new(sink, NULL, out);
+	struct feed_xml_prep res;
+	size_t i;
+
+	for (i = 0; i < size; i += step)
+		feed_xml_prepper_push(pp, doc + i,
+		                      size - i < step ? size - i : step);
+	feed_xml_prepper_finish(pp, &res);
+	feed_xml_prepper_free(pp);
+}
+
+/* A parse whose runs the pass hands over, as fetch/feed_xml.c takes them. */
+struct taken {
+	struct trace trace; /* first: the handlers' context */
+	xmlParserCtxtPtr ctxt;
+	size_t lines; /* line breaks libxml2 was given */
+};
+
+static int taken_sink(void *ctx, const char *s, size_t n)
+{
+	struct taken *k = ctx;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k->lines += s[i] == '\n';
+	xmlParseChunk(k->ctxt, s, (int)n, 0);
+	return k->ctxt->instate == XML_PARSER_EOF;
+}
+
+static int taken_take(void *ctx, const char *s, size_t n)
+{
+	struct taken *k = ctx;
+	xmlParserCtxtPtr c = k->ctxt;
+
+	if (c->instate != XML_PARSER_CONTENT || c->disableSAX || !c->input ||
+	    c->input->cur != c->input->end)
+		return 0;
+	trace_text(&k->trace, (const xmlChar *)s, (int)n);
+	return 1;
+}
+
+static void trace_taken(const char *doc, size_t size, struct taken *k)
+{
+	xmlSAXHandler sax;
+	struct feed_xml_prepper *pp;
+	struct feed_xml_prep res;
+
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = trace_start;
+	sax.endElementNs = trace_end;
+	sax.characters = trace_text;
+	sax.cdataBlock = trace_text;
+	sax.serror = trace_error;
+	buf_init(&k->trace.events, 0);
+	k->trace.errors = 0;
+	k->lines = 0;
+	k->ctxt = xmlCreatePushParserCtxt(&sax, &k->trace, NULL, 0, NULL);
+	if (!k->ctxt)
+		abort();
+	xmlCtxtUseOptions(k->ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(k->ctxt, XML_CHAR_ENCODING_UTF8);
+	pp = feed_xml_prepper_new(taken_sink, taken_take, k);
+	feed_xml_prepper_push(pp, doc, size);
+	feed_xml_prepper_finish(pp, &res);
+	feed_xml_prepper_free(pp);
+	xmlParseChunk(k->ctxt, NULL, 0, 1);
+	if (k->ctxt->myDoc)
+		xmlFreeDoc(k->ctxt->myDoc);
+	xmlFreeParserCtxt(k->ctxt);
+}
+
+static void events_differ(const char *what, const struct trace *before,
+                          const struct trace *after)
+{
+	fprintf(stderr,
+	        "fuzz_xmlprep: events differ (%s)\n"
+	        "before: %s\nafter:  %s\n",
+	        what, buf_cstr(&before->events), buf_cstr(&after->events));
+	abort();
+}
+
+static bool same_events(const struct trace *a, const struct trace *b)
+{
+	return a->events.len == b->events.len &&
+	       memcmp(buf_cstr(&a->events), buf_cstr(&b->events),
+	              a->events.len) == 0;
+}
+
 static size_t lines(const char *s, size_t n)
 {
 	size_t i, count = 0;
@@ -118,9 +215,10 @@ static size_t lines(const char *s, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *doc = (const char *)data;
-	struct buf out = BUF_INIT(0);
+	struct buf out = BUF_INIT(0), pieces = BUF_INIT(0);
 	struct feed_xml_prep res;
 	struct trace before, after;
+	struct taken taken;
 
 	/* the parser hands it UTF-8 only (fetch/charset.c converts first) */
 	if (utf8_valid_prefix(doc, size) != size || memchr(doc, '\0', size))
@@ -131,23 +229,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_xmlprep: the line count changed\n");
 		abort();
 	}
+	prepare_in_pieces(doc, size, size ? 1 + data[size - 1] % 64 : 1,
+	                  &pieces);
+	if (pieces.len != out.len ||
+	    memcmp(buf_cstr(&pieces), buf_cstr(&out), out.len) != 0) {
+		fprintf(stderr, "fuzz_xmlprep: pieces write otherwise\n");
+		abort();
+	}
 	trace_parse(doc, size, &before);
 	if (before.errors == 0) {
 		trace_parse(buf_cstr(&out), out.len, &after);
-		if (after.errors != 0 ||
-		    after.events.len != before.events.len ||
-		    memcmp(buf_cstr(&after.events), buf_cstr(&before.events),
-		           before.events.len) != 0) {
+		if (after.errors != 0 || !same_events(&before, &after))
+			events_differ("rewritten", &before, &after);
+		buf_free(&after.events);
+		trace_taken(doc, size, &taken);
+		if (taken.trace.errors != 0 ||
+		    !same_events(&before, &taken.trace))
+			events_differ("taken", &before, &taken.trace);
+		if (taken.lines != lines(doc, size)) {
 			fprintf(stderr,
-			        "fuzz_xmlprep: events differ\n"
-			        "before: %s\nafter:  %s\n",
-			        buf_cstr(&before.events),
-			        buf_cstr(&after.events));
+			        "fuzz_xmlprep: taken runs moved lines\n");
 			abort();
 		}
-		buf_free(&after.events);
+		buf_free(&taken.trace.events);
 	}
 	buf_free(&before.events);
 	buf_free(&out);
+	buf_free(&pieces);
 	return 0;
 }
