@@ -173,6 +173,8 @@ bench: deps deps-bench
 	@status=0; \
 	echo "== parse: aidigest against sfeed and feedparser"; \
 	sh bench/run.sh || status=1; \
+	echo "== start-up: aidigest parse of an empty feed against sfeed"; \
+	sh bench/startup.sh || status=1; \
 	echo "== fetch: aidigest against sfeed_update"; \
 	sh bench/fetch.sh || status=1; \
 	echo "== rank: the judge panel against one reference judge"; \

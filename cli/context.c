@@ -257,7 +257,7 @@ int cli_panel_day(const struct cli_call *call, const char *cmd,
 		return ret;
 	ret = cli_day(call, &cx, given, date, &from, &to);
 	if (ret == 0 && http_global_init() != 0) {
-		cli_msg(cmd, "cannot start libcurl");
+		cli_msg(cmd, "cannot start libcurl: %s", http_global_error());
 		ret = CLI_EXIT_ERROR;
 	} else if (ret == 0) {
 		ret = fn(call, &cx, date, arg);

@@ -71,7 +71,8 @@ int cli_cmd_fetch(struct cli_call *call, int argc, char **argv)
 	if (ret != CLI_EXIT_OK)
 		return ret;
 	if (http_global_init() != 0) {
-		cli_msg("fetch", "cannot start libcurl");
+		cli_msg("fetch", "cannot start libcurl: %s",
+		        http_global_error());
 		cli_context_free(&cx);
 		return CLI_EXIT_ERROR;
 	}

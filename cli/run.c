@@ -147,7 +147,7 @@ static int run_locked(const struct cli_call *call, struct cli_context *cx,
 	int ret;
 
 	if (http_global_init() != 0) {
-		cli_msg("run", "cannot start libcurl");
+		cli_msg("run", "cannot start libcurl: %s", http_global_error());
 		buf_free(&err);
 		return CLI_EXIT_ERROR;
 	}
