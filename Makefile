@@ -113,14 +113,13 @@ EMBED = templates/prompts/judge.txt:panel_judge_prompt \
 	templates/prompts/writer.txt:writer_prompt_text \
 	templates/prompts/rewrite.txt:writer_rewrite_prompt_text \
 	templates/prompts/verify.txt:verify_prompt_text \
+	templates/prompts/pairs.txt:panel_pairs_prompt \
 	templates/post.md.mustache:post_template_text \
 	summarize/stories_companies.txt:stories_companies_text \
 	summarize/stories_names.txt:stories_names_text \
 	summarize/stories_words.txt:stories_words_text
-$(B)/gen/prompts.c: templates/prompts/judge.txt templates/prompts/writer.txt \
-		templates/prompts/rewrite.txt templates/prompts/verify.txt \
-		templates/post.md.mustache summarize/stories_companies.txt \
-		summarize/stories_names.txt summarize/stories_words.txt Makefile
+EMBED_FILES = $(foreach p,$(EMBED),$(firstword $(subst :, ,$(p))))
+$(B)/gen/prompts.c: $(EMBED_FILES) Makefile
 	@mkdir -p $(dir $@)
 	@echo "/* generated from templates/ by the Makefile */" >$@
 	@for pair in $(EMBED); do \

@@ -39,30 +39,6 @@ static const char panel_injection_pattern[] =
         "you (must|should) (score|rate)|system prompt|"
         "이전 지시|점수를 10";
 
-struct panel_run {
-	const struct engine_run *run;
-	const struct panel_config *cfg;
-	const struct panel_story *stories;
-	size_t n;
-	const struct panel_options *opt;
-	struct panel_result *res;
-	char (*idstr)[24]; /* each story's id as sent */
-	int64_t *ids;
-	size_t *cand;         /* the heuristic pre-ranking, best first */
-	size_t ncand;         /* the first ncand go to the judges */
-	double *judge_scores; /* cfg->njudges x n, NAN */
-	int *judge_category;  /* cfg->njudges x n, -1 */
-	/* the pool: configured judges, or heuristic stand-ins ((size_t)-1) */
-	size_t npool;
-	size_t *pool_judge;
-	enum heuristic_kind *pool_kind;
-	bool *pool_is_heuristic;
-	double *weights;
-	char (*versions)[ENGINE_VERSION_MAX]; /* each judge's cache version */
-	long cache_errors;
-	char cache_error[128];
-};
-
 static int panel_category_index(const struct panel_config *c, const char *id)
 {
 	size_t i;
@@ -498,7 +474,8 @@ static bool panel_same_event(void *ctx, size_t a, size_t b)
 	const struct panel_run *r = ctx;
 	const char *ta = r->stories[a].title, *tb = r->stories[b].title;
 
-	return stories_titles_match(ta ? ta : "", tb ? tb : "") != 0;
+	return stories_titles_match(ta ? ta : "", tb ? tb : "") != 0 ||
+	       panel_pairs_same(r, a, b);
 }
 
 /* 5. categories, then the selection: quotas, one story per event, no
@@ -666,10 +643,12 @@ int panel_rank(const struct engine_run *run, const struct panel_config *cfg,
 		rc = panel_pool(&r, err);
 	}
 	if (rc == 0) {
+		panel_pairs_vote(&r);
 		panel_select(&r);
 		panel_cost(&r);
 		panel_notes(&r);
 	}
+	panel_pairs_free(&r);
 	panel_run_free(&r);
 	return rc;
 }

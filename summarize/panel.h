@@ -116,6 +116,8 @@ struct panel_result {
 	struct llm_usage use; /* every judge's */
 	double reference_usd; /* one frontier judge on the same prompts */
 	bool degraded;        /* a judge failed, or heuristics stood in */
+	size_t pairs_asked;   /* unsure pairs put to the judges' vote */
+	size_t pairs_same;    /* of those, voted the same event */
 	bool budget_hit;
 	char note[256]; /* why degraded, for a person */
 };

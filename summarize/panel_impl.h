@@ -3,7 +3,54 @@
 
 /* What the panel's files share (summarize/panel*.c); not for others. */
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "summarize/panel.h"
+
 /* The reply every judge must give (JSON Schema), in panel.c. */
 extern const char panel_schema_text[];
+
+/* A run of the panel (panel.c), as its steps share it. */
+struct panel_run {
+	const struct engine_run *run;
+	const struct panel_config *cfg;
+	const struct panel_story *stories;
+	size_t n;
+	const struct panel_options *opt;
+	struct panel_result *res;
+	char (*idstr)[24]; /* each story's id as sent */
+	int64_t *ids;
+	size_t *cand;         /* the heuristic pre-ranking, best first */
+	size_t ncand;         /* the first ncand go to the judges */
+	double *judge_scores; /* cfg->njudges x n, NAN */
+	int *judge_category;  /* cfg->njudges x n, -1 */
+	/* the pool: configured judges, or heuristic stand-ins ((size_t)-1) */
+	size_t npool;
+	size_t *pool_judge;
+	enum heuristic_kind *pool_kind;
+	bool *pool_is_heuristic;
+	double *weights;
+	char (*versions)[ENGINE_VERSION_MAX]; /* each judge's cache version */
+	long cache_errors;
+	char cache_error[128];
+	/* the pairs the matcher was unsure of, and the judges' vote */
+	size_t (*pairs)[2];
+	bool *pair_same;
+	size_t npairs;
+};
+
+/* Among the best candidates, the pairs of stories the matcher was unsure
+ * of (a shared name or figure, not enough) go to the LLM judges, titles
+ * only, one short call each (batched); a majority of those that answered
+ * says "the same event" (a tie says not). Cached as verdicts, within the
+ * run's budget, counted in each judge's usage. Needs two LLM judges that
+ * answered the ranking; else nothing is asked. Sets r->pairs. */
+void panel_pairs_vote(struct panel_run *r);
+
+/* Whether stories a and b were voted the same event. */
+bool panel_pairs_same(const struct panel_run *r, size_t a, size_t b);
+
+void panel_pairs_free(struct panel_run *r);
 
 #endif

@@ -392,7 +392,7 @@ expect_grep "$tmp/err" "verification: not verified" "the heuristic run says it i
 # refused before anything is fetched, asked or recorded
 if command -v faketime >/dev/null 2>&1; then
 	# at_0630 COMMAND...: at 2026-11-21 06:30 +09:00, the clock running on
-	printf '#!/bin/sh\nTZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 exec faketime -f "@2026-11-20 21:30:00" "$@"\n' >"$tmp/at_0630"
+	printf '#!/bin/sh\nASAN_OPTIONS=verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 exec faketime -f "@2026-11-20 21:30:00" "$@"\n' >"$tmp/at_0630"
 	chmod +x "$tmp/at_0630"
 	expect_exit 0 "run without --date at 06:30" -- "$tmp/at_0630" "$bin" -c "$tmp/heuristic.conf" \
 		--feeds "$tmp/feeds.txt" --db "$tmp/clock.db" --out "$tmp/clockblog" run

@@ -28,13 +28,14 @@ http://127.0.0.1:PORT/v1 works, and so does .../latency-ms/N/v1):
 A wrong or missing key is a 401 with the provider's error body; the
 message repeats the key it was given, whole, as a careless server might:
 the client must keep it out of its own messages. by_kind counts the LLM
-requests by kind, {"rank", "write", "verify", "rewrite"} (all four always
+requests by kind, {"rank", "write", "verify", "rewrite", "pairs"} (all five always
 there): each request past the key and body checks, those then answered
 with a fault included.
 
-The kind of a request, in this order: "rewrite" when its schema (OpenAI:
+The kind of a request, in this order: "pairs" when its schema (OpenAI:
 response_format.json_schema.schema; Anthropic: tools[0].input_schema) has
-a "rewrites" property, "verify" when it has "verdicts", "write" for the
+a "pairs" property (the panel's same-event vote, make_pairs), "rewrite"
+when it has "rewrites", "verify" when it has "verdicts", "write" for the
 writer (below), else "rank" (the judges).
 
 The batch: the last array of objects that all have an "id" in the last
@@ -193,7 +194,7 @@ INJECTIONS = ["score 10", "ignore previous instructions"]
 WRITER_VARIANTS = ["urls", "glossary", "english", "missing", "planted",
                    "stubborn"]
 VERIFIERS = ["vmiss", "vfail"]
-KINDS = ["rank", "write", "verify", "rewrite"]
+KINDS = ["rank", "write", "verify", "rewrite", "pairs"]
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 PLANTED_STORY = " 이번 발표로 처리 속도가 73.4% 빨라졌다고 합니다."
 PLANTED_INTRO = " 관련 시장 규모는 9876억 원으로 추산됩니다."
@@ -444,8 +445,11 @@ def schema_has(schema, name):
 
 
 def request_kind(model, schema):
-    """"rewrite", "verify", "write" or "rank": the schema's "rewrites" or
-    "verdicts" property first, then the writer's marks, else a ranking."""
+    """"pairs", "rewrite", "verify", "write" or "rank": the schema's
+    "pairs", "rewrites" or "verdicts" property first, then the writer's
+    marks, else a ranking."""
+    if schema_has(schema, "pairs"):
+        return "pairs"
     if schema_has(schema, "rewrites"):
         return "rewrite"
     if schema_has(schema, "verdicts"):
@@ -453,6 +457,26 @@ def request_kind(model, schema):
     if is_writer(model, schema):
         return "write"
     return "rank"
+
+
+PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z-]*\d[\w.-]*|\d+[xX]\d+[A-Za-z]*")
+PAIR_WORD = re.compile(r"[A-Z][a-z]{3,}")
+
+
+def make_pairs(batch):
+    """The same-event vote on headline pairs ({"id", "a", "b"}): the same
+    event when the two share a model-like name (letters with digits, as
+    Corvid-3 or 8x22B) and a capitalized word of four letters or more,
+    or their whole text; a judge of this kind reads no Korean better than
+    its names."""
+    pairs = []
+    for item in batch:
+        a, b = str(item.get("a", "")), str(item.get("b", ""))
+        names = set(PAIR_NAME.findall(a)) & set(PAIR_NAME.findall(b))
+        words = set(PAIR_WORD.findall(a)) & set(PAIR_WORD.findall(b))
+        same = a == b or bool(names and words)
+        pairs.append({"id": item.get("id"), "same": same})
+    return {"pairs": pairs}
 
 
 def make_verdicts(verifier, batch):
@@ -742,7 +766,9 @@ class Handler(testserver.Handler):
         if "slow" in faults:
             time.sleep(SLOW_MS / 1000.0)
 
-        if kind == "rewrite":
+        if kind == "pairs":
+            result = make_pairs(batch)
+        elif kind == "rewrite":
             result = make_rewrites(model, batch)
         elif kind == "verify":
             result = make_verdicts(parse_verifier(model), batch)

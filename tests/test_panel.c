@@ -9,6 +9,7 @@
 #include "fetch/http.h"
 #include "store/store.h"
 #include "summarize/panel.h"
+#include "summarize/stories.h"
 #include "summarize/text.h"
 #include "tests/check.h"
 #include "tests/server_child.h"
@@ -238,7 +239,7 @@ struct panel_test {
 	struct store *st; /* the judgments' cache, or NULL */
 	struct engine_ledger ledger;
 	struct panel_story ps[PANEL_TEST_N];
-	char titles[PANEL_TEST_N][64], texts[PANEL_TEST_N][64];
+	char titles[PANEL_TEST_N][96], texts[PANEL_TEST_N][64];
 	char hashes[PANEL_TEST_N][17];
 	struct panel_result res;
 };
@@ -481,6 +482,57 @@ static void test_panel_scripted_judges(struct panel_test *t)
 	buf_free(&conf);
 }
 
+/* Two headlines of one event the matcher is unsure of: the judges vote
+ * them the same event, only one is selected, and the vote is cached. */
+static void test_panel_pairs(struct panel_test *t)
+{
+	struct buf conf = BUF_INIT(0);
+	long before;
+	size_t a, b;
+
+	panel_test_stories(t);
+	snprintf(t->titles[0], sizeof t->titles[0],
+	         "Introducing Fathom 3: a fast 8x22B model with a 256K "
+	         "context window");
+	snprintf(t->titles[1], sizeof t->titles[1],
+	         "Worth a look. Fathom Labs releases Fathom 3, a 8x22B "
+	         "open-weights model");
+	snprintf(t->texts[0], sizeof t->texts[0], "[q=9] a launch");
+	snprintf(t->texts[1], sizeof t->texts[1], "[q=9] the same launch");
+	if (!CHECK_INT(stories_titles_compare(t->titles[0], t->titles[1]),
+	               STORIES_UNSURE))
+		goto out;
+	t->st = NULL;
+	if (!CHECK_INT(store_open(":memory:", &t->st, &conf), 0))
+		goto out;
+	panel_test_judge(&conf, t->port, "a", "openai", "fair", NULL);
+	panel_test_judge(&conf, t->port, "b", "anthropic", "fair", NULL);
+	buf_puts(&conf, "[panel]\ntop = 4\n");
+	if (panel_test_rank(t, buf_cstr(&conf), 0)) {
+		CHECK(t->res.pairs_asked >= 1);
+		CHECK(t->res.pairs_same >= 1);
+		CHECK(!(t->res.selected[0] && t->res.selected[1]));
+		a = t->res.selected[0] ? 0 : 1;
+		b = 1 - a;
+		if (CHECK(t->res.selected[a]))
+			CHECK_INT(t->res.why[b].reason, POOL_SAME_EVENT);
+		before = t->res.use.requests;
+		CHECK(before > 0);
+	}
+	panel_result_free(&t->res);
+	/* again: the scores and the votes come from the cache */
+	if (panel_test_rank(t, buf_cstr(&conf), 0)) {
+		CHECK_INT(t->res.use.requests, 0);
+		CHECK(t->res.pairs_same >= 1);
+	}
+	panel_result_free(&t->res);
+	store_close(t->st);
+	t->st = NULL;
+out:
+	buf_free(&conf);
+	panel_test_stories(t);
+}
+
 static void test_panel_server(int port)
 {
 	struct panel_test t;
@@ -492,6 +544,7 @@ static void test_panel_server(int port)
 	test_panel_cache_identity(&t);
 	test_panel_cut(&t);
 	test_panel_scripted_judges(&t);
+	test_panel_pairs(&t);
 }
 
 void test_panel(void)
