@@ -175,6 +175,69 @@ static void test_panel_clean_text(void)
 }
 
 /* With no judge sections the heuristic judges rank alone. */
+/* Without the judges' votes a story's category is the pattern that
+ * matches it best: more matches in the title first, then in the text;
+ * not the first pattern in the file that matches at all. */
+static void test_panel_categories(void)
+{
+	static const struct {
+		const char *title, *text, *want;
+	} cases[] = {
+	        /* research matches once (연구개발), policy twice */
+	        {"과기정통부, 내년 AI 반도체 연구개발에 정부 예산 1200억원 "
+	         "투입",
+	         "", "policy"},
+	        /* a title match beats text matches */
+	        {"A new benchmark for agents", "government government policy",
+	         "research"},
+	        /* tied in the title: the text decides */
+	        {"Benchmark and regulation", "a government policy", "policy"},
+	        {"Cooking pasta", "", NULL},
+	};
+	struct panel_config pc;
+	struct panel_result res;
+	struct panel_options po;
+	struct panel_story ps[4];
+	struct buf err = BUF_INIT(0), notes = BUF_INIT(0);
+	char hashes[4][17];
+	size_t i;
+
+	CHECK_INT(load("[categories]\n"
+	               "research = 연구 | \\b(benchmark|paper)\\b|연구\n"
+	               "policy = 정책 | \\b(government|policy|regulation)\\b|"
+	               "정부|투입\n",
+	               &pc, &err, &notes),
+	          0);
+	memset(ps, 0, sizeof ps);
+	for (i = 0; i < 4; i++) {
+		snprintf(hashes[i], sizeof hashes[i], "%016zx", i + 1);
+		ps[i].id = (int64_t)i + 1;
+		ps[i].title = ps[i].h.title = cases[i].title;
+		ps[i].text = ps[i].h.text = cases[i].text;
+		ps[i].hash = hashes[i];
+		ps[i].h.time = 1700000000;
+		ps[i].h.corroboration = 1;
+		ps[i].h.best_weight = 1.0;
+		ps[i].h.likes = ps[i].h.reposts = ps[i].h.points = -1;
+		ps[i].h.stars = ps[i].h.comments = -1;
+	}
+	memset(&po, 0, sizeof po);
+	po.window_end = 1700000000 + 3600;
+	if (CHECK_INT(panel_rank(NULL, &pc, ps, 4, &po, &res, &err), 0)) {
+		for (i = 0; i < 4; i++) {
+			int c = res.category[i];
+
+			if (!CHECK_STR(c >= 0 ? pc.categories[c].id : NULL,
+			               cases[i].want))
+				fprintf(stderr, "    %s\n", cases[i].title);
+		}
+		panel_result_free(&res);
+	}
+	panel_config_free(&pc);
+	buf_free(&err);
+	buf_free(&notes);
+}
+
 static void test_panel_heuristics(void)
 {
 	struct panel_config pc;
@@ -554,6 +617,7 @@ void test_panel(void)
 	test_panel_config();
 	test_panel_clean_text();
 	test_panel_heuristics();
+	test_panel_categories();
 	if (!server_child_python3()) {
 		printf("panel: server tests skipped (python3 absent)\n");
 		return;
