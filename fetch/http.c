@@ -53,6 +53,7 @@ struct http_xfer {
 struct http_host {
 	char *name;
 	int running;
+	int limit; /* transfers at once: max_per_host, or a group's */
 };
 
 struct http_fetch {
@@ -323,7 +324,7 @@ static size_t xfer_on_body(char *p, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
-static int fetch_host_slot(struct http_fetch *f, const char *host)
+static int fetch_host_slot(struct http_fetch *f, const char *host, int limit)
 {
 	size_t i;
 	char *name;
@@ -335,6 +336,7 @@ static int fetch_host_slot(struct http_fetch *f, const char *host)
 	f->hosts = xreallocarray(f->hosts, f->nhosts + 1, sizeof *f->hosts);
 	f->hosts[f->nhosts].name = name;
 	f->hosts[f->nhosts].running = 0;
+	f->hosts[f->nhosts].limit = limit > 0 ? limit : f->opt.max_per_host;
 	return (int)f->nhosts++;
 }
 
@@ -351,7 +353,7 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 {
 	const char *url = f->reqs[x->index].url;
 	enum http_error error = HTTP_OK;
-	char *scheme = NULL, *host = NULL, *port = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, key[512];
 	CURLU *u = http_lib.url();
 
 	x->host = -1;
@@ -373,15 +375,18 @@ static enum http_error xfer_check_url(struct http_fetch *f, struct http_xfer *x)
 		error = HTTP_ERR_PROTOCOL;
 		goto out;
 	}
-	/* a host is a server: name and port (two on one name are two) */
-	if (strcasecmp(scheme, "file") != 0 &&
-	    http_lib.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    http_lib.url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
-	            CURLUE_OK) {
-		char key[512];
-
+	/* a group has its own limit; a host is a server: name and port */
+	if (f->reqs[x->index].group) {
+		snprintf(key, sizeof key, "group %.400s",
+		         f->reqs[x->index].group);
+		x->host =
+		        fetch_host_slot(f, key, f->reqs[x->index].group_limit);
+	} else if (strcasecmp(scheme, "file") != 0 &&
+	           http_lib.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	           http_lib.url_get(u, CURLUPART_PORT, &port,
+	                            CURLU_DEFAULT_PORT) == CURLUE_OK) {
 		snprintf(key, sizeof key, "%.400s:%.16s", host, port);
-		x->host = fetch_host_slot(f, key);
+		x->host = fetch_host_slot(f, key, 0);
 	}
 out:
 	http_lib.free(scheme);
@@ -790,7 +795,7 @@ static void fetch_start_ready(struct http_fetch *f, int64_t now)
 		    !(x->state == XFER_WAITING && x->due_ms <= now))
 			continue;
 		if (x->host >= 0 &&
-		    f->hosts[x->host].running >= f->opt.max_per_host)
+		    f->hosts[x->host].running >= f->hosts[x->host].limit)
 			continue;
 		if (f->opt.may_start &&
 		    !f->opt.may_start(f->opt.ctx, x->index)) {

@@ -45,6 +45,11 @@ struct http_request {
 	const char *body;           /* POST these bytes; NULL: a GET */
 	size_t body_len;            /* bytes of body (it may hold NULs) */
 	long timeout;               /* seconds per attempt; 0: the options' */
+	/* Requests of one group share the group's limit of transfers at
+	 * once instead of their server's (an LLM judge: its concurrency,
+	 * whatever the provider's host); NULL: the server's max_per_host. */
+	const char *group;
+	int group_limit; /* with group: 0 means max_per_host */
 };
 
 struct http_response {

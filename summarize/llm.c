@@ -46,6 +46,7 @@ struct llm_job {
 	char *body;
 	char *headers[4]; /* NULL-ended */
 	bool refused;     /* not sent: the key cannot be a header */
+	char group[32];   /* the endpoint's concurrency group */
 };
 
 struct llm_run {
@@ -762,12 +763,16 @@ static void llm_job_free(struct llm_job *job)
 	}
 }
 
+/* Calls in flight at once, all endpoints; and one endpoint's default. */
+#define LLM_MAX_TRANSFERS 64
+#define LLM_CONCURRENCY 16
+
 static void llm_resolve_options(const struct llm_options *in,
                                 struct llm_options *o)
 {
 	*o = *in;
 	if (o->max_transfers <= 0)
-		o->max_transfers = 16;
+		o->max_transfers = LLM_MAX_TRANSFERS;
 	if (o->max_per_host <= 0)
 		o->max_per_host = 8;
 	if (o->deadline <= 0)
@@ -820,6 +825,14 @@ int llm_call_all(const struct llm_call *calls, size_t n,
 		reqs[m].body = job->body;
 		reqs[m].body_len = strlen(job->body);
 		reqs[m].timeout = timeout > 0 ? timeout : LLM_TIMEOUT_DEFAULT;
+		/* each endpoint is its own group: a provider's host does not
+		 * throttle the judges that share it */
+		snprintf(job->group, sizeof job->group, "llm %p",
+		         (const void *)calls[i].ep);
+		reqs[m].group = job->group;
+		reqs[m].group_limit = calls[i].ep->concurrency > 0
+		                              ? calls[i].ep->concurrency
+		                              : LLM_CONCURRENCY;
 		run.call_of[m++] = i;
 	}
 	memset(&hopt, 0, sizeof hopt);

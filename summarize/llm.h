@@ -63,6 +63,8 @@ struct llm_endpoint {
 	enum llm_reasoning reasoning;
 	const char *reasoning_effort; /* minimal, low, medium, high; NULL:
 	                               * the model's default */
+	int concurrency; /* requests in flight at once for this endpoint,
+	                  * whatever else shares its host; 0: 16 */
 };
 
 /* A configuration value of `reasoning` (auto, yes, no) or
@@ -87,9 +89,10 @@ int llm_provider_parse(const char *value, enum llm_provider *out);
 
 /* The one table of endpoint keys: provider, base_url (http or https),
  * model, api_key_env, price_in, price_out, timeout (1-3600 s),
- * reasoning, reasoning_effort. Sets the key of e->section on p. Returns
- * 0; ERR_NOT_FOUND when e->key is not one of them (the caller may know
- * it); ERR_PARSE with "FILE:LINE: [SECTION] ..." in err for a bad value. */
+ * concurrency (1-256 requests in flight), reasoning, reasoning_effort. Sets the
+ * key of e->section on p. Returns 0; ERR_NOT_FOUND when e->key is not one of
+ * them (the caller may know it); ERR_PARSE with "FILE:LINE: [SECTION] ..." in
+ * err for a bad value. */
 MUST_CHECK int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
                                const char *file, struct buf *err);
 
@@ -156,8 +159,10 @@ typedef void (*llm_done_fn)(void *ctx, size_t index,
                             const struct llm_result *r);
 
 struct llm_options {
-	int max_transfers;   /* 0: 16 */
-	int max_per_host;    /* 0: 8 (an API takes many at once) */
+	int max_transfers;   /* 0: every call at once, up to 64; each
+	                      * endpoint still at most its concurrency */
+	int max_per_host;    /* unused: an endpoint's concurrency limits its
+	                      * calls, not the host it shares with others */
 	long deadline;       /* s for all calls; 0: 300 */
 	int max_retries;     /* 0: 2, -1: none; on 408, 409, 429, 5xx and
 	                      * 529, waiting retry-after-ms or Retry-After

@@ -15,6 +15,7 @@ enum llm_key_type {
 	LLM_KEY_STRING,
 	LLM_KEY_PRICE,
 	LLM_KEY_TIMEOUT,
+	LLM_KEY_CONCURRENCY,
 	LLM_KEY_REASONING,
 	LLM_KEY_EFFORT
 };
@@ -33,6 +34,7 @@ static const struct {
         {"price_in", LLM_KEY_PRICE, offsetof(struct llm_profile, price_in)},
         {"price_out", LLM_KEY_PRICE, offsetof(struct llm_profile, price_out)},
         {"timeout", LLM_KEY_TIMEOUT, 0},
+        {"concurrency", LLM_KEY_CONCURRENCY, 0},
         {"reasoning", LLM_KEY_REASONING, 0},
         {"reasoning_effort", LLM_KEY_EFFORT,
          offsetof(struct llm_profile, ep.reasoning_effort)},
@@ -94,6 +96,11 @@ int llm_profile_key(struct llm_profile *p, const struct ini_entry *e,
 		if (ini_number(e, file, 1, 3600, &v, err) != 0)
 			return ERR_PARSE;
 		p->ep.timeout = (long)v;
+		return 0;
+	case LLM_KEY_CONCURRENCY:
+		if (ini_number(e, file, 1, 256, &v, err) != 0)
+			return ERR_PARSE;
+		p->ep.concurrency = (int)v;
 		return 0;
 	case LLM_KEY_REASONING:
 		if (llm_reasoning_parse(e->value, &p->ep.reasoning) != 0)

@@ -321,8 +321,8 @@ static void llm_test_fill(struct llm_call *c, const struct llm_endpoint *ep,
 static void test_llm_bodies(void)
 {
 	struct llm_endpoint ep = {
-	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m", "secret-key-42",
-	        0,          LLM_REASONING_AUTO,      NULL};
+	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m",  "secret-key-42",
+	        0,          LLM_REASONING_AUTO,      NULL, 0};
 	struct llm_call call;
 	json_t *root, *schema, *v;
 	char *body;
@@ -426,8 +426,8 @@ static void test_llm_reasoning(void)
 	        {"o3-mini", LLM_REASONING_NO, false},
 	};
 	struct llm_endpoint ep = {
-	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m", NULL,
-	        0,          LLM_REASONING_AUTO,      NULL};
+	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m",  NULL,
+	        0,          LLM_REASONING_AUTO,      NULL, 0};
 	struct llm_call call;
 	enum llm_reasoning r;
 	json_t *root;
@@ -484,8 +484,8 @@ static void test_llm_reasoning(void)
 static void test_llm_malformed_calls(void)
 {
 	struct llm_endpoint ep = {
-	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m", NULL,
-	        0,          LLM_REASONING_AUTO,      NULL};
+	        LLM_OPENAI, "http://127.0.0.1:1/v1", "m",  NULL,
+	        0,          LLM_REASONING_AUTO,      NULL, 0};
 	struct llm_call calls[2];
 	struct llm_options opt;
 	struct llm_test_run run;
@@ -855,7 +855,37 @@ static void test_llm_budget(void)
 	free(user);
 }
 
-/* 20 calls to a server that takes 1 s each finish in about 1 s. */
+/* Two endpoints on one host, 6 calls each, at concurrency 3 and 2: at
+ * most 5 in flight, and more than the one host's would allow alone. */
+static void test_llm_concurrency_caps(const struct llm_endpoint *base,
+                                      const char *user)
+{
+	enum { N = 12 };
+	struct llm_endpoint a = *base, b = *base;
+	struct llm_call calls[N];
+	struct llm_options opt;
+	struct llm_test_run run;
+	json_t *stats;
+	size_t i;
+
+	a.concurrency = 3;
+	b.concurrency = 2;
+	llm_test_reset();
+	for (i = 0; i < N; i++)
+		llm_test_fill(&calls[i], i % 2 ? &b : &a, user);
+	memset(&run, 0, sizeof run);
+	llm_test_options(&opt);
+	opt.max_per_host = 1; /* an endpoint's group, not its host, limits */
+	llm_test_call(calls, N, &opt, &run);
+	llm_test_run_free(&run);
+	stats = llm_test_stats();
+	CHECK_INT(llm_test_stat(stats, "max_concurrent", NULL), 5);
+	json_decref(stats);
+}
+
+/* 20 calls to a server that takes 1 s each finish in about 1 s; an
+ * endpoint's concurrency caps its calls in flight, and the host it
+ * shares with another endpoint does not. */
 static void test_llm_concurrency(void)
 {
 	enum { N = 20 };
@@ -874,6 +904,7 @@ static void test_llm_concurrency(void)
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/latency-ms/1000/v1",
 	         llm_test_port);
 	ep.base_url = url;
+	ep.concurrency = N;
 	for (i = 0; i < N; i++)
 		llm_test_fill(&calls[i], &ep, user);
 	memset(&run, 0, sizeof run);
@@ -891,6 +922,7 @@ static void test_llm_concurrency(void)
 	stats = llm_test_stats();
 	CHECK(llm_test_stat(stats, "max_concurrent", NULL) >= N - 4);
 	json_decref(stats);
+	test_llm_concurrency_caps(&ep, user);
 	free(user);
 }
 

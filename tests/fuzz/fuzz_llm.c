@@ -121,7 +121,7 @@ static void llm_check_request(const char *text, size_t n,
 {
 	struct llm_endpoint ep = {
 	        provider, "https://api.example.com/v1", "model-1", NULL,
-	        0,        LLM_REASONING_AUTO,           NULL};
+	        0,        LLM_REASONING_AUTO,           NULL,      0};
 	struct llm_call call = {&ep,      "You judge news.",       text,
 	                        "scores", "{\"type\":\"object\"}", 0};
 	char *body = llm_request_body(&call);
