@@ -10,10 +10,11 @@
 # the stories published, and the floor: the fetch at 16 transfers
 # (feeds / 16 x the measured feed latency) plus one measured LLM latency
 # per LLM stage that ran (rank, write, verify, rewrite, the rewrite's
-# re-vote, any other kind the server counts), as if every batch of a
-# stage were in flight at once; the ratio wall time / floor is printed,
-# not checked yet.
-# Targets: wall time <= 10 s, peak <= 64 MiB, at least 8 stories (issue 9),
+# re-vote, any other kind the server counts but the same-event vote,
+# which goes out with the ranking), as if every batch of a stage were in
+# flight at once.
+# Targets: wall time <= 10 s, wall / floor <= 1.25, peak <= 64 MiB, at
+# least 8 stories (issue 9),
 # no invented figure published, and the same post as a run of the same
 # night without latency (the post does not depend on timing).
 # Exit status: 0 all targets met, 1 a target missed, 2 could not run.
@@ -186,8 +187,10 @@ m = re.search(r"(\d+) stories \(\d+ new to the digest\), (\d+) selected", errs)
 feeds = int(feed_req)
 fetch_floor = feeds / int(transfers) * feed_lat
 stages = [k for k in ("rank", "write", "verify", "rewrite") if kinds.get(k)]
+# the same-event vote ("pairs") goes out with the ranking: no stage of
+# its own
 stages += sorted(k for k in kinds if k not in ("rank", "write", "verify",
-                                               "rewrite") and kinds[k])
+                                               "rewrite", "pairs") and kinds[k])
 if kinds.get("rewrite"):
     stages.append("re-vote")
 floor = fetch_floor + len(stages) * llm_lat
@@ -210,7 +213,7 @@ print("latency      feed %.3f s, LLM %.3f s (measured, best of 3)" % (
 print("floor        %.2f s = fetch %d / %s x %.3f s + %d LLM stages (%s) x "
       "%.3f s" % (floor, feeds, transfers, feed_lat, len(stages),
                   ", ".join(stages), llm_lat))
-print("ratio        wall / floor %.2f (not checked yet)" % (wall / floor))
+print("ratio        wall / floor %.2f" % (wall / floor))
 for line in open(check, encoding="utf-8"):
     if line.startswith("finding: "):
         print("finding      " + line[len("finding: "):].rstrip())
@@ -221,6 +224,9 @@ def check(name, good, detail):
     ok = ok and good
     print("%s %s: %s" % ("PASS" if good else "FAIL", name, detail))
 check("wall time", wall <= float(max_s), "%.2f s <= %s s" % (wall, max_s))
+check("near the floor", wall / floor <= 1.25,
+      "wall / floor %.2f <= 1.25 (the stages' latencies in sequence, the "
+      "fetch at full parallelism)" % (wall / floor))
 check("peak memory", peak_mib <= float(max_peak),
       "%.1f MiB <= %s MiB" % (peak_mib, max_peak))
 check("stories", stories >= int(min_stories),

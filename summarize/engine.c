@@ -108,7 +108,8 @@ void engine_match_ids(json_t *arr, const char *const *ids, size_t n, bool *seen,
 /* A batched task */
 
 struct engine_batch {
-	size_t k;      /* which LLM */
+	size_t job;    /* which job */
+	size_t k;      /* which LLM of its job */
 	size_t *items; /* in the order sent */
 	size_t n;
 	char *user;
@@ -118,19 +119,21 @@ struct engine_batch {
 	bool roomier;  /* the retry of a reply cut at max_tokens */
 };
 
+/* A job's state beyond what the caller gave. */
+struct engine_job_state {
+	size_t **missing; /* per LLM: items a reply left out */
+	size_t *nmissing;
+};
+
 struct engine_state {
-	const struct engine_task *t;
-	const struct llm_profile *const *llms;
-	size_t nllms;
+	const struct engine_job *jobs;
+	struct engine_job_state *js;
+	size_t njobs;
 	const struct engine_run *run;
-	struct engine_report *reports;
-	bool *budget_hit;
 	struct engine_batch *batches;
 	size_t nbatches;
 	struct engine_batch *cut; /* to send again with more room */
 	size_t ncut;
-	size_t **missing; /* per LLM: items a reply left out */
-	size_t *nmissing;
 	size_t done, failed;
 	/* the batch being taken, for engine_take_one */
 	struct engine_batch *cur;
@@ -143,6 +146,12 @@ static void engine_fail(struct engine_report *r, const char *why)
 		r->failed = true;
 		snprintf(r->reason, sizeof r->reason, "%s", why);
 	}
+}
+
+static const struct engine_task *engine_task_of(const struct engine_state *s,
+                                                const struct engine_batch *b)
+{
+	return s->jobs[b->job].task;
 }
 
 static bool engine_may_send(void *ctx, size_t index)
@@ -160,7 +169,7 @@ static bool engine_may_send(void *ctx, size_t index)
 		ok = b->reserved = engine_ledger_reserve(l, b->estimate);
 	if (!ok) {
 		l->hit = true;
-		*s->budget_hit = true;
+		*s->jobs[b->job].budget_hit = true;
 	}
 	return ok;
 }
@@ -168,15 +177,24 @@ static bool engine_may_send(void *ctx, size_t index)
 static int engine_take_one(void *ctx, size_t k, json_t *answer)
 {
 	struct engine_state *s = ctx;
+	const struct engine_task *t = engine_task_of(s, s->cur);
 
-	return s->t->take(s->t->ctx, s->cur->k, s->cur->items[k], answer,
-	                  &s->share);
+	return t->take(t->ctx, s->cur->k, s->cur->items[k], answer, &s->share);
+}
+
+static void engine_missing_add(struct engine_job_state *js, size_t k,
+                               size_t item)
+{
+	js->missing[k] = xreallocarray(js->missing[k], js->nmissing[k] + 1,
+	                               sizeof *js->missing[k]);
+	js->missing[k][js->nmissing[k]++] = item;
 }
 
 static void engine_take_reply(struct engine_state *s, struct engine_batch *b,
                               const struct llm_result *lr)
 {
-	const struct engine_task *t = s->t;
+	const struct engine_job *job = &s->jobs[b->job];
+	const struct engine_task *t = job->task;
 	json_t *root = json_loads(lr->json, 0, NULL), *arr;
 	const char **ids = xcalloc(b->n + 1, sizeof *ids);
 	bool *seen = xcalloc(b->n + 1, sizeof *seen);
@@ -188,7 +206,7 @@ static void engine_take_reply(struct engine_state *s, struct engine_batch *b,
 
 		snprintf(why, sizeof why, "a reply without a %s array",
 		         t->array);
-		engine_fail(&s->reports[b->k], why);
+		engine_fail(&job->reports[b->k], why);
 		goto out;
 	}
 	for (i = 0; i < b->n; i++)
@@ -197,19 +215,12 @@ static void engine_take_reply(struct engine_state *s, struct engine_batch *b,
 	s->share.raw = lr->raw;
 	s->share.tokens_in = lr->tokens_in / (long)b->n;
 	s->share.tokens_out = lr->tokens_out / (long)b->n;
-	s->share.usd = llm_profile_cost(s->llms[b->k], s->share.tokens_in,
+	s->share.usd = llm_profile_cost(job->llms[b->k], s->share.tokens_in,
 	                                s->share.tokens_out);
 	engine_match_ids(arr, ids, b->n, seen, engine_take_one, s);
-	for (i = 0; i < b->n; i++) {
-		size_t *m;
-
-		if (seen[i])
-			continue;
-		m = s->missing[b->k];
-		m = xreallocarray(m, s->nmissing[b->k] + 1, sizeof *m);
-		m[s->nmissing[b->k]++] = b->items[i];
-		s->missing[b->k] = m;
-	}
+	for (i = 0; i < b->n; i++)
+		if (!seen[i])
+			engine_missing_add(&s->js[b->job], b->k, b->items[i]);
 out:
 	free(ids);
 	free(seen);
@@ -225,13 +236,15 @@ static void engine_again_roomier(struct engine_state *s, struct engine_batch *b)
 	s->cut = xreallocarray(s->cut, s->ncut + 1, sizeof *s->cut);
 	again = &s->cut[s->ncut++];
 	memset(again, 0, sizeof *again);
+	again->job = b->job;
 	again->k = b->k;
 	again->items = b->items;
 	again->n = b->n;
 	again->user = b->user;
 	again->max_tokens =
 	        b->max_tokens > INT_MAX / 2 ? INT_MAX : 2 * b->max_tokens;
-	again->estimate = engine_estimate(s->llms[b->k], s->t->system, b->user,
+	again->estimate = engine_estimate(s->jobs[b->job].llms[b->k],
+	                                  engine_task_of(s, b)->system, b->user,
 	                                  again->max_tokens);
 	again->roomier = true;
 	b->items = NULL;
@@ -242,17 +255,19 @@ static void engine_done(void *ctx, size_t index, const struct llm_result *lr)
 {
 	struct engine_state *s = ctx;
 	struct engine_batch *b = &s->batches[index];
-	struct engine_report *rep = &s->reports[b->k];
+	const struct engine_job *job = &s->jobs[b->job];
+	struct engine_report *rep = &job->reports[b->k];
+	const struct engine_task *t0 = s->jobs[0].task;
 	double usd;
 
 	s->done++;
-	engine_account(s->llms[b->k], lr, &rep->use, &usd);
+	engine_account(job->llms[b->k], lr, &rep->use, &usd);
 	if (s->run->ledger)
 		engine_ledger_settle(s->run->ledger,
 		                     b->reserved ? b->estimate : 0, usd);
 	b->reserved = false;
 	if (lr->error == LLM_ERR_BUDGET) {
-		*s->budget_hit = true;
+		*job->budget_hit = true;
 	} else if (lr->error == LLM_ERR_CUT && !b->roomier &&
 	           !lr->cut_by_window) {
 		engine_again_roomier(s, b);
@@ -262,10 +277,10 @@ static void engine_done(void *ctx, size_t index, const struct llm_result *lr)
 	} else {
 		engine_take_reply(s, b, lr);
 	}
-	if (s->t->progress)
+	if (t0->progress)
 		fprintf(stderr,
 		        "\raidigest: %s: %zu/%zu requests, %zu failed\033[K",
-		        s->t->stage, s->done, s->nbatches, s->failed);
+		        t0->stage, s->done, s->nbatches, s->failed);
 }
 
 /* splitmix64: the engine's own PRNG, seeded, no global state */
@@ -291,11 +306,11 @@ static void engine_shuffle(size_t *v, size_t n, uint64_t seed)
 	}
 }
 
-/* Batches of the items LLM k is to answer, in its own order. */
-static void engine_plan_llm(struct engine_state *s, size_t k, size_t *todo,
-                            size_t ntodo)
+/* Batches of the items LLM k of job j is to answer, in its own order. */
+static void engine_plan_llm(struct engine_state *s, size_t j, size_t k,
+                            size_t *todo, size_t ntodo)
 {
-	const struct engine_task *t = s->t;
+	const struct engine_task *t = s->jobs[j].task;
 	size_t batch = t->batch ? t->batch : ENGINE_BATCH, off, m;
 
 	if (t->shuffle)
@@ -309,6 +324,7 @@ static void engine_plan_llm(struct engine_state *s, size_t k, size_t *todo,
 		                           sizeof *s->batches);
 		b = &s->batches[s->nbatches++];
 		memset(b, 0, sizeof *b);
+		b->job = j;
 		b->k = k;
 		b->n = m;
 		b->items = xcalloc(m, sizeof *b->items);
@@ -316,38 +332,41 @@ static void engine_plan_llm(struct engine_state *s, size_t k, size_t *todo,
 		b->user = t->message(t->ctx, b->items, m);
 		b->max_tokens = t->max_base + (int)m * t->max_per_item;
 		b->estimate = engine_estimate(
-		        s->llms[k], t->system, b->user,
+		        s->jobs[j].llms[k], t->system, b->user,
 		        t->est_base + (double)m * t->est_per_item);
 	}
 }
 
 /* The first round: what the cache does not have; a retry: what the
- * replies left out. */
-static void engine_plan(struct engine_state *s, const size_t *items,
-                        size_t nitems, bool retry)
+ * replies left out (for the jobs that ask again). */
+static void engine_plan(struct engine_state *s, size_t j, bool retry)
 {
-	const struct engine_task *t = s->t;
-	size_t *todo = xcalloc(nitems + 1, sizeof *todo), ntodo, k, i;
+	const struct engine_job *job = &s->jobs[j];
+	const struct engine_task *t = job->task;
+	struct engine_job_state *js = &s->js[j];
+	size_t *todo = xcalloc(job->nitems + 1, sizeof *todo), ntodo, k, i;
 
-	for (k = 0; k < s->nllms; k++) {
-		if (!s->llms[k] || s->reports[k].failed)
+	for (k = 0; k < job->nllms; k++) {
+		if (!job->llms[k] || job->reports[k].failed ||
+		    (retry && !t->retry_missing))
 			continue;
 		ntodo = 0;
 		if (retry) {
-			for (i = 0; i < s->nmissing[k] && ntodo < nitems; i++)
-				todo[ntodo++] = s->missing[k][i];
-			s->nmissing[k] = 0;
+			for (i = 0; i < js->nmissing[k] && ntodo < job->nitems;
+			     i++)
+				todo[ntodo++] = js->missing[k][i];
+			js->nmissing[k] = 0;
 		} else {
-			for (i = 0; i < nitems; i++) {
+			for (i = 0; i < job->nitems; i++) {
 				if (t->cached &&
-				    t->cached(t->ctx, k, items[i])) {
-					s->reports[k].use.cached++;
+				    t->cached(t->ctx, k, job->items[i])) {
+					job->reports[k].use.cached++;
 					continue;
 				}
-				todo[ntodo++] = items[i];
+				todo[ntodo++] = job->items[i];
 			}
 		}
-		engine_plan_llm(s, k, todo, ntodo);
+		engine_plan_llm(s, j, k, todo, ntodo);
 	}
 	free(todo);
 }
@@ -368,7 +387,7 @@ static void engine_batches_free(struct engine_state *s)
 
 static int engine_send(struct engine_state *s, struct buf *err)
 {
-	const struct engine_task *t = s->t;
+	const struct engine_task *t0 = s->jobs[0].task;
 	struct llm_call *calls = xcalloc(s->nbatches + 1, sizeof *calls);
 	struct llm_options opt;
 	size_t i;
@@ -376,8 +395,9 @@ static int engine_send(struct engine_state *s, struct buf *err)
 
 	for (i = 0; i < s->nbatches; i++) {
 		const struct engine_batch *b = &s->batches[i];
+		const struct engine_task *t = engine_task_of(s, b);
 
-		calls[i].ep = &s->llms[b->k]->ep;
+		calls[i].ep = &s->jobs[b->job].llms[b->k]->ep;
 		calls[i].system = t->system;
 		calls[i].user = b->user;
 		calls[i].schema_name = t->schema_name;
@@ -385,15 +405,66 @@ static int engine_send(struct engine_state *s, struct buf *err)
 		calls[i].max_tokens = b->max_tokens;
 	}
 	memset(&opt, 0, sizeof opt);
-	opt.seed = t->jitter;
+	opt.seed = t0->jitter;
 	opt.may_send = engine_may_send;
 	opt.done = engine_done;
 	opt.ctx = s;
 	if (s->nbatches && llm_call_all(calls, s->nbatches, &opt, err) != 0)
 		rc = ERR_USAGE;
-	if (t->progress && s->nbatches)
+	if (t0->progress && s->nbatches)
 		fputs("\r\033[K", stderr);
 	free(calls);
+	return rc;
+}
+
+/* One round of every job at once, then the cut replies with more room. */
+static int engine_round(struct engine_state *s, bool retry, struct buf *err)
+{
+	size_t j;
+	int rc;
+
+	for (j = 0; j < s->njobs; j++)
+		engine_plan(s, j, retry);
+	rc = engine_send(s, err);
+	engine_batches_free(s);
+	s->batches = s->cut;
+	s->nbatches = s->ncut;
+	s->cut = NULL;
+	s->ncut = 0;
+	if (rc == 0)
+		rc = engine_send(s, err);
+	engine_batches_free(s);
+	return rc;
+}
+
+int engine_ask_all(const struct engine_job *jobs, size_t njobs,
+                   const struct engine_run *run, struct buf *err)
+{
+	struct engine_state s;
+	size_t j, k;
+	int rc;
+
+	if (njobs == 0)
+		return 0;
+	memset(&s, 0, sizeof s);
+	s.jobs = jobs;
+	s.njobs = njobs;
+	s.run = run;
+	s.js = xcalloc(njobs, sizeof *s.js);
+	for (j = 0; j < njobs; j++) {
+		s.js[j].missing = xcalloc(jobs[j].nllms + 1, sizeof(size_t *));
+		s.js[j].nmissing = xcalloc(jobs[j].nllms + 1, sizeof(size_t));
+	}
+	rc = engine_round(&s, false, err);
+	if (rc == 0)
+		rc = engine_round(&s, true, err);
+	for (j = 0; j < njobs; j++) {
+		for (k = 0; k < jobs[j].nllms; k++)
+			free(s.js[j].missing[k]);
+		free(s.js[j].missing);
+		free(s.js[j].nmissing);
+	}
+	free(s.js);
 	return rc;
 }
 
@@ -402,37 +473,16 @@ int engine_ask(const struct engine_task *t,
                const size_t *items, size_t nitems, const struct engine_run *run,
                struct engine_report *reports, bool *budget_hit, struct buf *err)
 {
-	struct engine_state s;
-	int rounds = t->retry_missing ? 2 : 1, r, rc = 0;
-	size_t k;
+	struct engine_job job;
 
-	memset(&s, 0, sizeof s);
-	s.t = t;
-	s.llms = llms;
-	s.nllms = n;
-	s.run = run;
-	s.reports = reports;
-	s.budget_hit = budget_hit;
-	s.missing = xcalloc(n + 1, sizeof *s.missing);
-	s.nmissing = xcalloc(n + 1, sizeof *s.nmissing);
-	for (r = 0; r < rounds && rc == 0; r++) {
-		engine_plan(&s, items, nitems, r > 0);
-		rc = engine_send(&s, err);
-		engine_batches_free(&s);
-		/* the replies cut at max_tokens, once more with more room */
-		s.batches = s.cut;
-		s.nbatches = s.ncut;
-		s.cut = NULL;
-		s.ncut = 0;
-		if (rc == 0)
-			rc = engine_send(&s, err);
-		engine_batches_free(&s);
-	}
-	for (k = 0; k < n; k++)
-		free(s.missing[k]);
-	free(s.missing);
-	free(s.nmissing);
-	return rc;
+	job.task = t;
+	job.llms = llms;
+	job.nllms = n;
+	job.items = items;
+	job.nitems = nitems;
+	job.reports = reports;
+	job.budget_hit = budget_hit;
+	return engine_ask_all(&job, 1, run, err);
 }
 
 /* One call */

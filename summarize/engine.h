@@ -124,6 +124,24 @@ MUST_CHECK int engine_ask(const struct engine_task *t,
                           struct engine_report *reports, bool *budget_hit,
                           struct buf *err);
 
+/* One task put to its LLMs about its items, as engine_ask takes them. */
+struct engine_job {
+	const struct engine_task *task;
+	const struct llm_profile *const *llms;
+	size_t nllms;
+	const size_t *items;
+	size_t nitems;
+	struct engine_report *reports;
+	bool *budget_hit;
+};
+
+/* Several tasks at once, their requests all in flight together (the
+ * ranking and the same-event vote overlap); each as engine_ask. The
+ * first task's stage and progress name the line. Returns 0, or ERR_USAGE
+ * (err) when the calls could not start. */
+MUST_CHECK int engine_ask_all(const struct engine_job *jobs, size_t njobs,
+                              const struct engine_run *run, struct buf *err);
+
 /* One call whose whole reply is the answer (the writer's). */
 struct engine_call {
 	const struct llm_profile *llm;

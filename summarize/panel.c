@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/ascii.h"
 #include "common/err.h"
 #include "common/utf8.h"
 #include "common/xalloc.h"
@@ -170,6 +171,20 @@ static void panel_candidates_pinned(struct panel_run *r)
 	}
 }
 
+/* What breaks a tie between two stories of equal score: their content
+ * (the cache's hash), not their ids, which follow the order the fetch
+ * stored them in: the same day gives the same post however it arrived. */
+static int64_t panel_tie_key(const struct panel_story *s)
+{
+	uint64_t v = 0;
+	const char *h = s->hash ? s->hash : "";
+	size_t k;
+
+	for (k = 0; k < 15 && ascii_isxdigit((unsigned char)h[k]); k++)
+		v = v << 4 | (uint64_t)ascii_hexval((unsigned char)h[k]);
+	return k ? (int64_t)v : s->id;
+}
+
 /* 1. the heuristic pre-ranking picks the candidates */
 static void panel_candidates(struct panel_run *r)
 {
@@ -179,7 +194,7 @@ static void panel_candidates(struct panel_run *r)
 	for (i = 0; i < r->n; i++) {
 		pre[i] =
 		        heuristic_prerank(&r->stories[i].h, r->opt->window_end);
-		r->ids[i] = r->stories[i].id;
+		r->ids[i] = panel_tie_key(&r->stories[i]);
 		snprintf(r->idstr[i], sizeof r->idstr[i], "%lld",
 		         (long long)r->stories[i].id);
 	}
@@ -198,6 +213,7 @@ static int panel_ask(struct panel_run *r, struct buf *err)
 	struct engine_report *reps = xcalloc(cfg->njudges + 1, sizeof *reps);
 	unsigned seed = r->opt->seed ? r->opt->seed : cfg->seed;
 	struct engine_task t;
+	struct engine_job jobs[2];
 	size_t j;
 	int rc;
 
@@ -224,8 +240,16 @@ static int panel_ask(struct panel_run *r, struct buf *err)
 	t.id = panel_id;
 	t.cached = panel_cached;
 	t.take = panel_take;
-	rc = engine_ask(&t, llms, cfg->njudges, r->cand, r->ncand, r->run, reps,
-	                &r->res->budget_hit, err);
+	jobs[0].task = &t;
+	jobs[0].llms = llms;
+	jobs[0].nllms = cfg->njudges;
+	jobs[0].items = r->cand;
+	jobs[0].nitems = r->ncand;
+	jobs[0].reports = reps;
+	jobs[0].budget_hit = &r->res->budget_hit;
+	/* the same-event vote on the unsure pairs goes with the scores */
+	rc = engine_ask_all(jobs, panel_pairs_job(r, &jobs[1]) ? 2 : 1, r->run,
+	                    err);
 	for (j = 0; j < cfg->njudges; j++) {
 		struct panel_judge_report *rep = &r->res->judges[j];
 
@@ -233,6 +257,7 @@ static int panel_ask(struct panel_run *r, struct buf *err)
 		rep->failed = reps[j].failed;
 		memcpy(rep->reason, reps[j].reason, sizeof rep->reason);
 	}
+	panel_pairs_done(r);
 	free(llms);
 	free(reps);
 	return rc;
@@ -643,7 +668,6 @@ int panel_rank(const struct engine_run *run, const struct panel_config *cfg,
 		rc = panel_pool(&r, err);
 	}
 	if (rc == 0) {
-		panel_pairs_vote(&r);
 		panel_select(&r);
 		panel_cost(&r);
 		panel_notes(&r);

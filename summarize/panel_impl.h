@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "summarize/engine.h"
 #include "summarize/panel.h"
 
 /* The reply every judge must give (JSON Schema), in panel.c. */
@@ -20,7 +21,7 @@ struct panel_run {
 	const struct panel_options *opt;
 	struct panel_result *res;
 	char (*idstr)[24]; /* each story's id as sent */
-	int64_t *ids;
+	int64_t *ids; /* tie keys: the stories' content (panel_tie_key) */
 	size_t *cand;         /* the heuristic pre-ranking, best first */
 	size_t ncand;         /* the first ncand go to the judges */
 	double *judge_scores; /* cfg->njudges x n, NAN */
@@ -38,15 +39,20 @@ struct panel_run {
 	size_t (*pairs)[2];
 	bool *pair_same;
 	size_t npairs;
+	struct panel_pairs_ctx *pairs_ctx; /* while the vote runs */
 };
 
-/* Among the best candidates, the pairs of stories the matcher was unsure
- * of (a shared name or figure, not enough) go to the LLM judges, titles
- * only, one short call each (batched); a majority of those that answered
- * says "the same event" (a tie says not). Cached as verdicts, within the
- * run's budget, counted in each judge's usage. Needs two LLM judges that
- * answered the ranking; else nothing is asked. Sets r->pairs. */
-void panel_pairs_vote(struct panel_run *r);
+/* Among the best candidates of the pre-ranking, the pairs of stories the
+ * matcher was unsure of (a shared name or figure, not enough) go to the
+ * LLM judges, titles only, batched: the job to send with the scores
+ * (false: no pairs, or fewer than two LLM judges: nothing to ask). Cached
+ * as verdicts, within the run's budget. */
+bool panel_pairs_job(struct panel_run *r, struct engine_job *job);
+
+/* After the job: a majority of the judges that answered the ranking
+ * (two at least) says "the same event" (a tie says not); the vote's
+ * usage goes to each judge's. */
+void panel_pairs_done(struct panel_run *r);
 
 /* Whether stories a and b were voted the same event. */
 bool panel_pairs_same(const struct panel_run *r, size_t a, size_t b);

@@ -27,9 +27,7 @@ static const char panel_pairs_schema[] =
         "\"properties\":{\"id\":{\"type\":\"string\"},"
         "\"same\":{\"type\":\"boolean\"}}}}}}";
 
-/* Among how many of the best candidates pairs are looked for (times the
- * top), and at most how many pairs a day. */
-#define PANEL_PAIRS_SPAN 3
+/* At most how many pairs a day, the best candidates' first. */
 #define PANEL_PAIRS_MAX 60
 #define PANEL_PAIRS_TITLE_CP 200
 
@@ -40,6 +38,10 @@ struct panel_pairs_ctx {
 	signed char *votes; /* judges x pairs: 1 same, 0 not, -1 none */
 	char (*versions)[ENGINE_VERSION_MAX];
 	size_t njudges;
+	struct engine_task task;
+	const struct llm_profile **llms;
+	struct engine_report *reps;
+	size_t *items;
 };
 
 static const char *panel_pairs_title(const struct panel_run *r, size_t s)
@@ -47,17 +49,16 @@ static const char *panel_pairs_title(const struct panel_run *r, size_t s)
 	return r->stories[s].title ? r->stories[s].title : "";
 }
 
-/* The unsure pairs among the best candidates, best first. */
+/* The unsure pairs among the candidates, the pre-ranking's best first
+ * (the vote goes out with the judges' scores, before the pooled order). */
 static void panel_pairs_find(struct panel_run *r)
 {
-	size_t span = r->cfg->top * PANEL_PAIRS_SPAN, i, j, a, b;
+	size_t span = r->ncand, i, j, a, b;
 
-	if (span > r->res->norder)
-		span = r->res->norder;
 	for (i = 0; i < span && r->npairs < PANEL_PAIRS_MAX; i++)
 		for (j = i + 1; j < span && r->npairs < PANEL_PAIRS_MAX; j++) {
-			a = r->res->order[i];
-			b = r->res->order[j];
+			a = r->cand[i];
+			b = r->cand[j];
 			if (stories_titles_compare(panel_pairs_title(r, a),
 			                           panel_pairs_title(r, b)) !=
 			    STORIES_UNSURE)
@@ -178,27 +179,6 @@ static void panel_pairs_keys(struct panel_pairs_ctx *c)
 	}
 }
 
-/* The LLM judges that answered the ranking, and their profiles. */
-static size_t panel_pairs_judges(const struct panel_run *r,
-                                 const struct llm_profile **llms,
-                                 struct engine_report *reps)
-{
-	size_t j, n = 0;
-
-	for (j = 0; j < r->cfg->njudges; j++) {
-		const struct panel_judge_report *jr = &r->res->judges[j];
-
-		reps[j].failed = true; /* left out unless it takes part */
-		if (!jr->llm || jr->failed ||
-		    jr->use.requests + jr->use.cached == 0)
-			continue;
-		llms[j] = &r->cfg->judges[j].llm;
-		reps[j].failed = false;
-		n++;
-	}
-	return n;
-}
-
 static void panel_pairs_tally(struct panel_pairs_ctx *c)
 {
 	struct panel_run *r = c->r;
@@ -218,71 +198,102 @@ static void panel_pairs_tally(struct panel_pairs_ctx *c)
 	}
 }
 
-void panel_pairs_vote(struct panel_run *r)
+bool panel_pairs_job(struct panel_run *r, struct engine_job *job)
 {
 	const struct panel_config *cfg = r->cfg;
-	size_t nj = cfg->njudges, i, j, *items;
-	const struct llm_profile **llms = xcalloc(nj + 1, sizeof *llms);
-	struct engine_report *reps = xcalloc(nj + 1, sizeof *reps);
-	struct panel_pairs_ctx c;
-	struct buf err = BUF_INIT(1024);
-	struct engine_task t;
+	size_t nj = cfg->njudges, i, j, nllm = 0;
+	struct panel_pairs_ctx *c;
+	struct engine_task *t;
 	char version[ENGINE_VERSION_MAX];
 	uint64_t h;
 
 	panel_pairs_find(r);
-	memset(&c, 0, sizeof c);
-	if (r->npairs == 0 || panel_pairs_judges(r, llms, reps) < 2)
-		goto out;
-	c.r = r;
-	c.njudges = nj;
-	c.ids = xcalloc(r->npairs, sizeof *c.ids);
-	c.hashes = xcalloc(r->npairs, sizeof *c.hashes);
-	c.votes = xcalloc(nj * r->npairs + 1, sizeof *c.votes);
-	memset(c.votes, -1, nj * r->npairs);
-	c.versions = xcalloc(nj + 1, sizeof *c.versions);
+	for (j = 0; j < nj; j++)
+		nllm += cfg->judges[j].type == PANEL_JUDGE_LLM;
+	if (r->npairs == 0 || nllm < 2)
+		return false;
+	c = r->pairs_ctx = xcalloc(1, sizeof *c);
+	c->r = r;
+	c->njudges = nj;
+	c->ids = xcalloc(r->npairs, sizeof *c->ids);
+	c->hashes = xcalloc(r->npairs, sizeof *c->hashes);
+	c->votes = xcalloc(nj * r->npairs + 1, sizeof *c->votes);
+	memset(c->votes, -1, nj * r->npairs);
+	c->versions = xcalloc(nj + 1, sizeof *c->versions);
+	c->llms = xcalloc(nj + 1, sizeof *c->llms);
+	c->reps = xcalloc(nj + 1, sizeof *c->reps);
+	c->items = xcalloc(r->npairs, sizeof *c->items);
 	h = hash_fnv1a_str(HASH_FNV_OFFSET, panel_pairs_prompt);
 	h = hash_fnv1a_str(h, panel_pairs_schema);
 	snprintf(version, sizeof version, "pairs-%012llx",
 	         (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
 	for (j = 0; j < nj; j++)
-		if (llms[j])
-			engine_cache_version(llms[j], version, c.versions[j]);
-	panel_pairs_keys(&c);
-	items = xcalloc(r->npairs, sizeof *items);
+		if (cfg->judges[j].type == PANEL_JUDGE_LLM) {
+			c->llms[j] = &cfg->judges[j].llm;
+			engine_cache_version(c->llms[j], version,
+			                     c->versions[j]);
+		}
+	panel_pairs_keys(c);
 	for (i = 0; i < r->npairs; i++)
-		items[i] = i;
-	memset(&t, 0, sizeof t);
-	t.stage = "rank";
-	t.system = panel_pairs_prompt;
-	t.schema_name = "same_event";
-	t.schema_json = panel_pairs_schema;
-	t.array = "pairs";
-	t.batch = cfg->batch;
-	t.max_base = 128;
-	t.max_per_item = 20;
-	t.est_per_item = 12;
-	t.ctx = &c;
-	t.message = panel_pairs_message;
-	t.id = panel_pairs_id;
-	t.cached = panel_pairs_cached;
-	t.take = panel_pairs_take;
-	if (engine_ask(&t, llms, nj, items, r->npairs, r->run, reps,
-	               &r->res->budget_hit, &err) == 0)
-		panel_pairs_tally(&c);
+		c->items[i] = i;
+	t = &c->task;
+	t->stage = "rank";
+	t->system = panel_pairs_prompt;
+	t->schema_name = "same_event";
+	t->schema_json = panel_pairs_schema;
+	t->array = "pairs";
+	t->batch = cfg->batch;
+	t->max_base = 128;
+	t->max_per_item = 20;
+	t->est_per_item = 12;
+	t->ctx = c;
+	t->message = panel_pairs_message;
+	t->id = panel_pairs_id;
+	t->cached = panel_pairs_cached;
+	t->take = panel_pairs_take;
+	memset(job, 0, sizeof *job);
+	job->task = t;
+	job->llms = c->llms;
+	job->nllms = nj;
+	job->items = c->items;
+	job->nitems = r->npairs;
+	job->reports = c->reps;
+	job->budget_hit = &r->res->budget_hit;
+	return true;
+}
+
+void panel_pairs_done(struct panel_run *r)
+{
+	struct panel_pairs_ctx *c = r->pairs_ctx;
+	size_t j, answered = 0;
+
+	if (!c)
+		return;
+	for (j = 0; j < c->njudges; j++) {
+		const struct panel_judge_report *jr = &r->res->judges[j];
+
+		if (!c->llms[j])
+			continue;
+		llm_usage_add(&r->res->judges[j].use, &c->reps[j].use);
+		/* a vote counts from a judge that answered the ranking */
+		if (jr->failed || c->reps[j].failed ||
+		    jr->use.requests + jr->use.cached == 0)
+			memset(&c->votes[j * r->npairs], -1, r->npairs);
+		else
+			answered++;
+	}
 	r->res->pairs_asked = r->npairs;
-	for (j = 0; j < nj; j++)
-		if (llms[j])
-			llm_usage_add(&r->res->judges[j].use, &reps[j].use);
-	free(items);
-out:
-	free(c.ids);
-	free(c.hashes);
-	free(c.votes);
-	free(c.versions);
-	free(llms);
-	free(reps);
-	buf_free(&err);
+	if (answered >= 2)
+		panel_pairs_tally(c);
+	free(c->ids);
+	free(c->hashes);
+	free(c->votes);
+	free(c->versions);
+	free(c->llms);
+	free(c->reps);
+	free(c->items);
+	free(c);
+	r->pairs_ctx = NULL;
 }
 
 bool panel_pairs_same(const struct panel_run *r, size_t a, size_t b)
