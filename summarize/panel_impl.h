@@ -21,9 +21,9 @@ struct panel_run {
 	const struct panel_options *opt;
 	struct panel_result *res;
 	char (*idstr)[24]; /* each story's id as sent */
-	int64_t *ids; /* tie keys: the stories' content (panel_tie_key) */
-	size_t *cand;         /* the heuristic pre-ranking, best first */
-	size_t ncand;         /* the first ncand go to the judges */
+	int64_t *ids;      /* tie keys: the stories' content (panel_tie_key) */
+	size_t *cand;      /* the heuristic pre-ranking, best first */
+	size_t ncand;      /* the first ncand go to the judges */
 	double *judge_scores; /* cfg->njudges x n, NAN */
 	int *judge_category;  /* cfg->njudges x n, -1 */
 	/* the pool: configured judges, or heuristic stand-ins ((size_t)-1) */
