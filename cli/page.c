@@ -71,6 +71,7 @@ static const char page_style[] =
         ".why{font-size:.9em;color:#555}"
         ".yes{color:#1f7a44;font-weight:600}"
         ".no{color:#b3261e;font-weight:600}"
+        ".warning{color:#8c1d13;list-style:none}"
         ".tag{display:inline-block;border-radius:.3em;padding:0 .4em;"
         "font-size:.85em;font-weight:600}"
         ".o-supported{background:#dcf3e4;color:#175c34}"
@@ -87,13 +88,19 @@ static const char page_style[] =
         "dl.figures dt{color:#555}dl.figures dd{margin:0;font-weight:600}";
 
 /* s escaped for HTML text and attribute values; NULL writes nothing. */
-static void page_text(FILE *fp, const char *s)
+static void page_text_n(FILE *fp, const char *s, size_t n)
 {
 	struct buf b = BUF_INIT(0);
 
-	if (s && escape_html(&b, s, strlen(s)) == 0)
+	if (s && escape_html(&b, s, n) == 0)
 		fwrite(buf_cstr(&b), 1, b.len, fp);
 	buf_free(&b);
+}
+
+static void page_text(FILE *fp, const char *s)
+{
+	if (s)
+		page_text_n(fp, s, strlen(s));
 }
 
 /* The first value of key in the fields, or NULL. */
@@ -213,6 +220,68 @@ static void page_reading(FILE *fp, const struct digest *d)
 	      fp);
 }
 
+/* The panel's diagnostics: how many independent votes its LLM judges
+ * are worth, the verification's agreement, the warnings in plain words. */
+static void page_diagnostics(FILE *fp, const struct digest *d)
+{
+	const struct panel_result *res = &d->pr;
+	struct buf w = BUF_INIT(0);
+	const char *p, *nl;
+
+	if (res->diagnosed >= 2 && !isnan(res->effective_judges))
+		fprintf(fp,
+		        "; the %zu LLM judges count as <strong "
+		        "id=\"effective-judges\">%.1f</strong> independent "
+		        "votes",
+		        res->diagnosed, res->effective_judges);
+	if (d->vr.ran)
+		fprintf(fp, "; on the verification, Fleiss' κ <strong "
+		            "id=\"verify-kappa\">");
+	if (d->vr.ran && isfinite(d->vr.kappa))
+		fprintf(fp, "%.2f</strong>", d->vr.kappa);
+	else if (d->vr.ran)
+		fputs("n/a</strong>", fp);
+	fputs("</p>\n", fp);
+	panel_warnings(res, "", &w);
+	if (d->written)
+		verify_kappa_warning(&d->vr, "", &w);
+	if (w.len) {
+		fputs("<ul class=\"warnings\">\n", fp);
+		for (p = buf_cstr(&w); *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			fputs("<li class=\"warning\">⚠ ", fp);
+			page_text_n(fp, p, (size_t)(nl - p));
+			fputs("</li>\n", fp);
+		}
+		fputs("</ul>\n", fp);
+	}
+	buf_free(&w);
+}
+
+/* A judge's biases (r), a notable one marked; "-" when not diagnosed. */
+static void page_bias(FILE *fp, const struct panel_judge_report *p)
+{
+	const struct pool_bias *b[2] = {&p->position, &p->length};
+	size_t k;
+
+	if (!p->diagnosed) {
+		fputs("<td class=\"n\">-</td>", fp);
+		return;
+	}
+	fputs("<td class=\"n\">", fp);
+	for (k = 0; k < 2; k++) {
+		if (k)
+			fputs(", ", fp);
+		if (isnan(b[k]->r))
+			fputs("n/a", fp);
+		else
+			fprintf(fp, "%s%+.2f%s",
+			        b[k]->notable ? "<span class=\"no\">" : "",
+			        b[k]->r, b[k]->notable ? "</span>" : "");
+	}
+	fputs("</td>", fp);
+}
+
 /* The judges: each one's model, part, agreement with the pool and cost,
  * ranking and verification; then Kendall's W. */
 static void page_judges(FILE *fp, const struct digest *d)
@@ -229,10 +298,13 @@ static void page_judges(FILE *fp, const struct digest *d)
 	else
 		fprintf(fp, "%.3f", res->kendall_w);
 	fputs("</strong> (0: no agreement on the order, 1: the same order "
-	      "from every judge)</p>\n<table>\n<tr><th>judge</th><th>model"
-	      "</th><th>status</th><th>τ with the pool</th><th>rank: requests"
-	      " (cached)</th><th>rank $</th><th>verify: requests (cached)</th>"
-	      "<th>verify $</th></tr>\n",
+	      "from every judge)",
+	      fp);
+	page_diagnostics(fp, d);
+	fputs("<table>\n<tr><th>judge</th><th>model</th><th>status</th>"
+	      "<th>τ with the pool</th><th>bias: place, length (r)</th>"
+	      "<th>rank: requests (cached)</th><th>rank $</th><th>verify: "
+	      "requests (cached)</th><th>verify $</th></tr>\n",
 	      fp);
 	for (j = 0; j < res->nreports; j++) {
 		const struct panel_judge_report *p = &res->judges[j];
@@ -261,6 +333,7 @@ static void page_judges(FILE *fp, const struct digest *d)
 			fputs("</td><td class=\"n\">-</td>", fp);
 		else
 			fprintf(fp, "</td><td class=\"n\">%+.2f</td>", p->tau);
+		page_bias(fp, p);
 		fprintf(fp, "<td class=\"n\">%ld (%ld)</td>", p->use.requests,
 		        p->use.cached);
 		page_usd(fp, p->use.usd);

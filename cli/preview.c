@@ -44,6 +44,7 @@ static void preview_show(const struct digest *d, const void *arg)
 		fclose(out);
 	} else
 		fwrite(buf_cstr(&d->post), 1, d->post.len, stdout);
+	cli_print_panel_warnings("preview", d);
 }
 
 /* Build the day's post and print it; the exit status. */

@@ -61,6 +61,10 @@ void cli_verify_summary(const struct verify_result *vr, struct buf *out);
 /* The line a run ends with: stories, judges, writer, verification,
  * cost; a message under context. */
 void cli_print_run_summary(const char *context, const struct digest *d);
+/* The panel's diagnostics as messages: the effective number of LLM
+ * judges, the pairs that vote as one, a judge's biases, and judges that
+ * agree little on the verification. */
+void cli_print_panel_warnings(const char *context, const struct digest *d);
 
 /* The editor's page of a built day (cli/page.c): one standalone HTML
  * file, no script and nothing from the network: the post as the blog

@@ -128,12 +128,11 @@ void cli_print_rank_json(FILE *fp, const struct digest *d)
 {
 	const struct panel_result *res = &d->pr;
 	json_t *root = json_object(), *stories = json_array();
-	json_t *ag = json_object(), *cost = json_object();
+	json_t *cost = json_object();
 	size_t r;
 
 	json_object_set_new(root, "judges", digest_judges_json(d));
-	json_object_set_new(ag, "kendall_w", json_real_or_null(res->kendall_w));
-	json_object_set_new(root, "agreement", ag);
+	json_object_set_new(root, "agreement", digest_agreement_json(d));
 	json_object_set_new(cost, "usd", json_real(res->use.usd));
 	json_object_set_new(cost, "reference_usd",
 	                    json_real(res->reference_usd));
@@ -156,6 +155,7 @@ void cli_print_rank_json(FILE *fp, const struct digest *d)
  * pool, Kendall's W, the cost against one reference judge, the note. */
 static void rank_print_footer(FILE *fp, const struct panel_result *res)
 {
+	struct buf warn = BUF_INIT(0);
 	size_t j;
 
 	fprintf(fp, "judges:");
@@ -167,7 +167,14 @@ static void rank_print_footer(FILE *fp, const struct panel_result *res)
 		else if (!isnan(p->tau))
 			fprintf(fp, " %s (tau %.2f)", p->name, p->tau);
 	}
-	fprintf(fp, "\nagreement: Kendall's W %.3f\n", res->kendall_w);
+	fprintf(fp, "\nagreement: Kendall's W %.3f", res->kendall_w);
+	if (res->diagnosed >= 2 && !isnan(res->effective_judges))
+		fprintf(fp, "; the %zu LLM judges count as %.1f independent",
+		        res->diagnosed, res->effective_judges);
+	fputc('\n', fp);
+	panel_warnings(res, "warning: ", &warn);
+	fputs(buf_cstr(&warn), fp);
+	buf_free(&warn);
 	fprintf(fp,
 	        "cost: $%.4f for %ld requests (%ld tokens in, %ld out); one "
 	        "reference judge: $%.4f",
@@ -401,6 +408,9 @@ void cli_print_verify_table(FILE *fp, const struct digest *d)
 	digest_cost(d, &cost);
 	cli_verify_summary(vr, &line);
 	fprintf(fp, "verification of %s: %s\n", d->date, buf_cstr(&line));
+	buf_reset(&line);
+	if (verify_kappa_warning(vr, "warning: ", &line))
+		fputs(buf_cstr(&line), fp);
 	buf_free(&line);
 	if (!vr->ran) {
 		if (vr->note[0])
@@ -442,6 +452,23 @@ static const char *run_writer_name(const struct digest *d)
 	return d->wo.use.cached ? "LLM (cached)" : "LLM";
 }
 
+void cli_print_panel_warnings(const char *context, const struct digest *d)
+{
+	struct buf w = BUF_INIT(0);
+
+	if (d->pr.diagnosed >= 2 && !isnan(d->pr.effective_judges))
+		cli_msg(context, "the %zu LLM judges count as %.1f independent",
+		        d->pr.diagnosed, d->pr.effective_judges);
+	panel_warnings(&d->pr, "warning: ", &w);
+	if (d->written)
+		verify_kappa_warning(&d->vr, "warning: ", &w);
+	if (w.len) {
+		buf_truncate(&w, w.len - 1); /* the last newline */
+		cli_msg_lines(context, buf_cstr(&w));
+	}
+	buf_free(&w);
+}
+
 void cli_print_run_summary(const char *context, const struct digest *d)
 {
 	struct buf verified = BUF_INIT(0);
@@ -464,4 +491,5 @@ void cli_print_run_summary(const char *context, const struct digest *d)
 	        d->written ? buf_cstr(&verified) : "-", cost.usd,
 	        cost.reference_usd);
 	buf_free(&verified);
+	cli_print_panel_warnings(context, d);
 }

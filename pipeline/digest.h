@@ -180,6 +180,9 @@ int digest_record(const struct digest *d, const char *command,
  * status, reason, requests, cached, tokens, usd, tau): an array the
  * caller json_decref()s. */
 json_t *digest_judges_json(const struct digest *d);
+/* The panel's agreement: Kendall's W, the effective number of LLM judges,
+ * the pairs that vote as one, the warnings in plain words. */
+json_t *digest_agreement_json(const struct digest *d);
 /* Verification's counts, cost and judges as a JSON object the caller
  * json_decref()s (the printers add each text's votes). */
 json_t *digest_verify_json(const struct digest *d);

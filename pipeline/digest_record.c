@@ -31,6 +31,69 @@ static const char *digest_judge_provider(const struct panel_judge *cj)
 	return cj->llm.ep.provider == LLM_ANTHROPIC ? "anthropic" : "openai";
 }
 
+static json_t *digest_real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* A diagnosed judge's biases: Pearson's r of its disagreement with the
+ * others against the story's place in its batch and the text's length
+ * (null where undefined), their slopes, and whether each is notable;
+ * null for a judge not diagnosed (a heuristic one). */
+static json_t *digest_bias_json(const struct panel_judge_report *r)
+{
+	json_t *o;
+
+	if (!r->diagnosed)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "position", digest_real_or_null(r->position.r));
+	json_object_set_new(o, "length", digest_real_or_null(r->length.r));
+	json_object_set_new(o, "position_slope",
+	                    digest_real_or_null(r->position.slope));
+	json_object_set_new(o, "length_slope",
+	                    digest_real_or_null(r->length.slope));
+	json_object_set_new(o, "position_notable",
+	                    json_boolean(r->position.notable));
+	json_object_set_new(o, "length_notable",
+	                    json_boolean(r->length.notable));
+	json_object_set_new(o, "residual_rms",
+	                    digest_real_or_null(r->residual_rms));
+	return o;
+}
+
+json_t *digest_agreement_json(const struct digest *d)
+{
+	const struct panel_result *res = &d->pr;
+	json_t *ag = json_object(), *red = json_array(), *warn = json_array();
+	struct buf w = BUF_INIT(0);
+	const char *p, *nl;
+	size_t k;
+
+	json_object_set_new(ag, "kendall_w",
+	                    digest_real_or_null(res->kendall_w));
+	json_object_set_new(ag, "effective_judges",
+	                    digest_real_or_null(res->effective_judges));
+	json_object_set_new(ag, "diagnosed",
+	                    json_integer((json_int_t)res->diagnosed));
+	for (k = 0; k < res->nredundant; k++) {
+		json_t *pair = json_array();
+
+		json_array_append_new(pair, json_string(res->redundant[k].a));
+		json_array_append_new(pair, json_string(res->redundant[k].b));
+		json_array_append_new(red, pair);
+	}
+	json_object_set_new(ag, "redundant", red);
+	panel_warnings(res, "", &w);
+	for (p = buf_cstr(&w); *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		json_array_append_new(warn, json_stringn(p, (size_t)(nl - p)));
+	}
+	json_object_set_new(ag, "warnings", warn);
+	buf_free(&w);
+	return ag;
+}
+
 json_t *digest_judges_json(const struct digest *d)
 {
 	const struct panel_config *pc = &d->pc;
@@ -69,6 +132,7 @@ json_t *digest_judges_json(const struct digest *d)
 		json_object_set_new(o, "tau",
 		                    isnan(r->tau) ? json_null()
 		                                  : json_real(r->tau));
+		json_object_set_new(o, "bias", digest_bias_json(r));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -127,6 +191,9 @@ json_t *digest_verify_json(const struct digest *d)
 	json_object_set_new(o, "fleiss_kappa",
 	                    isfinite(vr->kappa) ? json_real(vr->kappa)
 	                                        : json_null());
+	json_object_set_new(o, "kappa_low",
+	                    json_boolean(vr->ran && isfinite(vr->kappa) &&
+	                                 vr->kappa < VERIFY_KAPPA_LOW));
 	json_object_set_new(o, "requests", json_integer(vr->use.requests));
 	json_object_set_new(o, "tokens_in", json_integer(vr->use.tokens_in));
 	json_object_set_new(o, "tokens_out", json_integer(vr->use.tokens_out));
@@ -150,6 +217,7 @@ static char *digest_details(const struct digest *d)
 	char *s;
 
 	json_object_set_new(o, "judges", digest_judges_json(d));
+	json_object_set_new(o, "agreement", digest_agreement_json(d));
 	json_object_set_new(o, "pooling",
 	                    json_string(pool_method_name(d->pc.pooling)));
 	json_object_set_new(o, "prompt_version",

@@ -11,17 +11,17 @@
 
 static const struct store_sql sql_judgment_get = {
         STORE_SQL_JUDGMENT_GET,
-        "SELECT score, category, raw, tokens_in, tokens_out, usd, at"
-        " FROM judgments WHERE story_hash = :hash AND judge = :judge"
+        "SELECT score, category, raw, tokens_in, tokens_out, usd, at,"
+        " place FROM judgments WHERE story_hash = :hash AND judge = :judge"
         " AND prompt_version = :version"};
 
 static const struct store_sql sql_judgment_put = {
         STORE_SQL_JUDGMENT_PUT,
         "INSERT OR REPLACE INTO judgments (story_hash, judge,"
         " prompt_version, score, category, raw, tokens_in,"
-        " tokens_out, usd, at) VALUES (:hash, :judge, :version,"
+        " tokens_out, usd, at, place) VALUES (:hash, :judge, :version,"
         " :score, :category, :raw, :tokens_in, :tokens_out, :usd,"
-        " :at)"};
+        " :at, :place)"};
 
 static const struct store_sql sql_verdict_get = {
         STORE_SQL_VERDICT_GET, "SELECT supported, problem FROM verdicts"
@@ -196,6 +196,9 @@ int store_judgment_get(struct store *st, const char *story_hash,
 	out->tokens_out = (long)sqlite3_column_int64(c.s, 4);
 	out->usd = sqlite3_column_double(c.s, 5);
 	out->at = sqlite3_column_int64(c.s, 6);
+	out->place = sqlite3_column_type(c.s, 7) == SQLITE_INTEGER
+	                     ? (int)sqlite3_column_int64(c.s, 7)
+	                     : -1;
 	store_call_end(&c);
 	return 0;
 }
@@ -206,6 +209,10 @@ static void store_judgment_bind(struct store_call *c, const void *own)
 
 	store_bind_double(c, ":score", j->score);
 	store_bind_text(c, ":category", j->category, STORE_TEXT_MAX);
+	if (j->place >= 0)
+		store_bind_int(c, ":place", j->place);
+	else
+		store_bind_null(c, ":place");
 }
 
 int store_judgment_put(struct store *st, const struct store_judgment *j)

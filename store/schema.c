@@ -138,6 +138,10 @@ static const char *const store_migrations[] = {
         " action TEXT NOT NULL CHECK (action IN ('drop', 'pin')),"
         " at INTEGER NOT NULL DEFAULT 0,"
         " PRIMARY KEY (date, story_id));",
+        /* 9: where a judge saw a story: its place in the batch (NULL:
+         * unknown), so a judgment taken from the cache still tells the
+         * judge's position bias */
+        "ALTER TABLE judgments ADD COLUMN place INTEGER;",
 };
 
 #define STORE_SCHEMA_VERSION                                                   \

@@ -227,6 +227,8 @@ struct store_judgment {
 	long tokens_in, tokens_out;
 	double usd;
 	int64_t at;
+	int place; /* the story's place in the batch the judge saw it in,
+	            * 0 first; -1 unknown */
 };
 
 /* A judgment read back; owned strings (free with store_judgment_clear). */
@@ -237,6 +239,7 @@ struct store_judgment_row {
 	long tokens_in, tokens_out;
 	double usd;
 	int64_t at;
+	int place; /* -1: unknown (recorded before migration 10) */
 };
 
 /* 0 and *out filled; ERR_NOT_FOUND when there is none, ERR_USAGE for a

@@ -179,6 +179,7 @@ static int engine_take_one(void *ctx, size_t k, json_t *answer)
 	struct engine_state *s = ctx;
 	const struct engine_task *t = engine_task_of(s, s->cur);
 
+	s->share.place = k;
 	return t->take(t->ctx, s->cur->k, s->cur->items[k], answer, &s->share);
 }
 

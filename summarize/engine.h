@@ -68,6 +68,8 @@ struct engine_share {
 	const char *raw; /* the whole reply body */
 	long tokens_in, tokens_out;
 	double usd;
+	size_t place; /* the item's place in the batch it was sent in,
+	               * 0 first (a judge's position bias) */
 };
 
 /* One stage's question, put to several LLMs about many items (stories,

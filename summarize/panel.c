@@ -102,6 +102,7 @@ static bool panel_cached(void *ctx, size_t k, size_t item)
 	r->judge_scores[k * r->n + item] = row.score;
 	r->judge_category[k * r->n + item] =
 	        panel_category_index(cfg, row.category);
+	r->judge_place[k * r->n + item] = row.place >= 0 ? row.place : NAN;
 	store_judgment_clear(&row);
 	return true;
 }
@@ -122,6 +123,7 @@ static int panel_take(void *ctx, size_t k, size_t item, json_t *answer,
 	r->judge_scores[k * r->n + item] = v;
 	r->judge_category[k * r->n + item] =
 	        panel_category_index(r->cfg, category);
+	r->judge_place[k * r->n + item] = (double)share->place;
 	if (!r->run->cache)
 		return 0;
 	memset(&jd, 0, sizeof jd);
@@ -135,6 +137,7 @@ static int panel_take(void *ctx, size_t k, size_t item, json_t *answer,
 	jd.tokens_out = share->tokens_out;
 	jd.usd = share->usd;
 	jd.at = r->opt->window_end;
+	jd.place = (int)share->place;
 	if (store_judgment_put(r->run->cache, &jd) != 0 &&
 	    r->cache_errors++ == 0)
 		snprintf(r->cache_error, sizeof r->cache_error, "%s",
@@ -385,7 +388,7 @@ static void panel_injection_defence(struct panel_run *r,
 	double *z;
 	size_t i, k, n = r->n;
 
-	if (r->cfg->pooling != POOL_ZMEAN ||
+	if ((r->cfg->pooling != POOL_ZMEAN && r->cfg->pooling != POOL_ROBUST) ||
 	    pattern_compile(panel_injection_pattern, &inj, &why) != 0) {
 		buf_free(&why);
 		return;
@@ -449,6 +452,7 @@ static int panel_pool(struct panel_run *r, struct buf *err)
 		if (rep)
 			rep->tau = t;
 	}
+	panel_diagnose(r);
 	return 0;
 }
 
@@ -598,6 +602,7 @@ static void panel_run_init(struct panel_run *r, struct panel_result *res,
 	r->res = res;
 	res->nstories = n;
 	res->kendall_w = NAN;
+	res->effective_judges = NAN;
 	res->nreports = nj;
 	res->judges = xcalloc(nj + HEURISTIC_COUNT, sizeof *res->judges);
 	res->pooled = xcalloc(n + 1, sizeof *res->pooled);
@@ -617,8 +622,10 @@ static void panel_run_init(struct panel_run *r, struct panel_result *res,
 	r->cand = xcalloc(n + 1, sizeof *r->cand);
 	r->judge_scores = xcalloc(nj * n + 1, sizeof *r->judge_scores);
 	r->judge_category = xcalloc(nj * n + 1, sizeof *r->judge_category);
+	r->judge_place = xcalloc(nj * n + 1, sizeof *r->judge_place);
 	for (i = 0; i < nj * n; i++) {
 		r->judge_scores[i] = NAN;
+		r->judge_place[i] = NAN;
 		r->judge_category[i] = -1;
 	}
 	r->pool_judge = xcalloc(nj + HEURISTIC_COUNT, sizeof *r->pool_judge);
@@ -638,6 +645,7 @@ static void panel_run_free(struct panel_run *r)
 	free(r->cand);
 	free(r->judge_scores);
 	free(r->judge_category);
+	free(r->judge_place);
 	free(r->pool_judge);
 	free(r->pool_kind);
 	free(r->pool_is_heuristic);
@@ -689,5 +697,6 @@ void panel_result_free(struct panel_result *res)
 	free(res->why);
 	free(res->category);
 	free(res->pool_names);
+	free(res->redundant);
 	memset(res, 0, sizeof *res);
 }

@@ -93,6 +93,20 @@ struct panel_judge_report {
 	char reason[256];
 	struct llm_usage use;
 	double tau; /* against the pooled ranking; NAN */
+	/* the diagnostics (issue 14), for an LLM judge of a panel with two
+	 * answering at least; diagnosed false: none (a heuristic judge) */
+	bool diagnosed;
+	double residual_rms;       /* its disagreement with the others */
+	struct pool_bias position; /* against its place in its batch */
+	struct pool_bias length;   /* against log2 of the text's length */
+};
+
+/* Two LLM judges whose disagreements with the rest move together: they
+ * vote as one. */
+struct panel_redundant {
+	const char *a, *b; /* judge names, owned by the config */
+	double r;          /* their residuals' correlation */
+	size_t shared;     /* the stories it rests on */
 };
 
 /* The ranking of one window. Arrays are indexed by story as given. */
@@ -120,6 +134,14 @@ struct panel_result {
 	size_t pairs_same;    /* of those, voted the same event */
 	bool budget_hit;
 	char note[256]; /* why degraded, for a person */
+	/* the LLM judges' diagnostics (summarize/pool.h: pool_diagnose),
+	 * when two or more answered: the effective number of independent
+	 * judges among them (NAN: not diagnosed) and the pairs that vote as
+	 * one */
+	double effective_judges;
+	size_t diagnosed; /* the LLM judges diagnosed */
+	struct panel_redundant *redundant;
+	size_t nredundant;
 };
 
 struct panel_options {
@@ -140,5 +162,11 @@ MUST_CHECK int panel_rank(const struct engine_run *run,
                           const struct panel_options *opt,
                           struct panel_result *res, struct buf *err);
 void panel_result_free(struct panel_result *res);
+
+/* The diagnostics in plain words, one warning a line ("judge-x and
+ * judge-y vote as one", "judge-z favours long texts"), each line started
+ * with prefix; nothing when all is well. Returns how many. */
+size_t panel_warnings(const struct panel_result *res, const char *prefix,
+                      struct buf *out);
 
 #endif

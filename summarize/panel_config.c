@@ -358,7 +358,7 @@ int panel_config_load(const struct ini *ini, const char *file,
 	char *template;
 
 	memset(c, 0, sizeof *c);
-	c->pooling = POOL_ZMEAN;
+	c->pooling = POOL_ROBUST;
 	c->batch = 20;
 	c->verify = true;
 	c->candidates = 150;

@@ -25,6 +25,8 @@ struct panel_run {
 	size_t *cand;      /* the heuristic pre-ranking, best first */
 	size_t ncand;      /* the first ncand go to the judges */
 	double *judge_scores; /* cfg->njudges x n, NAN */
+	double *judge_place;  /* cfg->njudges x n: the story's place in the
+	                       * batch the judge saw it in; NAN unknown */
 	int *judge_category;  /* cfg->njudges x n, -1 */
 	/* the pool: configured judges, or heuristic stand-ins ((size_t)-1) */
 	size_t npool;
@@ -58,5 +60,9 @@ void panel_pairs_done(struct panel_run *r);
 bool panel_pairs_same(const struct panel_run *r, size_t a, size_t b);
 
 void panel_pairs_free(struct panel_run *r);
+
+/* After pooling: the LLM members' diagnostics into r->res (two at least;
+ * panel_diag.c). */
+void panel_diagnose(struct panel_run *r);
 
 #endif

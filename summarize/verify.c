@@ -50,6 +50,20 @@ bool verify_majority(int yes, int no)
 	return yes > no;
 }
 
+bool verify_kappa_warning(const struct verify_result *res, const char *prefix,
+                          struct buf *out)
+{
+	if (!res->ran || !isfinite(res->kappa) ||
+	    res->kappa >= VERIFY_KAPPA_LOW)
+		return false;
+	buf_printf(out,
+	           "%sthe judges agree little on the Korean texts (Fleiss' "
+	           "kappa %.2f, under %.1f): a verdict says little more than "
+	           "chance; read the rewritten and replaced stories\n",
+	           prefix, res->kappa, VERIFY_KAPPA_LOW);
+	return true;
+}
+
 double verify_fleiss_kappa(const int *yes, const int *no, size_t n)
 {
 	double pbar = 0, pyes = 0, pe, m;

@@ -111,4 +111,16 @@ bool verify_majority(int yes, int no);
  * than 2 raters or items, unequal counts, or every rating the same). */
 double verify_fleiss_kappa(const int *yes, const int *no, size_t n);
 
+/* Below this Fleiss' kappa the judges' first votes on the Korean texts
+ * agree only "fairly" (Landis and Koch's scale: 0.21-0.40) or less:
+ * judges are known to agree less outside English (about 0.3 across 25
+ * languages), and a verdict then says little more than chance. */
+#define VERIFY_KAPPA_LOW 0.4
+
+/* A warning in plain words when res->kappa is below VERIFY_KAPPA_LOW
+ * (appended to out, one line, started with prefix); false when it is
+ * not (or undefined). */
+bool verify_kappa_warning(const struct verify_result *res, const char *prefix,
+                          struct buf *out);
+
 #endif

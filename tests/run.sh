@@ -46,6 +46,7 @@ run page env AIDIGEST_BIN="$bin" sh tests/cli_page.sh
 run night env AIDIGEST_BIN="$bin" sh tests/cli_night.sh
 run help env AIDIGEST_BIN="$bin" sh tests/cli_help.sh
 run engines env AIDIGEST_BIN="$bin" sh tests/cli_engines.sh
+run diag env AIDIGEST_BIN="$bin" sh tests/cli_diag.sh
 run layers sh tests/layers.sh
 run sizes sh tests/sizes.sh
 

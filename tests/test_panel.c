@@ -72,7 +72,7 @@ static void test_panel_config(void)
 	/* defaults: no judges, the built-in categories, a prompt version */
 	CHECK_INT(load("", &pc, &err, &notes), 0);
 	CHECK_INT(pc.njudges, 0);
-	CHECK_INT(pc.pooling, POOL_ZMEAN);
+	CHECK_INT(pc.pooling, POOL_ROBUST);
 	CHECK_INT(pc.batch, 20);
 	CHECK_INT(pc.candidates, 150);
 	CHECK(pc.ncategories >= 5);

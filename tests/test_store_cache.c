@@ -20,6 +20,7 @@ struct store_judgment tstore_judgment(const char *hash, const char *judge,
 	j.judge = judge;
 	j.prompt_version = version;
 	j.score = score;
+	j.place = -1;
 	return j;
 }
 
@@ -42,6 +43,7 @@ void test_store_judgments(struct store *st)
 	j.tokens_out = 80;
 	j.usd = 0.0042;
 	j.at = 1767225600;
+	j.place = 13;
 	CHECK_INT(store_judgment_put(st, &j), 0);
 	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v1", &row),
 	          0);
@@ -52,6 +54,7 @@ void test_store_judgments(struct store *st)
 	CHECK_INT(row.tokens_out, 80);
 	CHECK(row.usd == 0.0042);
 	CHECK_INT(row.at, 1767225600);
+	CHECK_INT(row.place, 13);
 	store_judgment_clear(&row);
 	CHECK(row.category == NULL && row.raw == NULL);
 	store_judgment_clear(&row);
@@ -68,6 +71,7 @@ void test_store_judgments(struct store *st)
 	          0);
 	CHECK(row.score == 3);
 	CHECK(row.category == NULL && row.raw == NULL);
+	CHECK_INT(row.place, -1); /* unknown stays unknown */
 	CHECK_INT(row.tokens_in, 0);
 	store_judgment_clear(&row);
 	CHECK_INT(store_judgment_get(st, "00000000000000aa", "gpt", "v2", &row),

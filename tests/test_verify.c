@@ -50,6 +50,30 @@ static void test_verify_rules(void)
 	CHECK(isnan(verify_fleiss_kappa(y6, n6, 2)));
 	CHECK(isnan(verify_fleiss_kappa(y1, n1, 1)));
 
+	/* the warning: under 0.4, of a verification that ran */
+	{
+		struct verify_result vr;
+		struct buf w = BUF_INIT(0);
+
+		memset(&vr, 0, sizeof vr);
+		vr.ran = true;
+		vr.kappa = 40.0 / 208; /* 0.19 */
+		CHECK(verify_kappa_warning(&vr, "warning: ", &w));
+		CHECK(strstr(buf_cstr(&w), "warning: the judges agree little "
+		                           "on the Korean texts (Fleiss' kappa "
+		                           "0.19, under 0.4)") != NULL);
+		buf_reset(&w);
+		vr.kappa = 0.4;
+		CHECK(!verify_kappa_warning(&vr, "", &w));
+		vr.kappa = NAN;
+		CHECK(!verify_kappa_warning(&vr, "", &w));
+		vr.kappa = 0.1;
+		vr.ran = false;
+		CHECK(!verify_kappa_warning(&vr, "", &w));
+		CHECK_INT(w.len, 0);
+		buf_free(&w);
+	}
+
 	CHECK_STR(verify_outcome_name(VERIFY_SUPPORTED), "supported");
 	CHECK_STR(verify_outcome_name(VERIFY_REWRITTEN), "rewritten");
 	CHECK_STR(verify_outcome_name(VERIFY_REPLACED), "replaced");
