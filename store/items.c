@@ -43,7 +43,11 @@ static const struct store_sql sql_items_window = {
         STORE_SQL_ITEMS_WINDOW, "SELECT " STORE_ITEM_COLUMNS
                                 " FROM items i JOIN feeds f ON f.id = i.feed_id"
                                 " WHERE i.time >= :from AND i.time < :to"
-                                " ORDER BY i.time, i.id"};
+                                /* content, not the order the fetch
+                                 * stored them in: the same stories
+                                 * however the night arrived */
+                                " ORDER BY i.time, i.canonical_url,"
+                                " i.title, f.name, i.id"};
 
 /* An engagement number as stored: -1 when absent. */
 static int64_t store_count(long long v)

@@ -170,7 +170,8 @@ struct store_item_row {
 	                   * store */
 };
 
-/* Items whose time is in [from, to), oldest first (ties by id). *out is
+/* Items whose time is in [from, to), oldest first (ties by canonical URL,
+ * title, source, then id: content before arrival). *out is
  * owned by the caller (NULL when n is 0). */
 MUST_CHECK int store_items_window(struct store *st, int64_t from, int64_t to,
                                   struct store_item_row **out, size_t *n);

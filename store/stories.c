@@ -19,10 +19,11 @@ static const struct store_sql sql_story_refresh = {
         STORE_SQL_STORY_REFRESH,
         "UPDATE stories SET"
         " title = coalesce((SELECT title FROM items"
-        "  WHERE story_id = :id ORDER BY time, id LIMIT 1), ''),"
+        "  WHERE story_id = :id ORDER BY time, url, title, id LIMIT 1),"
+        "  ''),"
         " canonical_url = (SELECT canonical_url FROM items"
         "  WHERE story_id = :id AND canonical_url <> ''"
-        "  ORDER BY time, id LIMIT 1),"
+        "  ORDER BY time, canonical_url, id LIMIT 1),"
         " time = coalesce((SELECT min(time) FROM items"
         "  WHERE story_id = :id), 0),"
         " corroboration = (SELECT count(DISTINCT feed_id) FROM items"
@@ -43,7 +44,7 @@ static const struct store_sql sql_stories_window = {
         " WHERE s.id IN (SELECT story_id FROM items"
         "  WHERE time >= :from AND time < :to"
         "  AND story_id IS NOT NULL)"
-        " ORDER BY s.time, s.id, i.time, i.id"};
+        " ORDER BY s.time, s.id, i.time, i.url, i.title, i.id"};
 
 /* The story columns before the item columns in sql_stories_window. */
 #define STORY_NCOLUMNS 5

@@ -117,6 +117,7 @@ static int stories_trust_cmp(const struct stories_trust *t, size_t a, size_t b)
 	const struct store_item_row *x = &t->s->items[a], *y = &t->s->items[b];
 	bool cx, cy, ox = stories_official(x->kind),
 	             oy = stories_official(y->kind);
+	int c;
 
 	if (x->weight != y->weight)
 		return x->weight > y->weight ? -1 : 1;
@@ -130,6 +131,14 @@ static int stories_trust_cmp(const struct stories_trust *t, size_t a, size_t b)
 		return ox ? -1 : 1;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
+	/* then content, not the order the fetch stored the items in */
+	c = stories_cmp_nullstr(x->url, y->url);
+	if (c == 0)
+		c = stories_cmp_nullstr(x->title, y->title);
+	if (c == 0)
+		c = stories_cmp_nullstr(x->feed_name, y->feed_name);
+	if (c)
+		return c < 0 ? -1 : 1;
 	return a < b ? -1 : a > b;
 }
 
