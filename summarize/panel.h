@@ -38,14 +38,24 @@ struct panel_category {
 	struct pattern *re; /* or NULL */
 };
 
+/* Where the judges' weights come from ([panel] weights). */
+enum panel_weights {
+	PANEL_WEIGHTS_CONFIG = 0, /* each [judge.NAME] weight */
+	PANEL_WEIGHTS_EDITOR      /* that times the judge's agreement with
+	                           * the editor (pipeline/jury.h), LLM judges
+	                           * from POOL_EDITOR_MIN_DAYS recorded days
+	                           * on */
+};
+
 struct panel_config {
 	struct panel_judge *judges; /* the [judge.*] sections in file order */
 	size_t njudges;
-	enum pool_method pooling; /* zmean */
-	size_t batch;             /* 20 stories a request */
-	size_t candidates;        /* 150 go to the LLM judges */
-	size_t top;               /* 10 selected */
-	double quota;             /* a category's share of top: 0.4 */
+	enum pool_method pooling;   /* zmean */
+	enum panel_weights weights; /* config */
+	size_t batch;               /* 20 stories a request */
+	size_t candidates;          /* 150 go to the LLM judges */
+	size_t top;                 /* 10 selected */
+	double quota;               /* a category's share of top: 0.4 */
 	double reference_price_in, reference_price_out;
 	unsigned seed;
 	double max_usd; /* 0: no budget */
@@ -126,6 +136,9 @@ struct panel_options {
 	bool progress; /* a progress line on stderr */
 	int64_t window_end;
 	unsigned seed; /* 0: the config's */
+	/* per configured judge, a factor on its weight (> 0, finite);
+	 * NULL: 1 each */
+	const double *judge_weights;
 };
 
 /* Rank the stories: heuristic pre-ranking, the LLM judges on the best
