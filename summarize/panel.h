@@ -50,25 +50,25 @@ enum panel_weights {
 struct panel_config {
 	struct panel_judge *judges; /* the [judge.*] sections in file order */
 	size_t njudges;
-	enum pool_method pooling;   /* zmean */
-	enum panel_weights weights; /* config */
-	size_t batch;               /* 20 stories a request */
-	size_t candidates;          /* 150 go to the LLM judges */
-	size_t top;                 /* 10 selected */
-	double quota;               /* a category's share of top: 0.4 */
+	enum pool_method pooling; /* zmean */
+	size_t batch;             /* 20 stories a request */
+	size_t candidates;        /* 150 go to the LLM judges */
+	size_t top;               /* 10 selected */
+	double quota;             /* a category's share of top: 0.4 */
 	double reference_price_in, reference_price_out;
 	unsigned seed;
 	double max_usd; /* 0: no budget */
 	struct panel_category *categories;
 	size_t ncategories;
-	char *prompt;            /* the judge prompt's text */
-	char prompt_version[32]; /* changes when the prompt, the schema
-	                          * or text_max do */
-	size_t text_max;         /* code points of text per story: 1200 */
-	bool verify;             /* the LLM judges check the writer's
-	                          * texts (summarize/verify.h): yes */
-	char *verify_prompt;     /* its text: [panel] verify_prompt's
-	                          * file, else templates/prompts/verify.txt */
+	char *prompt;               /* the judge prompt's text */
+	char prompt_version[32];    /* changes when the prompt, the schema
+	                             * or text_max do */
+	size_t text_max;            /* code points of text per story: 1200 */
+	bool verify;                /* the LLM judges check the writer's
+	                             * texts (summarize/verify.h): yes */
+	char *verify_prompt;        /* its text: [panel] verify_prompt's
+	                             * file, else templates/prompts/verify.txt */
+	enum panel_weights weights; /* config */
 };
 
 /* Read the panel's sections from a parsed configuration. A judge whose
