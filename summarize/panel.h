@@ -60,15 +60,17 @@ struct panel_config {
 	double max_usd; /* 0: no budget */
 	struct panel_category *categories;
 	size_t ncategories;
-	char *prompt;               /* the judge prompt's text */
-	char prompt_version[32];    /* changes when the prompt, the schema
-	                             * or text_max do */
-	size_t text_max;            /* code points of text per story: 1200 */
-	bool verify;                /* the LLM judges check the writer's
-	                             * texts (summarize/verify.h): yes */
-	char *verify_prompt;        /* its text: [panel] verify_prompt's
-	                             * file, else templates/prompts/verify.txt */
-	enum panel_weights weights; /* config */
+	char *prompt;            /* the judge prompt's text */
+	char prompt_version[32]; /* changes when the prompt, the schema
+	                          * or text_max do */
+	size_t text_max;         /* code points of text per story: 1200 */
+	bool verify;             /* the LLM judges check the writer's
+	                          * texts (summarize/verify.h): yes */
+	char *verify_prompt;     /* its text: [panel] verify_prompt's
+	                          * file, else templates/prompts/verify.txt */
+
+	/* [panel] weights: config */
+	enum panel_weights weights;
 };
 
 /* Read the panel's sections from a parsed configuration. A judge whose
