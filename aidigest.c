@@ -32,6 +32,9 @@ static const struct cli_command commands[] = {
          "[--date D] [--drop ID]... [--pin ID]... [--clear]",
          "the editor's last word: stories dropped from or pinned into a "
          "day's digest"},
+        {"jury", cli_cmd_jury, "[--date D] [--days N] [--format table|json]",
+         "each judge's agreement with the editor's final selection over "
+         "the recorded days"},
         {"feeds", cli_cmd_feeds,
          "check [--format table|json]\nimport FILE.opml\nexport",
          "the sources: their health, and OPML in and out"},

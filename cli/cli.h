@@ -250,6 +250,7 @@ int cli_cmd_render(struct cli_call *call, int argc, char **argv);
 int cli_cmd_run(struct cli_call *call, int argc, char **argv);
 int cli_cmd_preview(struct cli_call *call, int argc, char **argv);
 int cli_cmd_pick(struct cli_call *call, int argc, char **argv);
+int cli_cmd_jury(struct cli_call *call, int argc, char **argv);
 int cli_cmd_verify(struct cli_call *call, int argc, char **argv);
 
 #endif

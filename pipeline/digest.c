@@ -8,6 +8,7 @@
 #include "common/xalloc.h"
 #include "pipeline/digest_impl.h"
 #include "pipeline/ingest.h"
+#include "pipeline/jury.h"
 #include "render/escape.h"
 #include "summarize/stories.h"
 
@@ -115,6 +116,7 @@ void digest_free(struct digest *d)
 		writer_output_free(&d->wo);
 	verify_result_free(&d->vr);
 	digest_cands_free(d);
+	free(d->judge_factors);
 	store_stories_free(d->stories, d->nstories);
 	panel_config_free(&d->pc);
 	writer_config_free(&d->wc);
@@ -311,15 +313,76 @@ int digest_select(struct digest *d, struct buf *err)
 	return digest_apply_picks(d, err);
 }
 
+/* Say what [panel] weights = editor did with the jury's report. */
+static void digest_say_factors(struct digest *d, const struct jury_report *r)
+{
+	struct buf line = BUF_INIT(0);
+	size_t j;
+
+	if (r->weights_status == POOL_EDITOR_FEW_DAYS) {
+		digest_say(d, DIGEST_NOTE,
+		           "weights = editor: %zu of %d days recorded, judges "
+		           "weighted as configured",
+		           r->llm_days, POOL_EDITOR_MIN_DAYS);
+		return;
+	}
+	if (r->weights_status == POOL_EDITOR_NO_SIGNAL) {
+		digest_say(d, DIGEST_NOTE,
+		           "weights = editor: over %zu days the judges agree "
+		           "with the editor no better than chance, judges "
+		           "weighted as configured",
+		           r->llm_days);
+		return;
+	}
+	for (j = 0; j < d->pc.njudges; j++)
+		if (d->pc.judges[j].type == PANEL_JUDGE_LLM)
+			buf_printf(&line, "%s%s x%.2f", line.len ? ", " : "",
+			           d->pc.judges[j].name, d->judge_factors[j]);
+	digest_say(d, DIGEST_NOTE,
+	           "weights = editor: over %zu days with the editor: %s",
+	           r->llm_days, buf_cstr(&line));
+	buf_free(&line);
+}
+
+/* [panel] weights = editor: each configured judge's factor from the
+ * jury of the days before the day. */
+static int digest_editor_factors(struct digest *d, struct buf *err)
+{
+	struct jury_report r;
+	char last[DATE_DAY_LEN];
+	int rc;
+
+	if (d->pc.weights != PANEL_WEIGHTS_EDITOR)
+		return ERR_OK;
+	if (jury_day_shift(d->date, -1, last) != 0) {
+		buf_printf(err, "not a day: '%s'", d->date);
+		return ERR_USAGE;
+	}
+	rc = jury_measure(d->env->store, last, JURY_WEIGHT_DAYS, &r, err);
+	if (rc == 0) {
+		d->judge_factors =
+		        xcalloc(d->pc.njudges + 1, sizeof *d->judge_factors);
+		jury_judge_factors(&r, &d->pc, d->judge_factors);
+		digest_say_factors(d, &r);
+	}
+	jury_report_free(&r);
+	return rc;
+}
+
 int digest_rank(struct digest *d, struct buf *err)
 {
 	struct engine_run run = digest_engine(d);
 	struct panel_options po;
 	size_t i;
+	int rc;
 
+	rc = digest_editor_factors(d, err);
+	if (rc != ERR_OK)
+		return rc;
 	memset(&po, 0, sizeof po);
 	po.window_end = d->to;
 	po.progress = d->env->progress;
+	po.judge_weights = d->judge_factors;
 	if (panel_rank(&run, &d->pc, d->cands, d->fresh, &po, &d->pr, err) != 0)
 		return ERR_IO;
 	d->ranked = true;

@@ -92,6 +92,9 @@ struct digest {
 	/* rank */
 	struct panel_result pr;
 	bool ranked;
+	double *judge_factors; /* [panel] weights = editor: per configured
+	                        * judge, the factor on its weight; NULL
+	                        * under weights = config */
 	/* write: the selected stories that have an http(s) link, best
 	 * first, as the writer and the post see them */
 	struct writer_category *wcats; /* pc.ncategories */
@@ -129,7 +132,10 @@ void digest_free(struct digest *d);
  * day published go behind the others, and none left is ERR_NOT_FOUND. */
 int digest_select(struct digest *d, struct buf *err) MUST_CHECK;
 /* The panel ranks the candidates (judgments cached in the store); each
- * failed judge and the panel's note are said. */
+ * failed judge and the panel's note are said. Under [panel] weights =
+ * editor the LLM judges' weights first take their factors from the jury
+ * of the JURY_WEIGHT_DAYS days before the day (pipeline/jury.h), and
+ * what was done is said. */
 int digest_rank(struct digest *d, struct buf *err) MUST_CHECK;
 /* The writer writes for the selected stories, paid from the panel's
  * budget and cached in the store. A story without an http(s) link is
@@ -155,7 +161,8 @@ int digest_place(struct digest *d, const char *out_dir,
  * store says the same post is already there and force is false (then
  * d->unchanged, and it is said). Then the day's row and the URLs of the
  * stories it carried are kept in the store, so later days do not repeat
- * them; a failure there is said, not returned. ERR_IO when the post
+ * them, and the panel as it stood for the jury (jury_keep); a failure
+ * there is said and degrades the run, not returned. ERR_IO when the post
  * cannot be written. */
 int digest_publish(struct digest *d, bool force, struct buf *err) MUST_CHECK;
 

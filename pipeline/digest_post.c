@@ -9,6 +9,7 @@
 #include "common/hash.h"
 #include "common/xalloc.h"
 #include "pipeline/digest_impl.h"
+#include "pipeline/jury.h"
 #include "render/publish.h"
 
 /* The built-in post template (templates/post.md.mustache). */
@@ -268,6 +269,13 @@ static void digest_keep(struct digest *d)
 	}
 	if (store_digest_put(st, &sd) != 0) {
 		digest_say(d, DIGEST_NOTE, "cannot record the digest: %s",
+		           store_error(st));
+		d->degraded = true;
+	}
+	/* the jury's record: without it the day does not count */
+	if (jury_keep(st, d->date, d->env->now, &d->pr, d->cands) != 0) {
+		digest_say(d, DIGEST_NOTE,
+		           "cannot record the panel for the jury: %s",
 		           store_error(st));
 		d->degraded = true;
 	}

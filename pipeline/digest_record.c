@@ -116,6 +116,12 @@ json_t *digest_judges_json(const struct digest *d)
 		                                        : r->name));
 		json_object_set_new(o, "weight",
 		                    json_real(cj ? cj->weight : 1.0));
+		/* [panel] weights = editor: the factor on weight */
+		json_object_set_new(
+		        o, "editor_weight",
+		        d->judge_factors
+		                ? json_real(cj ? d->judge_factors[j] : 1.0)
+		                : json_null());
 		json_object_set_new(o, "status",
 		                    json_string(r->failed ? "failed" : "ok"));
 		json_object_set_new(o, "reason",

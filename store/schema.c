@@ -138,7 +138,34 @@ static const char *const store_migrations[] = {
         " action TEXT NOT NULL CHECK (action IN ('drop', 'pin')),"
         " at INTEGER NOT NULL DEFAULT 0,"
         " PRIMARY KEY (date, story_id));",
-        /* 9: where a judge saw a story: its place in the batch (NULL:
+        /* 9: the panel as it stood when a day was published, for the
+         * jury's agreement with the editor: its members, the candidates
+         * with the pooled score, the final selection and the pick, and
+         * each member's scores (a story it did not score has no row) */
+        "CREATE TABLE jury_days ("
+        " date TEXT PRIMARY KEY,"
+        " at INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE jury_judges ("
+        " date TEXT NOT NULL REFERENCES jury_days(date) ON DELETE CASCADE,"
+        " judge INTEGER NOT NULL,"
+        " name TEXT NOT NULL,"
+        " llm INTEGER NOT NULL,"
+        " PRIMARY KEY (date, judge));"
+        "CREATE TABLE jury_stories ("
+        " date TEXT NOT NULL REFERENCES jury_days(date) ON DELETE CASCADE,"
+        " story INTEGER NOT NULL,"
+        " story_id INTEGER NOT NULL,"
+        " pooled REAL,"
+        " selected INTEGER NOT NULL,"
+        " pick TEXT CHECK (pick IN ('drop', 'pin')),"
+        " PRIMARY KEY (date, story));"
+        "CREATE TABLE jury_scores ("
+        " date TEXT NOT NULL REFERENCES jury_days(date) ON DELETE CASCADE,"
+        " judge INTEGER NOT NULL,"
+        " story INTEGER NOT NULL,"
+        " score REAL NOT NULL,"
+        " PRIMARY KEY (date, judge, story));",
+        /* 10: where a judge saw a story: its place in the batch (NULL:
          * unknown), so a judgment taken from the cache still tells the
          * judge's position bias */
         "ALTER TABLE judgments ADD COLUMN place INTEGER;",

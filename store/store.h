@@ -17,7 +17,9 @@
  * engagement), stories (items about the same thing, with a corroboration
  * count), judgments and runs (migration 2), digests and their stories'
  * URLs (migration 3), the writer's replies (migration 4), the panel's
- * verdicts on them (migration 5), the feeds' titles (migration 7).
+ * verdicts on them (migration 5), the feeds' titles (migration 7), the
+ * editor's picks (migration 8), the panel at each day's publication
+ * (migration 9).
  * One writer at a time; a handle is used by one thread at a time.
  * Errors (common/err.h): a function returns 0 or an ERR_* code, and
  * store_error() then says why. ERR_DB: SQLite failed. ERR_USAGE: an
@@ -395,5 +397,60 @@ MUST_CHECK int store_picks_clear(struct store *st, const char *date);
  * when n is 0. */
 MUST_CHECK int store_picks_get(struct store *st, const char *date,
                                struct store_pick_row **out, size_t *n);
+
+/* The panel as it stood when a day was published (migration 9), what
+ * `aidigest jury` holds against the editor's final selection: the pool's
+ * members (by name, LLM or heuristic), the candidates (story ids) with
+ * the pooled score, whether each was finally selected and the editor's
+ * pick on it, and each member's scores. One record a day: a put replaces
+ * the day's record whole. */
+#define STORE_JURY_MAX_JUDGES ((size_t)64)
+#define STORE_JURY_MAX_STORIES ((size_t)4096)
+
+struct store_jury {
+	const char *date; /* YYYY-MM-DD */
+	int64_t at;       /* UTC seconds of the publication */
+	size_t njudges, nstories;
+	const char *const *names;  /* njudges, each given */
+	const bool *llm;           /* njudges */
+	const int64_t *story_ids;  /* nstories */
+	const double *scores;      /* njudges x nstories; a value that is not
+	                            * finite: not scored */
+	const double *pooled;      /* nstories; not finite: none */
+	const bool *selected;      /* nstories */
+	const unsigned char *pick; /* nstories enum store_pick, 0: none; NULL:
+	                            * no picks */
+};
+
+/* The day's record, as put (owned arrays: store_jury_clear). */
+struct store_jury_row {
+	char date[16];
+	int64_t at;
+	size_t njudges, nstories;
+	char **names;
+	bool *llm;
+	int64_t *story_ids;
+	double *scores; /* NAN: not scored */
+	double *pooled; /* -INFINITY: none */
+	bool *selected;
+	unsigned char *pick;
+};
+
+/* Replace the day's record, in one transaction (the caller's, else its
+ * own). ERR_USAGE for no date, a name missing or a NULL array; ERR_LIMIT
+ * over STORE_JURY_MAX_JUDGES judges or STORE_JURY_MAX_STORIES stories. */
+MUST_CHECK int store_jury_put(struct store *st, const struct store_jury *j);
+/* 0 and *out; ERR_NOT_FOUND (*out zeroed) when the day has no record. */
+MUST_CHECK int store_jury_get(struct store *st, const char *date,
+                              struct store_jury_row *out);
+/* Frees the arrays and zeroes *row; accepts NULL and a zeroed row. */
+void store_jury_clear(struct store_jury_row *row);
+/* The days from `from` to `to` (both YYYY-MM-DD, inclusive) that have a
+ * record, oldest first: *out an array of n owned strings
+ * (store_strings_free), NULL when n is 0. */
+MUST_CHECK int store_jury_dates(struct store *st, const char *from,
+                                const char *to, char ***out, size_t *n);
+/* Frees v[0..n) and v; accepts NULL. */
+void store_strings_free(char **v, size_t n);
 
 #endif

@@ -385,7 +385,13 @@ static void panel_matrix(struct panel_run *r)
 		res->pool_names[k] = j == (size_t)-1
 		                             ? heuristic_name(r->pool_kind[k])
 		                             : cfg->judges[j].name;
-		r->weights[k] = j == (size_t)-1 ? 1.0 : cfg->judges[j].weight;
+		r->weights[k] =
+		        j == (size_t)-1
+		                ? 1.0
+		                : cfg->judges[j].weight *
+		                          (r->opt->judge_weights
+		                                   ? r->opt->judge_weights[j]
+		                                   : 1.0);
 		for (i = 0; i < n; i++)
 			res->scores[k * n + i] = NAN;
 		for (i = 0; i < r->ncand; i++) {

@@ -38,6 +38,15 @@ struct panel_category {
 	struct pattern *re; /* or NULL */
 };
 
+/* Where the judges' weights come from ([panel] weights). */
+enum panel_weights {
+	PANEL_WEIGHTS_CONFIG = 0, /* each [judge.NAME] weight */
+	PANEL_WEIGHTS_EDITOR      /* that times the judge's agreement with
+	                           * the editor (pipeline/jury.h), LLM judges
+	                           * from POOL_EDITOR_MIN_DAYS recorded days
+	                           * on */
+};
+
 struct panel_config {
 	struct panel_judge *judges; /* the [judge.*] sections in file order */
 	size_t njudges;
@@ -59,6 +68,9 @@ struct panel_config {
 	                          * texts (summarize/verify.h): yes */
 	char *verify_prompt;     /* its text: [panel] verify_prompt's
 	                          * file, else templates/prompts/verify.txt */
+
+	/* [panel] weights: config */
+	enum panel_weights weights;
 };
 
 /* Read the panel's sections from a parsed configuration. A judge whose
@@ -148,6 +160,9 @@ struct panel_options {
 	bool progress; /* a progress line on stderr */
 	int64_t window_end;
 	unsigned seed; /* 0: the config's */
+	/* per configured judge, a factor on its weight (> 0, finite);
+	 * NULL: 1 each */
+	const double *judge_weights;
 };
 
 /* Rank the stories: heuristic pre-ranking, the LLM judges on the best

@@ -166,6 +166,20 @@ static int panel_panel_key(struct panel_config *c, const struct ini_entry *e,
 		}
 		return 0;
 	}
+	if (strcmp(e->key, "weights") == 0) {
+		if (strcmp(e->value, "config") == 0)
+			c->weights = PANEL_WEIGHTS_CONFIG;
+		else if (strcmp(e->value, "editor") == 0)
+			c->weights = PANEL_WEIGHTS_EDITOR;
+		else {
+			buf_printf(err,
+			           "%s:%d: [panel] weights is config or "
+			           "editor, not '%s'\n",
+			           file, e->line, e->value);
+			return ERR_PARSE;
+		}
+		return 0;
+	}
 	if (strcmp(e->key, "prompt") == 0) {
 		free(c->prompt);
 		c->prompt = xstrdup(e->value); /* a path, read later */

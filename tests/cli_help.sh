@@ -24,7 +24,7 @@ lacks() {
 
 # Every command and the options its help must name. Commands that take
 # a day must also say what --date defaults to.
-commands="run fetch items rank preview verify pick feeds parse render help"
+commands="run fetch items rank preview verify pick jury feeds parse render help"
 options_of() {
 	case $1 in
 	run) echo "--date --dry-run --force" ;;
@@ -34,6 +34,7 @@ options_of() {
 	preview) echo "--date --html" ;;
 	verify) echo "--date --format table|json" ;;
 	pick) echo "--date --drop --pin --clear" ;;
+	jury) echo "--date --days --format table|json" ;;
 	feeds) echo "check import export --format" ;;
 	parse) echo "--fields --header --tz --url --max-bytes --max-entries --date" ;;
 	render) echo "--escape --partials TEMPLATE DATA.json" ;;
@@ -42,7 +43,7 @@ options_of() {
 }
 takes_day() {
 	case $1 in
-	run | items | rank | preview | verify | pick) return 0 ;;
+	run | items | rank | preview | verify | pick | jury) return 0 ;;
 	esac
 	return 1
 }
@@ -83,6 +84,7 @@ lacks "$tmp/items.help" "--partials" "items --help"
 lacks "$tmp/rank.help" "--dry-run" "rank --help"
 lacks "$tmp/render.help" "--date" "render --help"
 lacks "$tmp/preview.help" "--format" "preview --help"
+lacks "$tmp/jury.help" "--drop" "jury --help"
 
 # the global help lists exactly the commands above
 check "--help" 0 "$bin" --help

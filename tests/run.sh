@@ -44,6 +44,7 @@ run rank env AIDIGEST_BIN="$bin" sh tests/cli_rank.sh
 run run env AIDIGEST_BIN="$bin" sh tests/cli_run.sh
 run page env AIDIGEST_BIN="$bin" sh tests/cli_page.sh
 run night env AIDIGEST_BIN="$bin" sh tests/cli_night.sh
+run jury env AIDIGEST_BIN="$bin" sh tests/cli_jury.sh
 run help env AIDIGEST_BIN="$bin" sh tests/cli_help.sh
 run engines env AIDIGEST_BIN="$bin" sh tests/cli_engines.sh
 run diag env AIDIGEST_BIN="$bin" sh tests/cli_diag.sh

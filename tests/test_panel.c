@@ -59,6 +59,8 @@ static const struct {
         {"[panel]\nquota = 2\n",
          "test.conf:2: [panel] quota wants a number from 0.05 to 1, not "
          "'2'\n"},
+        {"[panel]\nweights = judges\n",
+         "test.conf:2: [panel] weights is config or editor, not 'judges'\n"},
         {"[panel]\ncolour = blue\n",
          "test.conf:2: [panel] has no key 'colour'\n"},
 };
@@ -73,6 +75,7 @@ static void test_panel_config(void)
 	CHECK_INT(load("", &pc, &err, &notes), 0);
 	CHECK_INT(pc.njudges, 0);
 	CHECK_INT(pc.pooling, POOL_ROBUST);
+	CHECK_INT(pc.weights, PANEL_WEIGHTS_CONFIG);
 	CHECK_INT(pc.batch, 20);
 	CHECK_INT(pc.candidates, 150);
 	CHECK(pc.ncategories >= 5);
@@ -90,6 +93,7 @@ static void test_panel_config(void)
 	               "api_key_env = AIDIGEST_TEST_NOKEY\n"
 	               "[judge.c]\nprovider = heuristic\nmodel = recency\n"
 	               "[panel]\npooling = borda\nbatch = 5\ntop = 3\n"
+	               "weights = editor\n"
 	               "reference_price_in = 2.5\n"
 	               "[budget]\nmax_usd = 0.25\n"
 	               "[categories]\nx = 엑스 | \\bfoo\\b\ny = 와이\n",
@@ -106,6 +110,7 @@ static void test_panel_config(void)
 	CHECK_INT(pc.judges[1].type, PANEL_JUDGE_HEURISTIC);
 	CHECK_INT(pc.judges[1].heuristic, HEURISTIC_RECENCY);
 	CHECK_INT(pc.pooling, POOL_BORDA);
+	CHECK_INT(pc.weights, PANEL_WEIGHTS_EDITOR);
 	CHECK_INT(pc.batch, 5);
 	CHECK_INT(pc.top, 3);
 	CHECK(fabs(pc.max_usd - 0.25) < 1e-9);

@@ -170,7 +170,7 @@ static void test_store_memory(void)
 
 	if (!st)
 		return;
-	CHECK_INT(tstore_version(st), 9);
+	CHECK_INT(tstore_version(st), 10);
 	CHECK_STR(store_error(st), "");
 	test_store_feeds(st);
 	test_store_items(st);
@@ -229,11 +229,11 @@ static void test_store_file(void)
 	a = tstore_open(path);
 	if (!a)
 		goto out;
-	CHECK_INT(tstore_version(a), 9);
+	CHECK_INT(tstore_version(a), 10);
 	tstore_raw_pragma(path, "PRAGMA journal_mode", &mode);
 	CHECK_STR(buf_cstr(&mode), "wal");
 	tstore_raw_pragma(path, "PRAGMA user_version", &mode);
-	CHECK_STR(buf_cstr(&mode), "9");
+	CHECK_STR(buf_cstr(&mode), "10");
 	CHECK_INT(
 	        store_feed_ensure(a, "persisted", "https://p.example/", "blog"),
 	        0);
@@ -245,7 +245,7 @@ static void test_store_file(void)
 	a = tstore_open(path);
 	if (!a)
 		goto out;
-	CHECK_INT(tstore_version(a), 9);
+	CHECK_INT(tstore_version(a), 10);
 	CHECK_INT(store_feed_get(a, "persisted", &f), 0);
 	CHECK_INT(f.items_total, 1);
 	store_feed_clear(&f);
@@ -315,6 +315,8 @@ static void test_store_migrate(void)
 	                     " ALTER TABLE feeds DROP COLUMN title;"
 	                     " ALTER TABLE feeds DROP COLUMN display_name;"
 	                     " DROP TABLE picks;"
+	                     " DROP TABLE jury_scores; DROP TABLE jury_stories;"
+	                     " DROP TABLE jury_judges; DROP TABLE jury_days;"
 	                     " PRAGMA user_version = 1;",
 	                     NULL, NULL, NULL),
 	        SQLITE_OK);
@@ -325,7 +327,7 @@ static void test_store_migrate(void)
 	st = tstore_open(path);
 	if (!st)
 		goto out;
-	CHECK_INT(tstore_version(st), 9);
+	CHECK_INT(tstore_version(st), 10);
 	CHECK_INT(store_feed_get(st, "old-feed", &f), 0);
 	store_feed_clear(&f);
 	CHECK_INT(store_judgment_get(st, "00000000000000cc", "gpt", "v1", &row),
@@ -339,9 +341,10 @@ static void test_store_migrate(void)
 	        path,
 	        "SELECT count(*) FROM sqlite_master WHERE name IN"
 	        " ('judgments', 'runs', 'runs_command_date', 'digests',"
-	        " 'published', 'writings', 'verdicts')",
+	        " 'published', 'writings', 'verdicts', 'jury_days',"
+	        " 'jury_judges', 'jury_stories', 'jury_scores')",
 	        &out);
-	CHECK_STR(buf_cstr(&out), "7");
+	CHECK_STR(buf_cstr(&out), "11");
 	tstore_raw_pragma(path,
 	                  "SELECT count(*) FROM pragma_table_info('stories')"
 	                  " WHERE name = 'simhash'",
@@ -462,6 +465,7 @@ void test_store(void)
 	test_store_writings();
 	test_store_digests();
 	test_store_picks();
+	test_store_jury();
 	test_store_feed_titles();
 	test_store_open_errors();
 	test_store_memory();

@@ -50,4 +50,7 @@ void test_store_writings(void);
 void test_store_verdicts(void);
 void test_store_cache_shared(void);
 
+/* tests/test_store_jury.c */
+void test_store_jury(void);
+
 #endif

@@ -20,6 +20,7 @@ void test_config(void);
 void test_panel(void);
 void test_heuristic(void);
 void test_pool(void);
+void test_jury(void);
 void test_llm(void);
 void test_writer(void);
 void test_verify(void);

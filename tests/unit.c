@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	        {"panel", test_panel},         {"llm", test_llm},
 	        {"writer", test_writer},       {"verify", test_verify},
 	        {"publish", test_publish},     {"mustache", test_mustache},
+	        {"jury", test_jury},
 	};
 	size_t i;
 	int a, want;
