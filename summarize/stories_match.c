@@ -197,6 +197,22 @@ static bool stories_other_companies(const struct stories_view *a,
 	return true;
 }
 
+/* Whether both titles are about a name (their subject: the first name
+ * outside comparisons) and neither names the other's (Introducing
+ * LotusLM 8 ... 8x22B, Introducing Cobalt-R 8 ... 8x22B: two launches of
+ * one template, not one). */
+static bool stories_other_subjects(const struct stories_view *a,
+                                   const struct stories_view *b)
+{
+	uint64_t x, y;
+
+	if (a->subject < 0 || b->subject < 0)
+		return false;
+	x = a->run[a->subject].all;
+	y = b->run[b->subject].all;
+	return x != y && !stories_has_run(b, x) && !stories_has_run(a, y);
+}
+
 /* The kind of the one token of v that w lacks (v has exactly one). */
 static uint8_t stories_lone_kind(const struct stories_view *v,
                                  const struct stories_view *w)
@@ -222,7 +238,7 @@ static bool stories_vetoed(const struct stories_view *a,
 	size_t common = stories_common(a->num, a->nnum, b->num, b->nnum);
 
 	if ((common < a->nnum && common < b->nnum) ||
-	    stories_other_companies(a, b))
+	    stories_other_companies(a, b) || stories_other_subjects(a, b))
 		return true;
 	if (a->korean != b->korean)
 		return false;

@@ -97,6 +97,19 @@ static const struct {
 	const char *a, *b;
 	int same;
 } stories_match_cases[] = {
+        /* two launches of one template are two stories: each is about a
+         * name the other does not have */
+        {"Introducing LotusLM 8: a fast 8x22B model with a 1M context "
+         "window",
+         "Introducing Cobalt-R 8: a reasoning 8x22B model with a 1M "
+         "context window",
+         0},
+        {"[AI 뉴스] 로터스베이AI 'LotusLM 8' 모델 공개",
+         "[AI 뉴스] 코발트리서치 'Cobalt-R 8' 모델 공개", 0},
+        /* one names the other's subject: still one */
+        {"Introducing Orrery-8: a small 120B model with a 128K context "
+         "window",
+         "오러리, 120B 오픈 모델 'Orrery-8' 공개", 1},
         /* the same title from two places */
         {"Introducing Claude 3.5 Sonnet", "Claude 3.5 Sonnet", 1},
         {"OpenAI launches o3-mini, its latest reasoning model",
