@@ -766,6 +766,7 @@ void cli_print_page(FILE *fp, const struct digest *d)
 	page_judges(fp, d);
 	page_candidates(fp, d);
 	page_verification(fp, d);
+	cli_page_jury(fp, d);
 	page_cost(fp, d);
 	fputs("</aside>\n</div>\n</body>\n</html>\n", fp);
 	post_fields_free(f, nf);

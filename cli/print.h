@@ -72,5 +72,8 @@ void cli_print_panel_warnings(const char *context, const struct digest *d);
  * and their agreement, every candidate with each judge's score, why it is
  * in or out and its pick command, verification's verdicts, the cost. */
 void cli_print_page(FILE *fp, const struct digest *d);
+/* The page's section on the jury of the days before the day (cli/page_jury.c).
+ */
+void cli_page_jury(FILE *fp, const struct digest *d);
 
 #endif

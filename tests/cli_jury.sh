@@ -255,6 +255,21 @@ assert before.keys() == after.keys()
 assert any(abs(before[i] - after[i]) > 1e-6 for i in before), "the pooled scores did not move"
 '
 
+# the editor's page shows the same jury, with the weights in use
+expect_aidigest 0 "the editor's page of day 16" editor j -- preview --date "$(day 16)" --html
+expect_grep "$tmp/out" 'id="jury-days">15<' "the page: the days the jury rests on"
+if python3 - "$tmp/out" "$tmp/jury-15.json" <<'PY'; then ok; else bad "the page's jury differs from jury --format json"; fi
+import json, re, sys
+page = open(sys.argv[1]).read()
+jury = json.load(open(sys.argv[2]))
+sec = page[page.index('<section id="jury">'):]
+sec = sec[:sec.index("</section>")]
+for j in jury["judges"]:
+    k = "-" if j["editor_kappa"] is None else "%.2f" % j["editor_kappa"]
+    row = re.search(r'<td class="judge">%s</td><td>[^<]*</td><td class="n">%d</td><td class="n">%s</td><td class="n">%.2f' % (re.escape(j["name"]), j["days"], re.escape(k), j["weight"]), sec)
+    assert row, (j, sec)
+PY
+
 # 4. usage errors
 expect_aidigest 64 "jury --days 0" jury j -- jury --days 0
 expect_grep "$tmp/err" "jury: --days wants a number from 1 to 3650, not '0'" "--days 0 says why"
