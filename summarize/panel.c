@@ -525,15 +525,18 @@ static int panel_category_of(const struct panel_run *r, size_t i)
 	return best >= 0 ? best : panel_pattern_category(cfg, &r->stories[i]);
 }
 
-/* Whether two stories tell the same event: their titles match each
- * other. */
+/* Whether two stories tell the same event for the day's selection: their
+ * titles match each other, or are about one versioned name (a launch and
+ * a first look at it), or the judges voted them one. */
 static bool panel_same_event(void *ctx, size_t a, size_t b)
 {
 	const struct panel_run *r = ctx;
 	const char *ta = r->stories[a].title, *tb = r->stories[b].title;
 
-	return stories_titles_match(ta ? ta : "", tb ? tb : "") != 0 ||
-	       panel_pairs_same(r, a, b);
+	ta = ta ? ta : "";
+	tb = tb ? tb : "";
+	return stories_titles_match(ta, tb) != 0 ||
+	       stories_titles_same_subject(ta, tb) || panel_pairs_same(r, a, b);
 }
 
 /* 5. categories, then the selection: quotas, one story per event, no

@@ -57,6 +57,18 @@ enum stories_verdict stories_titles_compare(const char *a, const char *b)
 	return stories_compare(&va, &vb);
 }
 
+bool stories_titles_same_subject(const char *a, const char *b)
+{
+	struct stories_title ta, tb;
+	struct stories_view va, vb;
+
+	stories_title_parse(a, &ta);
+	stories_title_parse(b, &tb);
+	va = stories_view_of(&ta);
+	vb = stories_view_of(&tb);
+	return stories_same_subject(&va, &vb);
+}
+
 int stories_titles_match(const char *a, const char *b)
 {
 	return stories_titles_compare(a, b) == STORIES_SAME;

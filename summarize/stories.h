@@ -1,6 +1,7 @@
 #ifndef AIDIGEST_STORIES_H
 #define AIDIGEST_STORIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,13 @@ enum stories_verdict stories_titles_compare(const char *a, const char *b);
 
 /* stories_titles_compare(a, b) == STORIES_SAME. */
 int stories_titles_match(const char *a, const char *b);
+
+/* Whether both titles are about one versioned name, their subject (the
+ * first name outside comparisons: "Introducing Corvid-3: ..." and
+ * "Corvid-3: first impressions"), and the two are not told apart by a
+ * veto. Not one story (a launch and a review of it are two), but one
+ * event for a day's selection: a reader gets one of them. */
+bool stories_titles_same_subject(const char *a, const char *b);
 
 /* Cluster items into stories: story_of[i] is the story of item i, numbered
  * from 0 in order of first appearance. Returns the number of stories.

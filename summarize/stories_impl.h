@@ -171,6 +171,10 @@ struct stories_view {
 
 struct stories_view stories_view_of(const struct stories_title *ti);
 
+/* stories_titles_same_subject on parsed titles (stories_match.c). */
+bool stories_same_subject(const struct stories_view *a,
+                          const struct stories_view *b);
+
 /* Whether two titles are one story (stories_match.c). */
 enum stories_verdict stories_compare(const struct stories_view *a,
                                      const struct stories_view *b);

@@ -247,6 +247,15 @@ static bool stories_vetoed(const struct stories_view *a,
 	       stories_lone_kind(a, b) == stories_lone_kind(b, a);
 }
 
+bool stories_same_subject(const struct stories_view *a,
+                          const struct stories_view *b)
+{
+	return a->subject >= 0 && b->subject >= 0 &&
+	       a->run[a->subject].all == b->run[b->subject].all &&
+	       (a->run[a->subject].flags & SR_VERSION) &&
+	       stories_compare(a, b) != STORIES_DIFFERENT;
+}
+
 enum stories_verdict stories_compare(const struct stories_view *a,
                                      const struct stories_view *b)
 {

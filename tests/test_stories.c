@@ -228,6 +228,21 @@ static void test_stories_match(void)
 			fprintf(stderr, "    \"%s\" / \"%s\"\n",
 			        stories_unsure_cases[i].a,
 			        stories_unsure_cases[i].b);
+	/* one versioned subject: one event for a day's selection, not one
+	 * story; other subjects, or none, are not */
+	CHECK(stories_titles_same_subject(
+	        "What Kestrel 5 means for the rest of us",
+	        "Introducing Kestrel 5: an efficient 120B model with a 128K "
+	        "context window"));
+	CHECK(!stories_titles_same_subject(
+	        "Introducing LotusLM 8: a fast 8x22B model with a 1M context "
+	        "window",
+	        "Introducing Cobalt-R 8: a reasoning 8x22B model with a 1M "
+	        "context window"));
+	CHECK(!stories_titles_same_subject("OpenAI raises $40 billion",
+	                                   "OpenAI launches o5"));
+	CHECK(!stories_titles_same_subject("Llama 3.1 is out",
+	                                   "Llama 3.2 is out"));
 	/* a figure and a word would do, but the companies differ */
 	CHECK_INT(stories_titles_compare("OpenAI raises $40 billion",
 	                                 "Anthropic raises $40 billion"),
