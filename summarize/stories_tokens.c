@@ -490,10 +490,19 @@ static void stories_take_entry(struct stories_builder *b,
 static bool stories_name_like(const struct stories_builder *b, size_t i)
 {
 	uint8_t f = b->raw[i].flags;
+	size_t k;
 
 	if (f & (STORIES_RAW_INNER | STORIES_RAW_CAPS))
 		return true;
-	return !b->title_case && i > 0 && (f & STORIES_RAW_UPPER);
+	if (!(f & STORIES_RAW_UPPER))
+		return false;
+	if (!b->title_case && i > 0)
+		return true;
+	/* first in the title, or in Title Case: a name when a version
+	 * follows it directly (Corvid-3: first impressions) */
+	k = i + 1;
+	return k < b->n && b->raw[k].cls == SC_DIGIT &&
+	       !(b->raw[k].flags & (STORIES_RAW_CLAUSE | STORIES_RAW_MONEY));
 }
 
 /* A word the lexicon does not know: stop words and single letters go;

@@ -234,6 +234,11 @@ static void test_stories_match(void)
 	        "What Kestrel 5 means for the rest of us",
 	        "Introducing Kestrel 5: an efficient 120B model with a 128K "
 	        "context window"));
+	/* a name first in its title: known by the version that follows */
+	CHECK(stories_titles_same_subject(
+	        "Corvid-3: first impressions",
+	        "Introducing Corvid-3: a multilingual 8x22B model with a 1M "
+	        "context window"));
 	CHECK(!stories_titles_same_subject(
 	        "Introducing LotusLM 8: a fast 8x22B model with a 1M context "
 	        "window",
