@@ -41,7 +41,9 @@ enum {
 	STORIES_RAW_UPPER = 4,  /* the word starts with an ASCII capital */
 	STORIES_RAW_INNER = 8,  /* a capital after a small letter: OpenAI */
 	STORIES_RAW_CAPS = 16,  /* two or more letters, all capitals: NVIDIA */
-	STORIES_RAW_MONEY = 32, /* a currency sign before it: $799, €2 */
+	STORIES_RAW_MONEY = 32,  /* a currency sign before it: $799, €2 */
+	STORIES_RAW_HYPHEN = 64, /* joined to the word before by a hyphen
+	                          * alone: Beacon-Med */
 };
 
 /* A word of a title as written: ASCII lower-cased, fullwidth forms as

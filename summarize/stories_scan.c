@@ -217,6 +217,12 @@ static void stories_scan_put(struct stories_scanner *sc, uint32_t cp)
 static void stories_scan_gap(struct stories_scanner *sc, uint32_t cp,
                              uint32_t prev, uint32_t next)
 {
+	if (cp == '-' && (sc->pending & STORIES_RAW_GAP) == 0 &&
+	    stories_classify(prev) == SC_WORD &&
+	    stories_classify(next) == SC_WORD)
+		sc->pending |= STORIES_RAW_HYPHEN;
+	else
+		sc->pending &= ~(unsigned)STORIES_RAW_HYPHEN;
 	sc->pending |= STORIES_RAW_GAP;
 	if (cp == '$' || cp == 0x20AC || cp == 0xA3 || cp == 0xA5 ||
 	    cp == 0x20A9)

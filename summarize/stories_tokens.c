@@ -499,8 +499,13 @@ static bool stories_name_like(const struct stories_builder *b, size_t i)
 	if (!b->title_case && i > 0)
 		return true;
 	/* first in the title, or in Title Case: a name when a version
-	 * follows it directly (Corvid-3: first impressions) */
+	 * follows it directly (Corvid-3: first impressions), or after a
+	 * capitalized word it is hyphenated to (Notes on Beacon-Med 5) */
 	k = i + 1;
+	if (k < b->n && b->raw[k].cls == SC_WORD &&
+	    (b->raw[k].flags & STORIES_RAW_HYPHEN) &&
+	    (b->raw[k].flags & STORIES_RAW_UPPER))
+		k++;
 	return k < b->n && b->raw[k].cls == SC_DIGIT &&
 	       !(b->raw[k].flags & (STORIES_RAW_CLAUSE | STORIES_RAW_MONEY));
 }

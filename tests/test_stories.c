@@ -234,6 +234,11 @@ static void test_stories_match(void)
 	        "What Kestrel 5 means for the rest of us",
 	        "Introducing Kestrel 5: an efficient 120B model with a 128K "
 	        "context window"));
+	/* in Title Case, a hyphenated name with its version */
+	CHECK(stories_titles_same_subject(
+	        "Notes on Beacon-Med 5",
+	        "Introducing Beacon-Med 5: a multilingual 8x22B model with a "
+	        "256K context window"));
 	/* a name first in its title: known by the version that follows */
 	CHECK(stories_titles_same_subject(
 	        "Corvid-3: first impressions",
