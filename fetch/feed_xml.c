@@ -124,34 +124,44 @@ static void xml_capture_append(struct xml_state *st, struct buf *b,
 	}
 }
 
+/* The reference a byte of text becomes in markup, or NULL; quote: in an
+ * attribute value. */
+static const char *xml_escape_of(unsigned char c, bool quote)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return quote ? "&quot;" : NULL;
+	default:
+		return NULL;
+	}
+}
+
 static void xml_append_escaped(struct xml_state *st, const char *s, size_t n,
                                bool quote)
 {
+	/* the bytes that need a reference, one lookup a byte: & < > and,
+	 * in a value ([1]), " */
+	static const unsigned char special[2][256] = {
+	        {['&'] = 1, ['<'] = 1, ['>'] = 1},
+	        {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1}};
+	const unsigned char *tab = special[quote];
 	const char *run = s, *end = s + n, *esc;
 
-	for (; s < end; s++) {
-		switch (*s) {
-		case '&':
-			esc = "&amp;";
+	for (;;) {
+		while (s < end && !tab[(unsigned char)*s])
+			s++;
+		if (s == end)
 			break;
-		case '<':
-			esc = "&lt;";
-			break;
-		case '>':
-			esc = "&gt;";
-			break;
-		case '"':
-			esc = quote ? "&quot;" : NULL;
-			break;
-		default:
-			esc = NULL;
-			break;
-		}
-		if (!esc)
-			continue;
+		esc = xml_escape_of((unsigned char)*s, quote);
 		xml_capture_append(st, &st->cap.text, run, (size_t)(s - run));
 		xml_capture_append(st, &st->cap.text, esc, strlen(esc));
-		run = s + 1;
+		run = ++s;
 	}
 	xml_capture_append(st, &st->cap.text, run, (size_t)(end - run));
 }

@@ -535,8 +535,7 @@ static bool panel_same_event(void *ctx, size_t a, size_t b)
 
 	ta = ta ? ta : "";
 	tb = tb ? tb : "";
-	return stories_titles_match(ta, tb) != 0 ||
-	       stories_titles_same_subject(ta, tb) || panel_pairs_same(r, a, b);
+	return stories_titles_one_event(ta, tb) || panel_pairs_same(r, a, b);
 }
 
 /* 5. categories, then the selection: quotas, one story per event, no

@@ -45,28 +45,44 @@ uint64_t stories_simhash(const char *title)
 	return stories_simhash_of(&ti);
 }
 
-enum stories_verdict stories_titles_compare(const char *a, const char *b)
+/* Two titles compared: the verdict, and whether they are about one
+ * versioned name (same_subject may be NULL). */
+static enum stories_verdict stories_titles_judge(const char *a, const char *b,
+                                                 bool *same_subject)
 {
 	struct stories_title ta, tb;
 	struct stories_view va, vb;
+	enum stories_verdict v;
 
 	stories_title_parse(a, &ta);
 	stories_title_parse(b, &tb);
 	va = stories_view_of(&ta);
 	vb = stories_view_of(&tb);
-	return stories_compare(&va, &vb);
+	v = stories_compare(&va, &vb);
+	if (same_subject)
+		*same_subject = v != STORIES_DIFFERENT &&
+		                stories_same_subject(&va, &vb);
+	return v;
+}
+
+enum stories_verdict stories_titles_compare(const char *a, const char *b)
+{
+	return stories_titles_judge(a, b, NULL);
 }
 
 bool stories_titles_same_subject(const char *a, const char *b)
 {
-	struct stories_title ta, tb;
-	struct stories_view va, vb;
+	bool same;
 
-	stories_title_parse(a, &ta);
-	stories_title_parse(b, &tb);
-	va = stories_view_of(&ta);
-	vb = stories_view_of(&tb);
-	return stories_same_subject(&va, &vb);
+	stories_titles_judge(a, b, &same);
+	return same;
+}
+
+bool stories_titles_one_event(const char *a, const char *b)
+{
+	bool same;
+
+	return stories_titles_judge(a, b, &same) == STORIES_SAME || same;
 }
 
 int stories_titles_match(const char *a, const char *b)

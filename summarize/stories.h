@@ -73,6 +73,10 @@ int stories_titles_match(const char *a, const char *b);
  * event for a day's selection: a reader gets one of them. */
 bool stories_titles_same_subject(const char *a, const char *b);
 
+/* One event for a day's selection: the titles match, or are about one
+ * versioned name; each title parsed once. */
+bool stories_titles_one_event(const char *a, const char *b);
+
 /* Cluster items into stories: story_of[i] is the story of item i, numbered
  * from 0 in order of first appearance. Returns the number of stories.
  * Near-linear in n (sorted indexes, a bounded number of neighbours per

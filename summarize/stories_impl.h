@@ -173,7 +173,8 @@ struct stories_view {
 
 struct stories_view stories_view_of(const struct stories_title *ti);
 
-/* stories_titles_same_subject on parsed titles (stories_match.c). */
+/* Whether both parsed titles have one versioned name as their subject
+ * (stories_match.c); stories_titles_same_subject adds "not vetoed". */
 bool stories_same_subject(const struct stories_view *a,
                           const struct stories_view *b);
 

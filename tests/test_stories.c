@@ -234,6 +234,15 @@ static void test_stories_match(void)
 	        "What Kestrel 5 means for the rest of us",
 	        "Introducing Kestrel 5: an efficient 120B model with a 128K "
 	        "context window"));
+	/* one event for the selection: a match, or one versioned subject */
+	CHECK(stories_titles_one_event("Introducing Claude 3.5 Sonnet",
+	                               "Claude 3.5 Sonnet"));
+	CHECK(stories_titles_one_event(
+	        "What Kestrel 5 means for the rest of us",
+	        "Introducing Kestrel 5: an efficient 120B model with a 128K "
+	        "context window"));
+	CHECK(!stories_titles_one_event("Llama 3.1 is out",
+	                                "Llama 3.2 is out"));
 	/* in Title Case, a hyphenated name with its version */
 	CHECK(stories_titles_same_subject(
 	        "Notes on Beacon-Med 5",
