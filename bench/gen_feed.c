@@ -1,7 +1,11 @@
 /* gen_feed: write a deterministic, realistic AI-news feed of about
  * SIZE_BYTES to stdout, for the parse benchmark (bench/run.sh).
  *
- * usage: gen_feed rss|atom SIZE_BYTES
+ * usage: gen_feed rss|atom|xhtml SIZE_BYTES
+ *
+ * xhtml is Atom whose summaries and contents are inline XHTML dense with
+ * markup (a link, a span, code or emphasis in every sentence), as blogs
+ * that publish type="xhtml" write it.
  *
  * The same arguments always give the same bytes: a seeded PRNG, a fixed
  * start date, no clock, no locale. */
@@ -24,7 +28,7 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-enum gen_format { GEN_RSS, GEN_ATOM };
+enum gen_format { GEN_RSS, GEN_ATOM, GEN_XHTML };
 
 struct out {
 	FILE *fp;
@@ -303,6 +307,58 @@ static void gen_sentence(struct rng *r, struct text *t)
 	text_add(t, ". ");
 }
 
+/* A sentence of XHTML with markup in every clause. */
+static void gen_markup_sentence(struct rng *r, struct text *t)
+{
+	const char *site = PICK(r, sites);
+
+	text_fmt(
+	        t,
+	        "<span class=\"entity\" data-id=\"e%zu\">%s</span> "
+	        "<strong>%s</strong> <a href=\"https://%s/notes/%zu?utm_source="
+	        "feed&amp;utm_medium=xhtml\" title=\"%s\" rel=\"bookmark\">"
+	        "%s</a>",
+	        rng_below(r, 100000), PICK(r, subjects), PICK(r, verbs), site,
+	        rng_below(r, 99999), PICK(r, terms), PICK(r, clauses));
+	if (rng_below(r, 2) == 0)
+		text_fmt(t, ", with <code>%s</code>", PICK(r, terms));
+	if (rng_below(r, 3) == 0)
+		text_fmt(t, " <em>&#8220;%s&#8221;</em>", PICK(r, clauses));
+	text_add(t, ". ");
+}
+
+/* Paragraphs of XHTML, markup-dense, now and then a list or an image. */
+static void gen_xhtml(struct rng *r, struct text *t, size_t paragraphs)
+{
+	size_t p, s, n;
+
+	for (p = 0; p < paragraphs; p++) {
+		if (rng_below(r, 8) == 0) {
+			text_add(t, "<ul class=\"points\">");
+			n = 2 + rng_below(r, 3);
+			for (s = 0; s < n; s++) {
+				text_add(t, "<li>");
+				gen_markup_sentence(r, t);
+				text_add(t, "</li>");
+			}
+			text_add(t, "</ul>\n");
+			continue;
+		}
+		if (rng_below(r, 10) == 0)
+			text_fmt(t,
+			         "<figure><img src=\"https://%s/img/%zu.png\" "
+			         "alt=\"Chart\" width=\"800\" height=\"450\"/>"
+			         "<figcaption>Results &amp; error bars"
+			         "</figcaption></figure>\n",
+			         PICK(r, sites), rng_below(r, 1000000));
+		text_add(t, "<p>");
+		n = 2 + rng_below(r, 4);
+		for (s = 0; s < n; s++)
+			gen_markup_sentence(r, t);
+		text_add(t, "</p>\n");
+	}
+}
+
 /* Paragraphs of HTML: mostly prose, now and then a list, quote or image. */
 static void gen_html(struct rng *r, struct text *t, size_t paragraphs,
                      int korean)
@@ -530,7 +586,7 @@ static void out_rss_item(struct out *o, struct rng *r, size_t num,
 }
 
 static void out_atom_entry(struct out *o, struct rng *r, size_t num,
-                           long long when, struct text *scratch)
+                           long long when, struct text *scratch, int xhtml)
 {
 	int korean = rng_below(r, 10) == 0;
 	const char *site = PICK(r, sites);
@@ -564,6 +620,20 @@ static void out_atom_entry(struct out *o, struct rng *r, size_t num,
 		out_str(o, "<category term=\"");
 		out_escaped(o, PICK(r, categories));
 		out_str(o, "\"/>\n");
+	}
+	if (xhtml) {
+		out_str(o, "<summary type=\"xhtml\"><div xmlns=\"http://www.w3."
+		           "org/1999/xhtml\">");
+		text_reset(scratch);
+		gen_xhtml(r, scratch, 1);
+		out_str(o, scratch->b);
+		out_str(o, "</div></summary>\n<content type=\"xhtml\">\n<div "
+		           "xmlns=\"http://www.w3.org/1999/xhtml\">\n");
+		text_reset(scratch);
+		gen_xhtml(r, scratch, 3 + rng_below(r, 5));
+		out_str(o, scratch->b);
+		out_str(o, "</div>\n</content>\n</entry>\n");
+		return;
 	}
 	out_str(o, "<summary type=\"html\">");
 	text_reset(scratch);
@@ -608,14 +678,17 @@ int main(int argc, char **argv)
 	size_t num = 0;
 
 	if (argc != 3 || parse_size(argv[2], &size) != 0 ||
-	    (strcmp(argv[1], "rss") != 0 && strcmp(argv[1], "atom") != 0)) {
+	    (strcmp(argv[1], "rss") != 0 && strcmp(argv[1], "atom") != 0 &&
+	     strcmp(argv[1], "xhtml") != 0)) {
 		fprintf(stderr,
-		        "usage: gen_feed rss|atom SIZE_BYTES\n"
+		        "usage: gen_feed rss|atom|xhtml SIZE_BYTES\n"
 		        "SIZE_BYTES from %llu to %llu\n",
 		        GEN_MIN_SIZE, GEN_MAX_SIZE);
 		return EXIT_USAGE;
 	}
-	format = strcmp(argv[1], "rss") == 0 ? GEN_RSS : GEN_ATOM;
+	format = strcmp(argv[1], "rss") == 0    ? GEN_RSS
+	         : strcmp(argv[1], "atom") == 0 ? GEN_ATOM
+	                                        : GEN_XHTML;
 	out_head(&o, format);
 	while (o.n + GEN_TAIL_ROOM < size) {
 		num++;
@@ -623,7 +696,8 @@ int main(int argc, char **argv)
 		if (format == GEN_RSS)
 			out_rss_item(&o, &r, num, when, &scratch);
 		else
-			out_atom_entry(&o, &r, num, when, &scratch);
+			out_atom_entry(&o, &r, num, when, &scratch,
+			               format == GEN_XHTML);
 	}
 	out_tail(&o, format);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

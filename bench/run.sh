@@ -1,7 +1,7 @@
 #!/bin/sh
 # Parse throughput of aidigest against sfeed and python3-feedparser on
-# generated ~12 MB RSS and Atom feeds, and of aidigest against sfeed on
-# ~45 MB ones, where start-up no longer counts and memory would show it
+# generated ~12 MB RSS, Atom and Atom-with-inline-XHTML feeds, and of
+# aidigest against sfeed on ~45 MB ones, where start-up no longer counts and memory would show it
 # grows with the feed (bench/README.md). Exit status: 0 all targets met, 1
 # a target missed, 2 the benchmark could not run.
 #
@@ -114,8 +114,8 @@ fi
 
 mkdir -p "$OUT"
 bench_build gen_feed walltime
-FEEDS="bench.rss.xml bench.atom.xml"
-[ "$BIG_SIZE" -eq 0 ] || FEEDS="$FEEDS big.rss.xml big.atom.xml"
+FEEDS="bench.rss.xml bench.atom.xml bench.xhtml.xml"
+[ "$BIG_SIZE" -eq 0 ] || FEEDS="$FEEDS big.rss.xml big.atom.xml big.xhtml.xml"
 for feed in $FEEDS; do
 	fmt=${feed#*.}
 	fmt=${fmt%.xml}

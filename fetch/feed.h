@@ -114,6 +114,11 @@ struct feed_options {
 	/* Fill content[].text only for entries without a summary: all that a
 	 * one-line listing shows (.raw is always there). */
 	bool summary_text_only;
+	/* For tests: read inline XHTML through libxml2 alone, the reading
+	 * that the direct one (fetch/feed_xhtml.c) must match; and, when not
+	 * NULL, add there the contents read directly. */
+	bool xhtml_by_libxml2;
+	long *xhtml_direct;
 };
 
 #define FEED_DEFAULT_MAX_BYTES ((size_t)16 << 20)

@@ -56,6 +56,7 @@ struct feed_xml_prep {
 	long cdata;    /* text runs decoded (as CDATA sections or taken) */
 	long bare_amp; /* '&' that began no reference, escaped */
 	long bare_lt;  /* '<' in text that began no markup, escaped */
+	long markup;   /* element contents taken by take_markup */
 };
 
 /* Receives the rewritten document in order, in pieces; nonzero stops. */
@@ -66,6 +67,47 @@ typedef int (*feed_xml_sink)(void *ctx, const char *s, size_t n);
  * gone to the sink: returns 1 when it took them as the parser's character
  * data, 0 to have them written into the document instead. */
 typedef int (*feed_xml_text_fn)(void *ctx, const char *s, size_t n);
+
+/* Offered, after a start tag that names xhtml, the element's content:
+ * s[0..n) is what the pass holds from there (final: up to the document's
+ * end), and everything before it has gone to the sink. Returns the bytes
+ * it took (the content up to the end tag that closes the element), 0 to
+ * leave them to the parser, -1 when s[0..n) ends before the content does
+ * (asked again with more); adds to *bare_amp the bare '&' it read. */
+typedef long (*feed_xml_markup_fn)(void *ctx, const char *s, size_t n,
+                                   bool final, long *bare_amp);
+
+/* The reference at s (in [s, end)) as the pre-pass reads it: its length, 0
+ * for a '&' that begins none; *cp its character for a predefined entity
+ * or a numeric reference to a character XML allows but CR and LF, else
+ * 0 (a named reference, or one to no such character). */
+size_t feed_xml_reference(const char *s, const char *end, uint32_t *cp);
+
+/* Reading inline XHTML without libxml2 (fetch/feed_xhtml.c). */
+struct feed_xhtml_opts {
+	bool skip_top;    /* the elements at depth 1 are not written (Atom's
+	                   * wrapper div): their content is */
+	size_t max_depth; /* deeper nesting is refused */
+	size_t out_max;   /* writing stops past this many bytes of out */
+	/* The text of the named reference `name`: never NULL. */
+	const char *(*entity)(void *ctx, const char *name);
+	void *ctx;
+};
+
+enum feed_xhtml_status {
+	FEED_XHTML_TAKEN,   /* the content is in out; *used its bytes */
+	FEED_XHTML_REFUSED, /* libxml2 must read it */
+	FEED_XHTML_MORE     /* s[0..n) ends inside it (and final is false) */
+};
+
+/* Read s[0..n), an element's content up to the end tag that closes it,
+ * into out as HTML, as fetch/feed_xml.c writes libxml2's events of it;
+ * refused at anything libxml2 would report or read otherwise. Adds the
+ * bare '&' read to *bare_amp when taken. */
+enum feed_xhtml_status feed_xhtml_read(const char *s, size_t n, bool final,
+                                       const struct feed_xhtml_opts *o,
+                                       struct buf *out, size_t *used,
+                                       long *bare_amp);
 
 /* Rewrite an XML document for libxml2 (fetch/feed_xmlprep.c): escaped
  * text as CDATA, bare '&' and '<' escaped; the result goes to sink.
@@ -88,6 +130,10 @@ int feed_xml_prepper_push(struct feed_xml_prepper *p, const char *data,
 int feed_xml_prepper_finish(struct feed_xml_prepper *p,
                             struct feed_xml_prep *res);
 void feed_xml_prepper_free(struct feed_xml_prepper *p);
+/* Offer take to the contents of elements that may be inline XHTML; what
+ * it takes leaves the document as take_text's runs do. */
+void feed_xml_prepper_take_markup(struct feed_xml_prepper *p,
+                                  feed_xml_markup_fn take);
 
 /* The XML parse fed in pieces (fetch/feed_xml.c): begin, push the UTF-8
  * document in any pieces, end. feed_xml_begin returns NULL (err says why)

@@ -457,26 +457,36 @@ static const char *xml_entity_text(const struct xml_state *st, const char *name)
 	return html_entity_lookup(name, strlen(name));
 }
 
+/* The text a named reference reads as, in st->entity_text: any name but
+ * a declared or an HTML one comes back as its own literal text. */
+static const char *xml_entity_fill(void *ctx, const char *name)
+{
+	struct xml_state *st = ctx;
+	const char *text = xml_entity_text(st, name);
+
+	if (text)
+		snprintf(st->entity_text, sizeof st->entity_text, "%s", text);
+	else {
+		/* a name is any length: keep 50 bytes, whole characters */
+		size_t n = strlen(name);
+
+		if (n > 50)
+			n = utf8_valid_prefix(name, 50);
+		snprintf(st->entity_text, sizeof st->entity_text, "&%.*s;",
+		         (int)n, name);
+	}
+	return st->entity_text;
+}
+
 /* Any other name comes back as its own literal text, so nothing declared
  * with markup or references is ever expanded (billion laughs) and nothing
  * external is ever loaded (XXE). */
 static xmlEntityPtr xml_get_entity(void *ctx, const xmlChar *name)
 {
 	struct xml_state *st = ctx;
-	const char *text = xml_entity_text(st, (const char *)name);
 	xmlEntity *ent = &st->entity;
 
-	if (text)
-		snprintf(st->entity_text, sizeof st->entity_text, "%s", text);
-	else {
-		/* a name is any length: keep 50 bytes, whole characters */
-		size_t n = strlen((const char *)name);
-
-		if (n > 50)
-			n = utf8_valid_prefix((const char *)name, 50);
-		snprintf(st->entity_text, sizeof st->entity_text, "&%.*s;",
-		         (int)n, (const char *)name);
-	}
+	xml_entity_fill(st, (const char *)name);
 	memset(ent, 0, sizeof *ent);
 	ent->type = XML_ENTITY_DECL;
 	ent->etype = XML_INTERNAL_PREDEFINED_ENTITY;
@@ -546,19 +556,68 @@ static int xml_push(void *ctx, const char *s, size_t n)
 	return ctxt->instate == XML_PARSER_EOF;
 }
 
+/* Whether libxml2 has read all it was given and stands inside an element
+ * with nothing left to read: where a run taken from the pre-pass goes. */
+static bool xml_between_events(const struct xml_state *st)
+{
+	xmlParserCtxtPtr ctxt = st->ctxt;
+
+	return ctxt->instate == XML_PARSER_CONTENT && !ctxt->disableSAX &&
+	       ctxt->input && ctxt->input->cur == ctxt->input->end;
+}
+
 /* The pre-pass offers a run of content once libxml2 has read all before
  * it: taken as character data when libxml2 is inside an element with
  * nothing left to read, which is where it would have read it. */
 static int xml_take_text(void *ctx, const char *s, size_t n)
 {
 	struct xml_state *st = ctx;
-	xmlParserCtxtPtr ctxt = st->ctxt;
-
-	if (ctxt->instate != XML_PARSER_CONTENT || ctxt->disableSAX ||
-	    !ctxt->input || ctxt->input->cur != ctxt->input->end)
+	if (!xml_between_events(st))
 		return 0;
 	xml_text(st, s, n);
 	return 1;
+}
+
+/* The pre-pass offers the content of an element that may be inline
+ * XHTML: read directly (fetch/feed_xhtml.c) when it is the content of the
+ * XHTML text construct being captured, as xml_capture_child_start and
+ * xml_text would have written it from libxml2's events. */
+static long xml_take_markup(void *ctx, const char *s, size_t n, bool final,
+                            long *bare_amp)
+{
+	struct xml_state *st = ctx;
+	struct xml_capture *c = &st->cap;
+	struct feed_xhtml_opts o;
+	enum feed_xhtml_status r;
+	size_t used = 0, cap_depth;
+
+	if (st->fb->opt->xhtml_by_libxml2 || !c->active || !c->escape_text ||
+	    c->sub || c->rule->field == F_AUTHOR || st->depth != c->depth ||
+	    !xml_between_events(st))
+		return 0;
+	/* the Typepad wrapper (xml_capture_child_start) is libxml2's */
+	if (!c->had_children && c->rule->type == T_ATTR &&
+	    c->type == FEED_TEXT_HTML)
+		return 0;
+	cap_depth = st->fb->max_depth < 200 ? st->fb->max_depth : 200;
+	memset(&o, 0, sizeof o);
+	o.skip_top = c->skip_depth == c->depth + 1;
+	o.max_depth = cap_depth > st->depth ? cap_depth - st->depth : 0;
+	o.out_max =
+	        (c->text.max > c->text.len ? c->text.max - c->text.len : 0) + 1;
+	o.entity = xml_entity_fill;
+	o.ctx = st;
+	buf_reset(&st->markup);
+	r = feed_xhtml_read(s, n, final, &o, &st->markup, &used, bare_amp);
+	if (r == FEED_XHTML_MORE)
+		return -1;
+	if (r != FEED_XHTML_TAKEN)
+		return 0;
+	c->had_children = true;
+	xml_capture_append(st, &c->text, st->markup.data, st->markup.len);
+	if (st->fb->opt->xhtml_direct)
+		(*st->fb->opt->xhtml_direct)++;
+	return (long)used;
 }
 
 struct xml_state *feed_xml_begin(struct feed_builder *fb, struct buf *err)
@@ -581,6 +640,7 @@ struct xml_state *feed_xml_begin(struct feed_builder *fb, struct buf *err)
 	feed_xml_index_rules(st->rule_first, st->rule_end);
 	buf_init(&st->cap.text, fb->max_text);
 	buf_init(&st->cap.sub_text, 64 * 1024);
+	buf_init(&st->markup, 0);
 
 	st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
 	if (!st->ctxt) {
@@ -593,6 +653,7 @@ struct xml_state *feed_xml_begin(struct feed_builder *fb, struct buf *err)
 	                                    XML_PARSE_NOWARNING);
 	xmlSwitchEncoding(st->ctxt, XML_CHAR_ENCODING_UTF8);
 	st->prep = feed_xml_prepper_new(xml_push, xml_take_text, st);
+	feed_xml_prepper_take_markup(st->prep, xml_take_markup);
 	return st;
 }
 
@@ -677,6 +738,7 @@ void feed_xml_free(struct xml_state *st)
 		free(st->bases[--st->nbases].uri);
 	buf_free(&st->cap.text);
 	buf_free(&st->cap.sub_text);
+	buf_free(&st->markup);
 	free(st->cap.name);
 	free(st->cap.email);
 	free(st->entry_guid_link);

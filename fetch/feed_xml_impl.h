@@ -117,6 +117,7 @@ struct xml_state {
 	bool entry_permalink; /* the entry's id came from a permalink guid */
 	char *entry_guid_link;
 	struct xml_capture cap;
+	struct buf markup; /* inline XHTML read directly, before capture */
 	struct xml_base bases[XML_BASE_MAX];
 	size_t nbases;
 	long errors;

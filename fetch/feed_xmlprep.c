@@ -54,7 +54,10 @@ struct feed_xml_prepper {
 	size_t carry_tried; /* carry's length when last read in vain */
 	feed_xml_sink sink;
 	feed_xml_text_fn take_text;
+	feed_xml_markup_fn take_markup;
 	void *ctx;
+	bool armed;     /* the last markup was a start tag naming xhtml */
+	bool no_markup; /* a DOCTYPE: its declarations are libxml2's */
 	struct feed_xml_prep res;
 	long bare_amp_mark; /* res.bare_amp when the text run began */
 	bool stopped;       /* the sink asked to stop */
@@ -131,7 +134,7 @@ static bool prep_same(const char *a, const char *b, size_t n)
  * (but CR, which CDATA would turn into LF, and LF, which would add a line
  * and move the line numbers of later messages), the code point in *cp;
  * *cp is 0 for any other (named) reference. */
-static size_t prep_reference(const char *s, const char *end, uint32_t *cp)
+size_t feed_xml_reference(const char *s, const char *end, uint32_t *cp)
 {
 	static const struct {
 		const char *name;
@@ -205,7 +208,7 @@ static void prep_repair_amps(struct feed_xml_prepper *pp, const char *s,
 		}
 		if (!amp)
 			break;
-		if (!prep_reference(amp, e, &cp)) {
+		if (!feed_xml_reference(amp, e, &cp)) {
 			prep_replace(pp, amp, "&amp;", 5, amp + 1);
 			pp->res.bare_amp++;
 		} else if (amp[1] == '#' && amp[2] == 'X') {
@@ -231,20 +234,14 @@ static bool prep_append_lf(struct buf *out, const char *s, const char *e)
 	return true;
 }
 
-/* Offer s[0..n), the characters of the content [from, to) of the input,
- * to take_text; once taken, that content leaves the document but for its
- * line breaks (in an empty comment). */
-static bool prep_give(struct feed_xml_prepper *pp, const char *s, size_t n,
-                      const char *from, const char *to)
+/* The input [from, to), taken, leaves the document but for its line
+ * breaks, in an empty comment: later messages keep their line numbers. */
+static void prep_keep_lines(struct feed_xml_prepper *pp, const char *from,
+                            const char *to)
 {
 	const char *lf;
 	size_t lines = 0;
 
-	if (!pp->take_text)
-		return false;
-	prep_send(pp, from);
-	if (pp->stopped || !pp->take_text(pp->ctx, s, n))
-		return false;
 	for (lf = from; (lf = memchr(lf, '\n', (size_t)(to - lf))) != NULL;
 	     lf++)
 		lines++;
@@ -255,6 +252,20 @@ static bool prep_give(struct feed_xml_prepper *pp, const char *s, size_t n,
 		buf_puts(&pp->out, "-->");
 	}
 	pp->copied = to;
+}
+
+/* Offer s[0..n), the characters of the content [from, to) of the input,
+ * to take_text; once taken, that content leaves the document but for its
+ * line breaks (in an empty comment). */
+static bool prep_give(struct feed_xml_prepper *pp, const char *s, size_t n,
+                      const char *from, const char *to)
+{
+	if (!pp->take_text)
+		return false;
+	prep_send(pp, from);
+	if (pp->stopped || !pp->take_text(pp->ctx, s, n))
+		return false;
+	prep_keep_lines(pp, from, to);
 	return true;
 }
 
@@ -272,7 +283,7 @@ static bool prep_decode_cr(struct feed_xml_prepper *pp, const char *s,
 	     p = amp + len) {
 		if (!prep_append_lf(t, p, amp))
 			return false;
-		len = prep_reference(amp, e, &cp);
+		len = feed_xml_reference(amp, e, &cp);
 		if (len == 0) {
 			buf_putc(t, '&'); /* a bare '&' is text */
 			pp->res.bare_amp++;
@@ -333,7 +344,7 @@ static bool prep_decode(struct feed_xml_prepper *pp, const char *s,
 		p += k;
 		if (p == e)
 			break;
-		len = prep_reference(p, e, &cp);
+		len = feed_xml_reference(p, e, &cp);
 		if (len == 0) {
 			w[done++] = '&'; /* a bare '&' is text */
 			pp->res.bare_amp++;
@@ -503,6 +514,33 @@ static const char *prep_markup_end(const char *lt, const char *end,
 	return prep_tag_end(lt, end);
 }
 
+/* Whether the markup [lt, next) is a start tag that names xhtml (type=
+ * "xhtml", an XHTML namespace, xhtml:body) and has content. */
+static bool prep_arms(const char *lt, const char *next, unsigned char c)
+{
+	return c != '!' && c != '?' && c != '/' && next - lt >= 12 &&
+	       next[-2] != '/' && memmem(lt, (size_t)(next - lt), "xhtml", 5);
+}
+
+/* Offer the content at text (up to end) to take_markup: the bytes taken,
+ * 0, or -1 to be asked again with more. */
+static long prep_offer_markup(struct feed_xml_prepper *pp, const char *text,
+                              const char *end, bool final)
+{
+	long took;
+
+	prep_send(pp, text);
+	if (pp->stopped)
+		return 0;
+	took = pp->take_markup(pp->ctx, text, (size_t)(end - text), final,
+	                       &pp->res.bare_amp);
+	if (took > 0) {
+		prep_keep_lines(pp, text, text + took);
+		pp->res.markup++;
+	}
+	return took;
+}
+
 /* Rewrite data[0..n); unless final (the document ends there), stop at the
  * first text run or markup the data ends inside. Returns the bytes done:
  * all of them have gone into out or the sinks. */
@@ -523,11 +561,27 @@ static size_t prep_run(struct feed_xml_prepper *pp, const char *data, size_t n,
 			p = lt + 1; /* a '<' in text */
 			continue;
 		}
+		if (pp->armed && c != '!' && c != '?' && c != '/') {
+			long took = prep_offer_markup(pp, text, end, final);
+
+			if (took < 0)
+				break; /* armed still: asked again with more */
+			pp->armed = false;
+			if (took > 0) {
+				p = text = text + took;
+				prep_flush(pp, p);
+				continue;
+			}
+		}
 		next = prep_markup_end(lt, end, c, final);
 		if (!next && !final)
 			break;
 		if (!next)
 			next = end;
+		pp->armed = pp->take_markup && !pp->no_markup &&
+		            prep_arms(lt, next, c);
+		if (c == '!' && next - lt >= 3 && lt[2] != '-' && lt[2] != '[')
+			pp->no_markup = true;
 		pp->bare_amp_mark = pp->res.bare_amp;
 		prep_text(pp, text, lt);
 		if (c == '!' && next - lt >= 12 &&
@@ -621,6 +675,12 @@ int feed_xml_prepper_finish(struct feed_xml_prepper *pp,
 	prep_sink_out(pp);
 	*res = pp->res;
 	return pp->stopped ? 1 : 0;
+}
+
+void feed_xml_prepper_take_markup(struct feed_xml_prepper *pp,
+                                  feed_xml_markup_fn take)
+{
+	pp->take_markup = take;
 }
 
 void feed_xml_prepper_free(struct feed_xml_prepper *pp)

@@ -244,9 +244,8 @@ static void test_prep_long_run(void)
 	buf_free(&out);
 }
 
-/* Everything a parse tells: the code, the error, the fields, the notes. */
-static void parse_outcome(int rc, const struct feed *f, const struct buf *err,
-                          struct buf *out)
+void test_feed_outcome(int rc, const struct feed *f, const struct buf *err,
+                       struct buf *out)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -277,7 +276,7 @@ static void check_parser_pieces(const char *name, const char *doc, size_t n,
 	int rc;
 
 	rc = feed_parse(doc, n, opt, &f, &err);
-	parse_outcome(rc, f, &err, &want);
+	test_feed_outcome(rc, f, &err, &want);
 	feed_free(f);
 	for (k = 0; k < NSIZES; k++) {
 		step = piece_sizes[k];
@@ -291,7 +290,7 @@ static void check_parser_pieces(const char *name, const char *doc, size_t n,
 			                 n - i < step ? n - i : step);
 		rc = feed_parser_finish(p, &f, &err);
 		feed_parser_free(p);
-		parse_outcome(rc, f, &err, &got);
+		test_feed_outcome(rc, f, &err, &got);
 		feed_free(f);
 		if (!CHECK_STR(buf_cstr(&got), buf_cstr(&want)))
 			fprintf(stderr, "    %s, pieces of %zu\n", name, step);
@@ -387,11 +386,11 @@ static void test_parse_file(void)
 		goto out;
 	opt.max_entries = 100000;
 	rc = feed_parse(doc.data, doc.len, &opt, &f, &err);
-	parse_outcome(rc, f, &err, &want);
+	test_feed_outcome(rc, f, &err, &want);
 	feed_free(f);
 	buf_reset(&err);
 	rc = feed_parse_file(path, &opt, &f, &err);
-	parse_outcome(rc, f, &err, &got);
+	test_feed_outcome(rc, f, &err, &got);
 	feed_free(f);
 	CHECK_STR(buf_cstr(&got), buf_cstr(&want));
 
@@ -425,4 +424,5 @@ void test_feed_stream(void)
 	test_prep_long_run();
 	test_parser_pieces();
 	test_parse_file();
+	test_feed_xhtml();
 }

@@ -41,6 +41,10 @@
 #include "tests/fuzz/fuzz_xmlprep.c"
 #undef LLVMFuzzerTestOneInput
 
+#define LLVMFuzzerTestOneInput fuzz_xhtml_one
+#include "tests/fuzz/fuzz_xhtml.c"
+#undef LLVMFuzzerTestOneInput
+
 #define LLVMFuzzerTestOneInput fuzz_api_one
 #include "tests/fuzz/fuzz_api.c"
 #undef LLVMFuzzerTestOneInput
@@ -86,6 +90,7 @@ static const struct replay_target {
         {"html", NULL, fuzz_html_one},
         {"html_swar", NULL, fuzz_html_one},
         {"xmlprep", NULL, fuzz_xmlprep_one},
+        {"xhtml", NULL, fuzz_xhtml_one},
         {"api", NULL, fuzz_api_one},
         {"mustache", NULL, fuzz_mustache_one},
         {"llm", NULL, fuzz_llm_one},

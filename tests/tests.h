@@ -10,6 +10,15 @@ void test_charset(void);
 void test_feed(void);
 /* Feeds in pieces (tests/test_feed_stream.c); run by test_feed. */
 void test_feed_stream(void);
+/* Inline XHTML read directly against libxml2 (tests/test_feed_xhtml.c);
+ * run by test_feed_stream. */
+void test_feed_xhtml(void);
+/* Everything a parse tells, appended to out: the code, the error, the
+ * fields, the notes. */
+struct feed;
+struct buf;
+void test_feed_outcome(int rc, const struct feed *f, const struct buf *err,
+                       struct buf *out);
 void test_sources(void);
 void test_http(void);
 void test_api(void);

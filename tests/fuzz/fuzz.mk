@@ -29,8 +29,8 @@ FUZZ_LIB = $(FZ)/libaidigest-fuzz.a
 # Each target: fuzz_NAME.c, with its longest input and its dictionary.
 # fuzz_html_swar: html.c's portable 8-byte scanning, which x86-64 builds
 # never use (they take the SSE2 one), under fuzz_html.c.
-FUZZ_ALL = feed date html html_swar xmlprep api mustache llm frontmatter \
-	ini sources opml
+FUZZ_ALL = feed date html html_swar xmlprep xhtml api mustache llm \
+	frontmatter ini sources opml
 # FUZZ_TARGETS="ini opml" builds and runs those alone.
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_MAX_feed = 262144
@@ -38,6 +38,7 @@ FUZZ_MAX_date = 512
 FUZZ_MAX_html = 262144
 FUZZ_MAX_html_swar = 262144
 FUZZ_MAX_xmlprep = 65536
+FUZZ_MAX_xhtml = 16384
 FUZZ_MAX_api = 65536
 FUZZ_MAX_mustache = 16384
 FUZZ_MAX_llm = 16384
@@ -50,6 +51,7 @@ FUZZ_DICT_date = tests/fuzz/date.dict
 FUZZ_DICT_html = tests/fuzz/xml.dict
 FUZZ_DICT_html_swar = tests/fuzz/xml.dict
 FUZZ_DICT_xmlprep = tests/fuzz/xml.dict
+FUZZ_DICT_xhtml = tests/fuzz/xml.dict
 FUZZ_DICT_api = tests/fuzz/json.dict
 FUZZ_DICT_mustache = tests/fuzz/mustache.dict
 FUZZ_DICT_llm = tests/fuzz/llm.dict
@@ -61,7 +63,7 @@ FUZZ_BINS = $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 FUZZ_OBJ = $(filter-out $(FZ)/tests/fuzz/fuzz_html_swar.o, \
 	$(FUZZ_ALL:%=$(FZ)/tests/fuzz/fuzz_%.o)) $(FZ)/swar/fetch/html.o
 # The seeds written for the targets that have no fixtures to start from.
-SEED_TARGETS = mustache llm frontmatter ini sources opml
+SEED_TARGETS = xhtml mustache llm frontmatter ini sources opml
 
 FEEDS = $(sort $(wildcard tests/fixtures/feeds/*))
 # Option bytes fuzz_feed reads before the document (see fuzz_feed.c), in
