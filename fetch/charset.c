@@ -474,6 +474,24 @@ static size_t clean_ascii_run(const unsigned char *s, size_t n)
 }
 #endif
 
+/* Bytes at the start of s[0..n) that are three-byte characters led by
+ * E1-EC, EE, or ED below the surrogates: most of CJK, all of Hangul, each
+ * checked in a few operations (multibyte_clean_len takes the rest). */
+static size_t clean_three_byte_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	unsigned char c;
+
+	for (; n - i >= 3; i += 3) {
+		c = s[i];
+		if (c < 0xE1 || c > 0xEE || c == 0xEF ||
+		    (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
+		    (c == 0xED && s[i + 1] > 0x9F))
+			break;
+	}
+	return i;
+}
+
 static size_t clean_prefix(const char *s, size_t n, bool ascii_only)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -491,7 +509,9 @@ static size_t clean_prefix(const char *s, size_t n, bool ascii_only)
 		}
 		if (ascii_only)
 			break;
-		k = multibyte_clean_len(u + i, n - i);
+		k = clean_three_byte_run(u + i, n - i);
+		if (!k)
+			k = multibyte_clean_len(u + i, n - i);
 		if (!k)
 			break;
 		i += k;

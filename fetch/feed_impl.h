@@ -100,7 +100,8 @@ enum feed_xhtml_status {
 	FEED_XHTML_MORE     /* s[0..n) ends inside it (and final is false) */
 };
 
-/* Read s[0..n), an element's content up to the end tag that closes it,
+/* Read s[0..n), an element's content up to the end tag that closes it
+ * (valid UTF-8 of XML's characters, as fetch/charset.c leaves a document),
  * into out as HTML, as fetch/feed_xml.c writes libxml2's events of it;
  * refused at anything libxml2 would report or read otherwise. Adds the
  * bare '&' read to *bare_amp when taken. */

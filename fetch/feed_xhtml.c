@@ -19,10 +19,11 @@
  * callback (libxml2's walk of markup-dense XHTML alone takes as long as
  * sfeed's whole parse).
  *
- * The reader takes only what libxml2 reads without a message and exactly
- * as written here; at anything else (a CR, a processing instruction, a
- * prefix not declared inside, a mismatched end tag, a reference to no
- * character, invalid UTF-8, nesting past the limit, a run past
+ * The input is valid UTF-8 of XML's characters (fetch/charset.c made it
+ * so). The reader takes only what libxml2 reads without a message and
+ * exactly as written here; at anything else (a CR, a processing
+ * instruction, a prefix not declared inside, a mismatched end tag, a
+ * reference to no character, nesting past the limit, a run past
  * XHTML_MAX_RUN) it refuses the whole content, which libxml2 then reads as
  * before. The differential test (tests/test_feed_xhtml.c) and fuzz target
  * (fuzz_xhtml) hold it to libxml2's reading. */
@@ -61,9 +62,10 @@ struct xr {
 	size_t nns;
 };
 
-/* The bytes of text that need a look, [0] in text: controls but tab and
- * LF, & < > and UTF-8's bytes; [1] in a value: also " ' and tab and LF
- * (read as a space). */
+/* The bytes of text that need a look: [0] in text & < > and CR (which
+ * the reader leaves to libxml2); [1] in a value also " and tab and LF
+ * (read as a space). The input holds only XML's characters, in valid
+ * UTF-8: the charset pass (fetch/charset.c) has made it so. */
 static unsigned char xr_special[2][256];
 /* The bytes of an ASCII name: letters, digits, _ : - . */
 static unsigned char xr_name_byte[256];
@@ -77,8 +79,7 @@ static void xr_init_tables(void)
 	for (v = 0; v < 2; v++)
 		for (c = 0; c < 256; c++)
 			xr_special[v][c] =
-			        (c < 0x20 && c != '\t' && c != '\n') ||
-			        c >= 0x80 || c == '&' || c == '<' || c == '>' ||
+			        c == '&' || c == '<' || c == '>' || c == '\r' ||
 			        (v && (c == '"' || c == '\t' || c == '\n'));
 	for (c = 0; c < 256; c++)
 		xr_name_byte[c] = ascii_isalnum(c) || c == '_' || c == ':' ||
@@ -91,20 +92,23 @@ static const char *xr_skip_plain(const char *s, const char *e, bool value)
 {
 	const unsigned char *tab = xr_special[value];
 #ifdef __SSE2__
-	const __m128i lo = _mm_set1_epi8(0x20), amp = _mm_set1_epi8('&'),
-	              lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-	              quot = _mm_set1_epi8(value ? '"' : '&');
+	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
+	              gt = _mm_set1_epi8('>'), cr = _mm_set1_epi8('\r'),
+	              quot = _mm_set1_epi8(value ? '"' : '&'),
+	              ht = _mm_set1_epi8(value ? '\t' : '&'),
+	              lf = _mm_set1_epi8(value ? '\n' : '&');
 	__m128i b, m;
 
-	/* below 0x20 (signed: with all of UTF-8's bytes), & < > (and ") */
 	for (; e - s >= 16; s += 16) {
 		b = _mm_loadu_si128((const __m128i *)(const void *)s);
 		m = _mm_or_si128(
-		        _mm_or_si128(_mm_cmplt_epi8(b, lo),
-		                     _mm_cmpeq_epi8(b, amp)),
-		        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, lt),
-		                                  _mm_cmpeq_epi8(b, gt)),
-		                     _mm_cmpeq_epi8(b, quot)));
+		        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, amp),
+		                                  _mm_cmpeq_epi8(b, lt)),
+		                     _mm_or_si128(_mm_cmpeq_epi8(b, gt),
+		                                  _mm_cmpeq_epi8(b, cr))),
+		        _mm_or_si128(_mm_cmpeq_epi8(b, quot),
+		                     _mm_or_si128(_mm_cmpeq_epi8(b, ht),
+		                                  _mm_cmpeq_epi8(b, lf))));
 		if (_mm_movemask_epi8(m))
 			break;
 	}
@@ -146,18 +150,6 @@ static void xr_put_char(struct xr *x, uint32_t cp, bool value)
 	size_t n = utf8_encode(cp, u);
 
 	xr_put_escaped(x, u, n, value);
-}
-
-/* A character from U+0080 up at s: its length, or 0 when XML refuses it
- * (invalid UTF-8, U+FFFE, U+FFFF). */
-static size_t xr_utf8(const char *s, const char *end)
-{
-	uint32_t cp;
-	size_t k = utf8_decode(s, (size_t)(end - s), &cp);
-
-	if ((cp == UTF8_REPLACEMENT && k == 1) || cp == 0xFFFE || cp == 0xFFFF)
-		return 0;
-	return k;
 }
 
 /* The reference at s in text or a value, its character (or a named one's
@@ -215,15 +207,7 @@ static enum xr_status xr_chars(struct xr *x, const char **p, const char *e,
 		xr_put(x, run, (size_t)(s - run));
 		if (s == e || (*s == '<' && !value))
 			break;
-		if ((unsigned char)*s >= 0x80) {
-			k = xr_utf8(s, e);
-			if (k ==
-			    0) /* in text, perhaps cut by the input's end */
-				return !value && e - s < 4 ? XR_MORE
-				                           : XR_REFUSE;
-			xr_put(x, s, k);
-			s += k;
-		} else if (*s == '&') {
+		if (*s == '&') {
 			if (xr_reference(x, s, e, value, &k) != XR_OK)
 				return XR_REFUSE;
 			s += k;
@@ -241,31 +225,11 @@ static enum xr_status xr_chars(struct xr *x, const char **p, const char *e,
 			xr_put(x, " ", 1); /* as XML reads a value */
 			s++;
 		} else {
-			return XR_REFUSE; /* a control, a CR, '<' in a value */
+			return XR_REFUSE; /* a CR, '<' in a value */
 		}
 	}
 	*p = s;
 	return XR_OK;
-}
-
-/* Whether [s, e) are characters XML allows (a comment's or CDATA's). */
-static bool xr_plain_chars(const char *s, const char *e)
-{
-	size_t k;
-
-	while (s < e) {
-		if ((unsigned char)*s >= 0x80) {
-			if ((k = xr_utf8(s, e)) == 0)
-				return false;
-			s += k;
-		} else if ((unsigned char)*s < 0x20 && *s != '\t' &&
-		           *s != '\n') {
-			return false;
-		} else {
-			s++;
-		}
-	}
-	return true;
 }
 
 /* XML's white space but CR, which the reader leaves to libxml2. */
@@ -615,13 +579,13 @@ static enum xr_status xr_special_section(struct xr *x, const char *lt,
 		for (; body + 1 < close; body++)
 			if (body[0] == '-' && body[1] == '-')
 				return XR_REFUSE;
-		if (!xr_plain_chars(lt + 4, close))
+		if (memchr(lt + 4, '\r', (size_t)(close - (lt + 4))))
 			return XR_REFUSE;
 	} else if (xr_starts(lt, x->end, "<![CDATA[")) {
 		body = lt + 9;
 		if (!(close = xr_find3(body, x->end, "]]>")))
 			return XR_MORE;
-		if (!xr_plain_chars(body, close))
+		if (memchr(body, '\r', (size_t)(close - body)))
 			return XR_REFUSE;
 		xr_put_escaped(x, body, (size_t)(close - body), false);
 	} else {
