@@ -10,6 +10,7 @@
 
 #include "common/ascii.h"
 #include "common/utf8.h"
+#include "fetch/charset_impl.h"
 
 /* How far into the document the XML declaration's encoding is looked for. */
 #define CHARSET_DECL_MAX 512
@@ -495,9 +496,17 @@ static size_t clean_three_byte_run(const unsigned char *s, size_t n)
 static size_t clean_prefix(const char *s, size_t n, bool ascii_only)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k;
+	size_t i = 0, k, blocks_at = 0;
 
 	while (i < n) {
+		/* blocks of sixteen where they are clean; at one that is not,
+		 * a stretch of characters one at a time */
+		if (!ascii_only && i >= blocks_at) {
+			i += charset_clean_blocks(u + i, n - i);
+			blocks_at = i + 64;
+			if (i == n)
+				break;
+		}
 		i += clean_ascii_run(u + i, n - i);
 		if (i == n)
 			break;

@@ -6,6 +6,8 @@
 #include <emmintrin.h>
 #endif
 
+#include <libxml/uri.h>
+
 #include "common/ascii.h"
 #include "common/utf8.h"
 #include "fetch/feed_impl.h"
@@ -301,6 +303,8 @@ static bool xr_plain_uri(const char *s, const char *e)
 	        "http://www.w3.org/2000/xmlns/",
 	};
 	const char *p = s;
+	char uri[512];
+	xmlURIPtr parsed;
 	size_t i;
 
 	if (p >= e || !ascii_isalpha(*p))
@@ -317,7 +321,14 @@ static bool xr_plain_uri(const char *s, const char *e)
 		if ((size_t)(e - s) == strlen(reserved[i]) &&
 		    memcmp(s, reserved[i], (size_t)(e - s)) == 0)
 			return false;
-	return true;
+	/* and one libxml2's own URI parser takes ("http://a.b:c" is not) */
+	if ((size_t)(e - s) >= sizeof uri)
+		return false;
+	memcpy(uri, s, (size_t)(e - s));
+	uri[e - s] = '\0';
+	parsed = xmlParseURI(uri);
+	xmlFreeURI(parsed);
+	return parsed != NULL;
 }
 
 static bool xr_declared(const struct xr *x, const struct xr_name *n)

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "common/buf.h"
+#include "common/utf8.h"
 #include "fetch/charset.h"
 #include "tests/check.h"
 #include "tests/tests.h"
@@ -556,6 +557,106 @@ out:
 	buf_free(&doc);
 }
 
+/* UTF-8 cleaned sixteen bytes at a time (fetch/charset_blocks.c) must
+ * clean as one character at a time does: every invalid sequence a U+FFFD,
+ * every character XML forbids gone. Random strings of the pieces where
+ * validators go wrong, at every offset to a block's bounds, against a
+ * reference written here with utf8_decode. */
+static const char *const clean_pieces[] = {
+        "a",
+        "0123456789abcdef",
+        "\t",
+        "\n",
+        "\r",
+        "\x01",
+        "\x1f",
+        "\x7f",
+        "\xC3\xA9",
+        "\xC2\x80",
+        "\xDF\xBF",
+        "\xC0\x80",
+        "\xC1\xBF",
+        "\xE0\xA0\x80",
+        "\xE0\x80\x80",
+        "\xE1\x80\x80",
+        "\xEA\xB0\x80",
+        "\xED\x9F\xBF",
+        "\xED\xA0\x80",
+        "\xEE\x80\x80",
+        "\xEF\xBF\xBD",
+        "\xEF\xBF\xBE",
+        "\xEF\xBF\xBF",
+        "\xEF\xBC\x8C",
+        "\xF0\x90\x80\x80",
+        "\xF0\x80\x80\x80",
+        "\xF4\x8F\xBF\xBF",
+        "\xF4\x90\x80\x80",
+        "\xF5\x80\x80\x80",
+        "\xF8",
+        "\xFF",
+        "\x80",
+        "\xBF",
+        "\xE3\x81",
+        "\xF0\x9F\x98",
+        "\xC3",
+        "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4",
+};
+
+static void clean_reference(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp == UTF8_REPLACEMENT && k == 1)
+			buf_puts(out, "\xEF\xBF\xBD");
+		else if (cp == 0x9 || cp == 0xA || cp == 0xD ||
+		         (cp >= 0x20 && cp <= 0xD7FF) ||
+		         (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000)
+			buf_append(out, s + i, k);
+		i += k;
+	}
+}
+
+static void test_clean_blocks(void)
+{
+	struct buf doc = BUF_INIT(0), out = BUF_INIT(0), want = BUF_INIT(0);
+	unsigned long long r = 0x2545F4914F6CDD1DULL;
+	const char *text;
+	size_t len, npieces = sizeof clean_pieces / sizeof *clean_pieces;
+	long replaced, differ = 0, clean = 0, i, j, count;
+
+	for (i = 0; i < 20000; i++) {
+		buf_reset(&doc);
+		buf_reset(&want);
+		/* mostly good text, now and then a piece of any kind */
+		for (j = 0, count = 1 + (long)(r % 40); j < count; j++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			buf_puts(&doc,
+			         r % 5 ? clean_pieces[r % 2 ? 0 : 1 + r % 3]
+			               : clean_pieces[(r >> 8) % npieces]);
+			if (r % 7 == 0)
+				buf_puts(&doc, clean_pieces[36]);
+		}
+		clean_reference(buf_cstr(&doc), doc.len, &want);
+		if (charset_to_utf8(buf_cstr(&doc), doc.len, "utf-8", &out,
+		                    &text, &len, &replaced) != CHARSET_OK ||
+		    len != want.len || memcmp(text, buf_cstr(&want), len) != 0)
+			differ++;
+		clean += want.len == doc.len &&
+		         memcmp(buf_cstr(&want), buf_cstr(&doc), doc.len) == 0;
+	}
+	CHECK_INT(differ, 0);
+	/* both clean and unclean strings, in numbers */
+	CHECK(clean > 2000 && clean < 18000);
+	buf_free(&doc);
+	buf_free(&out);
+	buf_free(&want);
+}
+
 void test_charset(void)
 {
 	const char *shared = check_shared_dir();
@@ -564,6 +665,7 @@ void test_charset(void)
 	test_convert_table();
 	test_no_copy();
 	test_cap();
+	test_clean_blocks();
 	if (!shared) {
 		printf("charset: no shared directory, corpus checks skipped\n");
 		return;

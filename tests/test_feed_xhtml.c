@@ -98,6 +98,8 @@ static const struct xhtml_case {
         {"<div>a ]]> b</div>", false},
         {"<div>&#X41;</div>", false},
         {"<div xmlns:x=\"not a uri\">t</div>", false},
+        {"<div xmlns=\"http://www.w3http://www.w3.org/2005/Atom.org/\">t</div>",
+         false},
         {"<div><a title=\"a&#10;b\">t</a></div>", false},
         {"<div><p>unclosed</div>", false},
         {"<div><p a=\"<\">t</p></div>", false},
