@@ -260,7 +260,9 @@ static enum xr_status xr_read_name(const char **p, const char *e,
 		return XR_REFUSE;
 	for (q = s; q < e && xr_name_byte[(unsigned char)*q]; q++)
 		if (*q == ':') {
-			if (colon)
+			/* one colon, a letter or _ after it (an NCName) */
+			if (colon ||
+			    (q + 1 < e && !ascii_isalpha(q[1]) && q[1] != '_'))
 				return XR_REFUSE;
 			colon = q;
 		}

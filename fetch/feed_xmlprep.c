@@ -564,7 +564,8 @@ static size_t prep_run(struct feed_xml_prepper *pp, const char *data, size_t n,
 		if (pp->armed && c != '!' && c != '?' && c != '/') {
 			long took = prep_offer_markup(pp, text, end, final);
 
-			if (took < 0)
+			/* stopped: nothing after is read, in any pieces */
+			if (took < 0 || pp->stopped)
 				break; /* armed still: asked again with more */
 			pp->armed = false;
 			if (took > 0) {

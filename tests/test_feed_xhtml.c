@@ -85,6 +85,7 @@ static const struct xhtml_case {
          "xmlns:y=\"urn:y\">t</p></div>",
          false},
         {"<div><?pi x?></div>", false},
+        {"<div><p xmlns:x=\"urn:x\" x:1=\"a\">t</p></div>", false},
         {"<div>&#1;</div>", false},
         {"<div>1 < 2</div>", false},
         /* the charset pass has made these valid before the parser */
