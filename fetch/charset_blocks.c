@@ -13,7 +13,7 @@
  * but tab, LF, CR (no XML characters); and 0xEF, which leads U+FFFE and
  * U+FFFF, is left to the byte loop. A block with any of these stops the
  * run: the caller reads on a character at a time. Needs SSSE3 (pshufb,
- * palignr), asked of the CPU once; without it the run is empty. */
+ * palignr); without it the run is empty. */
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <tmmintrin.h>
@@ -142,11 +142,8 @@ U8_BLOCK_TARGET static size_t u8_blocks(const unsigned char *s, size_t n)
 
 size_t charset_clean_blocks(const unsigned char *s, size_t n)
 {
-	static int ssse3 = -1;
-
-	if (ssse3 < 0)
-		ssse3 = __builtin_cpu_supports("ssse3") ? 1 : 0;
-	return ssse3 && n > 16 ? u8_blocks(s, n) : 0;
+	/* one load and test: the CPU was asked at start-up */
+	return n > 16 && __builtin_cpu_supports("ssse3") ? u8_blocks(s, n) : 0;
 }
 
 #else

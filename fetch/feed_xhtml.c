@@ -68,24 +68,21 @@ struct xr {
  * the reader leaves to libxml2); [1] in a value also " and tab and LF
  * (read as a space). The input holds only XML's characters, in valid
  * UTF-8: the charset pass (fetch/charset.c) has made it so. */
-static unsigned char xr_special[2][256];
-/* The bytes of an ASCII name: letters, digits, _ : - . */
-static unsigned char xr_name_byte[256];
+static const unsigned char xr_special[2][256] = {
+        {['&'] = 1, ['<'] = 1, ['>'] = 1, ['\r'] = 1},
+        {['&'] = 1,
+         ['<'] = 1,
+         ['>'] = 1,
+         ['\r'] = 1,
+         ['"'] = 1,
+         ['\t'] = 1,
+         ['\n'] = 1},
+};
 
-static void xr_init_tables(void)
+/* A byte of an ASCII name: letters, digits, _ : - . */
+static inline bool xr_name_byte(unsigned char c)
 {
-	int v, c;
-
-	if (xr_special[0]['&'])
-		return;
-	for (v = 0; v < 2; v++)
-		for (c = 0; c < 256; c++)
-			xr_special[v][c] =
-			        c == '&' || c == '<' || c == '>' || c == '\r' ||
-			        (v && (c == '"' || c == '\t' || c == '\n'));
-	for (c = 0; c < 256; c++)
-		xr_name_byte[c] = ascii_isalnum(c) || c == '_' || c == ':' ||
-		                  c == '-' || c == '.';
+	return ascii_isalnum(c) || c == '_' || c == ':' || c == '-' || c == '.';
 }
 
 /* The bytes from s on before the first that xr_special[value] marks (or
@@ -258,7 +255,7 @@ static enum xr_status xr_read_name(const char **p, const char *e,
 		return XR_MORE;
 	if (!(ascii_isalpha(*s) || *s == '_'))
 		return XR_REFUSE;
-	for (q = s; q < e && xr_name_byte[(unsigned char)*q]; q++)
+	for (q = s; q < e && xr_name_byte((unsigned char)*q); q++)
 		if (*q == ':') {
 			/* one colon, a letter or _ after it (an NCName) */
 			if (colon ||
@@ -650,7 +647,6 @@ enum feed_xhtml_status feed_xhtml_read(const char *s, size_t n, bool final,
 	struct xr x;
 	enum xr_status st;
 
-	xr_init_tables();
 	memset(&x, 0, sizeof x);
 	x.start = s;
 	x.end = s + n;

@@ -572,6 +572,7 @@ static bool xml_between_events(const struct xml_state *st)
 static int xml_take_text(void *ctx, const char *s, size_t n)
 {
 	struct xml_state *st = ctx;
+
 	if (!xml_between_events(st))
 		return 0;
 	xml_text(st, s, n);

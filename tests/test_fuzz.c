@@ -45,6 +45,10 @@
 #include "tests/fuzz/fuzz_xhtml.c"
 #undef LLVMFuzzerTestOneInput
 
+#define LLVMFuzzerTestOneInput fuzz_charset_one
+#include "tests/fuzz/fuzz_charset.c"
+#undef LLVMFuzzerTestOneInput
+
 #define LLVMFuzzerTestOneInput fuzz_api_one
 #include "tests/fuzz/fuzz_api.c"
 #undef LLVMFuzzerTestOneInput
@@ -91,6 +95,7 @@ static const struct replay_target {
         {"html_swar", NULL, fuzz_html_one},
         {"xmlprep", NULL, fuzz_xmlprep_one},
         {"xhtml", NULL, fuzz_xhtml_one},
+        {"charset", NULL, fuzz_charset_one},
         {"api", NULL, fuzz_api_one},
         {"mustache", NULL, fuzz_mustache_one},
         {"llm", NULL, fuzz_llm_one},

@@ -29,8 +29,8 @@ FUZZ_LIB = $(FZ)/libaidigest-fuzz.a
 # Each target: fuzz_NAME.c, with its longest input and its dictionary.
 # fuzz_html_swar: html.c's portable 8-byte scanning, which x86-64 builds
 # never use (they take the SSE2 one), under fuzz_html.c.
-FUZZ_ALL = feed date html html_swar xmlprep xhtml api mustache llm \
-	frontmatter ini sources opml
+FUZZ_ALL = feed date html html_swar xmlprep xhtml charset api mustache \
+	llm frontmatter ini sources opml
 # FUZZ_TARGETS="ini opml" builds and runs those alone.
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_MAX_feed = 262144
@@ -39,6 +39,7 @@ FUZZ_MAX_html = 262144
 FUZZ_MAX_html_swar = 262144
 FUZZ_MAX_xmlprep = 65536
 FUZZ_MAX_xhtml = 16384
+FUZZ_MAX_charset = 4096
 FUZZ_MAX_api = 65536
 FUZZ_MAX_mustache = 16384
 FUZZ_MAX_llm = 16384
@@ -52,6 +53,7 @@ FUZZ_DICT_html = tests/fuzz/xml.dict
 FUZZ_DICT_html_swar = tests/fuzz/xml.dict
 FUZZ_DICT_xmlprep = tests/fuzz/xml.dict
 FUZZ_DICT_xhtml = tests/fuzz/xml.dict
+FUZZ_DICT_charset = tests/fuzz/xml.dict
 FUZZ_DICT_api = tests/fuzz/json.dict
 FUZZ_DICT_mustache = tests/fuzz/mustache.dict
 FUZZ_DICT_llm = tests/fuzz/llm.dict
@@ -114,6 +116,7 @@ corpora: $(FEEDS) tests/fuzz/dates.txt
 		cp $$f $(FZ)/corpus-html/seed-$$b; \
 		cp $$f $(FZ)/corpus-html_swar/seed-$$b; \
 		cp $$f $(FZ)/corpus-xmlprep/seed-$$b; \
+		cp $$f $(FZ)/corpus-charset/seed-$$b; \
 	done
 	@for f in tests/fixtures/api/*.json; do \
 		b=$$(basename $$f); \
