@@ -514,12 +514,31 @@ static const char *prep_markup_end(const char *lt, const char *end,
 	return prep_tag_end(lt, end);
 }
 
-/* Whether the markup [lt, next) is a start tag that names xhtml (type=
- * "xhtml", an XHTML namespace, xhtml:body) and has content. */
+/* Whether the markup [lt, next) is the start tag of a text construct
+ * that may be inline XHTML (Atom's title, subtitle, tagline, summary and
+ * content; body), names xhtml (type="xhtml", an XHTML namespace,
+ * xhtml:body) and has content. */
 static bool prep_arms(const char *lt, const char *next, unsigned char c)
 {
-	return c != '!' && c != '?' && c != '/' && next - lt >= 12 &&
-	       next[-2] != '/' && memmem(lt, (size_t)(next - lt), "xhtml", 5);
+	static const char *const names[] = {"content",  "summary", "title",
+	                                    "subtitle", "tagline", "body"};
+	const char *name = lt + 1, *p = name;
+	size_t i, len;
+
+	if (c == '!' || c == '?' || c == '/' || next - lt < 12 ||
+	    next[-2] == '/')
+		return false;
+	for (; p < next && *p != ' ' && *p != '\t' && *p != '\n' &&
+	       *p != '\r' && *p != '>' && *p != '/';
+	     p++)
+		if (*p == ':')
+			name = p + 1;
+	len = (size_t)(p - name);
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (len == strlen(names[i]) && memcmp(name, names[i], len) == 0)
+			return memmem(p, (size_t)(next - p), "xhtml", 5) ||
+			       memmem(lt, (size_t)(p - lt), "xhtml", 5);
+	return false;
 }
 
 /* Offer the content at text (up to end) to take_markup: the bytes taken,
