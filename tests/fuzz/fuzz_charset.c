@@ -6,6 +6,7 @@
 #include "common/buf.h"
 #include "common/utf8.h"
 #include "fetch/charset.h"
+#include "tests/fuzz/clean_ref.h"
 
 /* Differential target for the UTF-8 cleaning of fetch/charset.c (sixteen
  * bytes at a time in fetch/charset_blocks.c where the CPU can): the text
@@ -14,23 +15,6 @@
  * every character XML forbids gone; else it aborts. */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void fuzz_charset_reference(const char *s, size_t n, struct buf *out)
-{
-	size_t i = 0, k;
-	uint32_t cp;
-
-	while (i < n) {
-		k = utf8_decode(s + i, n - i, &cp);
-		if (cp == UTF8_REPLACEMENT && k == 1)
-			buf_puts(out, "\xEF\xBF\xBD");
-		else if (cp == 0x9 || cp == 0xA || cp == 0xD ||
-		         (cp >= 0x20 && cp <= 0xD7FF) ||
-		         (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000)
-			buf_append(out, s + i, k);
-		i += k;
-	}
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -43,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 2 && (data[0] == 0xFE || data[0] == 0xFF || data[0] == 0 ||
 	                  data[1] == 0 || data[0] == 0xEF))
 		return 0;
-	fuzz_charset_reference((const char *)data, size, &want);
+	clean_ref_utf8((const char *)data, size, &want);
 	if (charset_to_utf8((const char *)data, size, "utf-8", &out, &text,
 	                    &len, &replaced) != CHARSET_OK ||
 	    len != want.len || memcmp(text, buf_cstr(&want), len) != 0) {
