@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/uri.h>
+
 #include "common/ascii.h"
 #include "common/date.h"
 #include "common/err.h"
@@ -598,4 +600,30 @@ const char *feed_summary_start(const char *text)
 	if (!(p = feed_past_word(p, "Abstract:")))
 		return text;
 	return *p ? p : text;
+}
+
+char *feed_resolve_uri(const char *uri, const char *base)
+{
+	struct buf out = BUF_INIT(0);
+	const char *s;
+	xmlChar *r;
+	size_t i, n, k;
+	uint32_t cp;
+
+	if (!base || !*base)
+		return xstrdup(uri);
+	r = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)base);
+	s = r ? (const char *)r : uri;
+	n = strlen(s);
+	/* libxml2 decodes %XX while it resolves ("%DD" is byte 0xDD): bytes
+	 * that make no UTF-8 go back to %XX, so a link is always text */
+	for (i = 0; i < n; i += k) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (cp == UTF8_REPLACEMENT && k == 1)
+			buf_printf(&out, "%%%02X", (unsigned char)s[i]);
+		else
+			buf_append(&out, s + i, k);
+	}
+	xmlFree(r);
+	return buf_detach(&out);
 }

@@ -51,6 +51,10 @@ struct feed_text *feed_entry_add_content(struct feed_entry *e);
 /* Fill t->text from t->raw and t->type. */
 void feed_text_finish(struct feed_text *t, size_t max_text);
 
+/* uri resolved against base (NULL or "": uri as it is), as a new string
+ * of valid UTF-8: bytes that make none are written %XX. */
+char *feed_resolve_uri(const char *uri, const char *base);
+
 /* What feed_xml_prepare did. */
 struct feed_xml_prep {
 	long cdata;    /* text runs decoded (as CDATA sections or taken) */

@@ -22,17 +22,7 @@ static const char *json_str(const json_t *obj, const char *key)
 
 static char *json_resolve(const struct feed_builder *fb, const char *uri)
 {
-	xmlChar *r;
-	char *out;
-
-	if (!fb->opt->url || !*fb->opt->url)
-		return xstrdup(uri);
-	r = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)fb->opt->url);
-	if (!r)
-		return xstrdup(uri);
-	out = xstrdup((const char *)r);
-	xmlFree(r);
-	return out;
+	return feed_resolve_uri(uri, fb->opt->url);
 }
 
 /* JSON Feed's plain-text fields often carry HTML entities ("&#8211;")

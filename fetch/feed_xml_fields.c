@@ -168,18 +168,7 @@ static const char *xml_base_uri(const struct xml_state *st)
 /* Resolve uri against the current xml:base (or the document URL). */
 char *feed_xml_resolve(const struct xml_state *st, const char *uri)
 {
-	const char *base = xml_base_uri(st);
-	xmlChar *r;
-	char *out;
-
-	if (!base || !*base)
-		return xstrdup(uri);
-	r = xmlBuildURI((const xmlChar *)uri, (const xmlChar *)base);
-	if (!r)
-		return xstrdup(uri);
-	out = xstrdup((const char *)r);
-	xmlFree(r);
-	return out;
+	return feed_resolve_uri(uri, xml_base_uri(st));
 }
 
 /* Where a field lives: the open entry or the feed. */

@@ -573,6 +573,20 @@ static void test_dates_and_links(void)
 		}
 		feed_free(f);
 	}
+	/* libxml2 decodes %DD in a host while it resolves: a link stays
+	 * valid UTF-8 */
+	{
+		const char *doc =
+		        "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+		        "<entry xml:base=\"https://ab%DDcd.example/d/\">"
+		        "<link href=\"p.html\"/></entry></feed>";
+
+		CHECK_INT(feed_parse(doc, strlen(doc), &opt, &f, &err), ERR_OK);
+		if (f && CHECK_INT(f->nentries, 1))
+			CHECK_STR(f->entries[0].link,
+			          "https://ab%DDcd.example/d/p.html");
+		feed_free(f);
+	}
 	buf_free(&err);
 }
 
