@@ -353,26 +353,30 @@ char **api_headers(const struct source *s, const char **missing)
 
 	if (missing)
 		*missing = NULL;
-	for (i = 0; s && i < sizeof api_auths / sizeof *api_auths; i++)
+	if (!s)
+		return NULL;
+	for (i = 0; i < sizeof api_auths / sizeof *api_auths; i++)
 		if (api_auths[i].format == s->format)
 			auth = &api_auths[i];
-	if (!auth)
-		return NULL;
 	/* a variable the line names is required and goes where the line
-	 * says; the implicit one only to its API's own host */
+	 * says, whatever the format (a private feed too); the implicit one
+	 * of an API only to that API's own host */
 	if (s->token_env)
 		name = s->token_env;
-	else if (api_url_at(s->url, auth->hosts))
+	else if (auth && api_url_at(s->url, auth->hosts))
 		name = auth->token_env;
+	else if (!auth)
+		return NULL;
 	token = api_token(name);
 	if (!token && name && (s->token_env || auth->required)) {
 		if (missing)
 			*missing = name;
 		return NULL;
 	}
-	h = xcalloc(sizeof auth->headers / sizeof *auth->headers + 1,
+	h = xcalloc(sizeof api_auths[0].headers / sizeof *api_auths[0].headers +
+	                    1,
 	            sizeof *h);
-	for (i = 0; auth->headers[i]; i++)
+	for (i = 0; auth && auth->headers[i]; i++)
 		h[n++] = xstrdup(auth->headers[i]);
 	if (token)
 		h[n++] = api_bearer(token);

@@ -28,12 +28,12 @@ MUST_CHECK int api_parse(enum source_format format, const char *data, size_t n,
  * strings in a NULL-ended array the caller frees with api_headers_free
  * (which wipes them). github-search: Accept and X-GitHub-Api-Version.
  * A bearer token: from the variable token_env names, required, to the
- * line's host whatever it is; without token_env, from the format's own
- * variable and only when the URL is https on its API's host (x-api:
- * X_BEARER_TOKEN, required, for api.x.com and api.twitter.com;
- * github-search: GITHUB_TOKEN when set, for api.github.com); to any other
- * host none. NULL when none are needed. When a required variable is
- * unset, empty or holds what a header line cannot (control characters,
+ * line's host whatever it is, for a source of any format (a feed too); without
+ * token_env, from the format's own variable and only when the URL is https on
+ * its API's host (x-api: X_BEARER_TOKEN, required, for api.x.com and
+ * api.twitter.com; github-search: GITHUB_TOKEN when set, for api.github.com);
+ * to any other host none. NULL when none are needed. When a required variable
+ * is unset, empty or holds what a header line cannot (control characters,
  * spaces), returns NULL and sets *missing (if missing is not NULL) to the
  * variable's name, which lives as long as s; else *missing is NULL. A
  * token is never copied anywhere else. */

@@ -344,13 +344,15 @@ if [ "$elapsed" -le 6 ]; then ok; else bad "a fetch with a deadline of 3 s took 
 expect_grep "$tmp/err" "^aidigest: fetch: backtrack: cut short at the fetch deadline of 3 s" "the source cut short says so"
 
 # 11. an implicit token goes to its API's host only; token_env= sends one
-# where the line says, and a redirect to another host (localhost is not
-# 127.0.0.1 by name) does not take it along
+# where the line says (a private feed's line too), and a redirect to
+# another host (localhost is not 127.0.0.1 by name) does not take it along
 cat >"$tmp/feeds-token.txt" <<EOF
 community gh-implicit $base/github/implicit format=github-search
 community gh-named $base/github/named format=github-search token_env=AIDIGEST_TEST_TOKEN
 tweet x-implicit $base/github/x-implicit format=x-api
 community gh-moved $base/redirect-to?url=http://localhost:$(cat "$tmp/feeds.port")/github/moved format=github-search token_env=AIDIGEST_TEST_TOKEN
+blog private-feed $base/feed/atom10.xml token_env=AIDIGEST_TEST_TOKEN
+blog public-feed $base/feed/rss20.xml
 EOF
 expect_exit 2 "fetch with tokens in the environment" -- env GITHUB_TOKEN=gh-secret X_BEARER_TOKEN=x-secret \
 	AIDIGEST_TEST_TOKEN=named-secret "$bin" -c "$tmp/aidigest.conf" --feeds "$tmp/feeds-token.txt" \
@@ -359,6 +361,11 @@ got=$(server_stats feeds 'd["authorization"].get("/github/implicit")' 'd["author
 	'd["authorization"].get("/github/x-implicit")' 'd["authorization"].get("/github/moved")')
 if [ "$got" = "[None] ['Bearer named-secret'] [None] [None]" ]; then ok; else
 	bad "Authorization headers (implicit GitHub, token_env=, implicit X, redirected): $got"; fi
+# (the last request of each path: other sections read these feeds too)
+got=$(server_stats feeds 'd["authorization"]["/feed/atom10.xml"][-1]' 'd["authorization"]["/feed/rss20.xml"][-1]')
+if [ "$got" = "Bearer named-secret None" ]; then ok; else
+	bad "Authorization headers (a feed with token_env=, one without): $got"; fi
+expect_no_grep "$tmp/err" "private-feed:" "the private feed is read with its token"
 expect_no_grep "$tmp/err" "gh-moved:" "the redirected source is read"
 expect_grep "$tmp/err" "x-implicit: not a feed" "the X line went without a token (and got GitHub's answer)"
 

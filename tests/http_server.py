@@ -44,7 +44,7 @@ Routes (the counters are per path, query string excluded):
                       for this path (no status: never; K defaults to 1)
   /stats              JSON: requests, not_modified and gzip counts per path;
                       authorization: the list of Authorization headers
-                      per /github path;
+                      per /github and /feed path;
                       max_concurrent per "HOST/SEGMENT" and "*/SEGMENT"
                       (most requests in flight at once, by Host header name
                       and first path segment)
@@ -152,6 +152,9 @@ class Handler(testserver.Handler):
             return float(default)
 
     def feed(self, path, rest):
+        with lock:
+            authorization.setdefault(path, []).append(
+                self.headers.get("Authorization"))
         name = "/".join(rest)
         data = fixture(name)
         if data is None:

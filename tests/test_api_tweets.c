@@ -142,7 +142,8 @@ static void test_api_headers(void)
 	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
 	api_env_restore(&tv);
 
-	/* the others need nothing */
+	/* the others need nothing of their own */
+	s.token_env = NULL;
 	s.format = SOURCE_FORMAT_HF_PAPERS;
 	CHECK(api_headers(&s, &missing) == NULL);
 	CHECK(missing == NULL);
@@ -153,6 +154,22 @@ static void test_api_headers(void)
 	CHECK(missing == NULL);
 	CHECK(api_headers(NULL, &missing) == NULL);
 	api_headers_free(NULL);
+
+	/* a feed whose line names a variable (a private feed): its token,
+	 * to the line's host; unset, the source is skipped */
+	s.url = "http://127.0.0.1:8080/private/feed.xml";
+	s.token_env = "AIDIGEST_TEST_API_TOKEN";
+	api_env_set(&tv, "AIDIGEST_TEST_API_TOKEN", token);
+	h = api_headers(&s, &missing);
+	CHECK(missing == NULL);
+	CHECK_INT(api_headers_count(h), 1);
+	CHECK(api_headers_have(h, "Authorization: Bearer "
+	                          "sekrit-Tok3n.value_123"));
+	api_headers_free(h);
+	unsetenv("AIDIGEST_TEST_API_TOKEN");
+	CHECK(api_headers(&s, &missing) == NULL);
+	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
+	api_env_restore(&tv);
 }
 
 /* Which host gets which token: a variable the line names (token_env=)
@@ -207,7 +224,15 @@ static const struct token_case {
         {SOURCE_FORMAT_X_API, "http://127.0.0.1:8080/x",
          "AIDIGEST_TEST_API_TOKEN", "named", NULL},
         {SOURCE_FORMAT_HN_ALGOLIA, "https://api.github.com/search",
-         "AIDIGEST_TEST_API_TOKEN", NULL, NULL},
+         "AIDIGEST_TEST_API_TOKEN", "named", NULL},
+        {SOURCE_FORMAT_HN_ALGOLIA, "https://hn.algolia.com/api/v1/search", NULL,
+         NULL, NULL},
+        {SOURCE_FORMAT_FEED, "https://example.com/private.xml",
+         "AIDIGEST_TEST_API_TOKEN", "named", NULL},
+        {SOURCE_FORMAT_FEED, "https://example.com/private.xml",
+         "AIDIGEST_TEST_UNSET_TOKEN", NULL, "AIDIGEST_TEST_UNSET_TOKEN"},
+        {SOURCE_FORMAT_FEED, "https://api.github.com/feed.xml", NULL, NULL,
+         NULL},
 };
 
 static void test_api_token_hosts(void)
