@@ -63,6 +63,19 @@ static size_t api_headers_count(char **h)
 	return n;
 }
 
+/* s's headers: its token alone, none missing. */
+static void check_bearer_only(const struct source *s)
+{
+	const char *missing = "unchanged";
+	char **h = api_headers(s, &missing);
+
+	CHECK(missing == NULL);
+	CHECK_INT(api_headers_count(h), 1);
+	CHECK(api_headers_have(h, "Authorization: Bearer "
+	                          "sekrit-Tok3n.value_123"));
+	api_headers_free(h);
+}
+
 static void test_api_headers(void)
 {
 	static const char token[] = "sekrit-Tok3n.value_123";
@@ -78,12 +91,7 @@ static void test_api_headers(void)
 	s.token_env = "AIDIGEST_TEST_API_TOKEN";
 
 	api_env_set(&tv, "AIDIGEST_TEST_API_TOKEN", token);
-	h = api_headers(&s, &missing);
-	CHECK(missing == NULL);
-	CHECK_INT(api_headers_count(h), 1);
-	CHECK(api_headers_have(h, "Authorization: Bearer "
-	                          "sekrit-Tok3n.value_123"));
-	api_headers_free(h);
+	check_bearer_only(&s);
 
 	/* unset, empty, or unfit for a header line: missing, named, and the
 	 * token appears nowhere */
@@ -160,12 +168,7 @@ static void test_api_headers(void)
 	s.url = "http://127.0.0.1:8080/private/feed.xml";
 	s.token_env = "AIDIGEST_TEST_API_TOKEN";
 	api_env_set(&tv, "AIDIGEST_TEST_API_TOKEN", token);
-	h = api_headers(&s, &missing);
-	CHECK(missing == NULL);
-	CHECK_INT(api_headers_count(h), 1);
-	CHECK(api_headers_have(h, "Authorization: Bearer "
-	                          "sekrit-Tok3n.value_123"));
-	api_headers_free(h);
+	check_bearer_only(&s);
 	unsetenv("AIDIGEST_TEST_API_TOKEN");
 	CHECK(api_headers(&s, &missing) == NULL);
 	CHECK_STR(missing, "AIDIGEST_TEST_API_TOKEN");
